@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs a real load scenario against the embedded reference
+# server (no target given, so the generator starts the server itself on loopback).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash .ci/build.sh
+BUILD_DIR=${BUILD_DIR:-build}
+SCENARIO=${1:-scenarios/bidi_pingpong.yaml}
+shift || true
+exec "$BUILD_DIR/bench/streambench" run "$SCENARIO" "$@"

@@ -1,0 +1,81 @@
+// Result: what a scenario run produced, the one structure every output (console table, JSON,
+// CSV, comparison, gate) reads. The JSON schema (json_report.h) mirrors these fields and is
+// documented in scenarios/README.md ("Results").
+// Thread-safety: plain values.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "bench/scenario/scenario.h"
+#include "bench/stats/recorder.h"
+
+namespace streambench::report {
+
+// Percentiles of one latency histogram, in microseconds (JSON `latency_us.<name>`).
+struct LatencySummary {
+  uint64_t count = 0;
+  double p50_us = 0, p90_us = 0, p99_us = 0, p999_us = 0, max_us = 0, mean_us = 0, min_us = 0;
+};
+
+struct ExpectationCheck {
+  std::string name;     // e.g. "status OK share", "integrity errors"
+  bool passed = true;
+  std::string detail;   // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
+};
+
+// One run of one variant (JSON: an element of `runs`).
+struct RunResult {
+  std::string variant;
+  std::string mode;          // scenario::ModeName
+  std::string service;       // "streambench.v1" | "grpc.testing.BenchmarkService"
+  std::string target;        // address(es) driven, or "embedded 127.0.0.1:PORT"
+  int repeat_index = 0;      // 0-based repetition (issue: repeats)
+  double duration_s = 0;     // measured phase length (after warm-up), actual
+  bool interrupted = false;  // stopped early (signal, server gone)
+
+  uint64_t messages_sent = 0, messages_received = 0;
+  uint64_t bytes_sent = 0, bytes_received = 0;  // payload bytes
+  uint64_t calls_started = 0, calls_finished = 0;
+  std::map<std::string, uint64_t> calls_by_code;  // status name -> count (only non-zero)
+
+  double messages_sent_per_s = 0, messages_received_per_s = 0;
+  double messages_per_s = 0;  // sent + received, per second
+  double bytes_sent_per_s = 0, bytes_received_per_s = 0;
+  double calls_per_s = 0;     // finished calls per second
+  double target_rate_per_s = 0;  // open loop: the scheduled rate (mean); 0 for closed loop
+
+  // Latencies by stats::LatencyName ("message", "call", "first_message", "final_response",
+  // "write_blocked", "schedule_lag"); only kinds with count > 0 are present.
+  std::map<std::string, LatencySummary> latency_us;
+
+  stats::IntegrityCounts integrity;
+  std::vector<ExpectationCheck> checks;
+  bool pass = true;  // every check passed
+};
+
+struct ScenarioResult {
+  std::string scenario;     // scenario name
+  std::string source_path;  // scenario file
+  std::string started_at;   // ISO 8601 UTC
+  std::vector<RunResult> runs;
+  bool pass = true;          // every run passed
+  bool interrupted = false;  // any run interrupted
+};
+
+// Builds the summary of one histogram (ns -> us).
+LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
+
+// Builds a RunResult's measured fields from the measured-phase snapshot (already warm-up
+// subtracted) and the phase's actual length. Expectations are evaluated separately.
+RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
+                         double duration_s);
+
+// gRPC status code name, "OK", "CANCELLED", ... ; "CODE_<n>" outside 0..16.
+const char* StatusCodeName(int code);
+// Inverse of StatusCodeName; -1 if unknown.
+int StatusCodeFromName(const std::string& name);
+
+}  // namespace streambench::report

@@ -1,0 +1,164 @@
+// Scenario: what one load run does, as plain structs with units in every field name.
+// Produced by the loader (scenario_loader.h) from YAML, validated, with --set overrides and
+// variants applied; consumed by the runner. The YAML keys are documented in scenarios/README.md
+// and map one-to-one onto these fields (YAML key in the comment where it differs).
+// Thread-safety: plain values; safe to share read-only.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/transport_settings.h"
+
+namespace streambench::scenario {
+
+enum class Mode { kUnary, kServerStream, kClientStream, kBidi };
+
+// Which service the generator drives.
+enum class TargetService {
+  kStreambenchV1,         // "streambench.v1": the reference server's own service
+  kGrpcTestingBenchmark,  // "grpc.testing.BenchmarkService": gRPC's standard benchmark server
+};
+
+enum class LoadBalancing { kPickFirst, kRoundRobin };
+
+// Where the load goes. No addresses means: start the embedded reference server on loopback.
+struct TargetSpec {
+  std::vector<std::string> addresses;  // "host:port" each; key `target.addresses` (or `target: h:p`)
+  LoadBalancing load_balancing = LoadBalancing::kPickFirst;
+  TargetService service = TargetService::kStreambenchV1;
+};
+
+enum class LoadModel {
+  kClosed,    // each stream (or call slot) keeps `outstanding` messages/calls in flight
+  kConstant,  // open loop: evenly spaced intended send times at rate_per_s
+  kPoisson,   // open loop: exponential inter-arrival times with mean 1/rate_per_s
+  kRamp,      // open loop: rate moves linearly between stage targets (k6 "ramping-arrival-rate")
+};
+
+struct RampStage {
+  int64_t duration_us = 0;  // length of the stage
+  double target_rate_per_s = 0;  // rate reached at the end of the stage (key `rate`)
+};
+
+// The load model. "Operation" is a message for client_stream and bidi, a call for unary and
+// server_stream. Rates are aggregate over the whole run (all connections and streams).
+struct LoadSpec {
+  LoadModel model = LoadModel::kClosed;  // key `load.type`: closed | constant | poisson | ramp
+  uint32_t outstanding = 1;     // closed loop: operations in flight per stream / call slot
+  double rate_per_s = 0;        // constant, poisson: operations per second (key `rate`)
+  double start_rate_per_s = 0;  // ramp: rate at the start of the first stage (key `start_rate`)
+  std::vector<RampStage> stages;  // ramp (key `stages`)
+};
+
+// Request payload size: fixed, or drawn per message from a distribution.
+struct SizeDistribution {
+  enum class Kind { kFixed, kUniform, kChoice };
+  Kind kind = Kind::kFixed;
+  uint64_t fixed_bytes = 64;      // kFixed (key `payload_size: 64B`)
+  uint64_t min_bytes = 0;         // kUniform, inclusive
+  uint64_t max_bytes = 0;         // kUniform, inclusive
+  std::vector<uint64_t> choices_bytes;  // kChoice: sizes
+  std::vector<double> weights;          // kChoice: relative weights (empty = equal)
+  uint64_t MaxBytes() const;      // the largest size this distribution can produce
+};
+
+// Per-stream shape (client_stream, bidi; server_stream uses behavior.response_count).
+struct StreamSpec {
+  uint64_t messages_per_stream = 0;  // 0 = no limit (key `stream.messages`)
+  int64_t stream_duration_us = 0;    // 0 = no limit (key `stream.duration`); a stream that
+                                     // reaches a limit half-closes and a new one replaces it
+};
+
+struct FailureSpec {
+  std::string code;  // status name, e.g. "UNAVAILABLE"; empty = no injected failure
+  std::string message;
+  std::optional<uint64_t> after_messages;  // fail at message N (see the proto for the meaning)
+  double probability = 0;  // per call, in [0, 1]; 0 with a code set means "every call" unless
+                           // after_messages is set (then it is every call at message N)
+};
+
+struct ReadStallSpec {
+  uint64_t after_messages = 0;
+  int64_t duration_us = 0;  // 0 = no stall
+};
+
+// The behaviour asked of the server (sent in requests; streambench.v1 only, except
+// response_size_bytes which BenchmarkService also honours). Key `server_behavior`.
+struct BehaviorSpec {
+  uint64_t response_size_bytes = 64;   // key `response_size`
+  uint64_t response_count = 10;        // server_stream; bidi independent (key `response_count`)
+  int64_t response_interval_us = 0;    // key `response_interval`
+  int64_t first_response_delay_us = 0; // key `first_response_delay`
+  int64_t response_delay_us = 0;       // key `response_delay`
+  bool bidi_echo = true;               // key `bidi: echo | independent`
+  FailureSpec failure;                 // key `failure`
+  ReadStallSpec read_stall;            // key `read_stall`
+};
+
+// Per call / stream options on the client side. Key `call`.
+struct CallSpec {
+  int64_t deadline_us = 0;      // 0 = none (key `deadline`)
+  int64_t cancel_after_us = 0;  // client cancels each call/stream this long after it starts;
+                                // 0 = never (key `cancel_after`)
+};
+
+// HTTP/2 and gRPC channel/server settings, shared with the server (server/transport_settings.h).
+// Used for the client (key `transport`) and the embedded server (key `server_transport`).
+using TransportSpec = streambench::TransportSettings;
+
+// What a run must show to pass. Key `expect`.
+struct StatusExpectation {
+  // Share of finished calls with this status, in [0, 1]. "any" = {0, 1};
+  // "some" = at least one call (min_calls = 1).
+  double min_fraction = 0;
+  double max_fraction = 1;
+  uint64_t min_calls = 0;
+};
+
+struct ExpectSpec {
+  // Status name -> expectation. A status not listed must not occur. Default: {"OK": some}.
+  std::map<std::string, StatusExpectation> statuses;
+  // Integrity errors (lost, duplicated, reordered, corrupted) fail the run unless the scenario
+  // injects faults; `allow_integrity_errors: true` lifts that.
+  bool allow_integrity_errors = false;
+};
+
+// One concrete run (a scenario with one variant's overrides applied).
+struct Scenario {
+  std::string name;         // key `name`
+  std::string description;  // key `description`
+  std::string variant;      // the variant's name; "default" when the file declares none
+  std::string source_path;  // the file it came from (for messages)
+
+  TargetSpec target;
+  Mode mode = Mode::kBidi;
+  uint32_t connections = 1;             // gRPC channels
+  uint32_t streams_per_connection = 1;  // concurrent streams (or call slots) per channel
+  uint32_t threads = 0;                 // generator worker threads; 0 = min(cores, 4)
+  LoadSpec load;
+  StreamSpec stream;
+  SizeDistribution request_size;        // key `request.payload_size`
+  BehaviorSpec behavior;
+  CallSpec call;
+  TransportSpec transport;
+  TransportSpec server_transport;
+  int64_t warmup_us = 1'000'000;        // key `warmup`: measured but not reported
+  int64_t duration_us = 10'000'000;     // key `duration`: the measured phase
+  ExpectSpec expect;
+  uint64_t seed = 1;                    // random seed for Poisson arrivals, sizes, failures
+};
+
+// A scenario file: one Scenario per variant, in declaration order.
+struct ScenarioFile {
+  std::string name;
+  std::string path;
+  std::vector<Scenario> runs;
+};
+
+const char* ModeName(Mode mode);  // "unary", "server_stream", "client_stream", "bidi"
+
+}  // namespace streambench::scenario

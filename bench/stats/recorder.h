@@ -1,0 +1,103 @@
+// Recorders: where the generator's hot path writes what it measures. Each thread that records
+// (gRPC callback threads, worker threads) gets its own Recorder from a RecorderRegistry, so
+// recording takes no lock; snapshots merge all of them.
+// Thread-safety: a Recorder is written by its own thread only; RecorderRegistry::ForCurrentThread
+// and TakeSnapshot are safe to call from any thread at any time.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "bench/stats/histogram.h"
+#include "bench/stats/integrity.h"
+
+namespace streambench::stats {
+
+// Which latency a value is.
+enum class Latency : int {
+  kMessage = 0,    // per message: bidi request->echo; server_stream each message (from the
+                   // call's intended start); client_stream write completion; unary = the call
+  kCall,           // per call / stream: intended start -> final status
+  kFirstMessage,   // server_stream / bidi: intended start -> first response
+  kFinalResponse,  // client_stream: half-close -> final response
+  kWriteBlocked,   // start of a write -> its completion (flow-control backpressure)
+  kScheduleLag,    // actual send - intended send (open loop)
+  kCount
+};
+const char* LatencyName(Latency kind);  // "message", "call", "first_message", ...
+
+constexpr int kStatusCodeCount = 17;  // gRPC status codes 0..16
+
+// Counters, cumulative since the registry was created.
+struct Counters {
+  uint64_t messages_sent = 0;
+  uint64_t messages_received = 0;
+  uint64_t bytes_sent = 0;      // payload bytes
+  uint64_t bytes_received = 0;  // payload bytes
+  uint64_t calls_started = 0;
+  std::array<uint64_t, kStatusCodeCount> calls_by_code{};  // finished calls by final status
+  IntegrityCounts integrity;
+  uint64_t CallsFinished() const;
+};
+
+// Everything recorded up to one moment, merged over threads.
+struct Snapshot {
+  int64_t taken_at_ns = 0;  // Clock::NowNs() when taken
+  std::array<LogLinearHistogram, static_cast<int>(Latency::kCount)> latency;
+  Counters counters;
+  const LogLinearHistogram& Get(Latency kind) const { return latency[static_cast<int>(kind)]; }
+  // this = this - earlier, field-wise (for the measured phase after warm-up, and intervals).
+  void Subtract(const Snapshot& earlier);
+};
+
+class Recorder {
+ public:
+  void RecordLatencyNs(Latency kind, int64_t value_ns) {
+    latency_[static_cast<int>(kind)].Record(value_ns);
+  }
+  void AddSent(uint64_t messages, uint64_t bytes);
+  void AddReceived(uint64_t messages, uint64_t bytes);
+  void AddCallStarted();
+  void AddCallFinished(int status_code);  // codes outside 0..16 count as UNKNOWN (2)
+  void AddIntegrity(const IntegrityCounts& counts);
+
+  // Adds this recorder's state into `snapshot` (called by the registry from another thread).
+  void MergeInto(Snapshot& snapshot) const;
+
+ private:
+  // Single-writer counters: relaxed load+store, readable from other threads.
+  static void Bump(std::atomic<uint64_t>& c, uint64_t by) {
+    c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+  }
+  std::array<LogLinearHistogram, static_cast<int>(Latency::kCount)> latency_;
+  std::atomic<uint64_t> messages_sent_{0}, messages_received_{0}, bytes_sent_{0},
+      bytes_received_{0}, calls_started_{0};
+  std::array<std::atomic<uint64_t>, kStatusCodeCount> calls_by_code_{};
+  std::atomic<uint64_t> lost_{0}, duplicated_{0}, reordered_{0}, corrupted_{0};
+};
+
+class RecorderRegistry {
+ public:
+  RecorderRegistry();
+  ~RecorderRegistry();
+  RecorderRegistry(const RecorderRegistry&) = delete;
+  RecorderRegistry& operator=(const RecorderRegistry&) = delete;
+
+  // The calling thread's recorder in this registry; created (under a mutex) on the thread's first
+  // call, then found through a thread-local cache without locking.
+  Recorder& ForCurrentThread();
+
+  // Merges every thread's recorder. `now_ns` is stored as taken_at_ns.
+  Snapshot TakeSnapshot(int64_t now_ns) const;
+
+ private:
+  const uint64_t id_;  // distinguishes registries in the thread-local cache
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Recorder>> recorders_;
+};
+
+}  // namespace streambench::stats

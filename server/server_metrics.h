@@ -1,0 +1,45 @@
+// ServerMetrics: the reference server's Prometheus metrics (streambench_server_*), with handles
+// pre-resolved per method so the hot path is an atomic add, never a map lookup or a mutex.
+// Thread-safety: all methods are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <grpcpp/support/status.h>
+#include <prometheus/registry.h>
+
+namespace streambench {
+
+class ServerMetrics {
+ public:
+  // Metrics for one method ("/streambench.v1.StreamBench/Bidi"), label `method`.
+  class Method {
+   public:
+    virtual ~Method() = default;
+    virtual void CallStarted() = 0;                          // +1 active stream, +1 started
+    virtual void CallFinished(grpc::StatusCode code) = 0;    // -1 active, +1 calls_total{code}
+    virtual void MessageReceived(uint64_t payload_bytes) = 0;
+    virtual void MessageSent(uint64_t payload_bytes) = 0;
+    virtual void FailureInjected(grpc::StatusCode code) = 0;
+    // Time from starting a write to its completion (flow-control backpressure), nanoseconds.
+    virtual void WriteCompleted(int64_t blocked_ns) = 0;
+  };
+
+  // Registers the families in `registry` (which must outlive this object).
+  explicit ServerMetrics(std::shared_ptr<prometheus::Registry> registry);
+  ~ServerMetrics();
+
+  // The handle for `method` (full method name), created on first use. Services call this once per
+  // method when constructed and keep the reference (valid for this object's life).
+  Method& ForMethod(const std::string& method);
+
+  std::shared_ptr<prometheus::Registry> registry() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace streambench

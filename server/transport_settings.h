@@ -1,0 +1,39 @@
+// TransportSettings: the HTTP/2 and gRPC knobs a server or a client channel can be given. The
+// reference server takes them from flags, the generator from a scenario (`transport`,
+// `server_transport`); both apply them through the functions here, so one set of names means the
+// same thing on both sides. Every field is optional: unset keeps gRPC's default.
+// Thread-safety: plain values; the Apply functions are pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace grpc {
+class ServerBuilder;
+class ChannelArguments;
+}  // namespace grpc
+
+namespace streambench {
+
+struct TransportSettings {
+  std::optional<bool> bdp_probe;                   // GRPC_ARG_HTTP2_BDP_PROBE
+  std::optional<uint64_t> stream_window_bytes;     // GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES
+  std::optional<uint64_t> max_frame_size_bytes;    // GRPC_ARG_HTTP2_MAX_FRAME_SIZE
+  std::optional<uint64_t> write_buffer_bytes;      // GRPC_ARG_HTTP2_WRITE_BUFFER_SIZE
+  std::optional<uint32_t> max_concurrent_streams;  // GRPC_ARG_MAX_CONCURRENT_STREAMS (server)
+  std::optional<uint64_t> max_send_message_bytes;     // GRPC_ARG_MAX_SEND_MESSAGE_LENGTH
+  std::optional<uint64_t> max_receive_message_bytes;  // GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH
+  std::optional<int64_t> keepalive_time_us;        // GRPC_ARG_KEEPALIVE_TIME_MS
+  std::optional<int64_t> keepalive_timeout_us;     // GRPC_ARG_KEEPALIVE_TIMEOUT_MS
+
+  // "bdp_probe=false stream_window=65536 ..." listing the set fields (for logs and reports).
+  std::string Describe() const;
+};
+
+// Applies the settings to a server being built.
+void ApplyToServerBuilder(const TransportSettings& settings, grpc::ServerBuilder& builder);
+// Applies the settings to a client channel's arguments.
+void ApplyToChannelArguments(const TransportSettings& settings, grpc::ChannelArguments& args);
+
+}  // namespace streambench
