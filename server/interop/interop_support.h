@@ -1,0 +1,55 @@
+// Helpers shared by the standard interop and benchmark services (StandardTestService,
+// StandardBenchmarkService): the interop metadata echo, zero-filled payloads, and the checks that
+// turn a request beyond the BehaviorCaps or malformed into INVALID_ARGUMENT naming the field.
+// Thread-safety: free functions without shared state; safe from any thread.
+#pragma once
+
+#include <google/protobuf/repeated_field.h>
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
+#include <cstdint>
+#include <string>
+
+#include "grpc/testing/messages.pb.h"
+#include "server/behavior_caps.h"
+
+namespace streambench::interop {
+
+// Metadata keys of gRPC's interop tests: the server echoes the first in its initial metadata and
+// the second (binary) in its trailing metadata.
+inline constexpr char kEchoInitialMetadataKey[] = "x-grpc-test-echo-initial";
+inline constexpr char kEchoTrailingBinMetadataKey[] = "x-grpc-test-echo-trailing-bin";
+
+// Adds the echoed interop metadata to `context`. Must be called before initial metadata is sent
+// (i.e. when the reactor is created).
+void EchoTestMetadata(grpc::CallbackServerContext* context);
+
+// Sets `payload` to `size_bytes` zero bytes of type COMPRESSABLE (what interop clients check).
+void FillZeroPayload(int64_t size_bytes, grpc::testing::Payload* payload);
+
+// OK when 0 <= size_bytes <= caps.max_response_bytes, else INVALID_ARGUMENT naming `field`.
+grpc::Status CheckResponseSize(const std::string& field, int64_t size_bytes,
+                               const BehaviorCaps& caps);
+
+// OK when 0 <= interval_us <= caps.max_duration_us, else INVALID_ARGUMENT naming `field`.
+grpc::Status CheckIntervalUs(const std::string& field, int64_t interval_us,
+                             const BehaviorCaps& caps);
+
+// Checks every entry's size and interval, the number of entries against max_response_count and the
+// sum of intervals against max_duration_us.
+grpc::Status CheckResponseParameters(
+    const google::protobuf::RepeatedPtrField<grpc::testing::ResponseParameters>& parameters,
+    const BehaviorCaps& caps);
+
+// True when the request asks for a non-OK final status (code != 0).
+bool WantsEchoedStatus(const grpc::testing::EchoStatus& status);
+
+// OK for code 0..16, else INVALID_ARGUMENT (a status outside gRPC's codes cannot be echoed).
+grpc::Status CheckEchoStatus(const grpc::testing::EchoStatus& status);
+
+// The status the client asked for: code and message unchanged (message bytes are passed through
+// untouched, so whitespace and non-ASCII survive).
+grpc::Status EchoedStatus(const grpc::testing::EchoStatus& status);
+
+}  // namespace streambench::interop
