@@ -1,0 +1,226 @@
+#include "bench/metrics/snapshot_collector.h"
+
+#include <set>
+#include <utility>
+
+#include "bench/metrics/histogram_export.h"
+
+namespace streambench::metrics {
+namespace {
+
+constexpr int kLatencyKinds = static_cast<int>(stats::Latency::kCount);
+
+using Label = prometheus::ClientMetric::Label;
+
+prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type) {
+  prometheus::MetricFamily f;
+  f.name = name;
+  f.help = help;
+  f.type = type;
+  return f;
+}
+
+std::vector<Label> RunLabels(const std::string& scenario, const std::string& variant,
+                             const std::string& mode) {
+  return {Label{"scenario", scenario}, Label{"variant", variant}, Label{"mode", mode}};
+}
+
+prometheus::ClientMetric Counter(std::vector<Label> labels, double value) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  m.counter.value = value;
+  return m;
+}
+
+prometheus::ClientMetric Gauge(std::vector<Label> labels, double value) {
+  prometheus::ClientMetric m;
+  m.label = std::move(labels);
+  m.gauge.value = value;
+  return m;
+}
+
+std::vector<Label> With(std::vector<Label> labels, const char* name, const std::string& value) {
+  labels.push_back(Label{name, value});
+  return labels;
+}
+
+const char* LatencyHelp(stats::Latency kind) {
+  switch (kind) {
+    case stats::Latency::kMessage:
+      return "Per-message latency in seconds, from the intended send time in open loop (bidi: "
+             "request to echo; server_stream: to each message; client_stream: write completion; "
+             "unary: the call).";
+    case stats::Latency::kCall:
+      return "Per-call latency in seconds, from the intended start to the final status.";
+    case stats::Latency::kFirstMessage:
+      return "Time from the intended call start to the first response message, in seconds.";
+    case stats::Latency::kFinalResponse:
+      return "client_stream: time from half-close to the final response, in seconds.";
+    case stats::Latency::kWriteBlocked:
+      return "Time from starting a write to its completion (flow-control backpressure), seconds.";
+    case stats::Latency::kScheduleLag:
+      return "How late sends started relative to their intended time (open loop), in seconds.";
+    case stats::Latency::kCount:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
+const char* LatencyMetricName(stats::Latency kind) {
+  switch (kind) {
+    case stats::Latency::kMessage:
+      return names::kMessageLatency;
+    case stats::Latency::kCall:
+      return names::kCallLatency;
+    case stats::Latency::kFirstMessage:
+      return names::kFirstMessageLatency;
+    case stats::Latency::kFinalResponse:
+      return names::kFinalResponseLatency;
+    case stats::Latency::kWriteBlocked:
+      return names::kWriteBlocked;
+    case stats::Latency::kScheduleLag:
+      return names::kScheduleLag;
+    case stats::Latency::kCount:
+      break;
+  }
+  return "";
+}
+
+const char* StatusCodeLabel(int code) {
+  static constexpr const char* kNames[stats::kStatusCodeCount] = {"OK",
+                                                                  "CANCELLED",
+                                                                  "UNKNOWN",
+                                                                  "INVALID_ARGUMENT",
+                                                                  "DEADLINE_EXCEEDED",
+                                                                  "NOT_FOUND",
+                                                                  "ALREADY_EXISTS",
+                                                                  "PERMISSION_DENIED",
+                                                                  "RESOURCE_EXHAUSTED",
+                                                                  "FAILED_PRECONDITION",
+                                                                  "ABORTED",
+                                                                  "OUT_OF_RANGE",
+                                                                  "UNIMPLEMENTED",
+                                                                  "INTERNAL",
+                                                                  "UNAVAILABLE",
+                                                                  "DATA_LOSS",
+                                                                  "UNAUTHENTICATED"};
+  if (code < 0 || code >= stats::kStatusCodeCount) return "UNKNOWN";
+  return kNames[code];
+}
+
+void SnapshotCollector::Update(const std::string& scenario, const std::string& variant,
+                               const std::string& mode, const stats::Snapshot& cumulative,
+                               const LiveGauges& gauges) {
+  // Render outside the lock: it walks every histogram bucket, the copy under the lock is small.
+  RunState state;
+  state.counters = cumulative.counters;
+  state.gauges = gauges;
+  state.latency.reserve(kLatencyKinds);
+  for (int k = 0; k < kLatencyKinds; ++k) {
+    state.latency.push_back(RenderHistogram(cumulative.latency[k], LatencyBucketBoundsSeconds()));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  runs_[RunKey{scenario, variant, mode}] = std::move(state);
+}
+
+std::vector<prometheus::MetricFamily> SnapshotCollector::Collect() const {
+  return CollectIf(nullptr);
+}
+
+std::vector<prometheus::MetricFamily> SnapshotCollector::CollectScenario(
+    const std::string& scenario) const {
+  return CollectIf(&scenario);
+}
+
+std::vector<std::string> SnapshotCollector::Scenarios() const {
+  std::set<std::string> scenarios;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, state] : runs_) scenarios.insert(std::get<0>(key));
+  return {scenarios.begin(), scenarios.end()};
+}
+
+std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
+    const std::string* scenario) const {
+  using prometheus::MetricType;
+  auto messages =
+      Family(names::kMessagesTotal, "Stream/call messages by direction (sent, received).",
+             MetricType::Counter);
+  auto bytes = Family(names::kPayloadBytesTotal, "Payload bytes by direction (sent, received).",
+                      MetricType::Counter);
+  auto started =
+      Family(names::kCallsStartedTotal, "Calls (RPCs or streams) started.", MetricType::Counter);
+  auto calls =
+      Family(names::kCallsTotal, "Finished calls by final gRPC status code.", MetricType::Counter);
+  auto integrity =
+      Family(names::kIntegrityErrorsTotal,
+             "Stream integrity errors by kind (lost, duplicated, reordered, corrupted).",
+             MetricType::Counter);
+  std::vector<prometheus::MetricFamily> latency;
+  for (int k = 0; k < kLatencyKinds; ++k) {
+    const auto kind = static_cast<stats::Latency>(k);
+    latency.push_back(Family(LatencyMetricName(kind), LatencyHelp(kind), MetricType::Histogram));
+  }
+  auto active = Family(names::kActiveStreams, "Calls or streams in flight.", MetricType::Gauge);
+  auto target = Family(names::kTargetRate,
+                       "Scheduled rate (messages or calls per second; open loop; 0 closed loop).",
+                       MetricType::Gauge);
+  auto lag = Family(names::kCurrentScheduleLag,
+                    "Latest schedule lag (actual minus intended send time), in seconds.",
+                    MetricType::Gauge);
+
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, run] : runs_) {
+      const auto& [run_scenario, variant, mode] = key;
+      if (scenario != nullptr && run_scenario != *scenario) continue;
+      const auto labels = RunLabels(run_scenario, variant, mode);
+      const stats::Counters& c = run.counters;
+
+      messages.metric.push_back(
+          Counter(With(labels, "direction", "sent"), static_cast<double>(c.messages_sent)));
+      messages.metric.push_back(
+          Counter(With(labels, "direction", "received"), static_cast<double>(c.messages_received)));
+      bytes.metric.push_back(
+          Counter(With(labels, "direction", "sent"), static_cast<double>(c.bytes_sent)));
+      bytes.metric.push_back(
+          Counter(With(labels, "direction", "received"), static_cast<double>(c.bytes_received)));
+      started.metric.push_back(Counter(labels, static_cast<double>(c.calls_started)));
+      // Every code always, so a code's series exists (at 0) before its first call: rate() and
+      // increase() then count that first call instead of treating it as the series' start.
+      for (int code = 0; code < stats::kStatusCodeCount; ++code) {
+        calls.metric.push_back(Counter(With(labels, "code", StatusCodeLabel(code)),
+                                       static_cast<double>(c.calls_by_code[code])));
+      }
+      const std::pair<const char*, uint64_t> kinds[] = {{"lost", c.integrity.lost},
+                                                        {"duplicated", c.integrity.duplicated},
+                                                        {"reordered", c.integrity.reordered},
+                                                        {"corrupted", c.integrity.corrupted}};
+      for (const auto& [kind, count] : kinds) {
+        integrity.metric.push_back(Counter(With(labels, "kind", kind), static_cast<double>(count)));
+      }
+      for (int k = 0; k < kLatencyKinds; ++k) {
+        prometheus::ClientMetric m;
+        m.label = labels;
+        m.histogram = run.latency[k];
+        latency[k].metric.push_back(std::move(m));
+      }
+      active.metric.push_back(Gauge(labels, static_cast<double>(run.gauges.active_streams)));
+      target.metric.push_back(Gauge(labels, run.gauges.target_rate_per_s));
+      lag.metric.push_back(Gauge(labels, run.gauges.schedule_lag_s));
+    }
+  }
+
+  std::vector<prometheus::MetricFamily> out;
+  out.reserve(8 + latency.size());
+  auto add = [&out](prometheus::MetricFamily& f) {
+    if (!f.metric.empty()) out.push_back(std::move(f));  // no HELP/TYPE lines without series
+  };
+  for (auto* f : {&messages, &bytes, &started, &calls, &integrity}) add(*f);
+  for (auto& f : latency) add(f);
+  for (auto* f : {&active, &target, &lag}) add(*f);
+  return out;
+}
+
+}  // namespace streambench::metrics
