@@ -1,6 +1,6 @@
 // Result: what a scenario run produced, the one structure every output (console table, JSON,
 // CSV, comparison, gate) reads. The JSON schema (json_report.h) mirrors these fields and is
-// documented in scenarios/README.md ("Results").
+// documented field by field in bench/report/README.md.
 // Thread-safety: plain values.
 #pragma once
 
@@ -21,9 +21,9 @@ struct LatencySummary {
 };
 
 struct ExpectationCheck {
-  std::string name;     // e.g. "status OK share", "integrity errors"
+  std::string name;  // e.g. "status OK share", "integrity errors"
   bool passed = true;
-  std::string detail;   // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
+  std::string detail;  // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
 };
 
 // One run of one variant (JSON: an element of `runs`).
@@ -44,7 +44,7 @@ struct RunResult {
   double messages_sent_per_s = 0, messages_received_per_s = 0;
   double messages_per_s = 0;  // sent + received, per second
   double bytes_sent_per_s = 0, bytes_received_per_s = 0;
-  double calls_per_s = 0;     // finished calls per second
+  double calls_per_s = 0;        // finished calls per second
   double target_rate_per_s = 0;  // open loop: the scheduled rate (mean); 0 for closed loop
 
   // Latencies by stats::LatencyName ("message", "call", "first_message", "final_response",
@@ -72,6 +72,10 @@ LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
 // subtracted) and the phase's actual length. Expectations are evaluated separately.
 RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
                          double duration_s);
+
+// Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
+// its runs. A result without runs does not pass.
+void FinalizeScenarioResult(ScenarioResult* result);
 
 // gRPC status code name, "OK", "CANCELLED", ... ; "CODE_<n>" outside 0..16.
 const char* StatusCodeName(int code);

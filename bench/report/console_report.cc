@@ -1,0 +1,148 @@
+#include "bench/report/console_report.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench/report/format.h"
+
+namespace streambench::report {
+namespace {
+
+// Latency rows in display order (stats::LatencyName values).
+constexpr const char* kLatencyKinds[] = {"message",        "call",          "first_message",
+                                         "final_response", "write_blocked", "schedule_lag"};
+
+std::string Pad(const std::string& text, int width, bool left_align) {
+  // Width counts bytes; every string padded here is ASCII.
+  if (static_cast<int>(text.size()) >= width) return text;
+  const std::string fill(width - text.size(), ' ');
+  return left_align ? text + fill : fill + text;
+}
+
+std::string Left(const std::string& text, int width) { return Pad(text, width, true); }
+std::string Right(const std::string& text, int width) { return Pad(text, width, false); }
+
+std::string CountWithRate(uint64_t count, double per_s) {
+  return FormatCount(count) + " (" + FormatRate(per_s) + "/s)";
+}
+
+std::string BytesWithRate(uint64_t bytes, double per_s) {
+  return FormatBytes(static_cast<double>(bytes)) + " (" + FormatBytes(per_s) + "/s)";
+}
+
+}  // namespace
+
+void PrintRunTable(const RunResult& run, std::ostream& out) {
+  out << "== variant " << run.variant;
+  if (run.repeat_index > 0) out << " (repeat " << run.repeat_index + 1 << ")";
+  out << " == " << run.mode << ", " << run.service << ", " << run.target << ", "
+      << FormatNumber(run.duration_s, 4) << " s measured";
+  if (run.interrupted) out << ", INTERRUPTED";
+  out << "\n";
+
+  constexpr int kLabel = 14;
+  constexpr int kColumn = 26;
+  out << "  " << Left("", kLabel) << Left("sent", kColumn) << "received\n";
+  out << "  " << Left("messages", kLabel)
+      << Left(CountWithRate(run.messages_sent, run.messages_sent_per_s), kColumn)
+      << CountWithRate(run.messages_received, run.messages_received_per_s) << "\n";
+  out << "  " << Left("bytes", kLabel)
+      << Left(BytesWithRate(run.bytes_sent, run.bytes_sent_per_s), kColumn)
+      << BytesWithRate(run.bytes_received, run.bytes_received_per_s) << "\n";
+  out << "  " << Left("calls", kLabel) << "started " << FormatCount(run.calls_started)
+      << ", finished " << FormatCount(run.calls_finished) << " (" << FormatRate(run.calls_per_s)
+      << "/s)\n";
+  out << "  " << Left("throughput", kLabel) << FormatRate(run.messages_per_s) << " msg/s total";
+  if (run.target_rate_per_s > 0) {
+    out << " (target " << FormatRate(run.target_rate_per_s) << " op/s)";
+  }
+  out << "\n";
+
+  out << "  " << Left("status codes", kLabel);
+  if (run.calls_by_code.empty()) out << "none";
+  bool first = true;
+  for (const auto& [code, count] : run.calls_by_code) {
+    if (!first) out << "  ";
+    first = false;
+    out << code << " " << FormatCount(count);
+    if (run.calls_finished > 0) {
+      out << " (" << FormatPercent(static_cast<double>(count) / run.calls_finished) << ")";
+    }
+  }
+  out << "\n";
+
+  constexpr int kLatencyColumn = 10;
+  out << "  " << Left("latency", kLabel);
+  for (const char* header : {"min", "mean", "p50", "p90", "p99", "p99.9", "max", "count"}) {
+    out << Right(header, kLatencyColumn);
+  }
+  out << "\n";
+  for (const char* kind : kLatencyKinds) {
+    auto it = run.latency_us.find(kind);
+    if (it == run.latency_us.end() || it->second.count == 0) continue;
+    const LatencySummary& s = it->second;
+    out << "  " << Left("  " + std::string(kind), kLabel);
+    for (double value : {s.min_us, s.mean_us, s.p50_us, s.p90_us, s.p99_us, s.p999_us, s.max_us}) {
+      out << Right(FormatLatencyUs(value), kLatencyColumn);
+    }
+    out << Right(FormatCount(s.count), kLatencyColumn) << "\n";
+  }
+
+  out << "  " << Left("integrity", kLabel) << "lost " << FormatCount(run.integrity.lost)
+      << "  duplicated " << FormatCount(run.integrity.duplicated) << "  reordered "
+      << FormatCount(run.integrity.reordered) << "  corrupted "
+      << FormatCount(run.integrity.corrupted) << "\n";
+
+  if (!run.checks.empty()) {
+    out << "  checks\n";
+    for (const ExpectationCheck& check : run.checks) {
+      out << "    " << (check.passed ? "PASS  " : "FAIL  ") << check.name << ": " << check.detail
+          << "\n";
+    }
+  }
+  out << "  result        " << (run.pass ? "PASS" : "FAIL") << "\n";
+}
+
+void PrintConsoleTable(const ScenarioResult& result, std::ostream& out) {
+  out << "scenario " << result.scenario;
+  if (!result.source_path.empty()) out << " (" << result.source_path << ")";
+  if (!result.started_at.empty()) out << " started " << result.started_at;
+  out << "\n";
+  for (const RunResult& run : result.runs) {
+    out << "\n";
+    PrintRunTable(run, out);
+  }
+  out << "\n";
+
+  std::vector<std::string> failed;
+  for (const RunResult& run : result.runs) {
+    if (!run.pass) failed.push_back(run.variant);
+  }
+  const size_t total = result.runs.size();
+  if (total == 0) {
+    out << "FAIL: no runs";
+  } else if (failed.empty() && result.pass) {
+    out << "PASS: " << total << " of " << total << (total == 1 ? " run" : " runs") << " passed";
+  } else {
+    out << "FAIL: " << failed.size() << " of " << total << (total == 1 ? " run" : " runs")
+        << " failed";
+    if (!failed.empty()) {
+      out << " (";
+      for (size_t i = 0; i < failed.size(); ++i) out << (i > 0 ? ", " : "") << failed[i];
+      out << ")";
+    }
+  }
+  if (result.interrupted) out << " [INTERRUPTED: results cover a partial run]";
+  out << "\n";
+}
+
+std::string FormatProgressLine(double elapsed_s, double msgs_per_s, double p99_us,
+                               uint64_t errors) {
+  char elapsed[32];
+  std::snprintf(elapsed, sizeof(elapsed), "[%6.1fs]", elapsed_s);
+  return std::string(elapsed) + "  " + Right(FormatRate(msgs_per_s), 6) + " msg/s  p99 " +
+         Left(FormatLatencyUs(p99_us), 7) + "  errors " + FormatCount(errors);
+}
+
+}  // namespace streambench::report

@@ -1,0 +1,112 @@
+#include "bench/report/expectations.h"
+
+#include <map>
+#include <string>
+
+#include "bench/report/format.h"
+
+namespace streambench::report {
+namespace {
+
+uint64_t CountOf(const RunResult& run, const std::string& code) {
+  auto it = run.calls_by_code.find(code);
+  return it == run.calls_by_code.end() ? 0 : it->second;
+}
+
+ExpectationCheck CheckStatus(const std::string& code, const scenario::StatusExpectation& expect,
+                             const RunResult& run) {
+  ExpectationCheck check;
+  check.name = "status " + code;
+  const uint64_t count = CountOf(run, code);
+  const uint64_t finished = run.calls_finished;
+  std::string measured =
+      code + " " + FormatCount(count) + " of " + FormatCount(finished) + " finished calls";
+  std::string limits;
+  bool passed = true;
+
+  // Shares are only meaningful with finished calls; the count rule still applies without them.
+  const bool bounded_share = expect.min_fraction > 0 || expect.max_fraction < 1;
+  if (bounded_share) {
+    limits = "share in [" + FormatPercent(expect.min_fraction) + ", " +
+             FormatPercent(expect.max_fraction) + "]";
+    if (finished > 0) {
+      const double fraction = static_cast<double>(count) / static_cast<double>(finished);
+      measured += " (" + FormatPercent(fraction) + ")";
+      if (fraction < expect.min_fraction || fraction > expect.max_fraction) passed = false;
+    } else if (expect.min_fraction > 0) {
+      passed = false;
+    }
+  }
+  if (expect.min_calls > 0) {
+    if (!limits.empty()) limits += ", ";
+    limits +=
+        "at least " + FormatCount(expect.min_calls) + (expect.min_calls == 1 ? " call" : " calls");
+    if (count < expect.min_calls) passed = false;
+  }
+  check.passed = passed;
+  check.detail = measured + "; expected " + (limits.empty() ? "any" : limits);
+  return check;
+}
+
+}  // namespace
+
+bool InjectsFaults(const scenario::Scenario& scenario) {
+  return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0;
+}
+
+void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
+  run->checks.clear();
+
+  const uint64_t messages = run->messages_sent + run->messages_received;
+  if (run->calls_finished == 0 && messages == 0) {
+    run->checks.push_back({"no traffic", false,
+                           "0 calls finished and 0 messages moved in " +
+                               FormatNumber(run->duration_s, 3) + " s; expected some traffic"});
+  }
+
+  std::map<std::string, scenario::StatusExpectation> statuses = scenario.expect.statuses;
+  if (statuses.empty()) {
+    // The documented default: OK, at least one call.
+    scenario::StatusExpectation some_ok;
+    some_ok.min_calls = 1;
+    statuses["OK"] = some_ok;
+  }
+  for (const auto& [code, expect] : statuses) {
+    run->checks.push_back(CheckStatus(code, expect, *run));
+  }
+
+  ExpectationCheck unexpected;
+  unexpected.name = "unexpected statuses";
+  for (const auto& [code, count] : run->calls_by_code) {
+    if (count == 0 || statuses.count(code) != 0) continue;
+    unexpected.passed = false;
+    if (!unexpected.detail.empty()) unexpected.detail += ", ";
+    unexpected.detail += code + " " + FormatCount(count);
+  }
+  unexpected.detail =
+      unexpected.passed ? "none; expected none" : unexpected.detail + "; expected none";
+  run->checks.push_back(unexpected);
+
+  ExpectationCheck integrity;
+  integrity.name = "integrity errors";
+  const stats::IntegrityCounts& counts = run->integrity;
+  const uint64_t errors = counts.Total();
+  const std::string measured = FormatCount(errors) + " (lost " + FormatCount(counts.lost) +
+                               ", duplicated " + FormatCount(counts.duplicated) + ", reordered " +
+                               FormatCount(counts.reordered) + ", corrupted " +
+                               FormatCount(counts.corrupted) + ")";
+  if (scenario.expect.allow_integrity_errors) {
+    integrity.detail = measured + "; allowed (expect.allow_integrity_errors)";
+  } else if (InjectsFaults(scenario)) {
+    integrity.detail = measured + "; allowed (the scenario injects faults)";
+  } else {
+    integrity.passed = errors == 0;
+    integrity.detail = measured + "; expected 0";
+  }
+  run->checks.push_back(integrity);
+
+  run->pass = true;
+  for (const ExpectationCheck& check : run->checks) run->pass = run->pass && check.passed;
+}
+
+}  // namespace streambench::report

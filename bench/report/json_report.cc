@@ -1,0 +1,312 @@
+#include "bench/report/json_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "bench/report/atomic_file.h"
+
+namespace streambench::report {
+namespace {
+
+// Insertion-ordered so the file reads top-down in the documented order.
+using OrderedJson = nlohmann::ordered_json;
+using Json = nlohmann::json;
+
+// Kinds always written (the minimum schema), even when nothing was recorded.
+constexpr const char* kAlwaysWrittenLatencies[] = {"message", "call"};
+
+OrderedJson LatencyToJson(const LatencySummary& s) {
+  OrderedJson j;
+  j["p50"] = s.p50_us;
+  j["p90"] = s.p90_us;
+  j["p99"] = s.p99_us;
+  j["p999"] = s.p999_us;
+  j["max"] = s.max_us;
+  j["mean"] = s.mean_us;
+  j["min"] = s.min_us;
+  j["count"] = s.count;
+  return j;
+}
+
+OrderedJson RunToJson(const RunResult& run) {
+  OrderedJson j;
+  j["variant"] = run.variant;
+  j["mode"] = run.mode;
+  j["service"] = run.service;
+  j["target"] = run.target;
+  j["repeat"] = run.repeat_index;
+  j["duration_s"] = run.duration_s;
+  j["interrupted"] = run.interrupted;
+  j["pass"] = run.pass;
+  j["messages"] = {{"sent", run.messages_sent}, {"received", run.messages_received}};
+  j["bytes"] = {{"sent", run.bytes_sent}, {"received", run.bytes_received}};
+  OrderedJson by_code = OrderedJson::object();
+  for (const auto& [code, count] : run.calls_by_code) by_code[code] = count;
+  j["calls"] = {
+      {"started", run.calls_started}, {"finished", run.calls_finished}, {"by_code", by_code}};
+  j["throughput"] = {{"messages_per_s", run.messages_per_s},
+                     {"messages_sent_per_s", run.messages_sent_per_s},
+                     {"messages_received_per_s", run.messages_received_per_s},
+                     {"bytes_sent_per_s", run.bytes_sent_per_s},
+                     {"bytes_received_per_s", run.bytes_received_per_s},
+                     {"calls_per_s", run.calls_per_s},
+                     {"target_rate_per_s", run.target_rate_per_s}};
+  OrderedJson latency = OrderedJson::object();
+  for (const char* kind : kAlwaysWrittenLatencies) {
+    auto it = run.latency_us.find(kind);
+    latency[kind] = LatencyToJson(it == run.latency_us.end() ? LatencySummary{} : it->second);
+  }
+  for (const auto& [kind, summary] : run.latency_us) {
+    if (!latency.contains(kind)) latency[kind] = LatencyToJson(summary);
+  }
+  j["latency_us"] = latency;
+  j["integrity"] = {{"lost", run.integrity.lost},
+                    {"duplicated", run.integrity.duplicated},
+                    {"reordered", run.integrity.reordered},
+                    {"corrupted", run.integrity.corrupted}};
+  OrderedJson checks = OrderedJson::array();
+  for (const ExpectationCheck& check : run.checks) {
+    checks.push_back({{"name", check.name}, {"passed", check.passed}, {"detail", check.detail}});
+  }
+  j["checks"] = checks;
+  return j;
+}
+
+// Reads typed fields out of a parsed document, remembering the first error with its key path.
+// Missing optional keys keep the field's default; a present key of the wrong type is an error.
+class Reader {
+ public:
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+  // The member `key` of `obj` if present (nullptr if absent, or on a type error).
+  const Json* Member(const Json& obj, const std::string& path, const char* key, bool required) {
+    if (!ok()) return nullptr;
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required) Fail(Join(path, key), "missing required key");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  const Json* Object(const Json& obj, const std::string& path, const char* key, bool required) {
+    const Json* j = Member(obj, path, key, required);
+    if (j != nullptr && !j->is_object()) {
+      Fail(Join(path, key), "expected an object");
+      return nullptr;
+    }
+    return j;
+  }
+
+  void String(const Json& obj, const std::string& path, const char* key, bool required,
+              std::string* out) {
+    const Json* j = Member(obj, path, key, required);
+    if (j == nullptr) return;
+    if (!j->is_string()) return Fail(Join(path, key), "expected a string");
+    *out = j->get<std::string>();
+  }
+
+  void Bool(const Json& obj, const std::string& path, const char* key, bool* out) {
+    const Json* j = Member(obj, path, key, false);
+    if (j == nullptr) return;
+    if (!j->is_boolean()) return Fail(Join(path, key), "expected true or false");
+    *out = j->get<bool>();
+  }
+
+  void Unsigned(const Json& obj, const std::string& path, const char* key, uint64_t* out) {
+    const Json* j = Member(obj, path, key, false);
+    if (j == nullptr) return;
+    if (!j->is_number_unsigned()) {
+      return Fail(Join(path, key), "expected an unsigned integer");
+    }
+    *out = j->get<uint64_t>();
+  }
+
+  void Int(const Json& obj, const std::string& path, const char* key, int* out) {
+    const Json* j = Member(obj, path, key, false);
+    if (j == nullptr) return;
+    if (!j->is_number_integer()) return Fail(Join(path, key), "expected an integer");
+    *out = j->get<int>();
+  }
+
+  void Double(const Json& obj, const std::string& path, const char* key, double* out) {
+    const Json* j = Member(obj, path, key, false);
+    if (j == nullptr) return;
+    if (!j->is_number()) return Fail(Join(path, key), "expected a number");
+    *out = j->get<double>();
+  }
+
+  void Fail(const std::string& path, const std::string& message) {
+    if (ok()) error_ = path + ": " + message;
+  }
+
+  static std::string Join(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
+ private:
+  std::string error_;
+};
+
+void ReadLatency(Reader& r, const Json& j, const std::string& path, LatencySummary* s) {
+  r.Double(j, path, "p50", &s->p50_us);
+  r.Double(j, path, "p90", &s->p90_us);
+  r.Double(j, path, "p99", &s->p99_us);
+  r.Double(j, path, "p999", &s->p999_us);
+  r.Double(j, path, "max", &s->max_us);
+  r.Double(j, path, "mean", &s->mean_us);
+  r.Double(j, path, "min", &s->min_us);
+  r.Unsigned(j, path, "count", &s->count);
+}
+
+void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) {
+  r.String(j, path, "variant", true, &run->variant);
+  r.String(j, path, "mode", true, &run->mode);
+  r.String(j, path, "service", false, &run->service);
+  r.String(j, path, "target", false, &run->target);
+  r.Int(j, path, "repeat", &run->repeat_index);
+  r.Double(j, path, "duration_s", &run->duration_s);
+  r.Bool(j, path, "interrupted", &run->interrupted);
+  r.Bool(j, path, "pass", &run->pass);
+
+  if (const Json* m = r.Object(j, path, "messages", true)) {
+    r.Unsigned(*m, path + ".messages", "sent", &run->messages_sent);
+    r.Unsigned(*m, path + ".messages", "received", &run->messages_received);
+  }
+  if (const Json* b = r.Object(j, path, "bytes", false)) {
+    r.Unsigned(*b, path + ".bytes", "sent", &run->bytes_sent);
+    r.Unsigned(*b, path + ".bytes", "received", &run->bytes_received);
+  }
+  if (const Json* c = r.Object(j, path, "calls", true)) {
+    const std::string calls_path = path + ".calls";
+    r.Unsigned(*c, calls_path, "started", &run->calls_started);
+    r.Unsigned(*c, calls_path, "finished", &run->calls_finished);
+    if (const Json* by_code = r.Object(*c, calls_path, "by_code", false)) {
+      for (const auto& [code, count] : by_code->items()) {
+        uint64_t value = 0;
+        r.Unsigned(*by_code, calls_path + ".by_code", code.c_str(), &value);
+        if (value != 0) run->calls_by_code[code] = value;
+      }
+    }
+  }
+  if (const Json* t = r.Object(j, path, "throughput", true)) {
+    const std::string tp = path + ".throughput";
+    r.Double(*t, tp, "messages_per_s", &run->messages_per_s);
+    r.Double(*t, tp, "messages_sent_per_s", &run->messages_sent_per_s);
+    r.Double(*t, tp, "messages_received_per_s", &run->messages_received_per_s);
+    r.Double(*t, tp, "bytes_sent_per_s", &run->bytes_sent_per_s);
+    r.Double(*t, tp, "bytes_received_per_s", &run->bytes_received_per_s);
+    r.Double(*t, tp, "calls_per_s", &run->calls_per_s);
+    r.Double(*t, tp, "target_rate_per_s", &run->target_rate_per_s);
+  }
+  if (const Json* l = r.Object(j, path, "latency_us", true)) {
+    for (const auto& [kind, value] : l->items()) {
+      const std::string kind_path = path + ".latency_us." + kind;
+      if (!value.is_object()) return r.Fail(kind_path, "expected an object");
+      LatencySummary summary;
+      ReadLatency(r, value, kind_path, &summary);
+      // Kinds written only to satisfy the minimum schema carry no data; RunResult omits them.
+      if (summary.count != 0) run->latency_us[kind] = summary;
+    }
+  }
+  if (const Json* i = r.Object(j, path, "integrity", false)) {
+    r.Unsigned(*i, path + ".integrity", "lost", &run->integrity.lost);
+    r.Unsigned(*i, path + ".integrity", "duplicated", &run->integrity.duplicated);
+    r.Unsigned(*i, path + ".integrity", "reordered", &run->integrity.reordered);
+    r.Unsigned(*i, path + ".integrity", "corrupted", &run->integrity.corrupted);
+  }
+  if (const Json* checks = r.Member(j, path, "checks", false)) {
+    if (!checks->is_array()) return r.Fail(path + ".checks", "expected an array");
+    for (size_t k = 0; k < checks->size(); ++k) {
+      const std::string check_path = path + ".checks[" + std::to_string(k) + "]";
+      const Json& c = (*checks)[k];
+      if (!c.is_object()) return r.Fail(check_path, "expected an object");
+      ExpectationCheck check;
+      r.String(c, check_path, "name", true, &check.name);
+      r.Bool(c, check_path, "passed", &check.passed);
+      r.String(c, check_path, "detail", false, &check.detail);
+      run->checks.push_back(check);
+    }
+  }
+}
+
+}  // namespace
+
+std::string ToJson(const ScenarioResult& result) {
+  OrderedJson j;
+  j["schema_version"] = kResultsSchemaVersion;
+  j["scenario"] = result.scenario;
+  j["source"] = result.source_path;
+  j["started_at"] = result.started_at;
+  j["pass"] = result.pass;
+  j["interrupted"] = result.interrupted;
+  OrderedJson runs = OrderedJson::array();
+  for (const RunResult& run : result.runs) runs.push_back(RunToJson(run));
+  j["runs"] = runs;
+  // Replace invalid UTF-8 (e.g. a status detail from a peer) instead of throwing.
+  return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
+bool FromJson(const std::string& text, ScenarioResult* out, std::string* error) {
+  Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    *error = "not valid JSON";
+    return false;
+  }
+  if (!j.is_object()) {
+    *error = "expected a JSON object at the top level";
+    return false;
+  }
+  Reader r;
+  ScenarioResult result;
+  int schema_version = kResultsSchemaVersion;
+  r.Int(j, "", "schema_version", &schema_version);
+  if (r.ok() && schema_version != kResultsSchemaVersion) {
+    r.Fail("schema_version", "unsupported version " + std::to_string(schema_version) +
+                                 " (this build reads " + std::to_string(kResultsSchemaVersion) +
+                                 ")");
+  }
+  r.String(j, "", "scenario", true, &result.scenario);
+  r.String(j, "", "source", false, &result.source_path);
+  r.String(j, "", "started_at", false, &result.started_at);
+  r.Bool(j, "", "pass", &result.pass);
+  r.Bool(j, "", "interrupted", &result.interrupted);
+  if (const Json* runs = r.Member(j, "", "runs", true)) {
+    if (!runs->is_array()) {
+      r.Fail("runs", "expected an array");
+    } else {
+      for (size_t k = 0; k < runs->size() && r.ok(); ++k) {
+        const std::string path = "runs[" + std::to_string(k) + "]";
+        if (!(*runs)[k].is_object()) {
+          r.Fail(path, "expected an object");
+          break;
+        }
+        RunResult run;
+        ReadRun(r, (*runs)[k], path, &run);
+        result.runs.push_back(std::move(run));
+      }
+    }
+  }
+  if (!r.ok()) {
+    *error = r.error();
+    return false;
+  }
+  *out = std::move(result);
+  return true;
+}
+
+bool WriteJsonFile(const ScenarioResult& result, const std::string& path, std::string* error) {
+  return WriteFileAtomically(path, ToJson(result), error);
+}
+
+bool ReadJsonFile(const std::string& path, ScenarioResult* out, std::string* error) {
+  std::string text;
+  if (!ReadWholeFile(path, &text, error)) return false;
+  if (!FromJson(text, out, error)) {
+    *error = path + ": " + *error;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace streambench::report

@@ -1,0 +1,77 @@
+#include "bench/report/console_report.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+#include "tests/bench/report/test_results.h"
+
+namespace streambench::report {
+namespace {
+
+std::string Table(const ScenarioResult& result) {
+  std::ostringstream out;
+  PrintConsoleTable(result, out);
+  return out.str();
+}
+
+void ExpectContains(const std::string& text, const std::string& needle) {
+  EXPECT_NE(text.find(needle), std::string::npos) << "missing \"" << needle << "\" in:\n" << text;
+}
+
+TEST(ConsoleReportTest, TableShowsTheKeyFigures) {
+  const std::string text = Table(testing::SampleResult());
+  ExpectContains(text, "scenario bidi_pingpong");
+  ExpectContains(text, "variant default");
+  ExpectContains(text, "variant large-window");
+  ExpectContains(text, "123,456 (12.0k/s)");     // messages sent and their rate
+  ExpectContains(text, "123,400 (12.0k/s)");     // received
+  ExpectContains(text, "7.54 MiB (753 KiB/s)");  // bytes sent
+  ExpectContains(text, "started 110, finished 100 (9.76/s)");
+  ExpectContains(text, "24.1k msg/s total (target 12.0k op/s)");
+  ExpectContains(text, "OK 90 (90.0%)  UNAVAILABLE 10 (10.0%)");
+  ExpectContains(text, "p99.9");
+  ExpectContains(text, "1.23ms");  // message p99 1234 us
+  ExpectContains(text, "5.00ms");  // message p999
+  ExpectContains(text, "400us");   // message p90 400.25 us
+  ExpectContains(text, "123,400");
+  ExpectContains(text, "schedule_lag");
+  ExpectContains(text, "lost 3  duplicated 1  reordered 2  corrupted 4");
+  ExpectContains(text, "PASS  status OK");
+  ExpectContains(text, "FAIL  integrity errors: 10, \"quoted\"; expected 0");
+  ExpectContains(text, "INTERRUPTED");
+  EXPECT_EQ(text.find("write_blocked"), std::string::npos) << "unrecorded kinds are omitted";
+}
+
+TEST(ConsoleReportTest, VerdictLineNamesFailedVariants) {
+  const std::string text = Table(testing::SampleResult());
+  ExpectContains(text, "FAIL: 1 of 2 runs failed (default)");
+
+  ScenarioResult passing = testing::SampleResult();
+  passing.runs.pop_back();
+  passing.runs[0].pass = true;
+  passing.runs[0].interrupted = false;
+  passing.pass = true;
+  passing.interrupted = false;
+  const std::string pass_text = Table(passing);
+  ExpectContains(pass_text, "PASS: 1 of 1 run passed\n");
+  EXPECT_EQ(pass_text.find("INTERRUPTED"), std::string::npos);
+}
+
+TEST(ConsoleReportTest, NoRunsIsAFailure) {
+  ScenarioResult empty;
+  empty.scenario = "x";
+  ExpectContains(Table(empty), "FAIL: no runs");
+}
+
+TEST(ConsoleReportTest, ProgressLineHoldsElapsedRateP99AndErrors) {
+  EXPECT_EQ(FormatProgressLine(12.04, 12345, 1250, 3),
+            "[  12.0s]   12.3k msg/s  p99 1.25ms   errors 3");
+  EXPECT_EQ(FormatProgressLine(0.5, 0, 0, 0), "[   0.5s]    0.00 msg/s  p99 0us      errors 0");
+  EXPECT_EQ(FormatProgressLine(3600, 2.5e6, 2.5e6, 1234567),
+            "[3600.0s]   2.50M msg/s  p99 2.50s    errors 1,234,567");
+}
+
+}  // namespace
+}  // namespace streambench::report

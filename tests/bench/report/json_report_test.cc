@@ -1,0 +1,218 @@
+#include "bench/report/json_report.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "tests/bench/report/test_results.h"
+
+namespace streambench::report {
+namespace {
+
+using testing::SampleResult;
+
+std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "/report_json_" + std::to_string(getpid()) + "_" + name;
+}
+
+void ExpectLatencyEq(const LatencySummary& a, const LatencySummary& b) {
+  EXPECT_EQ(a.count, b.count);
+  EXPECT_EQ(a.p50_us, b.p50_us);
+  EXPECT_EQ(a.p90_us, b.p90_us);
+  EXPECT_EQ(a.p99_us, b.p99_us);
+  EXPECT_EQ(a.p999_us, b.p999_us);
+  EXPECT_EQ(a.max_us, b.max_us);
+  EXPECT_EQ(a.mean_us, b.mean_us);
+  EXPECT_EQ(a.min_us, b.min_us);
+}
+
+void ExpectRunEq(const RunResult& a, const RunResult& b) {
+  EXPECT_EQ(a.variant, b.variant);
+  EXPECT_EQ(a.mode, b.mode);
+  EXPECT_EQ(a.service, b.service);
+  EXPECT_EQ(a.target, b.target);
+  EXPECT_EQ(a.repeat_index, b.repeat_index);
+  EXPECT_EQ(a.duration_s, b.duration_s);
+  EXPECT_EQ(a.interrupted, b.interrupted);
+  EXPECT_EQ(a.messages_sent, b.messages_sent);
+  EXPECT_EQ(a.messages_received, b.messages_received);
+  EXPECT_EQ(a.bytes_sent, b.bytes_sent);
+  EXPECT_EQ(a.bytes_received, b.bytes_received);
+  EXPECT_EQ(a.calls_started, b.calls_started);
+  EXPECT_EQ(a.calls_finished, b.calls_finished);
+  EXPECT_EQ(a.calls_by_code, b.calls_by_code);
+  EXPECT_EQ(a.messages_sent_per_s, b.messages_sent_per_s);
+  EXPECT_EQ(a.messages_received_per_s, b.messages_received_per_s);
+  EXPECT_EQ(a.messages_per_s, b.messages_per_s);
+  EXPECT_EQ(a.bytes_sent_per_s, b.bytes_sent_per_s);
+  EXPECT_EQ(a.bytes_received_per_s, b.bytes_received_per_s);
+  EXPECT_EQ(a.calls_per_s, b.calls_per_s);
+  EXPECT_EQ(a.target_rate_per_s, b.target_rate_per_s);
+  ASSERT_EQ(a.latency_us.size(), b.latency_us.size());
+  for (const auto& [kind, summary] : a.latency_us) {
+    ASSERT_EQ(b.latency_us.count(kind), 1u) << kind;
+    ExpectLatencyEq(summary, b.latency_us.at(kind));
+  }
+  EXPECT_EQ(a.integrity.lost, b.integrity.lost);
+  EXPECT_EQ(a.integrity.duplicated, b.integrity.duplicated);
+  EXPECT_EQ(a.integrity.reordered, b.integrity.reordered);
+  EXPECT_EQ(a.integrity.corrupted, b.integrity.corrupted);
+  ASSERT_EQ(a.checks.size(), b.checks.size());
+  for (size_t i = 0; i < a.checks.size(); ++i) {
+    EXPECT_EQ(a.checks[i].name, b.checks[i].name);
+    EXPECT_EQ(a.checks[i].passed, b.checks[i].passed);
+    EXPECT_EQ(a.checks[i].detail, b.checks[i].detail);
+  }
+  EXPECT_EQ(a.pass, b.pass);
+}
+
+TEST(JsonReportTest, FileRoundTripKeepsEveryField) {
+  const ScenarioResult original = SampleResult();
+  const std::string path = TempPath("round_trip.json");
+  std::string error;
+  ASSERT_TRUE(WriteJsonFile(original, path, &error)) << error;
+  std::ifstream tmp(path + ".tmp");
+  EXPECT_FALSE(tmp.good()) << "the temp file is renamed away";
+
+  ScenarioResult read;
+  ASSERT_TRUE(ReadJsonFile(path, &read, &error)) << error;
+  EXPECT_EQ(read.scenario, original.scenario);
+  EXPECT_EQ(read.source_path, original.source_path);
+  EXPECT_EQ(read.started_at, original.started_at);
+  EXPECT_EQ(read.pass, original.pass);
+  EXPECT_EQ(read.interrupted, original.interrupted);
+  ASSERT_EQ(read.runs.size(), original.runs.size());
+  for (size_t i = 0; i < read.runs.size(); ++i) ExpectRunEq(read.runs[i], original.runs[i]);
+  std::remove(path.c_str());
+}
+
+TEST(JsonReportTest, RequiredKeysArePresentWithDocumentedTypes) {
+  const nlohmann::json j = nlohmann::json::parse(ToJson(SampleResult()));
+  EXPECT_EQ(j.at("schema_version"), kResultsSchemaVersion);
+  EXPECT_EQ(j.at("scenario"), "bidi_pingpong");
+  EXPECT_TRUE(j.at("source").is_string());
+  EXPECT_TRUE(j.at("started_at").is_string());
+  EXPECT_EQ(j.at("pass"), false);
+  EXPECT_EQ(j.at("interrupted"), true);
+  ASSERT_EQ(j.at("runs").size(), 2u);
+  const nlohmann::json& run = j.at("runs")[0];
+  for (const char* key :
+       {"variant", "mode", "service", "target", "repeat", "duration_s", "interrupted", "pass",
+        "messages", "bytes", "calls", "throughput", "latency_us", "integrity", "checks"}) {
+    EXPECT_TRUE(run.contains(key)) << key;
+  }
+  EXPECT_EQ(run.at("messages").at("sent"), 123456);
+  EXPECT_EQ(run.at("messages").at("received"), 123400);
+  EXPECT_EQ(run.at("bytes").at("sent"), 7901184);
+  EXPECT_EQ(run.at("calls").at("by_code").at("UNAVAILABLE"), 10);
+  EXPECT_EQ(run.at("calls").at("finished"), 100);
+  for (const char* key :
+       {"messages_per_s", "messages_sent_per_s", "messages_received_per_s", "bytes_sent_per_s",
+        "bytes_received_per_s", "calls_per_s", "target_rate_per_s"}) {
+    EXPECT_TRUE(run.at("throughput").at(key).is_number()) << key;
+  }
+  EXPECT_EQ(run.at("throughput").at("messages_per_s"), 24083.5);
+  for (const char* kind : {"message", "call"}) {
+    for (const char* stat : {"p50", "p90", "p99", "p999", "max", "mean", "min", "count"}) {
+      EXPECT_TRUE(run.at("latency_us").at(kind).at(stat).is_number()) << kind << "." << stat;
+    }
+  }
+  EXPECT_EQ(run.at("latency_us").at("message").at("p99"), 1234.0);
+  EXPECT_EQ(run.at("latency_us").at("schedule_lag").at("count"), 5);
+  EXPECT_FALSE(run.at("latency_us").contains("write_blocked")) << "only recorded kinds";
+  for (const char* kind : {"lost", "duplicated", "reordered", "corrupted"}) {
+    EXPECT_TRUE(run.at("integrity").at(kind).is_number_unsigned()) << kind;
+  }
+  ASSERT_EQ(run.at("checks").size(), 2u);
+  EXPECT_EQ(run.at("checks")[1].at("name"), "integrity errors");
+  EXPECT_EQ(run.at("checks")[1].at("passed"), false);
+  EXPECT_EQ(run.at("checks")[1].at("detail"), "10, \"quoted\"; expected 0");
+}
+
+TEST(JsonReportTest, MessageAndCallLatencyAlwaysWritten) {
+  ScenarioResult result;
+  result.scenario = "empty";
+  result.runs.emplace_back();
+  const nlohmann::json j = nlohmann::json::parse(ToJson(result));
+  EXPECT_EQ(j["runs"][0]["latency_us"]["message"]["count"], 0);
+  EXPECT_EQ(j["runs"][0]["latency_us"]["call"]["p99"], 0.0);
+  // ...and reading it back does not invent recorded kinds.
+  ScenarioResult read;
+  std::string error;
+  ASSERT_TRUE(FromJson(ToJson(result), &read, &error)) << error;
+  EXPECT_TRUE(read.runs[0].latency_us.empty());
+}
+
+TEST(JsonReportTest, WrongTypeNamesTheKeyPath) {
+  nlohmann::json j = nlohmann::json::parse(ToJson(SampleResult()));
+  j["runs"][1]["messages"]["sent"] = "many";
+  ScenarioResult read;
+  std::string error;
+  EXPECT_FALSE(FromJson(j.dump(), &read, &error));
+  EXPECT_EQ(error, "runs[1].messages.sent: expected an unsigned integer");
+}
+
+TEST(JsonReportTest, MissingRequiredKeyIsAnError) {
+  nlohmann::json j = nlohmann::json::parse(ToJson(SampleResult()));
+  j.erase("runs");
+  ScenarioResult read;
+  std::string error;
+  EXPECT_FALSE(FromJson(j.dump(), &read, &error));
+  EXPECT_EQ(error, "runs: missing required key");
+
+  j = nlohmann::json::parse(ToJson(SampleResult()));
+  j["runs"][0].erase("variant");
+  EXPECT_FALSE(FromJson(j.dump(), &read, &error));
+  EXPECT_EQ(error, "runs[0].variant: missing required key");
+}
+
+TEST(JsonReportTest, NotJsonOrWrongVersionIsAnError) {
+  ScenarioResult read;
+  std::string error;
+  EXPECT_FALSE(FromJson("{\"scenario\": ", &read, &error));
+  EXPECT_EQ(error, "not valid JSON");
+  EXPECT_FALSE(FromJson("[1, 2]", &read, &error));
+  EXPECT_EQ(error, "expected a JSON object at the top level");
+  EXPECT_FALSE(FromJson(R"({"schema_version": 99, "scenario": "x", "runs": []})", &read, &error));
+  EXPECT_EQ(error, "schema_version: unsupported version 99 (this build reads 1)");
+}
+
+TEST(JsonReportTest, ReadErrorsNameTheFile) {
+  ScenarioResult read;
+  std::string error;
+  const std::string missing = TempPath("does_not_exist.json");
+  EXPECT_FALSE(ReadJsonFile(missing, &read, &error));
+  EXPECT_NE(error.find(missing), std::string::npos) << error;
+
+  const std::string bad = TempPath("bad.json");
+  std::ofstream(bad) << "not json";
+  EXPECT_FALSE(ReadJsonFile(bad, &read, &error));
+  EXPECT_EQ(error, bad + ": not valid JSON");
+  std::remove(bad.c_str());
+}
+
+TEST(JsonReportTest, WriteToMissingDirectoryFailsWithoutLeavingFiles) {
+  std::string error;
+  const std::string path = TempPath("no_such_dir") + "/results.json";
+  EXPECT_FALSE(WriteJsonFile(SampleResult(), path, &error));
+  EXPECT_NE(error.find(path + ".tmp"), std::string::npos) << error;
+}
+
+TEST(JsonReportTest, OverwritesAnExistingFileWhole) {
+  const std::string path = TempPath("overwrite.json");
+  std::ofstream(path) << std::string(100000, 'x');
+  std::string error;
+  ASSERT_TRUE(WriteJsonFile(SampleResult(), path, &error)) << error;
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_TRUE(nlohmann::json::accept(text.str()));
+  std::remove(path.c_str());
+}
+
+}  // namespace
+}  // namespace streambench::report
