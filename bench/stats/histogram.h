@@ -38,8 +38,11 @@ class LogLinearHistogram {
   int64_t MinNs() const;   // 0 when empty
   int64_t MaxNs() const;   // 0 when empty; exact (not bucketed)
   double MeanNs() const;   // 0 when empty
+  uint64_t SumNs() const;  // sum of the recorded (clamped) values; wraps after ~584 years total
   // Value at percentile `percentile` in [0, 100]: the highest value equivalent to the bucket
-  // holding that rank (HdrHistogram convention), clamped to MaxNs(). 0 when empty.
+  // holding that rank (HdrHistogram convention), clamped to MaxNs(). 0 when empty. The rank is
+  // nearest-rank: ceil(percentile * Count() / 100), at least 1; so 0 gives the lowest bucket and
+  // 100 gives MaxNs().
   int64_t ValueAtPercentileNs(double percentile) const;
 
   // Bucket iteration for exporters: calls fn(upper_bound_ns_inclusive, count) for every non-empty
@@ -52,14 +55,54 @@ class LogLinearHistogram {
   // Bucket index for a value, and the highest value mapping to a bucket (exposed for tests).
   static int BucketIndex(int64_t value_ns);
   static int64_t BucketUpperBoundNs(int index);
+  static int64_t BucketLowerBoundNs(int index);
 
  private:
+  // Geometry (see the layout note at the top). Values below kSubBucketCount get one bucket each;
+  // above, each power of two [2^(7+m), 2^(8+m)) is split into kSubBucketHalfCount buckets of width
+  // 2^m.
+  static constexpr int kSubBucketHalfCountMagnitude = 7;
+  static constexpr int kSubBucketCount = 1 << (kSubBucketHalfCountMagnitude + 1);  // 256
+  static constexpr int kSubBucketHalfCount = kSubBucketCount / 2;                  // 128
+  static constexpr int kMagnitudeCount = 35;  // 256 << 34 = 2^42 ns > kMaxValueNs
+  static constexpr int kBucketCount = (kMagnitudeCount + 1) * kSubBucketHalfCount;  // 4608
+
+  // Branch-free apart from the clamp; no loop, no floating point.
+  static int IndexOf(int64_t value_ns) {
+    const uint64_t v = static_cast<uint64_t>(value_ns);
+    // Position of the highest set bit, at least 8 (values below 256 share magnitude 0).
+    const int pow2_ceiling = 64 - __builtin_clzll(v | (kSubBucketCount - 1));
+    const int magnitude = pow2_ceiling - (kSubBucketHalfCountMagnitude + 1);
+    const int sub_bucket = static_cast<int>(v >> magnitude);  // in [0, 256), >= 128 unless m = 0
+    return (magnitude << kSubBucketHalfCountMagnitude) + sub_bucket;
+  }
+  static void Bump(std::atomic<uint64_t>& c, uint64_t by) {
+    c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+  }
+
   std::unique_ptr<std::atomic<uint64_t>[]> counts_;
   std::atomic<uint64_t> total_count_{0};
-  std::atomic<int64_t> min_ns_;
+  std::atomic<int64_t> min_ns_;  // INT64_MAX when empty
   std::atomic<int64_t> max_ns_{0};
-  std::atomic<double> sum_ns_{0};  // for the mean
+  std::atomic<uint64_t> sum_ns_{0};  // for the mean; integer so means are exact and mergeable
 };
+
+inline void LogLinearHistogram::RecordN(int64_t value_ns, uint64_t count) {
+  if (value_ns < 1) value_ns = 1;
+  if (value_ns > kMaxValueNs) value_ns = kMaxValueNs;
+  Bump(counts_[IndexOf(value_ns)], count);
+  Bump(sum_ns_, static_cast<uint64_t>(value_ns) * count);
+  if (value_ns < min_ns_.load(std::memory_order_relaxed)) {
+    min_ns_.store(value_ns, std::memory_order_relaxed);
+  }
+  if (value_ns > max_ns_.load(std::memory_order_relaxed)) {
+    max_ns_.store(value_ns, std::memory_order_relaxed);
+  }
+  // The total last, with release (a plain store on x86): a reader that loads it with acquire
+  // (Count()) also sees the bucket, min and max of every value it counts.
+  total_count_.store(total_count_.load(std::memory_order_relaxed) + count,
+                     std::memory_order_release);
+}
 
 template <typename Fn>
 void LogLinearHistogram::ForEachBucket(Fn&& fn) const {
