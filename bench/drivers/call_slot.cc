@@ -1,0 +1,27 @@
+#include "bench/drivers/call_slot.h"
+
+namespace streambench::drivers {
+
+void CallSlot::Start() {
+  if (dc_.open_loop()) return;
+  for (uint32_t i = 0; i < dc_.scenario().load.outstanding; ++i) Issue(dc_.clock().NowNs());
+}
+
+void CallSlot::Submit(int64_t intended_ns) {
+  if (calls_.size() >= kMaxQueuedOps) {
+    dc_.AddDropped();
+    return;
+  }
+  Issue(intended_ns);
+}
+
+void CallSlot::CallDone() {
+  if (!dc_.open_loop()) Issue(dc_.clock().NowNs());
+}
+
+void CallSlot::Issue(int64_t intended_ns) {
+  if (dc_.stopping()) return;
+  starter_(*this, intended_ns, call_count_.fetch_add(1, std::memory_order_relaxed));
+}
+
+}  // namespace streambench::drivers

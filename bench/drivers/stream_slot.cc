@@ -1,0 +1,51 @@
+#include "bench/drivers/stream_slot.h"
+
+namespace streambench::drivers {
+
+StreamSlot::StreamSlot(DriverContext& dc, StreamFactory factory)
+    : WritePump(Slot::kMaxQueuedOps), dc_(dc), factory_(std::move(factory)) {}
+
+void StreamSlot::InstallStream() {
+  // Token held: by construction (first stream) or kept since the previous stream half-closed.
+  close_requested_.store(false);
+  if (!dc_.open_loop()) {
+    // Credits of the previous stream are void; the new stream starts with `outstanding`.
+    int64_t ignored;
+    while (queue().Pop(&ignored)) {
+    }
+    for (uint32_t i = 0; i < dc_.scenario().load.outstanding; ++i) queue().Push(kSendNow);
+  }
+  current_ = factory_(*this, stream_count_++);
+  current_->start_ns_ = dc_.clock().NowNs();
+  current_->writes_started_ = 0;
+  current_->Begin();
+  Release();
+}
+
+void StreamSlot::StreamDone() {
+  // Token held since the stream half-closed.
+  current_ = nullptr;
+  if (dc_.stopping()) return;  // the token stays held: nothing more is written on this slot
+  InstallStream();
+}
+
+bool StreamSlot::WorkLocked() {
+  SlotStream* s = current_;
+  if (s == nullptr) return true;  // between streams; keep the token (cannot happen when free)
+  const int64_t now = dc_.clock().NowNs();
+  const scenario::StreamSpec& spec = dc_.scenario().stream;
+  const bool limit_reached =
+      (spec.messages_per_stream > 0 && s->writes_started_ >= spec.messages_per_stream) ||
+      (spec.stream_duration_us > 0 && now - s->start_ns_ >= spec.stream_duration_us * 1000);
+  if (dc_.stopping() || close_requested_.load() || limit_reached) {
+    s->HalfClose();
+    return true;
+  }
+  int64_t intended;
+  if (!queue().Pop(&intended)) return false;
+  ++s->writes_started_;
+  s->Write(intended == kSendNow ? now : intended, now);
+  return true;
+}
+
+}  // namespace streambench::drivers

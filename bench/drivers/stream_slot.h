@@ -1,0 +1,86 @@
+// StreamSlot: a slot that runs one stream at a time (bidi, client_stream) and replaces it when it
+// ends (stream.messages / stream.duration reached, the server ended it, a write failed). Writes go
+// through a WritePump: operations (open-loop intended times, or closed-loop credits) queue in the
+// slot, so they survive the switch to the next stream and keep their intended time.
+// Internal to the drivers module.
+// Thread-safety: as Slot; the pump token serialises everything that starts a write or half-close.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+
+#include "bench/drivers/call_base.h"
+#include "bench/drivers/driver.h"
+#include "bench/drivers/write_pump.h"
+
+namespace streambench::drivers {
+
+class StreamSlot;
+
+// One stream of a StreamSlot. Concrete streams are also gRPC reactors.
+class SlotStream {
+ public:
+  virtual ~SlotStream() = default;
+  // Starts the call (token held).
+  virtual void Begin() = 0;
+  // Starts one write (token held; the stream calls StreamSlot::WriteCompleted from OnWriteDone).
+  virtual void Write(int64_t intended_ns, int64_t now_ns) = 0;
+  // Half-closes (token held; the token stays held until the next stream is installed).
+  virtual void HalfClose() = 0;
+
+ protected:
+  friend class StreamSlot;
+  int64_t start_ns_ = 0;         // when the stream was opened (DriverContext clock)
+  uint64_t writes_started_ = 0;  // messages handed to StartWrite
+};
+
+class StreamSlot final : public Slot, private WritePump {
+ public:
+  using StreamFactory = std::function<SlotStream*(StreamSlot& slot, uint64_t stream_number)>;
+
+  StreamSlot(DriverContext& dc, StreamFactory factory);
+
+  void Start() override { InstallStream(); }
+  void Submit(int64_t intended_ns) override {
+    if (!WritePump::Submit(intended_ns)) dc_.AddDropped();
+  }
+  void Stop() override { Kick(); }
+  void CancelAll() override { calls_.CancelAll(); }
+
+  // --- for streams ---
+  DriverContext& dc() { return dc_; }
+  CallList& calls() { return calls_; }
+  // Closed loop: one more operation may be sent (after an echo, or a completed write).
+  void Credit() {
+    queue().Push(kSendNow);
+    Kick();
+  }
+  // From OnWriteDone (ok = the write went out).
+  void WriteCompleted(bool ok) {
+    if (!ok) close_requested_.store(true);
+    Release();
+  }
+  // The stream cannot go on (its read side ended): half-close it as soon as possible.
+  void RequestClose() {
+    close_requested_.store(true);
+    Kick();
+  }
+  // From the stream's OnDone, after it recorded everything: installs the next stream unless the
+  // run is stopping.
+  void StreamDone();
+
+ private:
+  bool WorkLocked() override;
+  bool HasExtraWork() const override { return dc_.stopping() || close_requested_.load(); }
+  void InstallStream();
+
+  DriverContext& dc_;
+  StreamFactory factory_;
+  CallList calls_;
+  SlotStream* current_ = nullptr;  // guarded by the pump token
+  uint64_t stream_count_ = 0;      // guarded by the pump token
+  std::atomic<bool> close_requested_{false};
+};
+
+}  // namespace streambench::drivers

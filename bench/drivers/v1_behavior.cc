@@ -1,0 +1,63 @@
+#include "bench/drivers/v1_behavior.h"
+
+namespace streambench::drivers {
+
+int StatusCodeForName(const std::string& name) {
+  static const char* const kNames[] = {"OK",
+                                       "CANCELLED",
+                                       "UNKNOWN",
+                                       "INVALID_ARGUMENT",
+                                       "DEADLINE_EXCEEDED",
+                                       "NOT_FOUND",
+                                       "ALREADY_EXISTS",
+                                       "PERMISSION_DENIED",
+                                       "RESOURCE_EXHAUSTED",
+                                       "FAILED_PRECONDITION",
+                                       "ABORTED",
+                                       "OUT_OF_RANGE",
+                                       "UNIMPLEMENTED",
+                                       "INTERNAL",
+                                       "UNAVAILABLE",
+                                       "DATA_LOSS",
+                                       "UNAUTHENTICATED"};
+  for (int i = 0; i < 17; ++i) {
+    if (name == kNames[i]) return i;
+  }
+  return -1;
+}
+
+bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
+                     std::string* error) {
+  out->Clear();
+  out->set_response_size_bytes(static_cast<uint32_t>(spec.response_size_bytes));
+  out->set_response_count(spec.response_count);
+  out->set_response_interval_us(static_cast<uint64_t>(spec.response_interval_us));
+  out->set_first_response_delay_us(static_cast<uint64_t>(spec.first_response_delay_us));
+  out->set_response_delay_us(static_cast<uint64_t>(spec.response_delay_us));
+  out->set_bidi_mode(spec.bidi_echo ? streambench::v1::Behavior::ECHO
+                                    : streambench::v1::Behavior::INDEPENDENT);
+  if (!spec.failure.code.empty()) {
+    const int code = StatusCodeForName(spec.failure.code);
+    if (code <= 0) {
+      *error =
+          "server_behavior.failure.code: unknown or non-error status '" + spec.failure.code + "'";
+      return false;
+    }
+    auto* failure = out->mutable_failure();
+    failure->set_code(code);
+    failure->set_message(spec.failure.message);
+    if (spec.failure.after_messages) failure->set_after_messages(*spec.failure.after_messages);
+    // The scenario's "probability 0 with a code and no after_messages" means every call; say so
+    // explicitly rather than rely on the server reading 0 that way.
+    const bool every_call = spec.failure.probability <= 0 && !spec.failure.after_messages;
+    failure->set_probability(every_call ? 1.0 : spec.failure.probability);
+  }
+  if (spec.read_stall.duration_us > 0) {
+    auto* stall = out->mutable_read_stall();
+    stall->set_after_messages(spec.read_stall.after_messages);
+    stall->set_duration_us(static_cast<uint64_t>(spec.read_stall.duration_us));
+  }
+  return true;
+}
+
+}  // namespace streambench::drivers
