@@ -27,7 +27,8 @@ enum class LoadBalancing { kPickFirst, kRoundRobin };
 
 // Where the load goes. No addresses means: start the embedded reference server on loopback.
 struct TargetSpec {
-  std::vector<std::string> addresses;  // "host:port" each; key `target.addresses` (or `target: h:p`)
+  std::vector<std::string>
+      addresses;  // "host:port" each; key `target.addresses` (or `target: h:p`)
   LoadBalancing load_balancing = LoadBalancing::kPickFirst;
   TargetService service = TargetService::kStreambenchV1;
 };
@@ -40,7 +41,7 @@ enum class LoadModel {
 };
 
 struct RampStage {
-  int64_t duration_us = 0;  // length of the stage
+  int64_t duration_us = 0;       // length of the stage
   double target_rate_per_s = 0;  // rate reached at the end of the stage (key `rate`)
 };
 
@@ -48,9 +49,9 @@ struct RampStage {
 // server_stream. Rates are aggregate over the whole run (all connections and streams).
 struct LoadSpec {
   LoadModel model = LoadModel::kClosed;  // key `load.type`: closed | constant | poisson | ramp
-  uint32_t outstanding = 1;     // closed loop: operations in flight per stream / call slot
-  double rate_per_s = 0;        // constant, poisson: operations per second (key `rate`)
-  double start_rate_per_s = 0;  // ramp: rate at the start of the first stage (key `start_rate`)
+  uint32_t outstanding = 1;              // closed loop: operations in flight per stream / call slot
+  double rate_per_s = 0;                 // constant, poisson: operations per second (key `rate`)
+  double start_rate_per_s = 0;    // ramp: rate at the start of the first stage (key `start_rate`)
   std::vector<RampStage> stages;  // ramp (key `stages`)
 };
 
@@ -58,12 +59,12 @@ struct LoadSpec {
 struct SizeDistribution {
   enum class Kind { kFixed, kUniform, kChoice };
   Kind kind = Kind::kFixed;
-  uint64_t fixed_bytes = 64;      // kFixed (key `payload_size: 64B`)
-  uint64_t min_bytes = 0;         // kUniform, inclusive
-  uint64_t max_bytes = 0;         // kUniform, inclusive
+  uint64_t fixed_bytes = 64;            // kFixed (key `payload_size: 64B`)
+  uint64_t min_bytes = 0;               // kUniform, inclusive
+  uint64_t max_bytes = 0;               // kUniform, inclusive
   std::vector<uint64_t> choices_bytes;  // kChoice: sizes
   std::vector<double> weights;          // kChoice: relative weights (empty = equal)
-  uint64_t MaxBytes() const;      // the largest size this distribution can produce
+  uint64_t MaxBytes() const;            // the largest size this distribution can produce
 };
 
 // Per-stream shape (client_stream, bidi; server_stream uses behavior.response_count).
@@ -89,14 +90,14 @@ struct ReadStallSpec {
 // The behaviour asked of the server (sent in requests; streambench.v1 only, except
 // response_size_bytes which BenchmarkService also honours). Key `server_behavior`.
 struct BehaviorSpec {
-  uint64_t response_size_bytes = 64;   // key `response_size`
-  uint64_t response_count = 10;        // server_stream; bidi independent (key `response_count`)
-  int64_t response_interval_us = 0;    // key `response_interval`
-  int64_t first_response_delay_us = 0; // key `first_response_delay`
-  int64_t response_delay_us = 0;       // key `response_delay`
-  bool bidi_echo = true;               // key `bidi: echo | independent`
-  FailureSpec failure;                 // key `failure`
-  ReadStallSpec read_stall;            // key `read_stall`
+  uint64_t response_size_bytes = 64;    // key `response_size`
+  uint64_t response_count = 10;         // server_stream; bidi independent (key `response_count`)
+  int64_t response_interval_us = 0;     // key `response_interval`
+  int64_t first_response_delay_us = 0;  // key `first_response_delay`
+  int64_t response_delay_us = 0;        // key `response_delay`
+  bool bidi_echo = true;                // key `bidi: echo | independent`
+  FailureSpec failure;                  // key `failure`
+  ReadStallSpec read_stall;             // key `read_stall`
 };
 
 // Per call / stream options on the client side. Key `call`.
@@ -141,15 +142,15 @@ struct Scenario {
   uint32_t threads = 0;                 // generator worker threads; 0 = min(cores, 4)
   LoadSpec load;
   StreamSpec stream;
-  SizeDistribution request_size;        // key `request.payload_size`
+  SizeDistribution request_size;  // key `request.payload_size`
   BehaviorSpec behavior;
   CallSpec call;
   TransportSpec transport;
   TransportSpec server_transport;
-  int64_t warmup_us = 1'000'000;        // key `warmup`: measured but not reported
-  int64_t duration_us = 10'000'000;     // key `duration`: the measured phase
+  int64_t warmup_us = 1'000'000;     // key `warmup`: measured but not reported
+  int64_t duration_us = 10'000'000;  // key `duration`: the measured phase
   ExpectSpec expect;
-  uint64_t seed = 1;                    // random seed for Poisson arrivals, sizes, failures
+  uint64_t seed = 1;  // random seed for Poisson arrivals, sizes, failures
 };
 
 // A scenario file: one Scenario per variant, in declaration order.

@@ -1,0 +1,228 @@
+#include "bench/scenario/scenario_loader.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "bench/scenario/diagnostics.h"
+#include "bench/scenario/scenario_parser.h"
+#include "bench/scenario/scenario_validator.h"
+#include "bench/scenario/schema.h"
+#include "bench/scenario/yaml_tree.h"
+
+namespace streambench::scenario {
+namespace {
+
+struct Variant {
+  std::string name;
+  std::string description;
+  const YamlNode* set = nullptr;  // mapping of dotted path -> value, or nullptr
+};
+
+bool FailStructure(const StructureError& e, Diagnostics* diag) {
+  return diag->FailAt(e.node, e.line, e.column, e.key_path, e.message);
+}
+
+bool ValidRunName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool ReadVariants(const YamlNode& list, std::vector<Variant>* out, Diagnostics* diag) {
+  std::map<std::string, int> first_line;
+  for (size_t i = 0; i < list.items.size(); ++i) {
+    const YamlNode& item = list.items[i];
+    const std::string path = "variants[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      return diag->Fail(
+          item, path,
+          "expected a mapping with keys name, description, set, got " + item.Describe());
+    }
+    Variant variant;
+    const YamlNode* name = item.Find("name");
+    if (name == nullptr) return diag->Fail(item, path + ".name", "required key `name` is missing");
+    if (!name->IsScalar() || !ValidRunName(name->scalar)) {
+      return diag->Fail(
+          *name, path + ".name",
+          "use 1 to 64 letters, digits, `_`, `-` and `.` (got " + name->Describe() + ")");
+    }
+    variant.name = name->scalar;
+    const auto [it, inserted] = first_line.emplace(variant.name, name->line);
+    if (!inserted) {
+      return diag->Fail(*name, path + ".name",
+                        "duplicate variant name `" + variant.name + "` (first used at line " +
+                            std::to_string(it->second) + ")");
+    }
+    if (const YamlNode* description = item.Find("description")) {
+      if (!description->IsScalar()) {
+        return diag->Fail(*description, path + ".description",
+                          "expected a string, got " + description->Describe());
+      }
+      variant.description = description->scalar;
+    }
+    if (const YamlNode* set = item.Find("set"); set != nullptr && set->IsMap()) {
+      for (const YamlMapEntry& entry : set->entries) {
+        const std::string first = entry.key.substr(0, entry.key.find('.'));
+        if (first == "name" || first == "variants") {
+          return diag->FailAt(&entry.value, entry.line, entry.column, path + ".set." + entry.key,
+                              "a variant cannot change `" + first + "`");
+        }
+      }
+      variant.set = set;
+    }
+    out->push_back(std::move(variant));
+  }
+  return true;
+}
+
+struct ParsedOverride {
+  std::string key_path;
+  YamlNode value;
+};
+
+bool IsVariantsPath(const std::string& key_path) {
+  return key_path == "variants" || key_path.rfind("variants.", 0) == 0;
+}
+
+bool ApplyCommandLine(const std::vector<ParsedOverride>& overrides, bool variants_paths,
+                      YamlNode* root, Diagnostics* diag) {
+  for (const ParsedOverride& o : overrides) {
+    if (IsVariantsPath(o.key_path) != variants_paths) continue;
+    std::string error;
+    if (!ApplyOverride(o.key_path, o.value, ScenarioSchema(), root, &error)) {
+      return diag->Fail(o.value, o.key_path, error);
+    }
+  }
+  return true;
+}
+
+bool Load(const std::string& text, const std::string& display_name,
+          const std::vector<Override>& overrides, ScenarioFile* out, Diagnostics* diag) {
+  YamlNode root;
+  YamlParseError parse_error;
+  if (!ParseYamlTree(text, YamlLimits{}, &root, &parse_error)) {
+    return diag->FailAt(nullptr, parse_error.line, parse_error.column, "",
+                        "invalid YAML: " + parse_error.message);
+  }
+  if (root.IsNull()) {
+    return diag->FailAt(nullptr, 0, 0, "",
+                        "the file is empty; a scenario needs at least `name` and `mode`");
+  }
+  if (!root.IsMap()) {
+    return diag->Fail(root, "",
+                      "expected a mapping of keys (name, mode, load, ...) at the top level, got " +
+                          root.Describe());
+  }
+  std::vector<ParsedOverride> parsed;
+  for (const Override& o : overrides) {
+    ParsedOverride p{o.key_path, YamlNode{}};
+    std::string error;
+    const std::string arg = o.key_path + "=" + o.value;
+    if (!ParseOverrideValue(o.value, &p.value, &error)) {
+      return diag->FailAt(nullptr, 0, 0, o.key_path, error + " (from --set " + arg + ")");
+    }
+    p.value.MarkFromSetArgument(arg);
+    parsed.push_back(std::move(p));
+  }
+  if (!ApplyCommandLine(parsed, true, &root, diag)) return false;
+  StructureError structure_error;
+  if (!CheckStructure(root, ScenarioSchema(), "", &structure_error)) {
+    return FailStructure(structure_error, diag);
+  }
+
+  // The base is the file without `variants`; each run starts from a copy of it.
+  std::vector<Variant> variants;
+  YamlNode base = root;
+  base.entries.clear();
+  const YamlNode* variants_node = nullptr;
+  for (const YamlMapEntry& entry : root.entries) {
+    if (entry.key == "variants") {
+      variants_node = &entry.value;
+    } else {
+      base.entries.push_back(entry);
+    }
+  }
+  if (variants_node != nullptr && variants_node->IsSequence()) {
+    if (!ReadVariants(*variants_node, &variants, diag)) return false;
+  }
+  const bool has_variants = !variants.empty();
+  if (!has_variants) variants.push_back(Variant{"default", "", nullptr});
+
+  out->path = display_name;
+  out->runs.clear();
+  for (size_t i = 0; i < variants.size(); ++i) {
+    const Variant& variant = variants[i];
+    if (has_variants) diag->set_variant(variant.name);
+    YamlNode tree = base;
+    if (variant.set != nullptr) {
+      for (const YamlMapEntry& entry : variant.set->entries) {
+        std::string error;
+        if (!ApplyOverride(entry.key, entry.value, ScenarioSchema(), &tree, &error)) {
+          return diag->FailAt(&entry.value, entry.line, entry.column,
+                              "variants[" + std::to_string(i) + "].set." + entry.key, error);
+        }
+      }
+    }
+    if (!ApplyCommandLine(parsed, false, &tree, diag)) return false;
+    if (!CheckStructure(tree, ScenarioSchema(), "", &structure_error)) {
+      return FailStructure(structure_error, diag);
+    }
+    Scenario scenario;
+    if (!ReadScenario(tree, &scenario, diag) || !ValidateScenario(tree, scenario, diag)) {
+      return false;
+    }
+    scenario.variant = variant.name;
+    scenario.source_path = display_name;
+    if (i == 0) out->name = scenario.name;
+    out->runs.push_back(std::move(scenario));
+  }
+  return true;
+}
+
+}  // namespace
+
+bool LoadScenarioString(const std::string& yaml_text, const std::string& display_name,
+                        const std::vector<Override>& overrides, ScenarioFile* out,
+                        LoadError* error) {
+  Diagnostics diag(display_name);
+  if (Load(yaml_text, display_name, overrides, out, &diag)) return true;
+  *error = diag.error();
+  return false;
+}
+
+bool LoadScenarioFile(const std::string& path, const std::vector<Override>& overrides,
+                      ScenarioFile* out, LoadError* error) {
+  auto cannot_open = [&](const std::string& why) {
+    *error = LoadError{};
+    error->file = path;
+    error->message = "cannot open " + path + ": " + why;
+    return false;
+  };
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0) return cannot_open(std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) return cannot_open("is a directory");
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return cannot_open(std::strerror(errno));
+  // Read at most one byte more than the parser accepts, so a huge file is refused cheaply.
+  const size_t limit = YamlLimits{}.max_text_bytes + 1;
+  std::string text;
+  char buffer[65536];
+  size_t n = 0;
+  while (text.size() < limit && (n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    text.append(buffer, n);
+  }
+  const bool read_error = std::ferror(file) != 0;
+  std::fclose(file);
+  if (read_error) return cannot_open("read error");
+  return LoadScenarioString(text, path, overrides, out, error);
+}
+
+}  // namespace streambench::scenario
