@@ -9,10 +9,10 @@
 namespace streambench {
 
 struct BehaviorCaps {
-  uint64_t max_response_bytes = 16ull << 20;        // one response payload, bytes
-  uint64_t max_response_count = 10'000'000;         // responses in one stream
-  int64_t max_duration_us = 3'600'000'000;          // any single delay, interval or stall, and
-                                                    // response_count * response_interval
+  uint64_t max_response_bytes = 16ull << 20;  // one response payload, bytes
+  uint64_t max_response_count = 10'000'000;   // responses in one stream
+  int64_t max_duration_us = 3'600'000'000;    // any single delay, interval or stall, and
+                                              // response_count * response_interval
 };
 
 }  // namespace streambench

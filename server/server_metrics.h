@@ -3,12 +3,13 @@
 // Thread-safety: all methods are thread-safe.
 #pragma once
 
+#include <grpcpp/support/status.h>
+#include <prometheus/collectable.h>
+#include <prometheus/registry.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
-
-#include <grpcpp/support/status.h>
-#include <prometheus/registry.h>
 
 namespace streambench {
 
@@ -18,13 +19,17 @@ class ServerMetrics {
   class Method {
    public:
     virtual ~Method() = default;
-    virtual void CallStarted() = 0;                          // +1 active stream, +1 started
-    virtual void CallFinished(grpc::StatusCode code) = 0;    // -1 active, +1 calls_total{code}
+    virtual void CallStarted() = 0;                        // +1 active stream, +1 started
+    virtual void CallFinished(grpc::StatusCode code) = 0;  // -1 active, +1 calls_total{code}
     virtual void MessageReceived(uint64_t payload_bytes) = 0;
     virtual void MessageSent(uint64_t payload_bytes) = 0;
     virtual void FailureInjected(grpc::StatusCode code) = 0;
     // Time from starting a write to its completion (flow-control backpressure), nanoseconds.
     virtual void WriteCompleted(int64_t blocked_ns) = 0;
+    // A received request whose payload did not match its checksum, or whose seq was not the
+    // previous seq + 1; counted in streambench_server_integrity_errors_total{kind}.
+    virtual void RequestChecksumError() = 0;
+    virtual void RequestSequenceError() = 0;
   };
 
   // Registers the families in `registry` (which must outlive this object).
@@ -36,6 +41,12 @@ class ServerMetrics {
   Method& ForMethod(const std::string& method);
 
   std::shared_ptr<prometheus::Registry> registry() const;
+
+  // Everything this object exports, to give prometheus::Exposer::RegisterCollectable: the
+  // registry's families plus streambench_server_write_blocked_seconds (lock-free atomic buckets,
+  // not a prometheus-cpp family) and process_cpu_seconds_total / process_resident_memory_bytes
+  // (read from /proc/self at scrape time). Registering only registry() would miss those three.
+  std::shared_ptr<prometheus::Collectable> collectable() const;
 
  private:
   struct Impl;

@@ -17,15 +17,15 @@ class ChannelArguments;
 namespace streambench {
 
 struct TransportSettings {
-  std::optional<bool> bdp_probe;                   // GRPC_ARG_HTTP2_BDP_PROBE
-  std::optional<uint64_t> stream_window_bytes;     // GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES
-  std::optional<uint64_t> max_frame_size_bytes;    // GRPC_ARG_HTTP2_MAX_FRAME_SIZE
-  std::optional<uint64_t> write_buffer_bytes;      // GRPC_ARG_HTTP2_WRITE_BUFFER_SIZE
-  std::optional<uint32_t> max_concurrent_streams;  // GRPC_ARG_MAX_CONCURRENT_STREAMS (server)
+  std::optional<bool> bdp_probe;                      // GRPC_ARG_HTTP2_BDP_PROBE
+  std::optional<uint64_t> stream_window_bytes;        // GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES
+  std::optional<uint64_t> max_frame_size_bytes;       // GRPC_ARG_HTTP2_MAX_FRAME_SIZE
+  std::optional<uint64_t> write_buffer_bytes;         // GRPC_ARG_HTTP2_WRITE_BUFFER_SIZE
+  std::optional<uint32_t> max_concurrent_streams;     // GRPC_ARG_MAX_CONCURRENT_STREAMS (server)
   std::optional<uint64_t> max_send_message_bytes;     // GRPC_ARG_MAX_SEND_MESSAGE_LENGTH
   std::optional<uint64_t> max_receive_message_bytes;  // GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH
-  std::optional<int64_t> keepalive_time_us;        // GRPC_ARG_KEEPALIVE_TIME_MS
-  std::optional<int64_t> keepalive_timeout_us;     // GRPC_ARG_KEEPALIVE_TIMEOUT_MS
+  std::optional<int64_t> keepalive_time_us;           // GRPC_ARG_KEEPALIVE_TIME_MS
+  std::optional<int64_t> keepalive_timeout_us;        // GRPC_ARG_KEEPALIVE_TIMEOUT_MS
 
   // "bdp_probe=false stream_window=65536 ..." listing the set fields (for logs and reports).
   std::string Describe() const;

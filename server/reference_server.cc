@@ -1,0 +1,102 @@
+#include "server/reference_server.h"
+
+#include <grpc/grpc.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+#include <prometheus/exposer.h>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+
+#include "server/interop/benchmark_service.h"
+#include "server/interop/test_service.h"
+#include "server/streambench_service.h"
+
+namespace streambench {
+
+std::string JoinHostPort(const std::string& host, int port) {
+  const bool ipv6 = host.find(':') != std::string::npos && host.front() != '[';
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+ReferenceServer::ReferenceServer(const ServerOptions& options) : options_(options) {}
+
+std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& options,
+                                                        std::string* error) {
+  std::unique_ptr<ReferenceServer> server(new ReferenceServer(options));
+  server->metrics_ = std::make_unique<ServerMetrics>(std::make_shared<prometheus::Registry>());
+  const uint64_t max_send_bytes = options.transport.max_send_message_bytes.value_or(UINT64_MAX);
+  server->streambench_ =
+      std::make_unique<StreamBenchService>(*server->metrics_, options.caps, max_send_bytes);
+  server->test_service_ = std::make_unique<StandardTestService>(*server->metrics_, options.caps);
+  server->benchmark_service_ =
+      std::make_unique<StandardBenchmarkService>(*server->metrics_, options.caps);
+
+  grpc::ServerBuilder builder;
+  const std::string address = JoinHostPort(options.host, options.port);
+  int selected_port = 0;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
+  // gRPC sets SO_REUSEPORT by default, which would let a second server "bind" a port another
+  // process is serving and split its traffic; a taken port must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  ApplyToServerBuilder(options.transport, builder);
+  builder.RegisterService(server->streambench_.get());
+  builder.RegisterService(server->test_service_.get());
+  builder.RegisterService(server->benchmark_service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || selected_port == 0) {
+    if (error != nullptr) {
+      *error = "cannot listen on " + address + ": the address is in use or not available";
+    }
+    server->Shutdown();
+    return nullptr;
+  }
+  server->port_ = selected_port;
+
+  if (options.metrics_port) {
+    const std::string metrics_address = JoinHostPort(options.metrics_host, *options.metrics_port);
+    try {
+      server->exposer_ = std::make_unique<prometheus::Exposer>(metrics_address, 1);
+      server->exposer_->RegisterCollectable(server->metrics_->collectable());
+      const std::vector<int> ports = server->exposer_->GetListeningPorts();
+      server->metrics_port_ = ports.empty() ? 0 : ports.front();
+    } catch (const std::exception& e) {  // civetweb reports a failed bind by throwing
+      if (error != nullptr) {
+        *error = "cannot serve metrics on " + metrics_address + ": " + e.what();
+      }
+      server->Shutdown();
+      return nullptr;
+    }
+  }
+  return server;
+}
+
+ReferenceServer::~ReferenceServer() { Shutdown(); }
+
+std::string ReferenceServer::address() const { return JoinHostPort(options_.host, port_); }
+
+std::string ReferenceServer::metrics_address() const {
+  return metrics_port_ == 0 ? std::string() : JoinHostPort(options_.metrics_host, metrics_port_);
+}
+
+void ReferenceServer::Shutdown() {
+  std::lock_guard<std::mutex> lock(shutdown_mu_);
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (server_ != nullptr) {
+    // Stops accepting, waits up to the grace period for calls in flight, then cancels them.
+    const auto deadline =
+        std::chrono::system_clock::now() +
+        std::chrono::microseconds(std::max<int64_t>(0, options_.shutdown_grace_us));
+    server_->Shutdown(deadline);
+    server_->Wait();
+  }
+  // Cancelled calls end in OnDone or a last alarm callback just after the server lets go of them;
+  // wait for that so "shut down" means no reactor is left. The services, metrics and the metrics
+  // endpoint stay until destruction, so a final scrape still sees every call counted.
+  if (streambench_ != nullptr) streambench_->WaitUntilIdle(std::chrono::seconds(10));
+}
+
+}  // namespace streambench

@@ -1,0 +1,83 @@
+// ReferenceServer: the reference gRPC server in one object: streambench.v1.StreamBench, the
+// standard grpc.testing.TestService and BenchmarkService, transport settings, server metrics and
+// (optionally) a Prometheus /metrics endpoint. The `streambench-server` binary wraps it; the
+// generator starts one in-process as its embedded server. No globals and no signal handling, so
+// several servers can run in one process.
+// Thread-safety: all methods are thread-safe; Shutdown is idempotent.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "server/behavior_caps.h"
+#include "server/server_metrics.h"
+#include "server/transport_settings.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+namespace prometheus {
+class Exposer;
+}  // namespace prometheus
+
+namespace streambench {
+
+class StreamBenchService;
+class StandardTestService;
+class StandardBenchmarkService;
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";   // address to listen on (IPv6 literals without brackets)
+  int port = 0;                     // 0 = an ephemeral port, see ReferenceServer::port()
+  std::optional<int> metrics_port;  // Prometheus /metrics on this port (0 = ephemeral); unset = off
+  std::string metrics_host = "127.0.0.1";
+  TransportSettings transport;
+  BehaviorCaps caps;
+  int64_t shutdown_grace_us = 5'000'000;  // in-flight calls get this long to finish on Shutdown
+};
+
+class ReferenceServer {
+ public:
+  // Starts listening; nullptr with `*error` set (e.g. "cannot listen on 127.0.0.1:5000: the
+  // address is in use or not available") when the gRPC or metrics port cannot be bound.
+  static std::unique_ptr<ReferenceServer> Start(const ServerOptions& options, std::string* error);
+
+  ~ReferenceServer();  // Shutdown()
+  ReferenceServer(const ReferenceServer&) = delete;
+  ReferenceServer& operator=(const ReferenceServer&) = delete;
+
+  int port() const { return port_; }
+  std::string address() const;  // "HOST:PORT" ("[::1]:PORT" for IPv6), what a client dials
+  int metrics_port() const { return metrics_port_; }  // 0 when metrics are off
+  std::string metrics_address() const;                // "HOST:PORT", empty when off
+  ServerMetrics& metrics() { return *metrics_; }
+  StreamBenchService& streambench_service() { return *streambench_; }
+  const ServerOptions& options() const { return options_; }
+
+  // Graceful: stops accepting calls, lets in-flight calls finish within shutdown_grace_us, then
+  // cancels the rest; returns when every call has ended. Idempotent.
+  void Shutdown();
+
+ private:
+  explicit ReferenceServer(const ServerOptions& options);
+
+  const ServerOptions options_;
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<StreamBenchService> streambench_;
+  std::unique_ptr<StandardTestService> test_service_;
+  std::unique_ptr<StandardBenchmarkService> benchmark_service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+  int metrics_port_ = 0;
+  std::mutex shutdown_mu_;
+  bool shut_down_ = false;
+};
+
+// "host:port", bracketing an IPv6 literal ("[::1]:50051").
+std::string JoinHostPort(const std::string& host, int port);
+
+}  // namespace streambench

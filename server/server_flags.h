@@ -1,0 +1,35 @@
+// Command-line flags of `streambench-server` turned into ServerOptions, plus the size and
+// duration syntax they accept ("64KiB", "1MiB", "250ms", "10s", "1m"). Kept out of main.cc so the
+// parsing is unit-tested; errors are values (one line naming the flag and why).
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/reference_server.h"
+
+namespace streambench {
+
+// "65536", "64KiB", "1MiB", "2GiB", "10KB", "1MB", "1GB", "512B" -> bytes; nullopt if malformed.
+std::optional<uint64_t> ParseByteSize(std::string_view text);
+// "500us", "250ms", "10s", "1m", "1h" (a unit is required; decimals allowed: "1.5s") ->
+// microseconds; nullopt if malformed or negative.
+std::optional<int64_t> ParseDurationUs(std::string_view text);
+
+struct ServerFlags {
+  enum class Outcome { kRun, kHelp, kError };
+  Outcome outcome = Outcome::kRun;
+  ServerOptions options;
+  std::string error;  // kError: e.g. "--stream-window: '64KB!' is not a size (like 65536 or 64KiB)"
+};
+
+// Parses argv[1..argc) ("--flag=value" or "--flag value").
+ServerFlags ParseServerFlags(int argc, const char* const* argv);
+
+// The --help text.
+std::string ServerUsage();
+
+}  // namespace streambench

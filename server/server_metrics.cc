@@ -1,0 +1,298 @@
+#include "server/server_metrics.h"
+
+#include <prometheus/collectable.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/metric_family.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <mutex>
+
+#include "server/status_code_name.h"
+
+namespace streambench {
+namespace {
+
+// Upper bounds of streambench_server_write_blocked_seconds, in nanoseconds: 1-2.5-5 per decade
+// from 1 us to 5 s, then 10 s (and +Inf).
+constexpr std::array<int64_t, 22> kWriteBlockedBoundsNs = {
+    1'000,         2'500,         5'000,         10'000,        25'000,      50'000,
+    100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
+    10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
+    1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+
+// A histogram recorded with relaxed atomic adds (no mutex on the hot path, unlike
+// prometheus::Histogram::Observe) and read at scrape time.
+class AtomicHistogram {
+ public:
+  void Observe(int64_t value_ns) {
+    if (value_ns < 0) value_ns = 0;
+    size_t i = 0;
+    while (i < kWriteBlockedBoundsNs.size() && value_ns > kWriteBlockedBoundsNs[i]) ++i;
+    counts_[i].fetch_add(1, std::memory_order_relaxed);
+    sum_ns_.fetch_add(static_cast<uint64_t>(value_ns), std::memory_order_relaxed);
+  }
+
+  prometheus::ClientMetric::Histogram Snapshot() const {
+    prometheus::ClientMetric::Histogram h;
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      cumulative += counts_[i].load(std::memory_order_relaxed);
+      prometheus::ClientMetric::Bucket bucket;
+      bucket.cumulative_count = cumulative;
+      bucket.upper_bound = i < kWriteBlockedBoundsNs.size()
+                               ? static_cast<double>(kWriteBlockedBoundsNs[i]) * 1e-9
+                               : std::numeric_limits<double>::infinity();
+      h.bucket.push_back(bucket);
+    }
+    // The count is the +Inf bucket, so the exposition is self-consistent even while writers race.
+    h.sample_count = cumulative;
+    h.sample_sum = static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) * 1e-9;
+    return h;
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, kWriteBlockedBoundsNs.size() + 1> counts_{};
+  std::atomic<uint64_t> sum_ns_{0};
+};
+
+class MethodMetrics final : public ServerMetrics::Method {
+ public:
+  MethodMetrics(const std::string& method, prometheus::Family<prometheus::Counter>& started,
+                prometheus::Family<prometheus::Counter>& calls,
+                prometheus::Family<prometheus::Counter>& messages,
+                prometheus::Family<prometheus::Counter>& bytes,
+                prometheus::Family<prometheus::Gauge>& active,
+                prometheus::Family<prometheus::Counter>& injected,
+                prometheus::Family<prometheus::Counter>& integrity)
+      : method_(method),
+        injected_family_(injected),
+        started_(started.Add({{"method", method}})),
+        active_(active.Add({{"method", method}})),
+        received_(messages.Add({{"method", method}, {"direction", "received"}})),
+        sent_(messages.Add({{"method", method}, {"direction", "sent"}})),
+        received_bytes_(bytes.Add({{"method", method}, {"direction", "received"}})),
+        sent_bytes_(bytes.Add({{"method", method}, {"direction", "sent"}})),
+        checksum_errors_(integrity.Add({{"method", method}, {"kind", "checksum"}})),
+        sequence_errors_(integrity.Add({{"method", method}, {"kind", "sequence"}})) {
+    // Every code exists from the start, so finishing a call is one increment and a scrape shows
+    // explicit zeros rather than missing series.
+    for (int code = 0; code < kStatusCodeCount; ++code) {
+      calls_[code] = &calls.Add({{"method", method}, {"code", StatusCodeName(code)}});
+    }
+  }
+
+  void CallStarted() override {
+    started_.Increment();
+    active_.Increment();
+  }
+  void CallFinished(grpc::StatusCode code) override {
+    active_.Decrement();
+    calls_[Index(code)]->Increment();
+  }
+  void MessageReceived(uint64_t payload_bytes) override {
+    received_.Increment();
+    received_bytes_.Increment(static_cast<double>(payload_bytes));
+  }
+  void MessageSent(uint64_t payload_bytes) override {
+    sent_.Increment();
+    sent_bytes_.Increment(static_cast<double>(payload_bytes));
+  }
+  void FailureInjected(grpc::StatusCode code) override {
+    // Created on first use: most methods never inject most codes, and an injected failure is rare
+    // next to messages, so a lock here is not on the per-message path.
+    const int i = Index(code);
+    prometheus::Counter* counter = injected_[i].load(std::memory_order_acquire);
+    if (counter == nullptr) {
+      std::lock_guard<std::mutex> lock(injected_mu_);
+      counter = injected_[i].load(std::memory_order_relaxed);
+      if (counter == nullptr) {
+        counter = &injected_family_.Add({{"method", method_}, {"code", StatusCodeName(i)}});
+        injected_[i].store(counter, std::memory_order_release);
+      }
+    }
+    counter->Increment();
+  }
+  void WriteCompleted(int64_t blocked_ns) override { write_blocked_.Observe(blocked_ns); }
+  void RequestChecksumError() override { checksum_errors_.Increment(); }
+  void RequestSequenceError() override { sequence_errors_.Increment(); }
+
+  const std::string& method() const { return method_; }
+  const AtomicHistogram& write_blocked() const { return write_blocked_; }
+
+ private:
+  static int Index(grpc::StatusCode code) {
+    const int i = static_cast<int>(code);
+    return i >= 0 && i < kStatusCodeCount ? i : static_cast<int>(grpc::StatusCode::UNKNOWN);
+  }
+
+  const std::string method_;
+  prometheus::Family<prometheus::Counter>& injected_family_;
+  prometheus::Counter& started_;
+  prometheus::Gauge& active_;
+  prometheus::Counter& received_;
+  prometheus::Counter& sent_;
+  prometheus::Counter& received_bytes_;
+  prometheus::Counter& sent_bytes_;
+  prometheus::Counter& checksum_errors_;
+  prometheus::Counter& sequence_errors_;
+  std::array<prometheus::Counter*, kStatusCodeCount> calls_{};
+  std::array<std::atomic<prometheus::Counter*>, kStatusCodeCount> injected_{};
+  std::mutex injected_mu_;
+  AtomicHistogram write_blocked_;
+};
+
+// State shared between ServerMetrics and its Collectable (which an Exposer may hold briefly
+// beyond the ServerMetrics' life through a weak_ptr lock during a scrape).
+struct Shared {
+  std::mutex mu;  // guards `methods` (insertion only; entries are never removed)
+  std::map<std::string, std::unique_ptr<MethodMetrics>> methods;
+};
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  auto seconds = [](const timeval& tv) {
+    return static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+double ProcessResidentBytes() {
+  // /proc/self/statm: size resident shared text lib data dt, in pages.
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long size_pages = 0, resident_pages = 0;
+  const int n = std::fscanf(f, "%lu %lu", &size_pages, &resident_pages);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return static_cast<double>(resident_pages) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// Exposes the registry's families plus what prometheus-cpp families cannot hold without a mutex
+// per observation (the write-blocked histogram) and the process metrics read at scrape time.
+class Collector final : public prometheus::Collectable {
+ public:
+  Collector(std::shared_ptr<prometheus::Registry> registry, std::shared_ptr<Shared> shared)
+      : registry_(std::move(registry)), shared_(std::move(shared)) {}
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::vector<prometheus::MetricFamily> families = registry_->Collect();
+
+    prometheus::MetricFamily blocked;
+    blocked.name = "streambench_server_write_blocked_seconds";
+    blocked.help =
+        "Time from starting a write to its completion (HTTP/2 flow-control backpressure)";
+    blocked.type = prometheus::MetricType::Histogram;
+    {
+      std::lock_guard<std::mutex> lock(shared_->mu);
+      for (const auto& [name, method] : shared_->methods) {
+        prometheus::ClientMetric metric;
+        metric.label.push_back({"method", name});
+        metric.histogram = method->write_blocked().Snapshot();
+        blocked.metric.push_back(std::move(metric));
+      }
+    }
+    families.push_back(std::move(blocked));
+
+    prometheus::MetricFamily cpu;
+    cpu.name = "process_cpu_seconds_total";
+    cpu.help = "Total user and system CPU time spent in seconds";
+    cpu.type = prometheus::MetricType::Counter;
+    cpu.metric.emplace_back();
+    cpu.metric.back().counter.value = ProcessCpuSeconds();
+    families.push_back(std::move(cpu));
+
+    prometheus::MetricFamily rss;
+    rss.name = "process_resident_memory_bytes";
+    rss.help = "Resident memory size in bytes";
+    rss.type = prometheus::MetricType::Gauge;
+    rss.metric.emplace_back();
+    rss.metric.back().gauge.value = ProcessResidentBytes();
+    families.push_back(std::move(rss));
+    return families;
+  }
+
+ private:
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace
+
+struct ServerMetrics::Impl {
+  explicit Impl(std::shared_ptr<prometheus::Registry> reg)
+      : registry(std::move(reg)),
+        started(prometheus::BuildCounter()
+                    .Name("streambench_server_calls_started_total")
+                    .Help("Calls started, by method")
+                    .Register(*registry)),
+        calls(prometheus::BuildCounter()
+                  .Name("streambench_server_calls_total")
+                  .Help("Calls finished, by method and status code")
+                  .Register(*registry)),
+        messages(prometheus::BuildCounter()
+                     .Name("streambench_server_messages_total")
+                     .Help("Messages by method and direction (received, sent)")
+                     .Register(*registry)),
+        bytes(prometheus::BuildCounter()
+                  .Name("streambench_server_payload_bytes_total")
+                  .Help("Payload bytes by method and direction (received, sent)")
+                  .Register(*registry)),
+        active(prometheus::BuildGauge()
+                   .Name("streambench_server_active_streams")
+                   .Help("Calls in progress, by method")
+                   .Register(*registry)),
+        injected(prometheus::BuildCounter()
+                     .Name("streambench_server_injected_failures_total")
+                     .Help("Failures injected at a request's behaviour, by method and code")
+                     .Register(*registry)),
+        integrity(prometheus::BuildCounter()
+                      .Name("streambench_server_integrity_errors_total")
+                      .Help("Received requests with a bad checksum or sequence number, by kind")
+                      .Register(*registry)),
+        shared(std::make_shared<Shared>()),
+        collector(std::make_shared<Collector>(registry, shared)) {}
+
+  std::shared_ptr<prometheus::Registry> registry;
+  prometheus::Family<prometheus::Counter>& started;
+  prometheus::Family<prometheus::Counter>& calls;
+  prometheus::Family<prometheus::Counter>& messages;
+  prometheus::Family<prometheus::Counter>& bytes;
+  prometheus::Family<prometheus::Gauge>& active;
+  prometheus::Family<prometheus::Counter>& injected;
+  prometheus::Family<prometheus::Counter>& integrity;
+  std::shared_ptr<Shared> shared;
+  std::shared_ptr<Collector> collector;
+};
+
+ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
+    : impl_(std::make_unique<Impl>(std::move(registry))) {}
+
+ServerMetrics::~ServerMetrics() = default;
+
+ServerMetrics::Method& ServerMetrics::ForMethod(const std::string& method) {
+  std::lock_guard<std::mutex> lock(impl_->shared->mu);
+  auto& slot = impl_->shared->methods[method];
+  if (!slot) {
+    slot = std::make_unique<MethodMetrics>(method, impl_->started, impl_->calls, impl_->messages,
+                                           impl_->bytes, impl_->active, impl_->injected,
+                                           impl_->integrity);
+  }
+  return *slot;
+}
+
+std::shared_ptr<prometheus::Registry> ServerMetrics::registry() const { return impl_->registry; }
+
+std::shared_ptr<prometheus::Collectable> ServerMetrics::collectable() const {
+  return impl_->collector;
+}
+
+}  // namespace streambench
