@@ -18,7 +18,13 @@ namespace {
 
 std::string RateText(double per_s) {
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%g/s", per_s);
+  if (per_s >= 1e6 && std::fmod(per_s, 1e6) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0fM/s", per_s / 1e6);
+  } else if (per_s >= 1e3 && std::fmod(per_s, 1e3) == 0) {
+    std::snprintf(buf, sizeof buf, "%.0fk/s", per_s / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%g/s", per_s);
+  }
   return buf;
 }
 

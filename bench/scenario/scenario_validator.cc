@@ -124,11 +124,11 @@ bool CheckSizes(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
   const YamlNode& request_at = request != nullptr ? *request : root;
   const uint64_t request_bytes = s.request_size.MaxBytes();
   auto too_big = [&](const YamlNode& at, const std::string& key, uint64_t payload, uint64_t limit,
-                     const std::string& limit_name) {
+                     const std::string& limit_name, const std::string& hint = "") {
     return diag->Fail(at, key,
                       FormatSizeBytes(payload) + " plus " + std::to_string(kMessageOverheadBytes) +
                           " bytes of message fields exceeds " + limit_name + " (" +
-                          FormatSizeBytes(limit) + ")");
+                          FormatSizeBytes(limit) + hint + ")");
   };
   if (s.transport.max_send_message_bytes &&
       request_bytes + kMessageOverheadBytes > *s.transport.max_send_message_bytes) {
@@ -139,11 +139,13 @@ bool CheckSizes(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
     const uint64_t limit =
         s.server_transport.max_receive_message_bytes.value_or(kGrpcDefaultMaxReceiveBytes);
     if (request_bytes + kMessageOverheadBytes > limit) {
+      if (s.server_transport.max_receive_message_bytes) {
+        return too_big(request_at, "request.payload_size", request_bytes, limit,
+                       "server_transport.max_receive_message");
+      }
       return too_big(request_at, "request.payload_size", request_bytes, limit,
-                     s.server_transport.max_receive_message_bytes
-                         ? "server_transport.max_receive_message"
-                         : "the server's max_receive_message (gRPC's default; raise "
-                           "server_transport.max_receive_message)");
+                     "the server's max_receive_message",
+                     ", gRPC's default; raise it with server_transport.max_receive_message");
     }
   }
   if (s.mode == Mode::kClientStream) return true;
@@ -156,11 +158,13 @@ bool CheckSizes(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
   const uint64_t receive_limit =
       s.transport.max_receive_message_bytes.value_or(kGrpcDefaultMaxReceiveBytes);
   if (response_bytes + kMessageOverheadBytes > receive_limit) {
+    if (s.transport.max_receive_message_bytes) {
+      return too_big(response_at, "server_behavior.response_size", response_bytes, receive_limit,
+                     "transport.max_receive_message");
+    }
     return too_big(response_at, "server_behavior.response_size", response_bytes, receive_limit,
-                   s.transport.max_receive_message_bytes
-                       ? "transport.max_receive_message"
-                       : "the client's max_receive_message (gRPC's default; raise "
-                         "transport.max_receive_message)");
+                   "the client's max_receive_message",
+                   ", gRPC's default; raise it with transport.max_receive_message");
   }
   if (s.server_transport.max_send_message_bytes &&
       response_bytes + kMessageOverheadBytes > *s.server_transport.max_send_message_bytes) {

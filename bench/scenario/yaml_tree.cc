@@ -45,7 +45,8 @@ std::string YamlNode::Describe() const {
       break;
     }
     const unsigned char u = static_cast<unsigned char>(c);
-    shown += (u < 0x20 || u == 0x7f) ? '?' : c;
+    // Control and non-ASCII bytes become `?`: binary input must not garble the terminal.
+    shown += (u < 0x20 || u >= 0x7f) ? '?' : c;
   }
   return "`" + shown + "`";
 }
