@@ -1,6 +1,7 @@
 #include "server/behavior.h"
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 namespace streambench {
@@ -73,8 +74,9 @@ grpc::Status ValidateBehavior(const v1::Behavior& b, const BehaviorCaps& caps,
                    " is not a gRPC status code (1..16; 0 = no failure)");
   }
   if (!(f.probability() >= 0.0 && f.probability() <= 1.0)) {  // also refuses NaN
-    return Invalid("behavior.failure.probability=" + std::to_string(f.probability()) +
-                   " must be in [0,1]");
+    char value[32];
+    std::snprintf(value, sizeof(value), "%g", f.probability());
+    return Invalid("behavior.failure.probability=" + std::string(value) + " must be in [0,1]");
   }
   // The message travels in the grpc-message trailer, which gRPC caps with the metadata size
   // (8 KiB by default); a longer one would turn the injected status into an INTERNAL error.

@@ -1,0 +1,117 @@
+#include "server/server_flags.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace streambench {
+namespace {
+
+using ::testing::HasSubstr;
+
+ServerFlags Parse(std::vector<std::string> args) {
+  std::vector<const char*> argv = {"streambench-server"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  return ParseServerFlags(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(ParseByteSizeTest, AcceptsPlainAndSuffixedSizes) {
+  EXPECT_EQ(ParseByteSize("65536"), 65536u);
+  EXPECT_EQ(ParseByteSize("64KiB"), 65536u);
+  EXPECT_EQ(ParseByteSize("1MiB"), 1048576u);
+  EXPECT_EQ(ParseByteSize("2GiB"), 2147483648u);
+  EXPECT_EQ(ParseByteSize("10KB"), 10000u);
+  EXPECT_EQ(ParseByteSize("512B"), 512u);
+  EXPECT_EQ(ParseByteSize("1.5KiB"), 1536u);
+  EXPECT_FALSE(ParseByteSize(""));
+  EXPECT_FALSE(ParseByteSize("KiB"));
+  EXPECT_FALSE(ParseByteSize("64kib"));
+  EXPECT_FALSE(ParseByteSize("-1"));
+  EXPECT_FALSE(ParseByteSize("1.3B"));
+  EXPECT_FALSE(ParseByteSize("12x"));
+}
+
+TEST(ParseDurationUsTest, AcceptsUnits) {
+  EXPECT_EQ(ParseDurationUs("500us"), 500);
+  EXPECT_EQ(ParseDurationUs("250ms"), 250'000);
+  EXPECT_EQ(ParseDurationUs("10s"), 10'000'000);
+  EXPECT_EQ(ParseDurationUs("1.5s"), 1'500'000);
+  EXPECT_EQ(ParseDurationUs("1m"), 60'000'000);
+  EXPECT_EQ(ParseDurationUs("1h"), 3'600'000'000);
+  EXPECT_FALSE(ParseDurationUs("10"));  // a unit is required
+  EXPECT_FALSE(ParseDurationUs("10d"));
+  EXPECT_FALSE(ParseDurationUs("-1s"));
+  EXPECT_FALSE(ParseDurationUs("s"));
+}
+
+TEST(ParseServerFlagsTest, DefaultsWithoutFlags) {
+  ServerFlags f = Parse({});
+  ASSERT_EQ(f.outcome, ServerFlags::Outcome::kRun);
+  EXPECT_EQ(f.options.host, "127.0.0.1");
+  EXPECT_EQ(f.options.port, 0);
+  EXPECT_FALSE(f.options.metrics_port);
+  EXPECT_EQ(f.options.transport.Describe(), "defaults");
+}
+
+TEST(ParseServerFlagsTest, EveryFlagLandsInItsField) {
+  ServerFlags f =
+      Parse({"--host=0.0.0.0", "--port", "5000", "--metrics-port=0", "--metrics-host=::1",
+             "--bdp-probe=false", "--stream-window=64KiB", "--max-frame-size=32KiB",
+             "--write-buffer=1MiB", "--max-concurrent-streams=100", "--max-send-message=8MiB",
+             "--max-receive-message=2MiB", "--keepalive-time=10s", "--keepalive-timeout=250ms",
+             "--max-response-bytes=1MiB", "--max-response-count=1000", "--max-duration=1m",
+             "--shutdown-grace=2s"});
+  ASSERT_EQ(f.outcome, ServerFlags::Outcome::kRun) << f.error;
+  const ServerOptions& o = f.options;
+  EXPECT_EQ(o.host, "0.0.0.0");
+  EXPECT_EQ(o.port, 5000);
+  EXPECT_EQ(o.metrics_port, 0);
+  EXPECT_EQ(o.metrics_host, "::1");
+  EXPECT_EQ(o.transport.bdp_probe, false);
+  EXPECT_EQ(o.transport.stream_window_bytes, 65536u);
+  EXPECT_EQ(o.transport.max_frame_size_bytes, 32768u);
+  EXPECT_EQ(o.transport.write_buffer_bytes, 1048576u);
+  EXPECT_EQ(o.transport.max_concurrent_streams, 100u);
+  EXPECT_EQ(o.transport.max_send_message_bytes, 8u << 20);
+  EXPECT_EQ(o.transport.max_receive_message_bytes, 2u << 20);
+  EXPECT_EQ(o.transport.keepalive_time_us, 10'000'000);
+  EXPECT_EQ(o.transport.keepalive_timeout_us, 250'000);
+  EXPECT_EQ(o.caps.max_response_bytes, 1u << 20);
+  EXPECT_EQ(o.caps.max_response_count, 1000u);
+  EXPECT_EQ(o.caps.max_duration_us, 60'000'000);
+  EXPECT_EQ(o.shutdown_grace_us, 2'000'000);
+}
+
+TEST(ParseServerFlagsTest, BadInputIsOneClearError) {
+  struct Case {
+    std::vector<std::string> args;
+    const char* error;
+  };
+  const Case cases[] = {
+      {{"--bogus"}, "unknown flag --bogus"},
+      {{"--port=70000"}, "--port: '70000' is not an integer in [0, 65535]"},
+      {{"--port=abc"}, "--port: 'abc'"},
+      {{"--stream-window=64XB"}, "--stream-window: '64XB' is not a size"},
+      {{"--keepalive-time=10"}, "--keepalive-time: '10' is not a duration"},
+      {{"--bdp-probe=maybe"}, "--bdp-probe: 'maybe' is not true or false"},
+      {{"--port"}, "--port needs a value"},
+      {{"stray"}, "unexpected argument 'stray'"},
+      {{"--host="}, "--host: must not be empty"},
+  };
+  for (const Case& c : cases) {
+    ServerFlags f = Parse(c.args);
+    EXPECT_EQ(f.outcome, ServerFlags::Outcome::kError) << c.args[0];
+    EXPECT_THAT(f.error, HasSubstr(c.error));
+    EXPECT_EQ(f.error.find('\n'), std::string::npos);
+  }
+}
+
+TEST(ParseServerFlagsTest, HelpWins) {
+  EXPECT_EQ(Parse({"--port=1", "--help"}).outcome, ServerFlags::Outcome::kHelp);
+  EXPECT_THAT(ServerUsage(), HasSubstr("--max-response-bytes"));
+}
+
+}  // namespace
+}  // namespace streambench
