@@ -45,8 +45,8 @@ class BenchPingPongStream final : public SlotStream,
   void Begin() override {
     Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
-    AddHold();
     shared_->stub->async()->StreamingCall(&context(), this);
+    AddHold();
     StartRead(&resp_);
     StartCall();
   }

@@ -63,8 +63,8 @@ class V1BidiStream final : public SlotStream,
     dc_.registry().ForCurrentThread().AddCallStarted();
     // Writes are started from worker threads (outside reactions); the hold keeps OnDone away
     // until HalfClose says no more writes will start.
-    AddHold();
     shared_->stub->async()->Bidi(&context(), this);
+    AddHold();
     StartRead(&resp_);
     StartCall();
   }
@@ -168,8 +168,8 @@ class V1ClientStream final : public SlotStream,
   void Begin() override {
     Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
-    AddHold();
     shared_->stub->async()->ClientStream(&context(), &summary_, this);
+    AddHold();
     StartCall();
   }
 

@@ -1,0 +1,36 @@
+// Command-line parsing for the `streambench` CLI: subcommand, scenario file and flags. Flags live
+// in one table (kFlags in cli_args.cc): adding a flag is one entry naming it, the subcommands that
+// accept it, its help text and how it sets CliOptions. Both `--flag value` and `--flag=value`
+// are accepted. Parsing only checks syntax and units; the scenario is loaded later.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace streambench::runner {
+
+struct CliOptions {
+  std::string command;                 // "run", "validate"; empty with help = top-level help
+  bool help = false;                   // --help / -h (top level, or for `command`)
+  std::string file;                    // the scenario file
+  std::vector<std::string> overrides;  // --set key=value, in order
+  std::optional<std::string> target;   // --target HOST:PORT (replaces every run's target)
+  std::optional<int64_t> duration_us;  // --duration (every run)
+  std::optional<int64_t> warmup_us;    // --warmup (every run)
+  std::optional<uint32_t> threads;     // --threads (every run)
+  std::string out_path;                // --out results.json
+  std::string csv_path;                // --csv results.csv
+  bool quiet = false;                  // --quiet: no table, no progress line
+};
+
+// Parses argv[1..]. False with *error (one line naming the offending argument) on bad usage.
+bool ParseCliArgs(const std::vector<std::string>& args, CliOptions* out, std::string* error);
+
+// `streambench --help`, and `streambench COMMAND --help` (lists every flag of the command).
+std::string MainUsage();
+std::string CommandUsage(const std::string& command);
+
+}  // namespace streambench::runner

@@ -1,0 +1,262 @@
+#include "bench/runner/run_controller.h"
+
+#include <algorithm>
+#include <atomic>
+#include <ctime>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "bench/common/clock.h"
+#include "bench/drivers/channels.h"
+#include "bench/drivers/driver.h"
+#include "bench/report/console_report.h"
+#include "bench/report/expectations.h"
+#include "bench/runner/open_loop_worker.h"
+#include "bench/runner/signals.h"
+#include "bench/schedule/schedule.h"
+#include "bench/stats/recorder.h"
+#include "server/reference_server.h"
+
+namespace streambench::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Finished calls with a non-OK status plus integrity errors, for the live line.
+uint64_t ErrorCount(const stats::Snapshot& s) {
+  return s.counters.CallsFinished() - s.counters.calls_by_code[0] + s.counters.integrity.Total();
+}
+
+std::string NowIso8601() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+uint32_t WorkerCount(const scenario::Scenario& s, size_t slots) {
+  uint32_t n = s.threads;
+  if (n == 0) n = std::min(4u, std::max(1u, std::thread::hardware_concurrency()));
+  return static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(n, slots)));
+}
+
+}  // namespace
+
+const char* ServiceName(scenario::TargetService service) {
+  return service == scenario::TargetService::kGrpcTestingBenchmark ? "grpc.testing.BenchmarkService"
+                                                                   : "streambench.v1";
+}
+
+RunOutcome RunController::Run(const scenario::Scenario& s) {
+  RunOutcome outcome;
+  std::string error;
+  if (!drivers::IsSupported(s, &error)) {
+    outcome.status = RunOutcome::Status::kBadInput;
+    outcome.error = error;
+    return outcome;
+  }
+
+  // Target: the scenario's addresses, or a fresh embedded server for this run.
+  std::unique_ptr<ReferenceServer> server;
+  std::vector<std::string> addresses = s.target.addresses;
+  std::string target_desc;
+  if (addresses.empty()) {
+    ServerOptions server_options;
+    server_options.host = "127.0.0.1";
+    server_options.port = 0;
+    server_options.transport = s.server_transport;
+    // The drain has already ended or cancelled our calls; do not wait long for stragglers.
+    server_options.shutdown_grace_us = 500'000;
+    server = ReferenceServer::Start(server_options, &error);
+    if (server == nullptr) {
+      outcome.status = RunOutcome::Status::kCouldNotRun;
+      outcome.error = "cannot start the embedded server: " + error;
+      return outcome;
+    }
+    addresses = {server->address()};
+    target_desc = "embedded " + server->address();
+  } else {
+    target_desc = drivers::ChannelTarget(addresses);
+  }
+
+  const auto channels = drivers::MakeChannels(s, addresses);
+  if (!drivers::WaitForChannels(channels, drivers::ChannelTarget(addresses),
+                                options_.connect_timeout, &error)) {
+    outcome.status = RunOutcome::Status::kCouldNotRun;
+    outcome.error = error;
+    if (server) server->Shutdown();
+    return outcome;
+  }
+
+  // Heap-allocated so that, should calls outlive every timeout, they can be leaked rather than
+  // freed under a callback still running.
+  const SteadyClock& clock = SteadyClock::Get();
+  auto registry = std::make_unique<stats::RecorderRegistry>();
+  auto dc = std::make_unique<drivers::DriverContext>(s, *registry, clock);
+  auto slots = std::make_unique<std::vector<std::unique_ptr<drivers::Slot>>>();
+  for (uint32_t c = 0; c < s.connections; ++c) {
+    for (uint32_t k = 0; k < s.streams_per_connection; ++k) {
+      auto slot = drivers::MakeSlot(*dc, channels[c],
+                                    static_cast<int>(c * s.streams_per_connection + k), &error);
+      if (slot == nullptr) {
+        outcome.status = RunOutcome::Status::kBadInput;
+        outcome.error = error;
+        if (server) server->Shutdown();
+        return outcome;
+      }
+      slots->push_back(std::move(slot));
+    }
+  }
+
+  const int initial_signals = StopSignalCount();
+  auto signalled = [&] { return StopSignalCount() - initial_signals; };
+
+  const int64_t start_ns = clock.NowNs();
+  const int64_t warmup_end_ns = start_ns + s.warmup_us * 1000;
+  const int64_t end_ns = warmup_end_ns + s.duration_us * 1000;
+  for (auto& slot : *slots) slot->Start();
+
+  std::atomic<bool> stop_workers{false};
+  std::vector<std::thread> workers;
+  if (dc->open_loop()) {
+    const uint32_t n = WorkerCount(s, slots->size());
+    for (uint32_t w = 0; w < n; ++w) {
+      std::vector<drivers::Slot*> owned;
+      for (size_t i = w; i < slots->size(); i += n) owned.push_back((*slots)[i].get());
+      auto sched = schedule::MakeSchedule(s.load, static_cast<int>(w), static_cast<int>(n),
+                                          start_ns, end_ns, s.seed);
+      workers.emplace_back(RunOpenLoopWorker, std::move(sched), std::move(owned), std::cref(clock),
+                           std::cref(stop_workers));
+    }
+  }
+
+  // Phases. The warm-up snapshot is subtracted from the final one; until it is taken, the
+  // baseline is empty (so a run interrupted during warm-up reports what it has).
+  stats::Snapshot baseline = registry->TakeSnapshot(start_ns);
+  int64_t measured_start_ns = start_ns;
+  bool warm = s.warmup_us <= 0;
+  stats::Snapshot last_second = baseline;
+  int64_t next_progress_ns = start_ns + 1'000'000'000;
+  bool interrupted = false;
+  bool progress_printed = false;
+  while (true) {
+    std::this_thread::sleep_for(options_.poll_interval);
+    const int64_t now = clock.NowNs();
+    if (!warm && now >= warmup_end_ns) {
+      baseline = registry->TakeSnapshot(now);
+      measured_start_ns = now;
+      warm = true;
+    }
+    if (signalled() > 0) {
+      interrupted = true;
+      break;
+    }
+    if (now >= end_ns) break;
+    if (options_.show_progress && options_.progress_out != nullptr && now >= next_progress_ns) {
+      stats::Snapshot snap = registry->TakeSnapshot(now);
+      stats::Snapshot delta = snap;
+      delta.Subtract(last_second);
+      const double dt_s = std::max(1e-9, (now - last_second.taken_at_ns) / 1e9);
+      const double msgs =
+          static_cast<double>(delta.counters.messages_sent + delta.counters.messages_received);
+      *options_.progress_out << "\r"
+                             << report::FormatProgressLine(
+                                    (now - start_ns) / 1e9, msgs / dt_s,
+                                    delta.Get(stats::Latency::kMessage).ValueAtPercentileNs(99) /
+                                        1000.0,
+                                    ErrorCount(delta))
+                             << std::flush;
+      progress_printed = true;
+      last_second = std::move(snap);
+      next_progress_ns += 1'000'000'000;
+    }
+  }
+  if (progress_printed) *options_.progress_out << "\n";
+
+  // Stop issuing, then drain what is in flight.
+  stop_workers.store(true);
+  for (auto& w : workers) w.join();
+  dc->SetStopping();
+  for (auto& slot : *slots) slot->Stop();
+  const int64_t measured_end_ns = clock.NowNs();
+
+  auto wait_idle = [&](std::chrono::milliseconds limit) {
+    const auto give_up = Clock::now() + limit;
+    while (dc->active_calls() > 0 && Clock::now() < give_up) {
+      if (signalled() >= 2) return false;  // second signal: no more waiting
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return dc->active_calls() == 0;
+  };
+  if (!wait_idle(options_.drain_timeout)) {
+    for (auto& slot : *slots) slot->CancelAll();
+    wait_idle(std::chrono::milliseconds(2000));
+  }
+  stats::Snapshot final_snapshot = registry->TakeSnapshot(clock.NowNs());
+  const int64_t still_active = dc->active_calls();
+  outcome.dropped_ops = dc->dropped_ops();
+  outcome.stop_now = signalled() >= 2;
+
+  stats::Snapshot measured = final_snapshot;
+  measured.Subtract(baseline);
+  const double duration_s = std::max(0.0, (measured_end_ns - measured_start_ns) / 1e9);
+  outcome.result = report::BuildRunResult(s, measured, duration_s);
+  outcome.result.service = ServiceName(s.target.service);
+  outcome.result.target = target_desc;
+  outcome.result.interrupted = interrupted;
+  report::EvaluateExpectations(s, &outcome.result);
+
+  if (options_.log_out != nullptr) {
+    if (outcome.dropped_ops > 0) {
+      *options_.log_out << "warning: " << outcome.dropped_ops
+                        << " open-loop operations dropped (slot queue full; the target could not "
+                           "keep up)\n";
+    }
+    if (still_active > 0) {
+      *options_.log_out << "warning: " << still_active << " calls did not finish after cancel\n";
+    }
+  }
+  if (still_active > 0) {
+    // Callbacks may still reference these; leaking is safer than freeing under them.
+    (void)slots.release();
+    (void)dc.release();
+    (void)registry.release();
+  }
+  slots.reset();
+  if (server) server->Shutdown();
+  return outcome;
+}
+
+ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOptions& options) {
+  ScenarioOutcome out;
+  out.result.scenario = file.name;
+  out.result.source_path = file.path;
+  out.result.started_at = NowIso8601();
+  RunController controller(options);
+  for (const scenario::Scenario& run : file.runs) {
+    RunOutcome r = controller.Run(run);
+    if (r.status != RunOutcome::Status::kCompleted) {
+      out.status = r.status;
+      out.error = r.error;
+      out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
+      break;
+    }
+    out.result.runs.push_back(std::move(r.result));
+    const report::RunResult& added = out.result.runs.back();
+    out.result.pass = out.result.pass && added.pass;
+    if (added.interrupted) {
+      out.result.interrupted = true;
+      break;  // a stop signal ends the whole invocation
+    }
+    if (r.stop_now) break;
+  }
+  if (out.status == RunOutcome::Status::kCompleted) {
+    out.exit_code = out.result.pass && !out.result.runs.empty() ? 0 : 1;
+  }
+  return out;
+}
+
+}  // namespace streambench::runner

@@ -1,0 +1,70 @@
+// RunController: carries out one run of a scenario (one variant): starts the embedded reference
+// server when the scenario has no target, opens the channels and waits for them, starts the
+// drivers (closed loop) or the open-loop workers, then goes through the phases warm-up (recorded,
+// then subtracted), measured phase, drain (up to drain_timeout, then cancel what is left), and
+// builds the RunResult with its expectations evaluated. A stop signal (signals.h) ends the run
+// early with `interrupted` set; it still produces a result.
+// RunScenarioFile does this for every run of a file and assembles the ScenarioResult.
+// Thread-safety: a RunController is used from one thread; it starts and joins its own workers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include "bench/report/result.h"
+#include "bench/scenario/scenario.h"
+
+namespace streambench::runner {
+
+struct RunOptions {
+  // The live progress line on `progress_out` once a second (the CLI enables it only on a
+  // terminal without --quiet).
+  bool show_progress = false;
+  std::ostream* progress_out = nullptr;
+  // Where warnings go (dropped operations, calls that did not finish); nullptr = nowhere.
+  std::ostream* log_out = nullptr;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds drain_timeout{2000};
+  // How often the controller looks at the clock and the stop signals.
+  std::chrono::milliseconds poll_interval{50};
+};
+
+struct RunOutcome {
+  enum class Status {
+    kCompleted,   // result is valid (possibly interrupted)
+    kBadInput,    // the scenario cannot be run as written (unsupported mode, bad behaviour)
+    kCouldNotRun  // target unreachable, embedded server could not start
+  };
+  Status status = Status::kCompleted;
+  std::string error;  // one line, for kBadInput / kCouldNotRun
+  report::RunResult result;
+  uint64_t dropped_ops = 0;  // open-loop operations not sent (slot queue full)
+  bool stop_now = false;     // a second stop signal arrived: do not start further runs
+};
+
+class RunController {
+ public:
+  explicit RunController(RunOptions options) : options_(std::move(options)) {}
+  RunOutcome Run(const scenario::Scenario& scenario);
+
+ private:
+  RunOptions options_;
+};
+
+struct ScenarioOutcome {
+  report::ScenarioResult result;  // the runs that completed (all of them unless stopped early)
+  RunOutcome::Status status = RunOutcome::Status::kCompleted;  // the first non-completed status
+  std::string error;
+  int exit_code = 0;  // 0 pass, 1 expectations failed, 2 bad input, 3 could not run
+};
+
+// Runs every run of `file` in order (stopping after an interruption) and evaluates them.
+ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOptions& options);
+
+// "streambench.v1" | "grpc.testing.BenchmarkService".
+const char* ServiceName(scenario::TargetService service);
+
+}  // namespace streambench::runner

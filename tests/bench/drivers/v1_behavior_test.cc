@@ -1,0 +1,70 @@
+#include "bench/drivers/v1_behavior.h"
+
+#include <gtest/gtest.h>
+
+namespace streambench::drivers {
+namespace {
+
+TEST(V1BehaviorTest, CopiesEveryField) {
+  scenario::BehaviorSpec spec;
+  spec.response_size_bytes = 100;
+  spec.response_count = 7;
+  spec.response_interval_us = 5;
+  spec.first_response_delay_us = 6;
+  spec.response_delay_us = 8;
+  spec.bidi_echo = false;
+  spec.failure.code = "UNAVAILABLE";
+  spec.failure.message = "boom";
+  spec.failure.after_messages = 3;
+  spec.read_stall.after_messages = 2;
+  spec.read_stall.duration_us = 1000;
+  streambench::v1::Behavior b;
+  std::string error;
+  ASSERT_TRUE(BuildV1Behavior(spec, &b, &error)) << error;
+  EXPECT_EQ(b.response_size_bytes(), 100u);
+  EXPECT_EQ(b.response_count(), 7u);
+  EXPECT_EQ(b.response_interval_us(), 5u);
+  EXPECT_EQ(b.first_response_delay_us(), 6u);
+  EXPECT_EQ(b.response_delay_us(), 8u);
+  EXPECT_EQ(b.bidi_mode(), streambench::v1::Behavior::INDEPENDENT);
+  EXPECT_EQ(b.failure().code(), 14);
+  EXPECT_EQ(b.failure().message(), "boom");
+  ASSERT_TRUE(b.failure().has_after_messages());
+  EXPECT_EQ(b.failure().after_messages(), 3u);
+  EXPECT_EQ(b.failure().probability(), 0.0);
+  EXPECT_EQ(b.read_stall().after_messages(), 2u);
+  EXPECT_EQ(b.read_stall().duration_us(), 1000u);
+}
+
+TEST(V1BehaviorTest, CodeWithoutTriggerMeansEveryCall) {
+  scenario::BehaviorSpec spec;
+  spec.failure.code = "INTERNAL";
+  streambench::v1::Behavior b;
+  std::string error;
+  ASSERT_TRUE(BuildV1Behavior(spec, &b, &error));
+  EXPECT_EQ(b.failure().code(), 13);
+  EXPECT_EQ(b.failure().probability(), 1.0);
+}
+
+TEST(V1BehaviorTest, NoFailureNoStallByDefault) {
+  streambench::v1::Behavior b;
+  std::string error;
+  ASSERT_TRUE(BuildV1Behavior(scenario::BehaviorSpec{}, &b, &error));
+  EXPECT_FALSE(b.has_failure());
+  EXPECT_FALSE(b.has_read_stall());
+  EXPECT_EQ(b.bidi_mode(), streambench::v1::Behavior::ECHO);
+}
+
+TEST(V1BehaviorTest, UnknownStatusIsAnError) {
+  scenario::BehaviorSpec spec;
+  spec.failure.code = "NOPE";
+  streambench::v1::Behavior b;
+  std::string error;
+  EXPECT_FALSE(BuildV1Behavior(spec, &b, &error));
+  EXPECT_NE(error.find("NOPE"), std::string::npos);
+  EXPECT_EQ(StatusCodeForName("OK"), 0);
+  EXPECT_EQ(StatusCodeForName("UNAUTHENTICATED"), 16);
+}
+
+}  // namespace
+}  // namespace streambench::drivers
