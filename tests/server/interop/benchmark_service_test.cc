@@ -110,11 +110,14 @@ TEST_F(BenchmarkServiceTest, StreamingFromClientAnswersOnceAfterHalfClose) {
 
 TEST_F(BenchmarkServiceTest, StreamingFromServerStreamsUntilClientCancels) {
   auto context = Context();
-  auto reader = stub_->StreamingFromServer(context.get(), Request(333));
+  // Responses large enough that HTTP/2 flow control, not the response-count cap, stops the server
+  // before the client cancels.
+  constexpr int kResponseBytes = 32 << 10;
+  auto reader = stub_->StreamingFromServer(context.get(), Request(kResponseBytes));
   SimpleResponse response;
   for (int i = 0; i < 50; ++i) {
     ASSERT_TRUE(reader->Read(&response));
-    EXPECT_TRUE(IsZeros(response.payload().body(), 333));
+    EXPECT_TRUE(IsZeros(response.payload().body(), kResponseBytes));
   }
   context->TryCancel();
   int drained = 0;  // responses already in flight; bounded by the response-count cap
@@ -142,15 +145,18 @@ TEST_F(BenchmarkServiceTest, StreamingFromServerStopsAtResponseCountCap) {
 TEST_F(BenchmarkServiceTest, StreamingBothWaysEndsWhenClientHalfCloses) {
   auto context = Context();
   auto stream = stub_->StreamingBothWays(context.get());
-  ASSERT_TRUE(stream->Write(Request(64, 8)));
+  // Responses large enough that HTTP/2 flow control, not the response-count cap, holds the server
+  // back while this client is busy writing.
+  constexpr int kResponseBytes = 32 << 10;
+  ASSERT_TRUE(stream->Write(Request(kResponseBytes, 8)));
   SimpleResponse response;
   // The server streams on its own: many responses for one request.
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(stream->Read(&response));
-    EXPECT_TRUE(IsZeros(response.payload().body(), 64));
+    EXPECT_TRUE(IsZeros(response.payload().body(), kResponseBytes));
   }
   // Requests after the first are read and discarded while responses keep coming.
-  for (int i = 0; i < 5; ++i) ASSERT_TRUE(stream->Write(Request(64, 8)));
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(stream->Write(Request(kResponseBytes, 8)));
   ASSERT_TRUE(stream->WritesDone());
   uint64_t drained = 0;
   while (stream->Read(&response)) ++drained;

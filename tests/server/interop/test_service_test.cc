@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -451,6 +452,47 @@ TEST_F(TestServiceTest, CancelWhileServerWaitsOnInterval) {
   EXPECT_EQ(MetricValue("streambench_server_calls_total",
                         {{"method", kStreamingOutputMethod}, {"code", "CANCELLED"}}),
             1);
+}
+
+// Many clients vanishing mid-stream at once (some waiting on an interval, some mid-exchange):
+// every server reactor is finished and gone afterwards.
+TEST_F(TestServiceTest, ManyCancelledStreamsLeaveNothingBehind) {
+  constexpr int kStreams = 40;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<StreamingOutputCallResponse>>> readers;
+  std::vector<std::unique_ptr<
+      grpc::ClientReaderWriter<StreamingOutputCallRequest, StreamingOutputCallResponse>>>
+      duplexes;
+  for (int i = 0; i < kStreams; ++i) {
+    contexts.push_back(Context(std::chrono::seconds(40)));
+    if (i % 2 == 0) {
+      readers.push_back(stub_->StreamingOutputCall(
+          contexts.back().get(), OutputRequest(1, 0, /*interval_us=*/50'000'000)));
+    } else {
+      duplexes.push_back(stub_->FullDuplexCall(contexts.back().get()));
+      ASSERT_TRUE(duplexes.back()->Write(OutputRequest(1000, 10)));
+      StreamingOutputCallResponse response;
+      ASSERT_TRUE(duplexes.back()->Read(&response));
+    }
+  }
+  ASSERT_TRUE(WaitForActiveStreams(kStreamingOutputMethod, kStreams / 2));
+  ASSERT_TRUE(WaitForActiveStreams(kFullDuplexMethod, kStreams / 2));
+  for (auto& context : contexts) context->TryCancel();
+  for (auto& reader : readers) EXPECT_EQ(reader->Finish().error_code(), StatusCode::CANCELLED);
+  for (auto& duplex : duplexes) EXPECT_EQ(duplex->Finish().error_code(), StatusCode::CANCELLED);
+  EXPECT_TRUE(WaitForNoActiveStreams(kStreamingOutputMethod));
+  EXPECT_TRUE(WaitForNoActiveStreams(kFullDuplexMethod));
+}
+
+// Server shutdown cancels a stream whose reactor waits on an alarm, and does not hang on it.
+TEST_F(TestServiceTest, ShutdownCancelsStreamWaitingOnInterval) {
+  auto context = Context(std::chrono::seconds(40));
+  auto reader =
+      stub_->StreamingOutputCall(context.get(), OutputRequest(1, 0, /*interval_us=*/50'000'000));
+  ASSERT_TRUE(WaitForActiveStreams(kStreamingOutputMethod, 1));
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+  EXPECT_FALSE(reader->Finish().ok());
+  EXPECT_TRUE(WaitForNoActiveStreams(kStreamingOutputMethod));
 }
 
 TEST_F(TestServiceTest, RequestsBeyondCapsOrMalformedAreInvalidArgument) {
