@@ -78,7 +78,6 @@ void ExpectHistogramMatches(const std::vector<Sample>& samples, const std::strin
   }
   EXPECT_EQ(buckets.back().labels.at("le"), "+Inf");
   EXPECT_EQ(buckets.back().value, static_cast<double>(h.Count()));
-  auto with_labels = labels;
   EXPECT_EQ(FindOne(samples, name + "_count", labels), static_cast<double>(h.Count()));
   const auto sum = FindOne(samples, name + "_sum", labels);
   ASSERT_TRUE(sum.has_value());
