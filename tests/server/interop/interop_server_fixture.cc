@@ -7,35 +7,29 @@
 namespace streambench::testing {
 
 void InteropServerTest::SetUp() {
-  caps_.max_response_bytes = kMaxResponseBytes;
-  caps_.max_response_count = kMaxResponseCount;
-  caps_.max_duration_us = 60'000'000;
-  registry_ = std::make_shared<prometheus::Registry>();
-  metrics_ = std::make_unique<ServerMetrics>(registry_);
-  test_service_ =
-      std::make_unique<StandardTestService>(*metrics_, caps_, kMaxHalfDuplexBufferedBytes);
-  benchmark_service_ = std::make_unique<StandardBenchmarkService>(*metrics_, caps_);
-
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-  builder.RegisterService(test_service_.get());
-  builder.RegisterService(benchmark_service_.get());
-  server_ = builder.BuildAndStart();
-  ASSERT_NE(server_, nullptr);
-  ASSERT_NE(port_, 0);
-  channel_ =
-      grpc::CreateChannel("127.0.0.1:" + std::to_string(port_), grpc::InsecureChannelCredentials());
+  // Keeps gRPC initialized for the whole process. Otherwise destroying each test's last gRPC
+  // object runs grpc_shutdown, which in gRPC 1.51 can block ~10 s joining an executor thread
+  // that sits in a long epoll_wait.
+  static const bool grpc_initialized = (grpc_init(), true);
+  (void)grpc_initialized;
+  ServerOptions options;  // 127.0.0.1, ephemeral port, metrics endpoint off
+  options.caps.max_response_bytes = kMaxResponseBytes;
+  options.caps.max_response_count = kMaxResponseCount;
+  options.caps.max_duration_us = 60'000'000;
+  // Calls a test leaves open (e.g. waiting on a long interval) are cancelled quickly at teardown.
+  options.shutdown_grace_us = 200'000;
+  std::string error;
+  server_ = ReferenceServer::Start(options, &error);
+  ASSERT_NE(server_, nullptr) << error;
+  ASSERT_NE(server_->port(), 0);
+  channel_ = grpc::CreateChannel(server_->address(), grpc::InsecureChannelCredentials());
   ASSERT_TRUE(
       channel_->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10)));
 }
 
 void InteropServerTest::TearDown() {
-  if (server_ != nullptr) {
-    // In-flight calls get a short grace period, then are cancelled; reactors then finish and
-    // delete themselves before Shutdown returns.
-    server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    server_->Wait();
-  }
+  // Returns once every call has ended, i.e. every reactor has run OnDone.
+  if (server_ != nullptr) server_->Shutdown();
 }
 
 std::unique_ptr<grpc::ClientContext> InteropServerTest::Context(std::chrono::milliseconds timeout) {
@@ -44,9 +38,9 @@ std::unique_ptr<grpc::ClientContext> InteropServerTest::Context(std::chrono::mil
   return context;
 }
 
-double InteropServerTest::MetricValue(const std::string& name,
+double InteropServerTest::MetricValue(ServerMetrics& metrics, const std::string& name,
                                       const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& family : registry_->Collect()) {
+  for (const prometheus::MetricFamily& family : metrics.registry()->Collect()) {
     if (family.name != name) continue;
     for (const prometheus::ClientMetric& metric : family.metric) {
       std::map<std::string, std::string> metric_labels;
@@ -65,11 +59,13 @@ double InteropServerTest::MetricValue(const std::string& name,
   return -1;
 }
 
-bool InteropServerTest::WaitForActiveStreams(const std::string& method, double count) {
+bool InteropServerTest::WaitForActiveStreams(ServerMetrics& metrics, const std::string& method,
+                                             double count) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (std::chrono::steady_clock::now() < give_up) {
-    if (MetricValue("streambench_server_active_streams", {{"method", method}}) == count)
+    if (MetricValue(metrics, "streambench_server_active_streams", {{"method", method}}) == count) {
       return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;

@@ -1,8 +1,11 @@
 // The standard gRPC interop cases (doc/interop-test-descriptions.md in grpc/grpc), with the sizes
 // and values they prescribe, run by a real gRPC client against StandardTestService on a loopback
 // port; plus metadata echo, half duplex, caps and cleanup after cancellation.
+#include "server/interop/test_service.h"
+
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <prometheus/registry.h>
 
 #include <chrono>
 #include <memory>
@@ -12,6 +15,8 @@
 #include "grpc/testing/empty.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
+#include "server/behavior_caps.h"
+#include "server/server_metrics.h"
 #include "tests/server/interop/interop_server_fixture.h"
 
 namespace streambench::testing {
@@ -403,20 +408,48 @@ TEST_F(TestServiceTest, HalfDuplexAnswersAfterHalfCloseInOrder) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
+// The buffer cap is a parameter of StandardTestService (ReferenceServer keeps its 64 MiB
+// default), so this test serves the service alone with a 1 MiB cap.
 TEST_F(TestServiceTest, HalfDuplexRefusesToBufferBeyondItsCap) {
-  auto context = Context();
-  auto stream = stub_->HalfDuplexCall(context.get());
-  // Three requests of 400 KiB exceed the fixture's 1 MiB buffer cap; the server ends the call, so
-  // a later write may fail.
-  for (int i = 0; i < 3; ++i) {
-    if (!stream->Write(OutputRequest(1, 400 << 10))) break;
+  constexpr uint64_t kCapBytes = 1 << 20;
+  ServerMetrics metrics(std::make_shared<prometheus::Registry>());
+  StandardTestService service(metrics, BehaviorCaps{}, kCapBytes);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  ASSERT_NE(port, 0);
+  auto stub = TestService::NewStub(
+      grpc::CreateChannel("127.0.0.1:" + std::to_string(port), grpc::InsecureChannelCredentials()));
+  {
+    auto context = Context();
+    auto stream = stub->HalfDuplexCall(context.get());
+    // Three requests of 400 KiB exceed the 1 MiB cap; the server ends the call, so a later write
+    // may fail.
+    for (int i = 0; i < 3; ++i) {
+      if (!stream->Write(OutputRequest(1, 400 << 10))) break;
+    }
+    stream->WritesDone();
+    StreamingOutputCallResponse response;
+    EXPECT_FALSE(stream->Read(&response));
+    grpc::Status status = stream->Finish();
+    EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
   }
-  stream->WritesDone();
-  StreamingOutputCallResponse response;
-  EXPECT_FALSE(stream->Read(&response));
-  grpc::Status status = stream->Finish();
-  EXPECT_EQ(status.error_code(), StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
-  EXPECT_TRUE(WaitForNoActiveStreams("/grpc.testing.TestService/HalfDuplexCall"));
+  {
+    // Just under the cap is served.
+    auto context = Context();
+    auto stream = stub->HalfDuplexCall(context.get());
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(stream->Write(OutputRequest(3, 400 << 10)));
+    ASSERT_TRUE(stream->WritesDone());
+    StreamingOutputCallResponse response;
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(stream->Read(&response));
+    EXPECT_FALSE(stream->Read(&response));
+    EXPECT_TRUE(stream->Finish().ok());
+  }
+  EXPECT_TRUE(WaitForActiveStreams(metrics, "/grpc.testing.TestService/HalfDuplexCall", 0));
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
 }
 
 TEST_F(TestServiceTest, FullDuplexSendsEveryResponseParameterThenStatus) {
@@ -490,7 +523,7 @@ TEST_F(TestServiceTest, ShutdownCancelsStreamWaitingOnInterval) {
   auto reader =
       stub_->StreamingOutputCall(context.get(), OutputRequest(1, 0, /*interval_us=*/50'000'000));
   ASSERT_TRUE(WaitForActiveStreams(kStreamingOutputMethod, 1));
-  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+  server_->Shutdown();  // the fixture's grace period is 200 ms
   EXPECT_FALSE(reader->Finish().ok());
   EXPECT_TRUE(WaitForNoActiveStreams(kStreamingOutputMethod));
 }
