@@ -45,7 +45,13 @@ class StreamSlot final : public Slot, private WritePump {
   void Submit(int64_t intended_ns) override {
     if (!WritePump::Submit(intended_ns)) dc_.AddDropped();
   }
-  void Stop() override { Kick(); }
+  // Half-closes the open stream. A scenario whose streams end by client cancellation
+  // (call.cancel_after) ends its open streams the same way, by cancelling them now, so a run's
+  // statuses do not depend on where the stop fell in a stream's life.
+  void Stop() override {
+    if (dc_.scenario().call.cancel_after_us > 0) calls_.CancelAll();
+    Kick();
+  }
   void CancelAll() override { calls_.CancelAll(); }
 
   // --- for streams ---

@@ -56,6 +56,7 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   if (!Load(opts, &file, err)) return kExitUsage;
   ApplyCommandLine(opts, &file);
 
+  ResetStopSignals();
   InstallStopSignalHandlers();
   RunOptions run_options;
   run_options.show_progress = stderr_is_terminal && !opts.quiet;

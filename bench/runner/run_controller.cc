@@ -111,9 +111,13 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     }
   }
 
-  const int initial_signals = StopSignalCount();
-  auto signalled = [&] { return StopSignalCount() - initial_signals; };
+  // Absolute count: a signal that arrived while the server or channels were starting counts too.
+  auto signalled = [] { return StopSignalCount(); };
 
+  // Phases. The warm-up snapshot is subtracted from the final one; until it is taken, the
+  // baseline is the empty state before anything started (so a run without warm-up, or one
+  // interrupted during warm-up, reports everything).
+  stats::Snapshot baseline = registry->TakeSnapshot(clock.NowNs());
   const int64_t start_ns = clock.NowNs();
   const int64_t warmup_end_ns = start_ns + s.warmup_us * 1000;
   const int64_t end_ns = warmup_end_ns + s.duration_us * 1000;
@@ -133,9 +137,6 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     }
   }
 
-  // Phases. The warm-up snapshot is subtracted from the final one; until it is taken, the
-  // baseline is empty (so a run interrupted during warm-up reports what it has).
-  stats::Snapshot baseline = registry->TakeSnapshot(start_ns);
   int64_t measured_start_ns = start_ns;
   bool warm = s.warmup_us <= 0;
   stats::Snapshot last_second = baseline;

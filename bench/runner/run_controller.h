@@ -3,7 +3,9 @@
 // drivers (closed loop) or the open-loop workers, then goes through the phases warm-up (recorded,
 // then subtracted), measured phase, drain (up to drain_timeout, then cancel what is left), and
 // builds the RunResult with its expectations evaluated. A stop signal (signals.h) ends the run
-// early with `interrupted` set; it still produces a result.
+// early with `interrupted` set; it still produces a result. The controller reads the process-wide
+// stop count as is: whoever starts a run resets it first (ResetStopSignals) if earlier signals
+// must not count.
 // RunScenarioFile does this for every run of a file and assembles the ScenarioResult.
 // Thread-safety: a RunController is used from one thread; it starts and joins its own workers.
 #pragma once

@@ -1,0 +1,193 @@
+// The `streambench` CLI end to end, in process: exit codes, messages, results files, interruption,
+// and every shipped scenario run briefly against the embedded server.
+#include "bench/runner/cli.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace streambench::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct CliResult {
+  int code;
+  std::string out, err;
+};
+
+CliResult Cli(std::vector<std::string> args) {
+  args.insert(args.begin(), "streambench");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream out, err;
+  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
+  return {code, out.str(), err.str()};
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("streambench_cli_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  static nlohmann::json ReadJson(const std::string& path) {
+    std::ifstream in(path);
+    return nlohmann::json::parse(in);  // throws (fails the test) when invalid
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+constexpr char kSmallBidi[] =
+    "name: small\n"
+    "mode: bidi\n"
+    "connections: 1\n"
+    "streams_per_connection: 2\n"
+    "load: {type: closed, outstanding: 1}\n"
+    "warmup: 0s\n"
+    "duration: 1s\n";
+
+constexpr char kSlowBidi[] =
+    "name: slow\n"
+    "mode: bidi\n"
+    "load: {type: closed, outstanding: 1}\n"
+    "warmup: 0s\n"
+    "duration: 60s\n";
+
+TEST_F(CliTest, Help) {
+  CliResult r = Cli({"--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("run FILE"));
+  r = Cli({"run", "--help"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--duration"));
+  EXPECT_THAT(r.out, HasSubstr("--csv"));
+}
+
+TEST_F(CliTest, UsageErrorsExitTwo) {
+  CliResult r = Cli({"run", "x.yaml", "--frobnicate"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--frobnicate"));
+  EXPECT_THAT(r.err, HasSubstr("--help"));
+  EXPECT_EQ(Cli({}).code, 2);
+}
+
+TEST_F(CliTest, ValidateOkAndBadScenario) {
+  const std::string good = Write("good.yaml", kSmallBidi);
+  CliResult r = Cli({"validate", good});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, good + ": ok (1 run)\n");
+
+  const std::string bad = Write("bad.yaml", std::string(kSmallBidi) + "conections: 3\n");
+  r = Cli({"run", bad, "--quiet"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad.yaml"));
+  EXPECT_THAT(r.err, HasSubstr("conections"));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+  EXPECT_TRUE(r.out.empty()) << "nothing started";
+
+  EXPECT_EQ(Cli({"validate", Path("missing.yaml")}).code, 2);
+  EXPECT_EQ(Cli({"validate", good, "--set", "load.outstanding=-1"}).code, 2);
+}
+
+TEST_F(CliTest, RunWritesValidJsonAndCsv) {
+  const std::string file = Write("s.yaml", kSmallBidi);
+  CliResult r =
+      Cli({"run", file, "--out", Path("r.json"), "--csv", Path("r.csv"), "--duration", "800ms"});
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_THAT(r.out, HasSubstr("PASS"));  // the console table
+  const nlohmann::json j = ReadJson(Path("r.json"));
+  EXPECT_EQ(j["scenario"], "small");
+  EXPECT_EQ(j["pass"], true);
+  EXPECT_EQ(j["interrupted"], false);
+  ASSERT_EQ(j["runs"].size(), 1u);
+  const auto& run = j["runs"][0];
+  EXPECT_EQ(run["mode"], "bidi");
+  EXPECT_GT(run["messages"]["sent"].get<uint64_t>(), 0u);
+  EXPECT_EQ(run["messages"]["received"], run["messages"]["sent"]);
+  EXPECT_EQ(run["calls"]["by_code"]["OK"], 2);
+  EXPECT_LT(run["duration_s"].get<double>(), 1.0) << "--duration replaced the file's 1s";
+  for (const char* key : {"p50", "p90", "p99", "p999", "max", "mean", "count"}) {
+    EXPECT_TRUE(run["latency_us"]["message"].contains(key)) << key;
+    EXPECT_TRUE(run["latency_us"]["call"].contains(key)) << key;
+  }
+  std::ifstream csv(Path("r.csv"));
+  std::string header, row;
+  ASSERT_TRUE(std::getline(csv, header));
+  ASSERT_TRUE(std::getline(csv, row));
+  EXPECT_THAT(row, HasSubstr("small"));
+}
+
+TEST_F(CliTest, FailedExpectationsExitOne) {
+  const std::string file =
+      Write("s.yaml", std::string(kSmallBidi) + "expect: {statuses: {UNAVAILABLE: some}}\n");
+  EXPECT_EQ(Cli({"run", file, "--quiet", "--duration", "300ms"}).code, 1);
+}
+
+TEST_F(CliTest, UnreachableTargetExitsThree) {
+  const std::string file = Write("s.yaml", kSmallBidi);
+  CliResult r = Cli({"run", file, "--quiet", "--target", "127.0.0.1:1", "--out", Path("r.json")});
+  EXPECT_EQ(r.code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot reach 127.0.0.1:1"));
+  EXPECT_FALSE(fs::exists(Path("r.json")));
+}
+
+TEST_F(CliTest, SigintStillWritesInterruptedResults) {
+  const std::string file = Write("s.yaml", kSlowBidi);
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+    std::raise(SIGINT);
+  });
+  CliResult r = Cli({"run", file, "--quiet", "--out", Path("r.json")});
+  interrupter.join();
+  const nlohmann::json j = ReadJson(Path("r.json"));
+  EXPECT_EQ(j["interrupted"], true);
+  ASSERT_EQ(j["runs"].size(), 1u);
+  EXPECT_EQ(j["runs"][0]["interrupted"], true);
+  EXPECT_LT(j["runs"][0]["duration_s"].get<double>(), 30);
+  EXPECT_GT(j["runs"][0]["messages"]["sent"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
+}
+
+// Every scenario shipped in scenarios/ passes when run briefly.
+TEST_F(CliTest, ShippedScenariosPass) {
+  const fs::path dir = fs::path(STREAMBENCH_SOURCE_DIR) / "scenarios";
+  ASSERT_TRUE(fs::is_directory(dir));
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++count;
+    const std::string out = Path(entry.path().stem().string() + ".json");
+    CliResult r =
+        Cli({"run", entry.path().string(), "--duration", "1s", "--warmup", "200ms", "--out", out});
+    EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.err << r.out;
+    const nlohmann::json j = ReadJson(out);
+    EXPECT_EQ(j["pass"], true) << entry.path();
+    for (const auto& run : j["runs"]) {
+      EXPECT_GT(run["calls"]["finished"].get<uint64_t>(), 0u) << entry.path();
+    }
+  }
+  EXPECT_GE(count, 7);
+}
+
+}  // namespace
+}  // namespace streambench::runner

@@ -1,0 +1,319 @@
+// Runs real scenarios through the RunController against the embedded reference server and checks
+// that what the drivers counted is consistent. Runs are short (about 1 s) with no warm-up, so
+// every message sent is accounted for after the drain.
+#include "bench/runner/run_controller.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <thread>
+
+#include "bench/runner/signals.h"
+#include "bench/scenario/scenario_loader.h"
+
+namespace streambench::runner {
+namespace {
+
+scenario::Scenario Load(const std::string& yaml) {
+  scenario::ScenarioFile file;
+  scenario::LoadError error;
+  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
+      << error.ToString();
+  if (file.runs.empty()) return scenario::Scenario{};
+  return file.runs[0];
+}
+
+class RunControllerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ResetStopSignals(); }
+
+  RunOutcome Run(const scenario::Scenario& s) {
+    RunOptions options;
+    options.log_out = &std::cerr;
+    return RunController(options).Run(s);
+  }
+
+  // A run that must complete; returns its result.
+  report::RunResult MustRun(const std::string& yaml) {
+    scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(yaml)));
+    RunOutcome outcome = Run(*scenarios_.back());
+    EXPECT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+    EXPECT_EQ(outcome.dropped_ops, 0u);
+    return outcome.result;
+  }
+
+  static uint64_t Code(const report::RunResult& r, const std::string& name) {
+    auto it = r.calls_by_code.find(name);
+    return it == r.calls_by_code.end() ? 0 : it->second;
+  }
+
+  static void ExpectAllOk(const report::RunResult& r) {
+    EXPECT_GT(Code(r, "OK"), 0u);
+    EXPECT_EQ(Code(r, "OK"), r.calls_finished) << "every call ends OK";
+    EXPECT_EQ(r.integrity.Total(), 0u);
+    EXPECT_TRUE(r.pass);
+    EXPECT_FALSE(r.interrupted);
+  }
+
+  static const report::LatencySummary& Latency(const report::RunResult& r,
+                                               const std::string& kind) {
+    static const report::LatencySummary kEmpty;
+    auto it = r.latency_us.find(kind);
+    return it == r.latency_us.end() ? kEmpty : it->second;
+  }
+
+  // Scenarios must outlive the runs (drivers keep a reference).
+  std::vector<std::unique_ptr<scenario::Scenario>> scenarios_;
+};
+
+constexpr char kBase[] =
+    "name: t\n"
+    "connections: 2\n"
+    "streams_per_connection: 2\n"
+    "warmup: 0s\n"
+    "duration: 1s\n"
+    "request: {payload_size: 100B}\n";
+
+TEST_F(RunControllerTest, BidiClosedLoopEchoesEveryMessage) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: bidi\n"
+                         "load: {type: closed, outstanding: 2}\n"
+                         "stream: {messages: 300}\n"  // streams end and are replaced
+                         "server_behavior: {bidi: echo, response_size: 0B}\n");
+  ExpectAllOk(r);
+  EXPECT_GT(r.messages_sent, 300u);
+  EXPECT_EQ(r.messages_received, r.messages_sent);
+  EXPECT_EQ(r.bytes_sent, r.messages_sent * 100);
+  EXPECT_EQ(r.bytes_received, r.bytes_sent);
+  EXPECT_GT(r.calls_finished, 4u) << "streams reaching stream.messages are replaced";
+  EXPECT_EQ(Latency(r, "message").count, r.messages_received);
+  EXPECT_EQ(Latency(r, "write_blocked").count, r.messages_sent);
+  EXPECT_EQ(Latency(r, "call").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, 0u) << "closed loop has no schedule";
+}
+
+TEST_F(RunControllerTest, BidiOpenLoopConstantRate) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: bidi\n"
+                         "threads: 2\n"
+                         "load: {type: constant, rate: 400/s}\n"
+                         "server_behavior: {bidi: echo, response_size: 32B}\n");
+  ExpectAllOk(r);
+  // The schedule fixes the count: 400/s for 1 s, whatever the machine's speed.
+  EXPECT_GE(r.messages_sent, 380u);
+  EXPECT_LE(r.messages_sent, 420u);
+  EXPECT_EQ(r.messages_received, r.messages_sent);
+  EXPECT_EQ(r.bytes_received, r.messages_received * 32);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, r.messages_sent);
+}
+
+TEST_F(RunControllerTest, BidiIndependentStreamsResponseCount) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: bidi\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "stream: {messages: 20}\n"
+                         "server_behavior: {bidi: independent, response_count: 5, "
+                         "response_size: 16B}\n");
+  ExpectAllOk(r);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 5);
+  EXPECT_LE(r.messages_sent, r.calls_finished * 20);
+  EXPECT_GE(r.messages_sent, (r.calls_finished - 4) * 20);
+}
+
+TEST_F(RunControllerTest, UnaryClosedLoop) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: unary\n"
+                         "load: {type: closed, outstanding: 3}\n"
+                         "server_behavior: {response_size: 50B}\n");
+  ExpectAllOk(r);
+  EXPECT_EQ(r.calls_finished, r.messages_sent);
+  EXPECT_EQ(r.messages_received, r.messages_sent);
+  EXPECT_EQ(r.bytes_received, r.messages_received * 50);
+  EXPECT_EQ(Latency(r, "call").count, r.calls_finished);
+}
+
+TEST_F(RunControllerTest, UnaryOpenLoopPoisson) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: unary\n"
+                         "load: {type: poisson, rate: 300/s}\n");
+  ExpectAllOk(r);
+  EXPECT_GT(r.calls_finished, 150u);  // ~300 expected; Poisson spread is ~17
+  EXPECT_LT(r.calls_finished, 450u);
+  EXPECT_EQ(r.messages_received, r.calls_finished);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, r.calls_finished);
+}
+
+TEST_F(RunControllerTest, ServerStreamReceivesEveryResponse) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: server_stream\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "server_behavior: {response_count: 7, response_size: 20B}\n");
+  ExpectAllOk(r);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 7);
+  EXPECT_EQ(r.bytes_received, r.messages_received * 20);
+  EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
+}
+
+TEST_F(RunControllerTest, ServerStreamOpenLoopRamp) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: server_stream\n"
+                         "load: {type: ramp, start_rate: 100/s, stages: [{duration: 1s, rate: "
+                         "300/s}]}\n"
+                         "server_behavior: {response_count: 3}\n");
+  ExpectAllOk(r);
+  EXPECT_GE(r.calls_finished, 180u);  // the integral of the ramp: 200 calls
+  EXPECT_LE(r.calls_finished, 220u);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 3);
+}
+
+TEST_F(RunControllerTest, ClientStreamSummariesMatch) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: client_stream\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "stream: {messages: 50}\n");
+  ExpectAllOk(r);
+  // Streams carry 50 messages, except the 4 open at the stop, which half-close early.
+  EXPECT_LE(r.messages_sent, r.calls_finished * 50);
+  EXPECT_GE(r.messages_sent, (r.calls_finished - 4) * 50);
+  EXPECT_EQ(Latency(r, "final_response").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "message").count, r.messages_sent);
+}
+
+TEST_F(RunControllerTest, ClientStreamOpenLoop) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: client_stream\n"
+                         "load: {type: constant, rate: 500/s}\n"
+                         "stream: {duration: 200ms}\n");
+  ExpectAllOk(r);
+  EXPECT_GE(r.messages_sent, 480u);
+  EXPECT_LE(r.messages_sent, 520u);
+}
+
+TEST_F(RunControllerTest, BenchmarkServiceUnaryAndPingPong) {
+  const auto unary = MustRun(std::string(kBase) +
+                             "service: grpc.testing.BenchmarkService\n"
+                             "mode: unary\n"
+                             "load: {type: closed, outstanding: 1}\n"
+                             "server_behavior: {response_size: 40B}\n");
+  ExpectAllOk(unary);
+  EXPECT_EQ(unary.messages_received, unary.calls_finished);
+  EXPECT_EQ(unary.bytes_received, unary.messages_received * 40);
+  EXPECT_EQ(unary.service, "grpc.testing.BenchmarkService");
+
+  const auto bidi = MustRun(std::string(kBase) +
+                            "service: grpc.testing.BenchmarkService\n"
+                            "mode: bidi\n"
+                            "load: {type: closed, outstanding: 1}\n"
+                            "stream: {messages: 100}\n"
+                            "server_behavior: {response_size: 40B}\n");
+  ExpectAllOk(bidi);
+  EXPECT_EQ(bidi.messages_received, bidi.messages_sent);
+  EXPECT_EQ(bidi.bytes_received, bidi.messages_received * 40);
+  EXPECT_EQ(Latency(bidi, "message").count, bidi.messages_received);
+}
+
+TEST_F(RunControllerTest, InjectedStatusAtMessageN) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: bidi\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "server_behavior: {bidi: echo, failure: {code: UNAVAILABLE, message: x, "
+                         "after_messages: 5}}\n"
+                         "expect: {statuses: {UNAVAILABLE: some, OK: any}}\n");
+  EXPECT_GT(Code(r, "UNAVAILABLE"), 4u) << "each stream fails and is replaced";
+  EXPECT_EQ(Code(r, "UNAVAILABLE") + Code(r, "OK"), r.calls_finished);
+  EXPECT_TRUE(r.pass);
+}
+
+TEST_F(RunControllerTest, DeadlineExceeded) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: unary\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "server_behavior: {response_delay: 300ms}\n"
+                         "call: {deadline: 30ms}\n"
+                         "expect: {statuses: {DEADLINE_EXCEEDED: some}}\n");
+  EXPECT_GT(Code(r, "DEADLINE_EXCEEDED"), 0u);
+  EXPECT_EQ(Code(r, "DEADLINE_EXCEEDED"), r.calls_finished);
+  EXPECT_TRUE(r.pass);
+}
+
+TEST_F(RunControllerTest, ClientCancellationCountsCancelled) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: bidi\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "call: {cancel_after: 100ms}\n"
+                         "expect: {statuses: {CANCELLED: some}}\n");
+  // Streams live 100 ms in a 1 s run and are replaced; those open at the end are cancelled too.
+  EXPECT_GT(Code(r, "CANCELLED"), 8u);
+  EXPECT_EQ(Code(r, "CANCELLED"), r.calls_finished);
+  EXPECT_TRUE(r.pass);
+}
+
+TEST_F(RunControllerTest, UnaryCancellation) {
+  const auto r = MustRun(std::string(kBase) +
+                         "mode: unary\n"
+                         "load: {type: closed, outstanding: 1}\n"
+                         "server_behavior: {response_delay: 500ms}\n"
+                         "call: {cancel_after: 20ms}\n"
+                         "expect: {statuses: {CANCELLED: some}}\n");
+  EXPECT_GT(Code(r, "CANCELLED"), 0u);
+  EXPECT_EQ(Code(r, "CANCELLED"), r.calls_finished);
+}
+
+// The coordinated-omission test. The server stops reading one bidi stream for 300 ms. Open loop
+// keeps its schedule: the messages intended during the stall wait, and their latency from the
+// intended time shows it. Closed loop sends nothing while it waits, so only one message sees the
+// stall and p99 hides it.
+TEST_F(RunControllerTest, StallShowsInOpenLoopP99ButClosedLoopHidesIt) {
+  const std::string common =
+      "name: co\n"
+      "mode: bidi\n"
+      "connections: 1\n"
+      "streams_per_connection: 1\n"
+      "warmup: 0s\n"
+      "duration: 1500ms\n"
+      "request: {payload_size: 64B}\n"
+      "server_behavior: {bidi: echo, read_stall: {after_messages: 50, duration: 300ms}}\n";
+  const auto open = MustRun(common + "load: {type: constant, rate: 200/s}\n");
+  const auto closed = MustRun(common + "load: {type: closed, outstanding: 1}\n");
+  ExpectAllOk(open);
+  ExpectAllOk(closed);
+  const double open_p99 = Latency(open, "message").p99_us;
+  const double closed_p99 = Latency(closed, "message").p99_us;
+  std::cerr << "open-loop p99 " << open_p99 << " us, closed-loop p99 " << closed_p99
+            << " us, closed-loop max " << Latency(closed, "message").max_us << " us\n";
+  // ~60 of ~300 open-loop messages fall in the stall, waiting up to 300 ms.
+  EXPECT_GT(open_p99, 150'000);
+  // Closed loop saw the stall once (its max), and its p99 is far below the open-loop one.
+  EXPECT_GT(Latency(closed, "message").max_us, 150'000);
+  EXPECT_GT(open_p99, 5 * closed_p99);
+}
+
+TEST_F(RunControllerTest, UnreachableTargetCannotRun) {
+  scenarios_.push_back(std::make_unique<scenario::Scenario>(
+      Load(std::string(kBase) + "mode: unary\ntarget: 127.0.0.1:1\n")));
+  RunOptions options;
+  options.connect_timeout = std::chrono::milliseconds(500);
+  RunOutcome outcome = RunController(options).Run(*scenarios_.back());
+  EXPECT_EQ(outcome.status, RunOutcome::Status::kCouldNotRun);
+  EXPECT_NE(outcome.error.find("cannot reach 127.0.0.1:1"), std::string::npos) << outcome.error;
+}
+
+TEST_F(RunControllerTest, StopRequestEndsTheRunEarlyWithAResult) {
+  scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(
+      "name: t\nmode: bidi\nwarmup: 0s\nduration: 60s\nload: {type: closed, outstanding: 1}\n")));
+  std::thread stopper([] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    RequestStop();
+  });
+  RunOutcome outcome = Run(*scenarios_.back());
+  stopper.join();
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_TRUE(outcome.result.interrupted);
+  EXPECT_LT(outcome.result.duration_s, 30);
+  EXPECT_GT(outcome.result.messages_sent, 0u);
+  EXPECT_EQ(outcome.result.messages_received, outcome.result.messages_sent)
+      << "the drain still collects every echo";
+}
+
+}  // namespace
+}  // namespace streambench::runner
