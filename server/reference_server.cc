@@ -6,9 +6,11 @@
 #include <grpcpp/server_builder.h>
 #include <prometheus/exposer.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <thread>
 
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
@@ -86,11 +88,36 @@ void ReferenceServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (server_ != nullptr) {
-    // Stops accepting, waits up to the grace period for calls in flight, then cancels them.
+    // grpc::Server::Shutdown stops accepting, then waits for in-flight calls *and* for every
+    // client connection to close, cancelling what is left at the deadline. An idle client that
+    // keeps its channel open would hold it for the whole grace period, so once no call is in
+    // flight any more the remaining (idle) connections are cut at once.
     const auto deadline =
         std::chrono::system_clock::now() +
         std::chrono::microseconds(std::max<int64_t>(0, options_.shutdown_grace_us));
-    server_->Shutdown(deadline);
+    std::atomic<bool> shut{false};
+    std::thread shutdown([this, deadline, &shut] {
+      server_->Shutdown(deadline);
+      shut = true;
+    });
+    // Lets the shutdown thread reach grpc_server_shutdown_and_notify (no new calls after that).
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    // Quiet = no call in flight and no StreamBench reactor left (a reactor goes only after its
+    // status has been sent). Interop calls are counted at Finish, so a quiet state must last a
+    // moment before connections are cut, lest a status still being sent is lost.
+    auto quiet = [this] {
+      return metrics_->ActiveStreams() == 0 && streambench_->live_calls() == 0;
+    };
+    auto before_deadline = [deadline] { return std::chrono::system_clock::now() < deadline; };
+    while (!shut && before_deadline()) {
+      if (quiet()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (quiet()) break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!shut) grpc_server_cancel_all_calls(server_->c_server());
+    shutdown.join();
     server_->Wait();
   }
   // Cancelled calls end in OnDone or a last alarm callback just after the server lets go of them;

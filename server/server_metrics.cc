@@ -125,6 +125,7 @@ class MethodMetrics final : public ServerMetrics::Method {
   void RequestSequenceError() override { sequence_errors_.Increment(); }
 
   const std::string& method() const { return method_; }
+  int64_t active() const { return static_cast<int64_t>(active_.Value()); }
   const AtomicHistogram& write_blocked() const { return write_blocked_; }
 
  private:
@@ -290,6 +291,13 @@ ServerMetrics::Method& ServerMetrics::ForMethod(const std::string& method) {
 }
 
 std::shared_ptr<prometheus::Registry> ServerMetrics::registry() const { return impl_->registry; }
+
+int64_t ServerMetrics::ActiveStreams() const {
+  std::lock_guard<std::mutex> lock(impl_->shared->mu);
+  int64_t total = 0;
+  for (const auto& [name, method] : impl_->shared->methods) total += method->active();
+  return total;
+}
 
 std::shared_ptr<prometheus::Collectable> ServerMetrics::collectable() const {
   return impl_->collector;

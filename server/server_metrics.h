@@ -42,6 +42,9 @@ class ServerMetrics {
 
   std::shared_ptr<prometheus::Registry> registry() const;
 
+  // Calls in progress over every method (the sum of streambench_server_active_streams).
+  int64_t ActiveStreams() const;
+
   // Everything this object exports, to give prometheus::Exposer::RegisterCollectable: the
   // registry's families plus streambench_server_write_blocked_seconds (lock-free atomic buckets,
   // not a prometheus-cpp family) and process_cpu_seconds_total / process_resident_memory_bytes

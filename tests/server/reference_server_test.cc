@@ -110,7 +110,7 @@ TEST(ReferenceServerTest, ShutdownLetsShortCallsFinishAndCancelsLongOnes) {
 
   // An endless stream: cancelled when the grace period is over.
   v1::Behavior endless;
-  endless.set_response_count(1'000'000);
+  endless.set_response_count(100'000);  // 1000 s at 10 ms: within the 1 h cap
   endless.set_response_interval_us(10'000);
   grpc::ClientContext long_context;
   auto reader = stub->ServerStream(&long_context, MakeRequest(0, 0, endless));
@@ -135,6 +135,20 @@ TEST(ReferenceServerTest, ShutdownLetsShortCallsFinishAndCancelsLongOnes) {
   grpc::ClientContext late;
   late.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
   EXPECT_FALSE(stub->Unary(&late, MakeRequest(0, 0), &response).ok());
+}
+
+TEST(ReferenceServerTest, IdleClientConnectionsDoNotHoldShutdownForTheGracePeriod) {
+  ServerOptions options;
+  options.shutdown_grace_us = 20'000'000;
+  auto server = testing::StartServer(options);
+  ASSERT_NE(server, nullptr);
+  auto stub = testing::MakeStub(server->address());  // stays connected, idle
+  grpc::ClientContext context;
+  v1::Response response;
+  ASSERT_TRUE(stub->Unary(&context, MakeRequest(0, 0), &response).ok());
+  const auto start = std::chrono::steady_clock::now();
+  server->Shutdown();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 }  // namespace

@@ -442,7 +442,6 @@ TEST(StreamBenchMetricsTest, ScrapedMetricsCountCallsMessagesAndWrites) {
               HasSubstr("streambench_server_messages_total{direction=\"sent\"," + stream + "} 4"));
   EXPECT_THAT(text, HasSubstr("streambench_server_active_streams{" + stream + "} 0"));
   EXPECT_THAT(text, HasSubstr("streambench_server_write_blocked_seconds_count{" + stream + "} 4"));
-  EXPECT_THAT(text, HasSubstr("streambench_server_injected_failures_total"));
   EXPECT_THAT(text, HasSubstr("process_cpu_seconds_total "));
   EXPECT_THAT(text, HasSubstr("process_resident_memory_bytes "));
 }
