@@ -33,7 +33,7 @@ bool IsZeros(const std::string& body, int size_bytes) {
   return body == std::string(static_cast<size_t>(size_bytes), '\0');
 }
 
-class BenchmarkServiceTest : public InteropServerTest {
+class InteropBenchmarkServiceTest : public InteropServerTest {
  protected:
   void SetUp() override {
     InteropServerTest::SetUp();
@@ -43,7 +43,7 @@ class BenchmarkServiceTest : public InteropServerTest {
   std::unique_ptr<BenchmarkService::Stub> stub_;
 };
 
-TEST_F(BenchmarkServiceTest, UnaryCallAnswersResponseSizeBytes) {
+TEST_F(InteropBenchmarkServiceTest, UnaryCallAnswersResponseSizeBytes) {
   auto context = Context();
   SimpleResponse response;
   grpc::Status status = stub_->UnaryCall(context.get(), Request(1000, 50), &response);
@@ -54,7 +54,7 @@ TEST_F(BenchmarkServiceTest, UnaryCallAnswersResponseSizeBytes) {
             1);
 }
 
-TEST_F(BenchmarkServiceTest, UnaryCallEchoesMetadata) {
+TEST_F(InteropBenchmarkServiceTest, UnaryCallEchoesMetadata) {
   auto context = Context();
   context->AddMetadata("x-grpc-test-echo-initial", "hello");
   context->AddMetadata("x-grpc-test-echo-trailing-bin", std::string("\x01\x02", 2));
@@ -69,7 +69,7 @@ TEST_F(BenchmarkServiceTest, UnaryCallEchoesMetadata) {
             std::string("\x01\x02", 2));
 }
 
-TEST_F(BenchmarkServiceTest, StreamingCallIsPingPong) {
+TEST_F(InteropBenchmarkServiceTest, StreamingCallIsPingPong) {
   const std::vector<int> sizes = {1, 0, 4096, 100000, 7};
   auto context = Context();
   auto stream = stub_->StreamingCall(context.get());
@@ -93,7 +93,7 @@ TEST_F(BenchmarkServiceTest, StreamingCallIsPingPong) {
             sizes.size());
 }
 
-TEST_F(BenchmarkServiceTest, StreamingFromClientAnswersOnceAfterHalfClose) {
+TEST_F(InteropBenchmarkServiceTest, StreamingFromClientAnswersOnceAfterHalfClose) {
   auto context = Context();
   SimpleResponse response;
   auto writer = stub_->StreamingFromClient(context.get(), &response);
@@ -108,7 +108,7 @@ TEST_F(BenchmarkServiceTest, StreamingFromClientAnswersOnceAfterHalfClose) {
             20 * 1000);
 }
 
-TEST_F(BenchmarkServiceTest, StreamingFromServerStreamsUntilClientCancels) {
+TEST_F(InteropBenchmarkServiceTest, StreamingFromServerStreamsUntilClientCancels) {
   auto context = Context();
   // Responses large enough that HTTP/2 flow control, not the response-count cap, stops the server
   // before the client cancels.
@@ -131,7 +131,7 @@ TEST_F(BenchmarkServiceTest, StreamingFromServerStreamsUntilClientCancels) {
             1);
 }
 
-TEST_F(BenchmarkServiceTest, StreamingFromServerStopsAtResponseCountCap) {
+TEST_F(InteropBenchmarkServiceTest, StreamingFromServerStopsAtResponseCountCap) {
   auto context = Context();
   auto reader = stub_->StreamingFromServer(context.get(), Request(1));
   SimpleResponse response;
@@ -142,7 +142,7 @@ TEST_F(BenchmarkServiceTest, StreamingFromServerStopsAtResponseCountCap) {
   EXPECT_EQ(received, kMaxResponseCount);
 }
 
-TEST_F(BenchmarkServiceTest, StreamingBothWaysEndsWhenClientHalfCloses) {
+TEST_F(InteropBenchmarkServiceTest, StreamingBothWaysEndsWhenClientHalfCloses) {
   auto context = Context();
   auto stream = stub_->StreamingBothWays(context.get());
   // Responses large enough that HTTP/2 flow control, not the response-count cap, holds the server
@@ -169,7 +169,7 @@ TEST_F(BenchmarkServiceTest, StreamingBothWaysEndsWhenClientHalfCloses) {
             6);
 }
 
-TEST_F(BenchmarkServiceTest, StreamingBothWaysCancelledByClient) {
+TEST_F(InteropBenchmarkServiceTest, StreamingBothWaysCancelledByClient) {
   auto context = Context();
   auto stream = stub_->StreamingBothWays(context.get());
   ASSERT_TRUE(stream->Write(Request(10)));
@@ -182,7 +182,7 @@ TEST_F(BenchmarkServiceTest, StreamingBothWaysCancelledByClient) {
   EXPECT_TRUE(WaitForNoActiveStreams(kBothWaysMethod));
 }
 
-TEST_F(BenchmarkServiceTest, BadResponseSizeIsInvalidArgumentNamingTheField) {
+TEST_F(InteropBenchmarkServiceTest, BadResponseSizeIsInvalidArgumentNamingTheField) {
   for (int size : {-1, static_cast<int>(kMaxResponseBytes) + 1}) {
     SCOPED_TRACE(size);
     {

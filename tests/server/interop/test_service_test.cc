@@ -65,7 +65,7 @@ std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref
   return std::string(it->second.data(), it->second.size());
 }
 
-class TestServiceTest : public InteropServerTest {
+class InteropTestServiceTest : public InteropServerTest {
  protected:
   void SetUp() override {
     InteropServerTest::SetUp();
@@ -85,7 +85,7 @@ class TestServiceTest : public InteropServerTest {
   std::unique_ptr<TestService::Stub> stub_;
 };
 
-TEST_F(TestServiceTest, EmptyUnary) {
+TEST_F(InteropTestServiceTest, EmptyUnary) {
   auto context = Context();
   Empty response;
   grpc::Status status = stub_->EmptyCall(context.get(), Empty(), &response);
@@ -93,7 +93,7 @@ TEST_F(TestServiceTest, EmptyUnary) {
   EXPECT_EQ(response.ByteSizeLong(), 0u);
 }
 
-TEST_F(TestServiceTest, LargeUnary) {
+TEST_F(InteropTestServiceTest, LargeUnary) {
   SimpleRequest request;
   request.set_response_type(grpc::testing::COMPRESSABLE);
   request.set_response_size(314159);
@@ -115,7 +115,7 @@ TEST_F(TestServiceTest, LargeUnary) {
             314159);
 }
 
-TEST_F(TestServiceTest, CacheableUnaryAnswersLikeUnary) {
+TEST_F(InteropTestServiceTest, CacheableUnaryAnswersLikeUnary) {
   SimpleRequest request;
   request.set_response_size(17);
   auto context = Context();
@@ -127,7 +127,7 @@ TEST_F(TestServiceTest, CacheableUnaryAnswersLikeUnary) {
             "max-age=60, public");
 }
 
-TEST_F(TestServiceTest, ClientStreaming) {
+TEST_F(InteropTestServiceTest, ClientStreaming) {
   auto context = Context();
   StreamingInputCallResponse response;
   auto writer = stub_->StreamingInputCall(context.get(), &response);
@@ -142,7 +142,7 @@ TEST_F(TestServiceTest, ClientStreaming) {
   EXPECT_EQ(response.aggregated_payload_size(), 74922);
 }
 
-TEST_F(TestServiceTest, ServerStreaming) {
+TEST_F(InteropTestServiceTest, ServerStreaming) {
   StreamingOutputCallRequest request;
   request.set_response_type(grpc::testing::COMPRESSABLE);
   for (int size : kStreamingOutputSizes) request.add_response_parameters()->set_size(size);
@@ -158,7 +158,7 @@ TEST_F(TestServiceTest, ServerStreaming) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-TEST_F(TestServiceTest, ServerStreamingWaitsIntervalBeforeEachResponse) {
+TEST_F(InteropTestServiceTest, ServerStreamingWaitsIntervalBeforeEachResponse) {
   constexpr int kIntervalUs = 30'000;
   StreamingOutputCallRequest request;
   for (int i = 0; i < 3; ++i) {
@@ -180,7 +180,7 @@ TEST_F(TestServiceTest, ServerStreamingWaitsIntervalBeforeEachResponse) {
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::microseconds(3 * kIntervalUs));
 }
 
-TEST_F(TestServiceTest, ServerStreamingEndsWithRequestedStatus) {
+TEST_F(InteropTestServiceTest, ServerStreamingEndsWithRequestedStatus) {
   StreamingOutputCallRequest request = OutputRequest(5, 0);
   request.mutable_response_status()->set_code(static_cast<int>(StatusCode::ABORTED));
   request.mutable_response_status()->set_message("aborted after one");
@@ -195,7 +195,7 @@ TEST_F(TestServiceTest, ServerStreamingEndsWithRequestedStatus) {
   EXPECT_EQ(status.error_message(), "aborted after one");
 }
 
-TEST_F(TestServiceTest, PingPong) {
+TEST_F(InteropTestServiceTest, PingPong) {
   auto context = Context();
   auto stream = stub_->FullDuplexCall(context.get());
   StreamingOutputCallResponse response;
@@ -210,7 +210,7 @@ TEST_F(TestServiceTest, PingPong) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-TEST_F(TestServiceTest, EmptyStream) {
+TEST_F(InteropTestServiceTest, EmptyStream) {
   auto context = Context();
   auto stream = stub_->FullDuplexCall(context.get());
   ASSERT_TRUE(stream->WritesDone());
@@ -220,7 +220,7 @@ TEST_F(TestServiceTest, EmptyStream) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
-TEST_F(TestServiceTest, CancelAfterBegin) {
+TEST_F(InteropTestServiceTest, CancelAfterBegin) {
   auto context = Context();
   StreamingInputCallResponse response;
   auto writer = stub_->StreamingInputCall(context.get(), &response);
@@ -230,7 +230,7 @@ TEST_F(TestServiceTest, CancelAfterBegin) {
   EXPECT_TRUE(WaitForNoActiveStreams(kStreamingInputMethod));
 }
 
-TEST_F(TestServiceTest, CancelAfterFirstResponse) {
+TEST_F(InteropTestServiceTest, CancelAfterFirstResponse) {
   auto context = Context();
   auto stream = stub_->FullDuplexCall(context.get());
   ASSERT_TRUE(stream->Write(OutputRequest(31415, 27182)));
@@ -244,7 +244,7 @@ TEST_F(TestServiceTest, CancelAfterFirstResponse) {
   EXPECT_TRUE(WaitForNoActiveStreams(kFullDuplexMethod));
 }
 
-TEST_F(TestServiceTest, TimeoutOnSleepingServer) {
+TEST_F(InteropTestServiceTest, TimeoutOnSleepingServer) {
   auto context = Context(std::chrono::milliseconds(1));
   auto stream = stub_->FullDuplexCall(context.get());
   StreamingOutputCallRequest request;
@@ -255,7 +255,7 @@ TEST_F(TestServiceTest, TimeoutOnSleepingServer) {
   EXPECT_TRUE(WaitForNoActiveStreams(kFullDuplexMethod));
 }
 
-TEST_F(TestServiceTest, StatusCodeAndMessageUnary) {
+TEST_F(InteropTestServiceTest, StatusCodeAndMessageUnary) {
   SimpleRequest request;
   request.mutable_response_status()->set_code(2);
   request.mutable_response_status()->set_message("test status message");
@@ -266,7 +266,7 @@ TEST_F(TestServiceTest, StatusCodeAndMessageUnary) {
   EXPECT_EQ(status.error_message(), "test status message");
 }
 
-TEST_F(TestServiceTest, StatusCodeAndMessageFullDuplex) {
+TEST_F(InteropTestServiceTest, StatusCodeAndMessageFullDuplex) {
   StreamingOutputCallRequest request;
   request.mutable_response_status()->set_code(2);
   request.mutable_response_status()->set_message("test status message");
@@ -281,7 +281,7 @@ TEST_F(TestServiceTest, StatusCodeAndMessageFullDuplex) {
   EXPECT_EQ(status.error_message(), "test status message");
 }
 
-TEST_F(TestServiceTest, SpecialStatusMessage) {
+TEST_F(InteropTestServiceTest, SpecialStatusMessage) {
   SimpleRequest request;
   request.mutable_response_status()->set_code(2);
   request.mutable_response_status()->set_message(kSpecialStatusMessage);
@@ -292,7 +292,7 @@ TEST_F(TestServiceTest, SpecialStatusMessage) {
   EXPECT_EQ(status.error_message(), kSpecialStatusMessage);
 }
 
-TEST_F(TestServiceTest, CustomMetadataUnary) {
+TEST_F(InteropTestServiceTest, CustomMetadataUnary) {
   SimpleRequest request;
   request.set_response_size(314159);
   request.mutable_payload()->set_body(Zeros(271828));
@@ -309,7 +309,7 @@ TEST_F(TestServiceTest, CustomMetadataUnary) {
             kEchoTrailingValue);
 }
 
-TEST_F(TestServiceTest, CustomMetadataFullDuplex) {
+TEST_F(InteropTestServiceTest, CustomMetadataFullDuplex) {
   auto context = Context();
   context->AddMetadata("x-grpc-test-echo-initial", kEchoInitialValue);
   context->AddMetadata("x-grpc-test-echo-trailing-bin", kEchoTrailingValue);
@@ -329,7 +329,7 @@ TEST_F(TestServiceTest, CustomMetadataFullDuplex) {
 }
 
 // Every method echoes the metadata, not only the two the custom_metadata case uses.
-TEST_F(TestServiceTest, MetadataEchoedByEveryMethod) {
+TEST_F(InteropTestServiceTest, MetadataEchoedByEveryMethod) {
   auto with_echo = [] {
     auto context = Context();
     context->AddMetadata("x-grpc-test-echo-initial", "v1");
@@ -377,14 +377,14 @@ TEST_F(TestServiceTest, MetadataEchoedByEveryMethod) {
   }
 }
 
-TEST_F(TestServiceTest, UnimplementedMethod) {
+TEST_F(InteropTestServiceTest, UnimplementedMethod) {
   auto context = Context();
   Empty response;
   grpc::Status status = stub_->UnimplementedCall(context.get(), Empty(), &response);
   EXPECT_EQ(status.error_code(), StatusCode::UNIMPLEMENTED);
 }
 
-TEST_F(TestServiceTest, UnimplementedService) {
+TEST_F(InteropTestServiceTest, UnimplementedService) {
   auto stub = grpc::testing::UnimplementedService::NewStub(channel_);
   auto context = Context();
   Empty response;
@@ -392,7 +392,7 @@ TEST_F(TestServiceTest, UnimplementedService) {
   EXPECT_EQ(status.error_code(), StatusCode::UNIMPLEMENTED);
 }
 
-TEST_F(TestServiceTest, HalfDuplexAnswersAfterHalfCloseInOrder) {
+TEST_F(InteropTestServiceTest, HalfDuplexAnswersAfterHalfCloseInOrder) {
   const std::vector<int> sizes = {100, 1, 5000};
   auto context = Context();
   auto stream = stub_->HalfDuplexCall(context.get());
@@ -410,7 +410,7 @@ TEST_F(TestServiceTest, HalfDuplexAnswersAfterHalfCloseInOrder) {
 
 // The buffer cap is a parameter of StandardTestService (ReferenceServer keeps its 64 MiB
 // default), so this test serves the service alone with a 1 MiB cap.
-TEST_F(TestServiceTest, HalfDuplexRefusesToBufferBeyondItsCap) {
+TEST_F(InteropTestServiceTest, HalfDuplexRefusesToBufferBeyondItsCap) {
   constexpr uint64_t kCapBytes = 1 << 20;
   ServerMetrics metrics(std::make_shared<prometheus::Registry>());
   StandardTestService service(metrics, BehaviorCaps{}, kCapBytes);
@@ -452,7 +452,7 @@ TEST_F(TestServiceTest, HalfDuplexRefusesToBufferBeyondItsCap) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
 }
 
-TEST_F(TestServiceTest, FullDuplexSendsEveryResponseParameterThenStatus) {
+TEST_F(InteropTestServiceTest, FullDuplexSendsEveryResponseParameterThenStatus) {
   StreamingOutputCallRequest request = OutputRequest(7, 0);
   request.add_response_parameters()->set_size(8);
   request.mutable_response_status()->set_code(static_cast<int>(StatusCode::FAILED_PRECONDITION));
@@ -473,7 +473,7 @@ TEST_F(TestServiceTest, FullDuplexSendsEveryResponseParameterThenStatus) {
 
 // A client cancelling while the server waits on an interval's alarm: the alarm is cancelled and
 // the call cleaned up long before the interval would have passed.
-TEST_F(TestServiceTest, CancelWhileServerWaitsOnInterval) {
+TEST_F(InteropTestServiceTest, CancelWhileServerWaitsOnInterval) {
   StreamingOutputCallRequest request = OutputRequest(1, 0, /*interval_us=*/50'000'000);
   auto context = Context(std::chrono::seconds(40));
   auto reader = stub_->StreamingOutputCall(context.get(), request);
@@ -489,7 +489,7 @@ TEST_F(TestServiceTest, CancelWhileServerWaitsOnInterval) {
 
 // Many clients vanishing mid-stream at once (some waiting on an interval, some mid-exchange):
 // every server reactor is finished and gone afterwards.
-TEST_F(TestServiceTest, ManyCancelledStreamsLeaveNothingBehind) {
+TEST_F(InteropTestServiceTest, ManyCancelledStreamsLeaveNothingBehind) {
   constexpr int kStreams = 40;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
   std::vector<std::unique_ptr<grpc::ClientReader<StreamingOutputCallResponse>>> readers;
@@ -518,7 +518,7 @@ TEST_F(TestServiceTest, ManyCancelledStreamsLeaveNothingBehind) {
 }
 
 // Server shutdown cancels a stream whose reactor waits on an alarm, and does not hang on it.
-TEST_F(TestServiceTest, ShutdownCancelsStreamWaitingOnInterval) {
+TEST_F(InteropTestServiceTest, ShutdownCancelsStreamWaitingOnInterval) {
   auto context = Context(std::chrono::seconds(40));
   auto reader =
       stub_->StreamingOutputCall(context.get(), OutputRequest(1, 0, /*interval_us=*/50'000'000));
@@ -528,7 +528,7 @@ TEST_F(TestServiceTest, ShutdownCancelsStreamWaitingOnInterval) {
   EXPECT_TRUE(WaitForNoActiveStreams(kStreamingOutputMethod));
 }
 
-TEST_F(TestServiceTest, RequestsBeyondCapsOrMalformedAreInvalidArgument) {
+TEST_F(InteropTestServiceTest, RequestsBeyondCapsOrMalformedAreInvalidArgument) {
   {
     SimpleRequest request;
     request.set_response_size(-1);
