@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "server/reference_server.h"
 
 namespace streambench::runner {
 namespace {
@@ -313,6 +315,50 @@ TEST_F(RunControllerTest, StopRequestEndsTheRunEarlyWithAResult) {
   EXPECT_GT(outcome.result.messages_sent, 0u);
   EXPECT_EQ(outcome.result.messages_received, outcome.result.messages_sent)
       << "the drain still collects every echo";
+}
+
+TEST_F(RunControllerTest, ServerGoneMidRunCountsUnavailableAndRunsToTheEnd) {
+  ServerOptions server_options;
+  server_options.shutdown_grace_us = 0;
+  std::string error;
+  auto server = ReferenceServer::Start(server_options, &error);
+  ASSERT_NE(server, nullptr) << error;
+  scenarios_.push_back(std::make_unique<scenario::Scenario>(
+      Load("name: t\nwarmup: 0s\nconnections: 2\n"
+           "mode: unary\nload: {type: constant, rate: 200/s}\ntarget: " +
+           server->address() +
+           "\nduration: 1500ms\n"
+           "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n")));
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    server->Shutdown();
+  });
+  RunOutcome outcome = Run(*scenarios_.back());
+  killer.join();
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_GT(Code(r, "OK"), 0u);
+  EXPECT_GT(Code(r, "UNAVAILABLE"), 0u);
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_GT(r.duration_s, 1.4) << "the run does not abort when the server goes away";
+  EXPECT_EQ(r.target, server->address());
+}
+
+TEST_F(RunControllerTest, ProgressLineOncePerSecond) {
+  scenarios_.push_back(std::make_unique<scenario::Scenario>(
+      Load("name: t\nwarmup: 0s\nmode: unary\nload: {type: constant, rate: 100/s}\n"
+           "duration: 1500ms\n")));
+  std::ostringstream progress;
+  RunOptions options;
+  options.show_progress = true;
+  options.progress_out = &progress;
+  RunOutcome outcome = RunController(options).Run(*scenarios_.back());
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const std::string text = progress.str();
+  EXPECT_NE(text.find("msg/s"), std::string::npos) << text;
+  EXPECT_NE(text.find("errors 0"), std::string::npos) << text;
+  EXPECT_EQ(text.front(), '\r');
+  EXPECT_EQ(text.back(), '\n') << "the line is ended before the table is printed";
 }
 
 }  // namespace
