@@ -141,6 +141,32 @@ TEST(LinkEmulatorTest, BulkTransferRunsAtTheConfiguredBandwidth) {
   EXPECT_LE(achieved_bits_per_s, 1.05 * kBitsPerS);
 }
 
+TEST(LinkEmulatorTest, JitterKeepsBytesInOrder) {
+  constexpr size_t kBytes = 2'000'000;
+  std::promise<bool> intact;
+  ThreadedServer sink([&intact](int fd) {
+    std::string data;
+    testing::ReadUntilEof(fd, &data);
+    intact.set_value(data == Pattern(5, 0, kBytes));
+  });
+  ASSERT_TRUE(sink.ok());
+  LinkSpec spec;
+  spec.rtt_us = 10'000;
+  spec.jitter_us = 5'000;  // far more than the time between two 16 KiB chunks
+  spec.bandwidth_bits_per_s = 400'000'000;
+  auto link = StartLink(spec, sink.port());
+  ASSERT_NE(link, nullptr);
+  const int fd = ConnectLoopback(link->port());
+  ASSERT_GE(fd, 0);
+  const std::string payload = Pattern(5, 0, kBytes);
+  ASSERT_TRUE(WriteAll(fd, payload.data(), payload.size()));
+  ::shutdown(fd, SHUT_WR);
+  auto result = intact.get_future();
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  EXPECT_TRUE(result.get()) << "bytes were reordered or corrupted";
+  ::close(fd);
+}
+
 // Writes the pattern of stream 3 without blocking until the relay stops taking bytes: no
 // progress for 300 ms. Returns how many bytes the kernel accepted.
 uint64_t FillUntilBlocked(int fd, uint64_t limit_bytes) {
