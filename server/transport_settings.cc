@@ -107,6 +107,8 @@ void ApplyToChannelArguments(const TransportSettings& settings, grpc::ChannelArg
     // would not be kept alive as the setting asks.
     args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+    args.SetInt(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS,
+                UsToMs(*settings.keepalive_time_us));
   }
 }
 

@@ -104,8 +104,8 @@ TEST(ReferenceServerTest, ShutdownLetsShortCallsFinishAndCancelsLongOnes) {
   grpc::ClientContext short_context;
   v1::Response short_response;
   std::promise<grpc::Status> short_status;
-  stub->async()->Unary(&short_context, new v1::Request(MakeRequest(0, 0, short_delay)),
-                       &short_response,
+  const v1::Request short_request = MakeRequest(0, 0, short_delay);
+  stub->async()->Unary(&short_context, &short_request, &short_response,
                        [&short_status](grpc::Status s) { short_status.set_value(s); });
 
   // An endless stream: cancelled when the grace period is over.

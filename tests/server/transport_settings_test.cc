@@ -60,6 +60,8 @@ TEST(TransportSettingsTest, ChannelArgumentsCarryEverySetField) {
   EXPECT_EQ(got[GRPC_ARG_KEEPALIVE_TIME_MS], 10'000);
   EXPECT_EQ(got[GRPC_ARG_KEEPALIVE_TIMEOUT_MS], 2);
   EXPECT_EQ(got[GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS], 1);
+  // Without this gRPC would space the keepalive pings by its 5 minute default.
+  EXPECT_EQ(got[GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS], 10'000);
 }
 
 }  // namespace
