@@ -1,0 +1,142 @@
+// Smoke test of the macro benchmark tools (label "macro"): each runs about a second against a
+// reference server started here on an ephemeral loopback port and must report non-zero figures.
+// Nothing asserts on speed (the figures themselves belong in bench/RESULTS.md).
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "server/reference_server.h"
+
+namespace streambench {
+namespace {
+
+struct ToolRun {
+  int exit_code = -1;
+  std::vector<nlohmann::json> lines;  // every stdout line, parsed
+};
+
+// Runs `command` (stderr passes through), parses each stdout line as JSON.
+ToolRun RunTool(const std::string& command) {
+  ToolRun run;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty()) run.lines.push_back(nlohmann::json::parse(line, nullptr, false));
+  }
+  return run;
+}
+
+class MacroSmokeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    server_ = ReferenceServer::Start(ServerOptions{}, &error);
+    ASSERT_NE(server_, nullptr) << error;
+  }
+
+  std::string BareClient(const std::string& args) const {
+    return std::string(BARE_CLIENT_PATH) + " --target " + server_->address() +
+           " --warmup 200ms --duration 1s " + args;
+  }
+
+  std::unique_ptr<ReferenceServer> server_;
+};
+
+TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
+  const ToolRun run =
+      RunTool(BareClient("--mode bidi --connections 2 --streams 2 --payload 1KiB"
+                         " --record-rtt true"));
+  ASSERT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.lines.size(), 1u);
+  const nlohmann::json& j = run.lines[0];
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["mode"], "bidi");
+  EXPECT_GT(j["messages_sent"].get<uint64_t>(), 0u);
+  EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
+  // Ping-pong: every received echo answers a sent request, at most one in flight per stream.
+  EXPECT_LE(j["messages_received"].get<uint64_t>(), j["messages_sent"].get<uint64_t>() + 4);
+  EXPECT_EQ(j["bytes_received"].get<uint64_t>(), j["messages_received"].get<uint64_t>() * 1024);
+  EXPECT_GT(j["messages_per_s"].get<double>(), 0);
+  EXPECT_GT(j["cpu_seconds"].get<double>(), 0);
+  EXPECT_GT(j["rtt_samples"].get<uint64_t>(), 0u);
+  EXPECT_GT(j["rtt_us"]["p50"].get<double>(), 0);
+  EXPECT_GE(j["rtt_us"]["p99"].get<double>(), j["rtt_us"]["p50"].get<double>());
+  EXPECT_EQ(j["calls_failed"], 0);
+}
+
+TEST_F(MacroSmokeTest, BareClientServerStreamReportsBytes) {
+  const ToolRun run =
+      RunTool(BareClient("--mode server_stream --response-size 64KiB --response-count 10"));
+  ASSERT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.lines.size(), 1u);
+  const nlohmann::json& j = run.lines[0];
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["mode"], "server_stream");
+  EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
+  EXPECT_EQ(j["bytes_received"].get<uint64_t>(), j["messages_received"].get<uint64_t>() * 65536);
+  EXPECT_GT(j["bytes_received_per_s"].get<double>(), 0);
+  EXPECT_EQ(j["calls_failed"], 0);
+}
+
+TEST_F(MacroSmokeTest, BareClientRejectsBadFlagsAndUnreachableTarget) {
+  EXPECT_EQ(RunTool(BareClient("--mode sideways")).exit_code, 2);
+  EXPECT_EQ(RunTool(BareClient("--no-such-flag 1")).exit_code, 2);
+  // A port that is bound but not listening refuses connections.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const ToolRun run = RunTool(std::string(BARE_CLIENT_PATH) + " --target 127.0.0.1:" +
+                              std::to_string(ntohs(addr.sin_port)) + " --duration 1s");
+  ::close(fd);
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.lines.empty());
+}
+
+TEST(MacroSmoke, RawTcpReportsRoundTripsAndBandwidth) {
+  const ToolRun run = RunTool(std::string(RAW_TCP_BENCH_PATH) +
+                              " --mode both --payload 64B --round-trips 5000 --duration 1s");
+  ASSERT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.lines.size(), 2u);
+  const nlohmann::json& ping = run.lines[0];
+  const nlohmann::json& bulk = run.lines[1];
+  ASSERT_TRUE(ping.is_object());
+  ASSERT_TRUE(bulk.is_object());
+  EXPECT_EQ(ping["mode"], "pingpong");
+  EXPECT_GT(ping["round_trips"].get<uint64_t>(), 0u);
+  EXPECT_LE(ping["round_trips"].get<uint64_t>(), 5000u);
+  EXPECT_GT(ping["rtt_us"]["p50"].get<double>(), 0);
+  EXPECT_GE(ping["rtt_us"]["p99"].get<double>(), ping["rtt_us"]["p50"].get<double>());
+  EXPECT_EQ(bulk["mode"], "bulk");
+  EXPECT_GT(bulk["bytes"].get<uint64_t>(), 0u);
+  EXPECT_GT(bulk["bytes_per_s"].get<double>(), 0);
+}
+
+TEST(MacroSmoke, RawTcpRejectsBadFlags) {
+  EXPECT_EQ(RunTool(std::string(RAW_TCP_BENCH_PATH) + " --mode sideways").exit_code, 2);
+  EXPECT_EQ(RunTool(std::string(RAW_TCP_BENCH_PATH) + " --payload 0").exit_code, 2);
+}
+
+}  // namespace
+}  // namespace streambench

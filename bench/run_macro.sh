@@ -1,0 +1,280 @@
+#!/usr/bin/env bash
+# Macro benchmarks (issue 8): the generator measured against what it could at best achieve, each
+# pair in the same run on the same machine, against one reference server:
+#   1. streambench vs bare_client (a minimal callback-API client): throughput overhead, target <= 5%
+#      (bidi ping-pong 64 B and 1 KiB on 2 connections x 8 streams; server-stream 1 MiB x 100).
+#   2. streambench ping-pong p50 latency (1 connection, 1 stream, 64 B) vs raw TCP ping-pong p50
+#      of the same payload: target <= 1.5x.
+#   3. streambench server-stream bulk throughput (1 MiB messages) vs raw loopback TCP bandwidth:
+#      target >= 50%.
+#   4. the reference server's messages per CPU-second on each mode (its /proc/PID/stat CPU time
+#      against its own message counter), and the generator's CPU per 100k messages.
+# A/B pairs are interleaved (the order alternates per repeat) and every figure is the median of
+# REPEATS runs, to resist the noise of a shared machine. Prints one table (Markdown-compatible).
+#
+# Usage: bench/run_macro.sh [--rebuild]
+# Environment: BUILD_DIR (default build, as .ci/build.sh makes it), REPEATS (3), DURATION (5s),
+#   WARMUP (1s), KEEP=1 keeps the raw results directory.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+REPEATS=${REPEATS:-3}
+DURATION=${DURATION:-5s}
+WARMUP=${WARMUP:-1s}
+PY=/usr/bin/python3
+
+GEN=$BUILD_DIR/bench/streambench
+SERVER=$BUILD_DIR/server/streambench-server
+BARE=$BUILD_DIR/bench/macro/bare_client
+RAW=$BUILD_DIR/bench/macro/raw_tcp_bench
+
+# --- build if needed --------------------------------------------------------------------------
+need_build=0
+[[ ${1:-} == --rebuild ]] && need_build=1
+for bin in "$GEN" "$SERVER" "$BARE" "$RAW"; do [[ -x $bin ]] || need_build=1; done
+if ((need_build)); then
+  if [[ -f $BUILD_DIR/CMakeCache.txt ]]; then
+    cmake --build "$BUILD_DIR" -j "$(nproc)" --target streambench streambench-server bare_client \
+      raw_tcp_bench -- --no-print-directory >/dev/null
+  else
+    BUILD_DIR=$BUILD_DIR bash .ci/build.sh
+  fi
+fi
+
+WORK=$(mktemp -d /tmp/streambench-macro.XXXXXX)
+SERVER_PID=
+cleanup() {
+  if [[ -n $SERVER_PID ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ ${KEEP:-0} == 1 ]]; then echo "raw results kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# --- the reference server ---------------------------------------------------------------------
+"$SERVER" --port 0 --metrics-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+SERVER_PID=$!
+for _ in $(seq 100); do
+  grep -q '^metrics on ' "$WORK/server.out" 2>/dev/null && break
+  sleep 0.1
+done
+TARGET=$(sed -n 's/^listening on //p' "$WORK/server.out")
+METRICS=$(sed -n 's/^metrics on //p' "$WORK/server.out")
+if [[ -z $TARGET || -z $METRICS ]]; then
+  echo "run_macro.sh: the server did not start:" >&2
+  cat "$WORK/server.err" >&2
+  exit 3
+fi
+CLK_TCK=$(getconf CLK_TCK)
+
+# Server CPU seconds so far (utime + stime, fields 14 and 15 of /proc/PID/stat).
+server_cpu_s() { awk -v hz="$CLK_TCK" '{print ($14 + $15) / hz}' "/proc/$SERVER_PID/stat"; }
+# Messages the server has handled so far (both directions, every method).
+server_msgs() {
+  curl -sf "http://$METRICS/metrics" |
+    awk '/^streambench_server_messages_total[{ ]/ {s += $NF} END {printf "%.0f\n", s}'
+}
+
+# --- scenarios (written here so the run matches bare_client exactly) --------------------------
+# config -> "mode connections streams payload"
+declare -A CONFIG=(
+  [bidi_64B]="bidi 2 8 64B"
+  [bidi_1KiB]="bidi 2 8 1KiB"
+  [server_stream_1MiB]="server_stream 1 1 64B"
+  [latency_64B]="bidi 1 1 64B"
+)
+write_scenario() {  # config file
+  read -r mode conns streams payload <<<"${CONFIG[$1]}"
+  {
+    echo "name: macro-$1"
+    echo "mode: $mode"
+    echo "target: $TARGET"
+    echo "connections: $conns"
+    echo "streams_per_connection: $streams"
+    echo "load: {type: closed, outstanding: 1}"
+    echo "request: {payload_size: $payload}"
+    if [[ $mode == bidi ]]; then
+      echo "server_behavior: {bidi: echo, response_size: 0B}"
+    else
+      echo "server_behavior: {response_size: 1MiB, response_count: 100, response_interval: 0s}"
+    fi
+    echo "warmup: $WARMUP"
+    echo "duration: $DURATION"
+  } >"$2"
+}
+
+RESULTS=$WORK/results.jsonl
+# One line per run: {"who", "config", "rep", "run": <tool's figures>, "server_cpu_s",
+# "server_msgs", "process_cpu_s", "wall_s"}.
+record() {  # who config rep json_file time_file cpu0 cpu1 msgs0 msgs1
+  $PY - "$@" >>"$RESULTS" <<'EOF'
+import json, sys
+who, config, rep, out, timef, c0, c1, m0, m1 = sys.argv[1:]
+if who == "streambench":
+    run = json.load(open(out))["runs"][0]
+else:
+    run = json.loads(open(out).read().strip().splitlines()[-1])
+user, sys_, wall = (float(x) for x in open(timef).read().split()[-3:])
+print(json.dumps({"who": who, "config": config, "rep": int(rep), "run": run,
+                  "server_cpu_s": float(c1) - float(c0), "server_msgs": int(m1) - int(m0),
+                  "process_cpu_s": user + sys_, "wall_s": wall}))
+EOF
+}
+
+run_streambench() {  # config rep
+  local yaml=$WORK/$1.yaml out=$WORK/gen-$1-$2.json timef=$WORK/gen-$1-$2.time c0 m0
+  write_scenario "$1" "$yaml"
+  c0=$(server_cpu_s) m0=$(server_msgs)
+  /usr/bin/time -f "%U %S %e" -o "$timef" "$GEN" run "$yaml" --out "$out" --quiet \
+    >"$WORK/gen-$1-$2.log" 2>&1 || {
+    echo "run_macro.sh: streambench failed on $1:" >&2
+    cat "$WORK/gen-$1-$2.log" >&2
+    exit 3
+  }
+  record streambench "$1" "$2" "$out" "$timef" "$c0" "$(server_cpu_s)" "$m0" "$(server_msgs)"
+}
+
+run_bare() {  # config rep
+  local out=$WORK/bare-$1-$2.json timef=$WORK/bare-$1-$2.time c0 m0 extra=()
+  read -r mode conns streams payload <<<"${CONFIG[$1]}"
+  [[ $1 == latency_* ]] && extra=(--record-rtt true)
+  c0=$(server_cpu_s) m0=$(server_msgs)
+  /usr/bin/time -f "%U %S %e" -o "$timef" "$BARE" --target "$TARGET" --mode "$mode" \
+    --connections "$conns" --streams "$streams" --payload "$payload" --response-size 1MiB \
+    --response-count 100 --warmup "$WARMUP" --duration "$DURATION" "${extra[@]}" >"$out" ||
+    {
+      echo "run_macro.sh: bare_client failed on $1" >&2
+      exit 3
+    }
+  record bare "$1" "$2" "$out" "$timef" "$c0" "$(server_cpu_s)" "$m0" "$(server_msgs)"
+}
+
+run_raw() {  # rep
+  local out=$WORK/raw-$1.jsonl
+  "$RAW" --mode pingpong --payload 64B --round-trips 50000 --duration 2s >"$out"
+  "$RAW" --mode bulk --write-size 1MiB --duration 2s >>"$out"
+  $PY -c '
+import json, sys
+for line in open(sys.argv[1]):
+    print(json.dumps({"who": "raw_tcp", "config": json.loads(line)["mode"], "rep": int(sys.argv[2]),
+                      "run": json.loads(line)}))' "$out" "$1" >>"$RESULTS"
+}
+
+echo "streambench macro benchmarks: server $TARGET, $REPEATS repeats, warmup $WARMUP," \
+  "duration $DURATION per run" >&2
+for rep in $(seq "$REPEATS"); do
+  for config in bidi_64B bidi_1KiB server_stream_1MiB latency_64B; do
+    echo "  repeat $rep/$REPEATS: $config" >&2
+    if ((rep % 2)); then
+      run_streambench "$config" "$rep"
+      run_bare "$config" "$rep"
+    else
+      run_bare "$config" "$rep"
+      run_streambench "$config" "$rep"
+    fi
+  done
+  run_raw "$rep"
+done
+
+# --- the table --------------------------------------------------------------------------------
+$PY - "$RESULTS" "$(nproc)" "$(uname -r)" "$DURATION" "$REPEATS" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+cores, kernel, duration, repeats = sys.argv[2:]
+
+def runs(who, config):
+    return [r for r in rows if r["who"] == who and r["config"] == config]
+
+def med(values):
+    return statistics.median(values) if values else float("nan")
+
+def gen_msgs_per_s(r): return r["run"]["throughput"]["messages_per_s"]
+def gen_bytes_per_s(r): return r["run"]["throughput"]["bytes_received_per_s"]
+def gen_cpu_measured(r):
+    # Prefer the generator's own measurement of its measured phase when it reports one.
+    g = r["run"].get("generator")
+    if g and "cpu_seconds" in g:
+        return g["cpu_seconds"], False
+    # Otherwise the whole process (warm-up, start, drain) scaled to the measured phase.
+    return r["process_cpu_s"] * r["run"]["duration_s"] / r["wall_s"], True
+
+table = []
+def add(figure, measured, target, ok):
+    table.append((figure, measured, target, "" if ok is None else ("PASS" if ok else "MISS")))
+
+def fmt_rate(v, unit):
+    for div, prefix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if v >= div:
+            return f"{v / div:.2f} {prefix}{unit}"
+    return f"{v:.1f} {unit}"
+
+# 1. Throughput overhead against the bare client.
+for config, label, metric, unit in (
+        ("bidi_64B", "bidi ping-pong 64 B, 2x8 streams", gen_msgs_per_s, "msg/s"),
+        ("bidi_1KiB", "bidi ping-pong 1 KiB, 2x8 streams", gen_msgs_per_s, "msg/s"),
+        ("server_stream_1MiB", "server-stream 1 MiB x 100, 1 stream", gen_bytes_per_s, "B/s")):
+    gen = med([metric(r) for r in runs("streambench", config)])
+    bare_metric = "messages_per_s" if unit == "msg/s" else "bytes_received_per_s"
+    bare = med([r["run"][bare_metric] for r in runs("bare", config)])
+    overhead = (bare - gen) / bare * 100
+    add(f"1. overhead vs bare client, {label}",
+        f"{overhead:+.1f}% ({fmt_rate(gen, unit)} vs {fmt_rate(bare, unit)})", "<= 5%",
+        overhead <= 5)
+
+# 2. Latency against raw TCP.
+gen_p50 = med([r["run"]["latency_us"]["message"]["p50"] for r in runs("streambench", "latency_64B")])
+bare_p50 = med([r["run"]["rtt_us"]["p50"] for r in runs("bare", "latency_64B")])
+raw_p50 = med([r["run"]["rtt_us"]["p50"] for r in runs("raw_tcp", "pingpong")])
+add("2. ping-pong p50, 64 B, 1x1: streambench / raw TCP",
+    f"{gen_p50 / raw_p50:.2f}x ({gen_p50:.1f} us vs {raw_p50:.1f} us)", "<= 1.5x",
+    gen_p50 / raw_p50 <= 1.5)
+add("   (info) bare gRPC client p50 / raw TCP", f"{bare_p50 / raw_p50:.2f}x ({bare_p50:.1f} us)",
+    "", None)
+add("   (info) streambench p50 / bare gRPC client p50", f"{gen_p50 / bare_p50:.2f}x", "", None)
+
+# 3. Bulk throughput against raw TCP bandwidth.
+gen_bulk = med([gen_bytes_per_s(r) for r in runs("streambench", "server_stream_1MiB")])
+bare_bulk = med([r["run"]["bytes_received_per_s"] for r in runs("bare", "server_stream_1MiB")])
+raw_bulk = med([r["run"]["bytes_per_s"] for r in runs("raw_tcp", "bulk")])
+add("3. server-stream 1 MiB bytes/s: streambench / raw TCP",
+    f"{gen_bulk / raw_bulk * 100:.0f}% ({fmt_rate(gen_bulk, 'B/s')} vs {fmt_rate(raw_bulk, 'B/s')})",
+    ">= 50%", gen_bulk / raw_bulk >= 0.5)
+add("   (info) bare gRPC client / raw TCP", f"{bare_bulk / raw_bulk * 100:.0f}%", "", None)
+
+# 4. Server throughput per core; generator CPU per 100k messages.
+for config, label in (("bidi_64B", "bidi 64 B"), ("bidi_1KiB", "bidi 1 KiB"),
+                      ("server_stream_1MiB", "server-stream 1 MiB"), ("latency_64B", "bidi 64 B 1x1")):
+    per_core = med([r["server_msgs"] / r["server_cpu_s"]
+                    for r in runs("streambench", config) + runs("bare", config)
+                    if r["server_cpu_s"] > 0])
+    add(f"4. server msgs per CPU-second, {label}", fmt_rate(per_core, "msg/s"), "", None)
+approx = False
+for config, label in (("bidi_64B", "bidi 64 B"), ("bidi_1KiB", "bidi 1 KiB"),
+                      ("server_stream_1MiB", "server-stream 1 MiB")):
+    gen, bare = [], []
+    for r in runs("streambench", config):
+        cpu, a = gen_cpu_measured(r)
+        approx |= a
+        m = r["run"]["messages"]["sent"] + r["run"]["messages"]["received"]
+        gen.append(cpu / m * 1e5)
+    for r in runs("bare", config):
+        m = r["run"]["messages_sent"] + r["run"]["messages_received"]
+        bare.append(r["run"]["cpu_seconds"] / m * 1e5)
+    add(f"4. generator CPU per 100k msgs, {label}",
+        f"{med(gen):.3f} s (bare client {med(bare):.3f} s)", "", None)
+
+print(f"\nstreambench macro benchmarks: {cores} cores, Linux {kernel}, {duration} per run, "
+      f"median of {repeats}\n")
+w = [max(len(str(row[i])) for row in table + [("Figure", "Measured", "Target", "Result")])
+     for i in range(4)]
+line = lambda c: "| " + " | ".join(str(c[i]).ljust(w[i]) for i in range(4)) + " |"
+print(line(("Figure", "Measured", "Target", "Result")))
+print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+for row in table:
+    print(line(row))
+if approx:
+    print("\n(generator CPU: whole-process CPU scaled to the measured phase; the generator did not"
+          " report its own)")
+EOF
