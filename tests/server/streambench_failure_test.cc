@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "server/streambench_service.h"
@@ -213,9 +214,10 @@ TEST_F(StreamBenchFailureTest, ResponseDelayBeyondDeadlineIsDeadlineExceeded) {
   EXPECT_EQ(ended, 1);
 }
 
-// The longest single Write of a client stream of `messages` 64 KiB messages, against a server
-// with a 64 KiB stream window that stalls its reads for `stall_us` after the first message.
-Clock::duration LongestWrite(uint64_t stall_us, int messages) {
+// The longest single Write of a client stream (or a bidi echo stream) of `messages` 64 KiB
+// messages, against a server with a 64 KiB stream window that stalls its reads for `stall_us`
+// after the first message.
+Clock::duration LongestWrite(uint64_t stall_us, int messages, bool bidi) {
   ServerOptions options;
   options.transport.stream_window_bytes = 64 * 1024;
   options.transport.bdp_probe = false;
@@ -225,30 +227,54 @@ Clock::duration LongestWrite(uint64_t stall_us, int messages) {
   client.bdp_probe = false;
   auto stub = testing::MakeStub(server->address(), client);
   v1::Behavior behavior;
+  behavior.set_response_size_bytes(1);  // bidi: tiny echoes, so only the requests' window counts
   behavior.mutable_read_stall()->set_after_messages(1);
   behavior.mutable_read_stall()->set_duration_us(stall_us);
   grpc::ClientContext context;
   v1::ClientStreamSummary summary;
-  auto writer = stub->ClientStream(&context, &summary);
+  std::unique_ptr<grpc::ClientWriter<v1::Request>> writer;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::Request, v1::Response>> stream;
+  if (bidi) {
+    stream = stub->Bidi(&context);
+  } else {
+    writer = stub->ClientStream(&context, &summary);
+  }
   Clock::duration longest{};
   for (int seq = 0; seq < messages; ++seq) {
     const v1::Request request = MakeRequest(seq, 64 * 1024, behavior);
     const auto start = Clock::now();
-    EXPECT_TRUE(writer->Write(request));
+    EXPECT_TRUE(bidi ? stream->Write(request) : writer->Write(request));
     longest = std::max(longest, Clock::now() - start);
   }
-  writer->WritesDone();
-  EXPECT_TRUE(writer->Finish().ok());
-  EXPECT_EQ(summary.messages_received(), static_cast<uint64_t>(messages));
-  EXPECT_TRUE(summary.all_valid());
+  if (bidi) {
+    stream->WritesDone();
+    v1::Response response;
+    int echoes = 0;
+    while (stream->Read(&response)) ++echoes;
+    EXPECT_TRUE(stream->Finish().ok());
+    EXPECT_EQ(echoes, messages);
+  } else {
+    writer->WritesDone();
+    EXPECT_TRUE(writer->Finish().ok());
+    EXPECT_EQ(summary.messages_received(), static_cast<uint64_t>(messages));
+    EXPECT_TRUE(summary.all_valid());
+  }
   return longest;
 }
 
-TEST(StreamBenchReadStallTest, StallBlocksTheClientsWrites) {
+TEST(StreamBenchReadStallTest, ClientStreamStallBlocksTheClientsWrites) {
   constexpr int kMessages = 24;  // 1.5 MiB: far beyond the window and loopback buffering
-  const auto unstalled = LongestWrite(0, kMessages);
-  const auto stalled = LongestWrite(1'000'000, kMessages);
+  const auto unstalled = LongestWrite(0, kMessages, /*bidi=*/false);
+  const auto stalled = LongestWrite(1'000'000, kMessages, /*bidi=*/false);
   // Backpressure: some write waited for most of the stall, and far longer than without it.
+  EXPECT_GE(stalled, std::chrono::milliseconds(500));
+  EXPECT_GT(stalled, 2 * unstalled);
+}
+
+TEST(StreamBenchReadStallTest, BidiStallBlocksTheClientsWrites) {
+  constexpr int kMessages = 24;
+  const auto unstalled = LongestWrite(0, kMessages, /*bidi=*/true);
+  const auto stalled = LongestWrite(1'000'000, kMessages, /*bidi=*/true);
   EXPECT_GE(stalled, std::chrono::milliseconds(500));
   EXPECT_GT(stalled, 2 * unstalled);
 }
