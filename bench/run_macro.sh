@@ -14,7 +14,8 @@
 #
 # Usage: bench/run_macro.sh [--rebuild]
 # Environment: BUILD_DIR (default build, as .ci/build.sh makes it), REPEATS (3), DURATION (5s),
-#   WARMUP (1s), KEEP=1 keeps the raw results directory.
+#   WARMUP (1s), KEEP=1 keeps the raw results directory, RUN_TIMEOUT (120, seconds per run);
+#   STREAMBENCH, STREAMBENCH_SERVER, BARE_CLIENT, RAW_TCP_BENCH override single binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +25,12 @@ DURATION=${DURATION:-5s}
 WARMUP=${WARMUP:-1s}
 PY=/usr/bin/python3
 
-GEN=$BUILD_DIR/bench/streambench
-SERVER=$BUILD_DIR/server/streambench-server
-BARE=$BUILD_DIR/bench/macro/bare_client
-RAW=$BUILD_DIR/bench/macro/raw_tcp_bench
+GEN=${STREAMBENCH:-$BUILD_DIR/bench/streambench}
+SERVER=${STREAMBENCH_SERVER:-$BUILD_DIR/server/streambench-server}
+BARE=${BARE_CLIENT:-$BUILD_DIR/bench/macro/bare_client}
+RAW=${RAW_TCP_BENCH:-$BUILD_DIR/bench/macro/raw_tcp_bench}
+# Every run is bounded: a run that hangs is killed and the script fails.
+RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 
 # --- build if needed --------------------------------------------------------------------------
 need_build=0
@@ -127,7 +130,7 @@ run_streambench() {  # config rep
   local yaml=$WORK/$1.yaml out=$WORK/gen-$1-$2.json timef=$WORK/gen-$1-$2.time c0 m0
   write_scenario "$1" "$yaml"
   c0=$(server_cpu_s) m0=$(server_msgs)
-  /usr/bin/time -f "%U %S %e" -o "$timef" "$GEN" run "$yaml" --out "$out" --quiet \
+  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -f "%U %S %e" -o "$timef" "$GEN" run "$yaml" --out "$out" --quiet \
     >"$WORK/gen-$1-$2.log" 2>&1 || {
     echo "run_macro.sh: streambench failed on $1:" >&2
     cat "$WORK/gen-$1-$2.log" >&2
@@ -141,7 +144,7 @@ run_bare() {  # config rep
   read -r mode conns streams payload <<<"${CONFIG[$1]}"
   [[ $1 == latency_* ]] && extra=(--record-rtt true)
   c0=$(server_cpu_s) m0=$(server_msgs)
-  /usr/bin/time -f "%U %S %e" -o "$timef" "$BARE" --target "$TARGET" --mode "$mode" \
+  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -f "%U %S %e" -o "$timef" "$BARE" --target "$TARGET" --mode "$mode" \
     --connections "$conns" --streams "$streams" --payload "$payload" --response-size 1MiB \
     --response-count 100 --warmup "$WARMUP" --duration "$DURATION" "${extra[@]}" >"$out" ||
     {
@@ -153,8 +156,9 @@ run_bare() {  # config rep
 
 run_raw() {  # rep
   local out=$WORK/raw-$1.jsonl
-  "$RAW" --mode pingpong --payload 64B --round-trips 50000 --duration 2s >"$out"
-  "$RAW" --mode bulk --write-size 1MiB --duration 2s >>"$out"
+  timeout -k 5 "$RUN_TIMEOUT" "$RAW" --mode pingpong --payload 64B --round-trips 50000 \
+    --duration 2s >"$out"
+  timeout -k 5 "$RUN_TIMEOUT" "$RAW" --mode bulk --write-size 1MiB --duration 2s >>"$out"
   $PY -c '
 import json, sys
 for line in open(sys.argv[1]):
