@@ -8,6 +8,7 @@ PACKAGES=(
   prometheus-cpp-dev libyaml-cpp-dev nlohmann-json3-dev
   libbenchmark-dev libgtest-dev libgmock-dev
   prometheus prometheus-pushgateway
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -135,6 +135,9 @@ std::vector<std::string> KnownMetricNames() {
 }
 
 std::string SuggestMetric(const std::string& name) {
+  // The edit distance costs name length x known name length for every known metric: a long
+  // garbage name (a 100 KB argument took seconds) is no typo of a metric name anyway.
+  if (name.size() > 200) return "";
   std::string best;
   size_t best_distance = std::string::npos;
   for (const auto& [known, unit] : Catalog()) {

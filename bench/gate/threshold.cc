@@ -90,6 +90,9 @@ std::string ParseLimit(const std::string& text, MetricUnit unit, double* out) {
   if (scale == 0) {
     return "unit \"" + suffix + "\" does not fit (" + UnitAdvice(unit) + ")";
   }
+  // A finite number can still overflow once scaled ("1e308G"); an infinite limit would make
+  // the threshold meaningless, so it is refused like any other non-number.
+  if (!std::isfinite(number * scale)) return "\"" + text + "\" is too large";
   *out = number * scale;
   return "";
 }

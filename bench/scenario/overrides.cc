@@ -130,14 +130,22 @@ bool ApplyOverride(const std::string& key_path, const YamlNode& value, const Sch
         // A short form (`target: host:port`) or nothing: replaced by a mapping.
         const int line = current->line;
         const int column = current->column;
+        std::string set_arg = std::move(current->set_arg);
         *current = YamlNode{};
         current->kind = YamlNode::Kind::kMap;
         current->line = line;
         current->column = column;
+        current->set_arg = std::move(set_arg);
       }
       YamlNode* child = current->FindMutable(part);
       if (child == nullptr) {
-        current->entries.push_back(YamlMapEntry{part, value.line, value.column, YamlNode{}});
+        // A created mapping comes from this override: errors about it (a required key it
+        // lacks) must point at the override, not at "no position" in the file.
+        YamlNode created;
+        created.line = value.line;
+        created.column = value.column;
+        created.set_arg = value.set_arg;
+        current->entries.push_back(YamlMapEntry{part, value.line, value.column, created});
         child = &current->entries.back().value;
       }
       current = child;

@@ -75,7 +75,11 @@ class TreeBuilder : public YAML::EventHandler {
   const YamlParseError& error() const { return error_; }
   YamlNode TakeRoot() { return std::move(root_); }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  // Where the document starts (its `---` when written), so "more than one document" can point
+  // at the second one.
+  const YAML::Mark& document_start() const { return document_start_; }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { document_start_ = mark; }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override {
@@ -207,6 +211,7 @@ class TreeBuilder : public YAML::EventHandler {
   size_t nodes_ = 0;
   bool failed_ = false;
   YamlParseError error_;
+  YAML::Mark document_start_ = YAML::Mark::null_mark();
 };
 
 }  // namespace
@@ -249,10 +254,19 @@ bool ParseYamlTree(const std::string& text, const YamlLimits& limits, YamlNode* 
     // A second document would be silently ignored by a reader; make it an error instead.
     TreeBuilder second(limits);
     if (parser.HandleNextDocument(second)) {
-      *error = YamlParseError{0, 0, "the file holds more than one YAML document (---)"};
+      const YAML::Mark& at = second.document_start();
+      *error = YamlParseError{at.is_null() ? 0 : at.line + 1, at.is_null() ? 0 : at.column + 1,
+                              "the file holds more than one YAML document (---)"};
       return false;
     }
   } catch (const YAML::Exception& e) {
+    // yaml-cpp keeps parsing after our builder refused something (it cannot be stopped from an
+    // event handler) and may then throw for a reason of its own: its recursion guard says only
+    // "bad file" for 10k nested lists. The builder's first problem is the clearer one.
+    if (builder.failed()) {
+      *error = builder.error();
+      return false;
+    }
     *error = YamlParseError{e.mark.is_null() ? 0 : e.mark.line + 1,
                             e.mark.is_null() ? 0 : e.mark.column + 1, e.msg};
     return false;

@@ -1,0 +1,22 @@
+// libFuzzer target: the gate's --threshold (ParseThreshold) and --tolerance (ParseTolerance)
+// parsers, one expression per line.
+// Never crash, hang or take long; every failure is a non-empty one-line error (with a position
+// when it comes from the file); every success satisfies what the rest of the generator relies
+// on. The properties are in fuzz_checks.h, shared with the gtest replay of the corpus.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "tests/fuzz/fuzz_checks.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string input(reinterpret_cast<const char*>(data), size);
+  const std::string problem = streambench::fuzz::CheckGateInput(input);
+  if (!problem.empty()) {
+    std::fprintf(stderr, "fuzz_gate_parsers: property violated: %s\n", problem.c_str());
+    std::abort();
+  }
+  return 0;
+}
