@@ -6,7 +6,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libgrpc++-dev protobuf-compiler-grpc protobuf-compiler libprotobuf-dev libprotoc-dev
   prometheus-cpp-dev libyaml-cpp-dev nlohmann-json3-dev
-  libbenchmark-dev libgtest-dev libgmock-dev
+  libbenchmark-dev libgtest-dev libgmock-dev libssl-dev
   prometheus prometheus-pushgateway
   clang libclang-rt-14-dev
 )

@@ -15,6 +15,7 @@
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
 #include "server/streambench_service.h"
+#include "server/workloads/workloads_service.h"
 
 namespace streambench {
 
@@ -35,6 +36,7 @@ std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& opt
   server->test_service_ = std::make_unique<StandardTestService>(*server->metrics_, options.caps);
   server->benchmark_service_ =
       std::make_unique<StandardBenchmarkService>(*server->metrics_, options.caps);
+  server->workloads_ = std::make_unique<WorkloadsService>(*server->metrics_);
 
   grpc::ServerBuilder builder;
   const std::string address = JoinHostPort(options.host, options.port);
@@ -47,6 +49,7 @@ std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& opt
   builder.RegisterService(server->streambench_.get());
   builder.RegisterService(server->test_service_.get());
   builder.RegisterService(server->benchmark_service_.get());
+  builder.RegisterService(server->workloads_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || selected_port == 0) {
     if (error != nullptr) {
@@ -106,7 +109,8 @@ void ReferenceServer::Shutdown() {
     // status has been sent). Interop calls are counted at Finish, so a quiet state must last a
     // moment before connections are cut, lest a status still being sent is lost.
     auto quiet = [this] {
-      return metrics_->ActiveStreams() == 0 && streambench_->live_calls() == 0;
+      return metrics_->ActiveStreams() == 0 && streambench_->live_calls() == 0 &&
+             workloads_->live_calls() == 0;
     };
     auto before_deadline = [deadline] { return std::chrono::system_clock::now() < deadline; };
     while (!shut && before_deadline()) {
@@ -124,6 +128,7 @@ void ReferenceServer::Shutdown() {
   // wait for that so "shut down" means no reactor is left. The services, metrics and the metrics
   // endpoint stay until destruction, so a final scrape still sees every call counted.
   if (streambench_ != nullptr) streambench_->WaitUntilIdle(std::chrono::seconds(10));
+  if (workloads_ != nullptr) workloads_->WaitUntilIdle(std::chrono::seconds(10));
 }
 
 }  // namespace streambench

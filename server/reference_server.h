@@ -28,6 +28,7 @@ namespace streambench {
 class StreamBenchService;
 class StandardTestService;
 class StandardBenchmarkService;
+class WorkloadsService;
 
 struct ServerOptions {
   std::string host = "127.0.0.1";   // address to listen on (IPv6 literals without brackets)
@@ -55,6 +56,7 @@ class ReferenceServer {
   std::string metrics_address() const;                // "HOST:PORT", empty when off
   ServerMetrics& metrics() { return *metrics_; }
   StreamBenchService& streambench_service() { return *streambench_; }
+  WorkloadsService& workloads_service() { return *workloads_; }
   const ServerOptions& options() const { return options_; }
 
   // Graceful: stops accepting calls, lets in-flight calls finish within shutdown_grace_us, then
@@ -69,6 +71,7 @@ class ReferenceServer {
   std::unique_ptr<StreamBenchService> streambench_;
   std::unique_ptr<StandardTestService> test_service_;
   std::unique_ptr<StandardBenchmarkService> benchmark_service_;
+  std::unique_ptr<WorkloadsService> workloads_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;

@@ -1,0 +1,193 @@
+// Upload and Download reactors of the Workloads service.
+#include <string>
+
+#include "server/workloads/file_content.h"
+#include "server/workloads/reactor_base.h"
+#include "server/workloads/reactors.h"
+#include "server/workloads/sha256.h"
+
+namespace streambench::workloads {
+namespace {
+
+// Upload: metadata, then chunks hashed as they arrive (nothing is kept, so nothing can stay
+// behind after a failure). The byte count is checked per chunk, so too many bytes fail at once.
+class UploadReactor final : public WorkloadReactor<grpc::ServerReadReactor<v1::UploadRequest>> {
+ public:
+  UploadReactor(WorkloadsService& service, ServerMetrics::Method& metrics, uint64_t number,
+                v1::UploadResponse* response)
+      : WorkloadReactor(service, metrics), number_(number), response_(response) {
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_) return;
+    if (!ok) {
+      Complete();
+      return;
+    }
+    if (request_.has_metadata()) {
+      if (have_metadata_) {
+        FinishLocked(Invalid("a second metadata message"));
+        return;
+      }
+      have_metadata_ = true;
+      metadata_ = request_.metadata();
+      if (metadata_.sha256().size() != Sha256::kDigestBytes) {
+        FinishLocked(Invalid("metadata.sha256 must be 32 bytes, got " +
+                             std::to_string(metadata_.sha256().size())));
+        return;
+      }
+      metrics_.MessageReceived(0);
+    } else if (request_.kind_case() == v1::UploadRequest::kChunk) {
+      if (!have_metadata_) {
+        FinishLocked(Invalid("a chunk before the metadata"));
+        return;
+      }
+      const std::string& chunk = request_.chunk();
+      received_bytes_ += chunk.size();
+      metrics_.MessageReceived(chunk.size());
+      if (received_bytes_ > metadata_.total_size_bytes()) {
+        FinishLocked(Invalid("more bytes than declared: " + std::to_string(received_bytes_) +
+                             " > total_size_bytes " +
+                             std::to_string(metadata_.total_size_bytes())));
+        return;
+      }
+      sha_.Update(chunk);
+    } else {
+      FinishLocked(Invalid("a message with neither metadata nor chunk"));
+      return;
+    }
+    StartRead(&request_);
+  }
+
+ private:
+  static grpc::Status Invalid(const std::string& what) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "upload: " + what);
+  }
+
+  // The client half-closed: check the size and the checksum.
+  void Complete() {
+    if (!have_metadata_) {
+      FinishLocked(Invalid("no metadata message"));
+      return;
+    }
+    if (received_bytes_ != metadata_.total_size_bytes()) {
+      FinishLocked(Invalid("fewer bytes than declared: " + std::to_string(received_bytes_) +
+                           " < total_size_bytes " + std::to_string(metadata_.total_size_bytes())));
+      return;
+    }
+    const std::string digest = sha_.Finish();
+    if (digest != metadata_.sha256()) {
+      FinishLocked(grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                "upload: SHA-256 mismatch: received content hashes to " +
+                                    ToHex(digest) + ", metadata says " +
+                                    ToHex(metadata_.sha256())));
+      return;
+    }
+    response_->set_file_id("upload:" + std::to_string(number_));
+    response_->set_bytes_received(received_bytes_);
+    response_->set_checksum_matched(true);
+    response_->set_sha256(digest);
+    metrics_.MessageSent(0);
+    FinishLocked(grpc::Status::OK);
+  }
+
+  const uint64_t number_;
+  v1::UploadResponse* const response_;
+  v1::UploadRequest request_;
+  bool have_metadata_ = false;
+  v1::FileMetadata metadata_;
+  uint64_t received_bytes_ = 0;
+  Sha256 sha_;
+};
+
+// Download: generated content in chunks, one write in flight; the hash is computed as the chunks
+// are produced. A cancel finishes the call at once and no further chunk is produced.
+class DownloadReactor final : public WorkloadReactor<grpc::ServerWriteReactor<v1::DownloadChunk>> {
+ public:
+  DownloadReactor(WorkloadsService& service, ServerMetrics::Method& metrics,
+                  const v1::DownloadRequest& request)
+      : WorkloadReactor(service, metrics) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!ParseGeneratedFileId(request.file_id(), &seed_, &size_bytes_)) {
+      FinishLocked(grpc::Status(
+          grpc::StatusCode::NOT_FOUND,
+          "download: no file `" + request.file_id() + "` (ids are gen:<seed>:<size_bytes>)"));
+      return;
+    }
+    chunk_bytes_ =
+        request.chunk_size_bytes() == 0 ? kDefaultChunkBytes : request.chunk_size_bytes();
+    if (chunk_bytes_ > kMaxChunkBytes) {
+      FinishLocked(grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          "download: chunk_size_bytes must be at most " + std::to_string(kMaxChunkBytes)));
+      return;
+    }
+    if (request.has_corrupt_at_offset_bytes()) corrupt_at_ = request.corrupt_at_offset_bytes();
+    WriteNextLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_) return;
+    if (!ok) {
+      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "download: write failed"));
+      return;
+    }
+    if (sent_last_) {
+      FinishLocked(grpc::Status::OK);
+      return;
+    }
+    WriteNextLocked();
+  }
+
+ private:
+  void WriteNextLocked() {
+    const uint64_t n = std::min<uint64_t>(chunk_bytes_, size_bytes_ - offset_);
+    std::string* data = chunk_.mutable_data();
+    data->resize(static_cast<size_t>(n));
+    FillFileContent(seed_, offset_, data->data(), data->size());
+    sha_.Update(*data);
+    if (corrupt_at_ >= offset_ && corrupt_at_ < offset_ + n) {
+      (*data)[static_cast<size_t>(corrupt_at_ - offset_)] ^= 0x5A;
+    }
+    chunk_.set_offset_bytes(offset_);
+    chunk_.set_total_size_bytes(size_bytes_);
+    offset_ += n;
+    sent_last_ = offset_ >= size_bytes_;
+    chunk_.set_last(sent_last_);
+    if (sent_last_) {
+      chunk_.set_sha256(sha_.Finish());
+    } else {
+      chunk_.clear_sha256();
+    }
+    metrics_.MessageSent(n);
+    StartWrite(&chunk_);
+  }
+
+  uint64_t seed_ = 0;
+  uint64_t size_bytes_ = 0;
+  uint64_t chunk_bytes_ = kDefaultChunkBytes;
+  uint64_t corrupt_at_ = UINT64_MAX;
+  uint64_t offset_ = 0;
+  bool sent_last_ = false;
+  v1::DownloadChunk chunk_;
+  Sha256 sha_;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(WorkloadsService& service,
+                                                             ServerMetrics::Method& metrics,
+                                                             uint64_t upload_number,
+                                                             v1::UploadResponse* response) {
+  return new UploadReactor(service, metrics, upload_number, response);
+}
+
+grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(
+    WorkloadsService& service, ServerMetrics::Method& metrics, const v1::DownloadRequest& request) {
+  return new DownloadReactor(service, metrics, request);
+}
+
+}  // namespace streambench::workloads

@@ -1,0 +1,186 @@
+// Chat over a real loopback server: every member gets every message of its room exactly once, in
+// order per sender, and nothing from other rooms; join/leave system messages; errors; rooms are
+// gone once everyone left or was cancelled.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "server/workloads/workloads_service.h"
+#include "tests/server/server_test_support.h"
+#include "tests/server/workloads/workloads_test_support.h"
+
+namespace streambench {
+namespace {
+
+using testing::JoinMessage;
+using testing::TextMessage;
+using Stream = grpc::ClientReaderWriter<v1::ChatClientMessage, v1::ChatServerMessage>;
+
+class ChatTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = testing::StartServer();
+    ASSERT_NE(server_, nullptr);
+    stub_ = testing::MakeWorkloadsStub(server_->address());
+  }
+  void TearDown() override {
+    EXPECT_TRUE(testing::WaitFor([&] {
+      return server_->workloads_service().live_calls() == 0 &&
+             server_->workloads_service().rooms().room_count() == 0;
+    }));
+  }
+
+  struct Member {
+    std::string room, name;
+    grpc::ClientContext context;
+    std::unique_ptr<Stream> stream;
+  };
+  // Joins and waits for the acknowledgement (its own `joined`).
+  std::unique_ptr<Member> Join(const std::string& room, const std::string& name) {
+    auto m = std::make_unique<Member>();
+    m->room = room;
+    m->name = name;
+    m->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    m->stream = stub_->Chat(&m->context);
+    EXPECT_TRUE(m->stream->Write(JoinMessage(room, name)));
+    v1::ChatServerMessage message;
+    while (m->stream->Read(&message)) {
+      if (message.has_joined() && message.sender() == name) break;
+    }
+    return m;
+  }
+
+  std::unique_ptr<ReferenceServer> server_;
+  std::unique_ptr<v1::Workloads::Stub> stub_;
+};
+
+TEST_F(ChatTest, EveryMemberGetsEveryMessageOfItsRoomOnceInOrder) {
+  constexpr int kMessages = 100;
+  const std::map<std::string, int> room_sizes = {{"r1", 4}, {"r2", 3}};
+  std::vector<std::unique_ptr<Member>> members;
+  for (const auto& [room, size] : room_sizes) {
+    for (int i = 0; i < size; ++i) members.push_back(Join(room, room + "-m" + std::to_string(i)));
+  }
+  ASSERT_EQ(server_->workloads_service().rooms().member_count(), 7u);
+
+  std::vector<std::map<std::string, std::vector<uint64_t>>> received(members.size());
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < members.size(); ++k) {
+    threads.emplace_back([&, k] {
+      Member& m = *members[k];
+      // Writes interleaved with the others' (all threads run at once); typing counts too.
+      for (uint64_t seq = 0; seq < kMessages; ++seq) {
+        if (seq % 10 == 9) {
+          v1::ChatClientMessage typing;
+          typing.mutable_typing()->set_typing(true);
+          typing.set_seq(seq);
+          m.stream->Write(typing);
+        } else {
+          m.stream->Write(TextMessage(seq, "hello"));
+        }
+      }
+      const size_t expected = static_cast<size_t>(kMessages) * (room_sizes.at(m.room) - 1);
+      size_t got = 0;
+      v1::ChatServerMessage message;
+      while (got < expected && m.stream->Read(&message)) {
+        if (!message.has_text() && !message.has_typing()) continue;
+        EXPECT_EQ(message.room(), m.room);
+        EXPECT_NE(message.sender(), m.name);
+        received[k][message.sender()].push_back(message.sender_seq());
+        ++got;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  for (size_t k = 0; k < members.size(); ++k) {
+    const Member& m = *members[k];
+    EXPECT_EQ(received[k].size(), static_cast<size_t>(room_sizes.at(m.room) - 1)) << m.name;
+    for (const auto& [sender, seqs] : received[k]) {
+      EXPECT_EQ(sender.substr(0, 2), m.room);
+      ASSERT_EQ(seqs.size(), static_cast<size_t>(kMessages)) << m.name << " from " << sender;
+      for (size_t i = 0; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], i);
+    }
+  }
+  // Leaving: a leave message, then the half-close; the call ends OK.
+  for (auto& m : members) {
+    v1::ChatClientMessage leave;
+    leave.mutable_leave();
+    m->stream->Write(leave);
+    m->stream->WritesDone();
+    v1::ChatServerMessage message;
+    while (m->stream->Read(&message)) {
+    }
+    EXPECT_TRUE(m->stream->Finish().ok()) << m->name;
+  }
+  EXPECT_EQ(server_->workloads_service().rooms().room_count(), 0u);
+}
+
+TEST_F(ChatTest, MembersSeeJoinsAndLeaves) {
+  auto a = Join("room", "a");
+  auto b = Join("room", "b");
+  v1::ChatServerMessage message;
+  ASSERT_TRUE(a->stream->Read(&message));
+  EXPECT_EQ(message.sender(), "b");
+  EXPECT_EQ(message.joined().members(), 2u);
+  b->stream->WritesDone();  // half-close leaves too
+  EXPECT_TRUE(b->stream->Finish().ok());
+  ASSERT_TRUE(a->stream->Read(&message));
+  EXPECT_EQ(message.sender(), "b");
+  ASSERT_TRUE(message.has_left());
+  EXPECT_EQ(message.left().members(), 1u);
+  a->stream->WritesDone();
+  EXPECT_TRUE(a->stream->Finish().ok());
+}
+
+TEST_F(ChatTest, FirstMessageMustBeAJoin) {
+  grpc::ClientContext context;
+  auto stream = stub_->Chat(&context);
+  stream->Write(TextMessage(0, "hi"));
+  v1::ChatServerMessage message;
+  EXPECT_FALSE(stream->Read(&message));
+  EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ChatTest, SecondJoinAndTakenNameAreRejected) {
+  auto a = Join("room", "a");
+  a->stream->Write(JoinMessage("other", "a"));
+  v1::ChatServerMessage message;
+  while (a->stream->Read(&message)) {
+  }
+  EXPECT_EQ(a->stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  auto b = Join("room2", "b");
+  grpc::ClientContext context;
+  auto dup = stub_->Chat(&context);
+  dup->Write(JoinMessage("room2", "b"));
+  while (dup->Read(&message)) {
+  }
+  EXPECT_EQ(dup->Finish().error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  b->stream->WritesDone();
+  EXPECT_TRUE(b->stream->Finish().ok());
+}
+
+// Members on one connection cancelled at once: the rooms and reactors go.
+TEST_F(ChatTest, CancelledMembersLeaveNoRoomBehind) {
+  std::vector<std::unique_ptr<Member>> members;
+  for (int i = 0; i < 40; ++i) {
+    members.push_back(Join("room" + std::to_string(i % 4), "m" + std::to_string(i)));
+  }
+  EXPECT_EQ(server_->workloads_service().rooms().room_count(), 4u);
+  members[0]->stream->Write(TextMessage(0, "unread by most"));
+  for (auto& m : members) m->context.TryCancel();
+  for (auto& m : members) EXPECT_EQ(m->stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(testing::WaitFor([&] {
+    return server_->workloads_service().rooms().room_count() == 0 &&
+           server_->workloads_service().rooms().member_count() == 0 &&
+           testing::MetricValue(server_->metrics(), "streambench_server_active_streams",
+                                WorkloadsService::kChatMethod) == 0;
+  }));
+}
+
+}  // namespace
+}  // namespace streambench

@@ -1,0 +1,132 @@
+// TopicHub and ChatRooms without gRPC: fan-out order, filters, replay from a start time, limits,
+// and that rooms and subscriptions leave nothing behind.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "server/workloads/chat_rooms.h"
+#include "server/workloads/topic_hub.h"
+
+namespace streambench::workloads {
+namespace {
+
+class RecordingSink final : public EventSink {
+ public:
+  void Deliver(const std::shared_ptr<const v1::Event>& event) override { events.push_back(*event); }
+  std::vector<v1::Event> events;
+};
+
+class RecordingMember final : public ChatMember {
+ public:
+  void Deliver(const std::shared_ptr<const v1::ChatServerMessage>& m) override {
+    messages.push_back(*m);
+  }
+  std::vector<v1::ChatServerMessage> messages;
+};
+
+v1::Event MakeEvent(const std::string& topic, const std::string& type, int64_t time_ns) {
+  v1::Event e;
+  e.set_topic(topic);
+  e.set_event_type(type);
+  e.set_publish_time_ns(time_ns);
+  return e;
+}
+
+TEST(WorkloadsTopicHubTest, FansOutInOrderWithFilters) {
+  TopicHub hub;
+  RecordingSink all, only_b, other_topic;
+  TopicHub::Subscription s1, s2, s3;
+  ASSERT_TRUE(hub.Subscribe("t", {}, 0, &all, &s1).ok());
+  ASSERT_TRUE(hub.Subscribe("t", {"b"}, 0, &only_b, &s2).ok());
+  ASSERT_TRUE(hub.Subscribe("u", {}, 0, &other_topic, &s3).ok());
+  uint64_t seq = 0;
+  uint32_t subscribers = 0;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(hub.Publish(MakeEvent("t", i % 2 ? "b" : "a", 100 + i), &seq, &subscribers).ok());
+    EXPECT_EQ(seq, static_cast<uint64_t>(i));
+    EXPECT_EQ(subscribers, i % 2 ? 2u : 1u);
+  }
+  ASSERT_EQ(all.events.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(all.events[i].topic_seq(), static_cast<uint64_t>(i));
+  ASSERT_EQ(only_b.events.size(), 5u);
+  for (const auto& e : only_b.events) EXPECT_EQ(e.event_type(), "b");
+  EXPECT_TRUE(other_topic.events.empty());
+  EXPECT_EQ(hub.subscriber_count(), 3u);
+  hub.Unsubscribe(s1);
+  hub.Unsubscribe(s2);
+  hub.Unsubscribe(s3);
+  EXPECT_EQ(hub.subscriber_count(), 0u);
+  ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 200), &seq, &subscribers).ok());
+  EXPECT_EQ(subscribers, 0u);
+  EXPECT_EQ(all.events.size(), 10u);
+}
+
+TEST(WorkloadsTopicHubTest, ReplaysRetainedEventsFromTheStartTime) {
+  TopicHub hub;
+  uint64_t seq = 0;
+  uint32_t subscribers = 0;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 1000 + i), &seq, &subscribers).ok());
+  }
+  RecordingSink late, live_only;
+  TopicHub::Subscription s1, s2;
+  ASSERT_TRUE(hub.Subscribe("t", {}, 1002, &late, &s1).ok());
+  ASSERT_TRUE(hub.Subscribe("t", {}, 0, &live_only, &s2).ok());
+  ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 2000), &seq, &subscribers).ok());
+  ASSERT_EQ(late.events.size(), 4u);  // 1002, 1003, 1004 replayed, then the live one
+  EXPECT_EQ(late.events[0].topic_seq(), 2u);
+  EXPECT_EQ(late.events[3].topic_seq(), 5u);
+  ASSERT_EQ(live_only.events.size(), 1u);
+  EXPECT_EQ(live_only.events[0].topic_seq(), 5u);
+}
+
+TEST(WorkloadsTopicHubTest, RejectsBadTopicNames) {
+  TopicHub hub;
+  RecordingSink sink;
+  TopicHub::Subscription s;
+  EXPECT_EQ(hub.Subscribe("", {}, 0, &sink, &s).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  uint64_t seq = 0;
+  uint32_t n = 0;
+  EXPECT_EQ(hub.Publish(MakeEvent(std::string(300, 'x'), "a", 1), &seq, &n).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(hub.topic_count(), 0u);
+}
+
+TEST(WorkloadsChatRoomsTest, BroadcastsToOthersAndErasesEmptyRooms) {
+  ChatRooms rooms;
+  RecordingMember a, b, c;
+  ChatRooms::Membership ma, mb, mc;
+  ASSERT_TRUE(rooms.Join("r", "a", &a, &ma).ok());
+  ASSERT_TRUE(rooms.Join("r", "b", &b, &mb).ok());
+  EXPECT_EQ(rooms.Join("r", "b", &c, &mc).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  ASSERT_TRUE(rooms.Join("r", "c", &c, &mc).ok());
+  // a saw joins of a, b, c; b saw b, c; c saw c.
+  EXPECT_EQ(a.messages.size(), 3u);
+  EXPECT_EQ(b.messages.size(), 2u);
+  EXPECT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].joined().members(), 3u);
+
+  auto text = std::make_shared<v1::ChatServerMessage>();
+  text->set_sender("a");
+  text->mutable_text()->set_text("hi");
+  rooms.Broadcast(ma, text);
+  EXPECT_EQ(a.messages.size(), 3u);  // not to the sender
+  ASSERT_EQ(b.messages.size(), 3u);
+  EXPECT_EQ(b.messages.back().text().text(), "hi");
+  ASSERT_EQ(c.messages.size(), 2u);
+
+  rooms.Leave(ma);
+  EXPECT_EQ(b.messages.back().left().members(), 2u);
+  EXPECT_EQ(b.messages.back().sender(), "a");
+  rooms.Leave(mb);
+  EXPECT_EQ(rooms.room_count(), 1u);
+  rooms.Leave(mc);
+  EXPECT_EQ(rooms.room_count(), 0u);
+  EXPECT_EQ(rooms.member_count(), 0u);
+  EXPECT_EQ(c.messages.back().left().members(), 1u);  // saw b leave, not its own leave
+}
+
+}  // namespace
+}  // namespace streambench::workloads
