@@ -1,6 +1,7 @@
 #include "bench/drivers/driver.h"
 
 #include "bench/drivers/v1_drivers.h"
+#include "bench/drivers/workload_drivers.h"
 
 namespace streambench::drivers {
 namespace {
@@ -32,6 +33,9 @@ bool IsSupported(const scenario::Scenario& scenario, std::string* error) {
 
 std::unique_ptr<Slot> MakeSlot(DriverContext& context, std::shared_ptr<grpc::Channel> channel,
                                int index, std::string* error) {
+  if (scenario::IsWorkloadMode(context.scenario().mode)) {
+    return MakeWorkloadSlot(context, std::move(channel), index, error);
+  }
   if (context.scenario().target.service == scenario::TargetService::kGrpcTestingBenchmark) {
     return MakeBenchmarkServiceSlot(context, std::move(channel), index, error);
   }

@@ -371,6 +371,8 @@ std::unique_ptr<Slot> MakeV1Slot(DriverContext& dc, std::shared_ptr<grpc::Channe
           dc, [shared](CallSlot& slot, int64_t intended_ns, uint64_t number) {
             new V1ServerStreamCall(slot, shared, intended_ns, number);
           });
+    default:  // the workload modes have their own drivers (workload_drivers.h)
+      break;
   }
   *error = "unknown mode";
   return nullptr;

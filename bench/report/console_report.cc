@@ -93,6 +93,10 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
       << "  duplicated " << FormatCount(run.integrity.duplicated) << "  reordered "
       << FormatCount(run.integrity.reordered) << "  corrupted "
       << FormatCount(run.integrity.corrupted) << "\n";
+  if (run.mode == "upload" || run.mode == "download") {
+    out << "  " << Left("transfers", kLabel) << "verified " << FormatCount(run.transfers_verified)
+        << "  failed " << FormatCount(run.transfers_failed) << "\n";
+  }
 
   if (!run.checks.empty()) {
     out << "  checks\n";

@@ -63,6 +63,9 @@ OrderedJson RunToJson(const RunResult& run) {
                     {"duplicated", run.integrity.duplicated},
                     {"reordered", run.integrity.reordered},
                     {"corrupted", run.integrity.corrupted}};
+  if (run.mode == "upload" || run.mode == "download") {
+    j["transfers"] = {{"verified", run.transfers_verified}, {"failed", run.transfers_failed}};
+  }
   OrderedJson checks = OrderedJson::array();
   for (const ExpectationCheck& check : run.checks) {
     checks.push_back({{"name", check.name}, {"passed", check.passed}, {"detail", check.detail}});
@@ -214,6 +217,10 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
     r.Unsigned(*i, path + ".integrity", "duplicated", &run->integrity.duplicated);
     r.Unsigned(*i, path + ".integrity", "reordered", &run->integrity.reordered);
     r.Unsigned(*i, path + ".integrity", "corrupted", &run->integrity.corrupted);
+  }
+  if (const Json* t = r.Object(j, path, "transfers", false)) {
+    r.Unsigned(*t, path + ".transfers", "verified", &run->transfers_verified);
+    r.Unsigned(*t, path + ".transfers", "failed", &run->transfers_failed);
   }
   if (const Json* checks = r.Member(j, path, "checks", false)) {
     if (!checks->is_array()) return r.Fail(path + ".checks", "expected an array");

@@ -41,6 +41,14 @@ const char* ModeNameOf(scenario::Mode mode) {
       return "client_stream";
     case scenario::Mode::kBidi:
       return "bidi";
+    case scenario::Mode::kUpload:
+      return "upload";
+    case scenario::Mode::kDownload:
+      return "download";
+    case scenario::Mode::kSubscribe:
+      return "subscribe";
+    case scenario::Mode::kChat:
+      return "chat";
   }
   return "unknown";
 }
@@ -148,6 +156,8 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
     run.latency_us[stats::LatencyName(static_cast<stats::Latency>(kind))] = Summarize(histogram);
   }
   run.integrity = counters.integrity;
+  run.transfers_verified = counters.transfers_verified;
+  run.transfers_failed = counters.transfers_failed;
   return run;
 }
 

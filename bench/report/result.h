@@ -52,6 +52,11 @@ struct RunResult {
   std::map<std::string, LatencySummary> latency_us;
 
   stats::IntegrityCounts integrity;
+  // File transfers (modes upload, download; JSON `transfers`, written for those modes only):
+  // transfers whose SHA-256 (and, for downloads, every byte and offset) the client verified, and
+  // those that failed verification (also counted as corrupted in `integrity`).
+  uint64_t transfers_verified = 0;
+  uint64_t transfers_failed = 0;
   std::vector<ExpectationCheck> checks;
   bool pass = true;  // every check passed
 };

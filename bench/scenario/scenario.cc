@@ -14,8 +14,21 @@ const char* ModeName(Mode mode) {
       return "client_stream";
     case Mode::kBidi:
       return "bidi";
+    case Mode::kUpload:
+      return "upload";
+    case Mode::kDownload:
+      return "download";
+    case Mode::kSubscribe:
+      return "subscribe";
+    case Mode::kChat:
+      return "chat";
   }
   return "unknown";
+}
+
+bool IsWorkloadMode(Mode mode) {
+  return mode == Mode::kUpload || mode == Mode::kDownload || mode == Mode::kSubscribe ||
+         mode == Mode::kChat;
 }
 
 uint64_t SizeDistribution::MaxBytes() const {

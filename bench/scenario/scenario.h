@@ -15,7 +15,19 @@
 
 namespace streambench::scenario {
 
-enum class Mode { kUnary, kServerStream, kClientStream, kBidi };
+// The last four are the realistic workloads of streambench.v1.Workloads (issue 9): file upload
+// and download, event subscriptions with publishers, chat rooms.
+enum class Mode {
+  kUnary,
+  kServerStream,
+  kClientStream,
+  kBidi,
+  kUpload,
+  kDownload,
+  kSubscribe,
+  kChat
+};
+bool IsWorkloadMode(Mode mode);  // upload, download, subscribe, chat
 
 // Which service the generator drives.
 enum class TargetService {
@@ -128,6 +140,38 @@ struct ExpectSpec {
   bool allow_integrity_errors = false;
 };
 
+// File transfer (modes upload, download): one operation is one whole file. Key `workload`.
+struct TransferSpec {
+  uint64_t file_size_bytes = 1ull << 20;    // key `file_size`
+  uint64_t chunk_size_bytes = 64ull << 10;  // key `chunk_size`
+  // download: the server flips one byte of every file (its SHA-256 stays that of the true
+  // content), so every transfer must fail verification. Key `inject_corruption`.
+  bool inject_corruption = false;
+};
+
+// Event subscriptions (mode subscribe): `subscribers` subscribe to topic (i % topics); publisher
+// j publishes to topic (j % topics) on one client stream, cycling through event_types. One
+// operation is one published event (rate: `publish_rate`, or `load`). Key `pubsub`.
+struct PubSubSpec {
+  uint32_t topics = 1;
+  uint32_t subscribers = 4;
+  uint32_t publishers = 1;
+  std::vector<std::string> event_types = {"event"};  // key `event_types`
+  std::vector<std::string> filter;  // subscribers' event-type filter; empty = all (key `filter`)
+  uint64_t event_size_bytes = 64;   // payload per event (key `event_size`)
+  int64_t heartbeat_interval_us = 1'000'000;  // key `heartbeat`
+};
+
+// Chat rooms (mode chat): rooms x members_per_room members, each a bidi stream, spread over the
+// connections. One operation is one message from one member (round robin; rate:
+// `message_rate`, or `load`); with `typing`, every 4th message is a typing indicator. Key `chat`.
+struct ChatSpec {
+  uint32_t rooms = 1;
+  uint32_t members_per_room = 4;
+  bool typing = false;
+  uint64_t message_size_bytes = 64;  // text length (key `message_size`)
+};
+
 // One concrete run (a scenario with one variant's overrides applied).
 struct Scenario {
   std::string name;         // key `name`
@@ -145,6 +189,9 @@ struct Scenario {
   SizeDistribution request_size;  // key `request.payload_size`
   BehaviorSpec behavior;
   CallSpec call;
+  TransferSpec transfer;  // key `workload` (upload, download)
+  PubSubSpec pubsub;      // key `pubsub` (subscribe)
+  ChatSpec chat;          // key `chat`
   TransportSpec transport;
   TransportSpec server_transport;
   int64_t warmup_us = 1'000'000;     // key `warmup`: measured but not reported

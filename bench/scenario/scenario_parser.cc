@@ -10,6 +10,7 @@
 #include "bench/scenario/schema.h"
 #include "bench/scenario/status_names.h"
 #include "bench/scenario/suggest.h"
+#include "bench/scenario/workload_keys.h"
 #include "bench/scenario/units.h"
 #include "server/behavior_caps.h"
 
@@ -650,8 +651,14 @@ bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
   }
   const YamlNode* mode = nullptr;
   size_t mode_index = 0;
-  if (!Required(r, root, "mode", "", "one of unary, server_stream, client_stream, bidi", &mode) ||
-      !r.Choice(*mode, "mode", {"unary", "server_stream", "client_stream", "bidi"}, &mode_index)) {
+  if (!Required(r, root, "mode", "",
+                "one of unary, server_stream, client_stream, bidi, upload, download, subscribe, "
+                "chat",
+                &mode) ||
+      !r.Choice(*mode, "mode",
+                {"unary", "server_stream", "client_stream", "bidi", "upload", "download",
+                 "subscribe", "chat"},
+                &mode_index)) {
     return false;
   }
   out->mode = static_cast<Mode>(mode_index);
@@ -719,6 +726,7 @@ bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
       })) {
     return false;
   }
+  if (!ReadWorkloadKeys(root, out, diag)) return false;
   out->expect.statuses = {{"OK", StatusExpectation{0, 1, 1}}};
   return IfPresent(root, "expect",
                    [&](const YamlNode& n) { return ReadExpect(r, n, &out->expect); });

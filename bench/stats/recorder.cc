@@ -65,6 +65,8 @@ void Snapshot::Subtract(const Snapshot& earlier) {
   c.integrity.duplicated = Sub(c.integrity.duplicated, e.integrity.duplicated);
   c.integrity.reordered = Sub(c.integrity.reordered, e.integrity.reordered);
   c.integrity.corrupted = Sub(c.integrity.corrupted, e.integrity.corrupted);
+  c.transfers_verified = Sub(c.transfers_verified, e.transfers_verified);
+  c.transfers_failed = Sub(c.transfers_failed, e.transfers_failed);
 }
 
 void Recorder::AddSent(uint64_t messages, uint64_t bytes) {
@@ -105,6 +107,8 @@ void Recorder::MergeInto(Snapshot& snapshot) const {
   c.integrity.duplicated += get(duplicated_);
   c.integrity.reordered += get(reordered_);
   c.integrity.corrupted += get(corrupted_);
+  c.transfers_verified += get(transfers_verified_);
+  c.transfers_failed += get(transfers_failed_);
 }
 
 RecorderRegistry::RecorderRegistry()

@@ -43,6 +43,9 @@ struct Counters {
   uint64_t calls_started = 0;
   std::array<uint64_t, kStatusCodeCount> calls_by_code{};  // finished calls by final status
   IntegrityCounts integrity;
+  // Workloads (issue 9): file transfers whose SHA-256 the client verified / found wrong.
+  uint64_t transfers_verified = 0;
+  uint64_t transfers_failed = 0;
   uint64_t CallsFinished() const;
 };
 
@@ -67,6 +70,7 @@ class alignas(64) Recorder {
   void AddCallStarted();
   void AddCallFinished(int status_code);  // codes outside 0..16 count as UNKNOWN (2)
   void AddIntegrity(const IntegrityCounts& counts);
+  void AddTransfer(bool verified) { Bump(verified ? transfers_verified_ : transfers_failed_, 1); }
 
   // Adds this recorder's state into `snapshot` (called by the registry from another thread).
   void MergeInto(Snapshot& snapshot) const;
@@ -81,6 +85,7 @@ class alignas(64) Recorder {
       bytes_received_{0}, calls_started_{0};
   std::array<std::atomic<uint64_t>, kStatusCodeCount> calls_by_code_{};
   std::atomic<uint64_t> lost_{0}, duplicated_{0}, reordered_{0}, corrupted_{0};
+  std::atomic<uint64_t> transfers_verified_{0}, transfers_failed_{0};
 };
 
 class RecorderRegistry {

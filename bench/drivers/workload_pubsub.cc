@@ -1,0 +1,328 @@
+// subscribe driver: pubsub.subscribers subscriber streams and pubsub.publishers publisher streams
+// (client streaming, so each publisher's events stay in order), spread over the slots round
+// robin. One operation = one event from the next publisher. Subscribers ask the server to replay
+// from the run's start, so none misses an event published before its subscription was in place.
+// At the stop, publishers half-close once their queue is written; each subscriber is ended by
+// the client as soon as it has everything its publishers wrote (that end counts as OK).
+#include <grpcpp/support/client_callback.h>
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "bench/drivers/call_base.h"
+#include "bench/drivers/workload_drivers.h"
+#include "bench/stats/integrity.h"
+#include "server/common/crc32c.h"
+#include "streambench/v1/workloads.grpc.pb.h"
+
+namespace streambench::drivers {
+namespace {
+
+using stats::Latency;
+using streambench::v1::Workloads;
+
+class Subscriber;
+class Publisher;
+
+// Per-run state: who is where, and what every publisher wrote of each event type.
+struct PubSubWorld {
+  explicit PubSubWorld(const scenario::Scenario& s, int64_t start_ns)
+      : spec(s.pubsub),
+        start_ns(start_ns),
+        payload(std::max<size_t>(1, s.pubsub.event_size_bytes), s.seed),
+        written(static_cast<size_t>(s.pubsub.publishers) * s.pubsub.event_types.size()) {}
+
+  const scenario::PubSubSpec spec;
+  const int64_t start_ns;       // subscribers replay from here
+  const PayloadSource payload;  // event payloads (pubsub.event_size, not request.payload_size)
+  std::vector<std::atomic<uint64_t>> written;  // [publisher * types + type]
+  std::atomic<uint32_t> publishers_done{0};
+  std::atomic<uint32_t> publishers_ok{0};
+  std::atomic<uint64_t> next_publisher{0};
+
+  std::mutex mu;  // guards the lists (filled while slots are made, read after)
+  std::vector<Publisher*> publishers;
+  std::vector<Subscriber*> subscribers;
+
+  uint32_t types() const { return static_cast<uint32_t>(spec.event_types.size()); }
+  bool Wanted(uint32_t type) const {
+    if (spec.filter.empty()) return true;
+    for (const auto& f : spec.filter) {
+      if (f == spec.event_types[type]) return true;
+    }
+    return false;
+  }
+  // Events a subscriber of `topic` must get in the end (publishers all finished).
+  uint64_t ExpectedFor(uint32_t topic) const {
+    uint64_t total = 0;
+    for (uint32_t p = topic; p < spec.publishers; p += spec.topics) {
+      for (uint32_t t = 0; t < types(); ++t) {
+        if (Wanted(t)) total += written[p * types() + t].load();
+      }
+    }
+    return total;
+  }
+  void CheckDrain();
+  // A stream leaves the lists before it is deleted (OnDone).
+  void Remove(Subscriber* s);
+  void Remove(Publisher* p);
+};
+
+class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::SubscribeResponse> {
+ public:
+  Subscriber(DriverContext& dc, CallList& list, Workloads::Stub& stub,
+             std::shared_ptr<PubSubWorld> world, uint32_t topic)
+      : CallBase(dc, list), world_(std::move(world)), topic_(topic) {
+    req_.set_topic("topic-" + std::to_string(topic));
+    for (const auto& f : world_->spec.filter) req_.add_event_types(f);
+    req_.set_start_time_ns(world_->start_ns);
+    req_.set_heartbeat_interval_ms(
+        static_cast<uint32_t>(world_->spec.heartbeat_interval_us / 1000));
+    req_.set_max_queued_events(65536);
+    integrity_.resize(static_cast<size_t>(world_->spec.publishers) * world_->types());
+    Arm();
+    dc_.registry().ForCurrentThread().AddCallStarted();
+    stub.async()->Subscribe(&context(), &req_, this);
+    StartRead(&resp_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    if (resp_.has_event()) {
+      const v1::Event& e = resp_.event();
+      stats::Recorder& rec = dc_.registry().ForCurrentThread();
+      rec.RecordLatencyNs(Latency::kMessage, dc_.clock().NowNs() - e.intended_publish_time_ns());
+      rec.AddReceived(1, e.payload().size());
+      const size_t key =
+          static_cast<size_t>(e.publisher_id()) * world_->types() + TypeIndex(e.event_type());
+      if (key < integrity_.size()) {
+        integrity_[key].OnMessage(e.publisher_seq(), Crc32c(e.payload()) == e.payload_crc32c());
+      } else {
+        stats::IntegrityCounts counts;
+        counts.corrupted = 1;  // an event no publisher of this run sent
+        rec.AddIntegrity(counts);
+      }
+      received_.fetch_add(1, std::memory_order_acq_rel);
+    }
+    dropped_ = resp_.dropped_events();
+    StartRead(&resp_);
+    if (dc_.stopping()) world_->CheckDrain();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    const bool complete = ended_by_client_.load();
+    rec.AddCallFinished(complete ? 0 : status.error_code());
+    stats::IntegrityCounts total;
+    const bool all_ok = world_->publishers_ok.load() == world_->spec.publishers;
+    for (size_t key = 0; key < integrity_.size(); ++key) {
+      const uint32_t publisher = static_cast<uint32_t>(key / world_->types());
+      const uint32_t type = static_cast<uint32_t>(key % world_->types());
+      if (all_ok && publisher % world_->spec.topics == topic_ && world_->Wanted(type)) {
+        integrity_[key].Finish(world_->written[key].load());
+      } else {
+        integrity_[key].FinishUnknownCount();
+      }
+      total += integrity_[key].counts();
+    }
+    rec.AddIntegrity(total);
+    world_->Remove(this);
+    Finished();
+  }
+
+  // Ends the subscription if it has everything (from CheckDrain).
+  void EndIfComplete() {
+    if (ended_by_client_.load()) return;
+    if (received_.load(std::memory_order_acquire) >= world_->ExpectedFor(topic_)) {
+      if (!ended_by_client_.exchange(true)) context().TryCancel();
+    }
+  }
+
+ private:
+  uint32_t TypeIndex(const std::string& type) const {
+    for (uint32_t t = 0; t < world_->types(); ++t) {
+      if (world_->spec.event_types[t] == type) return t;
+    }
+    return world_->types() * world_->spec.publishers;  // out of range
+  }
+
+  std::shared_ptr<PubSubWorld> world_;
+  const uint32_t topic_;
+  v1::SubscribeRequest req_;
+  v1::SubscribeResponse resp_;
+  std::vector<stats::StreamIntegrity> integrity_;  // per (publisher, type), read path only
+  std::atomic<uint64_t> received_{0};
+  uint64_t dropped_ = 0;
+  std::atomic<bool> ended_by_client_{false};
+};
+
+class Publisher final : public CallBase, public grpc::ClientWriteReactor<v1::PublishRequest> {
+ public:
+  Publisher(DriverContext& dc, CallList& list, Workloads::Stub& stub,
+            std::shared_ptr<PubSubWorld> world, uint32_t id)
+      : CallBase(dc, list), world_(std::move(world)), id_(id), seq_(world_->types(), 0) {
+    Arm();
+    dc_.registry().ForCurrentThread().AddCallStarted();
+    stub.async()->PublishStream(&context(), &summary_, this);
+    StartCall();
+  }
+
+  void Submit(int64_t intended_ns) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_ || queue_.size() >= Slot::kMaxQueuedOps) {
+      dc_.AddDropped();
+      return;
+    }
+    queue_.push_back(intended_ns);
+    PumpLocked();
+  }
+
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+    PumpLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+    if (!ok) {
+      failed_ = true;
+      return;
+    }
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddSent(1, req_.event().payload().size());
+    rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
+    world_->written[id_ * world_->types() + type_].fetch_add(1, std::memory_order_acq_rel);
+    PumpLocked();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddCallFinished(status.error_code());
+    if (status.ok()) world_->publishers_ok.fetch_add(1);
+    world_->publishers_done.fetch_add(1);
+    world_->Remove(this);
+    world_->CheckDrain();
+    Finished();
+  }
+
+ private:
+  void PumpLocked() {
+    if (writing_ || failed_ || half_closed_) return;
+    if (queue_.empty()) {
+      if (closing_) {
+        half_closed_ = true;
+        StartWritesDone();
+      }
+      return;
+    }
+    const int64_t intended_ns = queue_.front();
+    queue_.pop_front();
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+    type_ = static_cast<uint32_t>(next_ % world_->types());
+    ++next_;
+    v1::Event* e = req_.mutable_event();
+    e->set_topic("topic-" + std::to_string(id_ % world_->spec.topics));
+    e->set_event_type(world_->spec.event_types[type_]);
+    e->set_publisher_id(id_);
+    e->set_publisher_seq(seq_[type_]++);
+    e->set_publish_time_ns(now);
+    e->set_intended_publish_time_ns(intended_ns);
+    const std::string_view payload =
+        world_->payload.Slice(next_, static_cast<size_t>(world_->spec.event_size_bytes));
+    e->set_payload(payload.data(), payload.size());
+    e->set_payload_crc32c(Crc32c(payload));
+    writing_ = true;
+    write_start_ns_ = now;
+    StartWrite(&req_);
+  }
+
+  std::shared_ptr<PubSubWorld> world_;
+  const uint32_t id_;
+  std::mutex mu_;
+  std::deque<int64_t> queue_;
+  std::vector<uint64_t> seq_;  // per event type
+  uint64_t next_ = 0;
+  uint32_t type_ = 0;
+  bool writing_ = false, closing_ = false, half_closed_ = false, failed_ = false;
+  int64_t write_start_ns_ = 0;
+  v1::PublishRequest req_;
+  v1::PublishStreamSummary summary_;
+};
+
+void PubSubWorld::Remove(Subscriber* s) {
+  std::lock_guard<std::mutex> lock(mu);
+  subscribers.erase(std::remove(subscribers.begin(), subscribers.end(), s), subscribers.end());
+}
+
+void PubSubWorld::Remove(Publisher* p) {
+  std::lock_guard<std::mutex> lock(mu);
+  publishers.erase(std::remove(publishers.begin(), publishers.end(), p), publishers.end());
+}
+
+void PubSubWorld::CheckDrain() {
+  if (publishers_done.load() < spec.publishers) return;
+  std::lock_guard<std::mutex> lock(mu);
+  for (Subscriber* s : subscribers) s->EndIfComplete();
+}
+
+class PubSubSlot final : public Slot {
+ public:
+  PubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+             std::shared_ptr<PubSubWorld> world, int index)
+      : dc_(dc), stub_(Workloads::NewStub(channel)), world_(std::move(world)), index_(index) {}
+
+  void Start() override {
+    const int slots = SlotCount(dc_.scenario());
+    std::lock_guard<std::mutex> lock(world_->mu);
+    for (uint32_t i = index_; i < world_->spec.subscribers; i += slots) {
+      world_->subscribers.push_back(
+          new Subscriber(dc_, calls_, *stub_, world_, i % world_->spec.topics));
+    }
+    for (uint32_t j = index_; j < world_->spec.publishers; j += slots) {
+      world_->publishers.push_back(new Publisher(dc_, calls_, *stub_, world_, j));
+    }
+  }
+  // Any slot takes any operation: the world hands it to the next publisher.
+  void Submit(int64_t intended_ns) override {
+    std::lock_guard<std::mutex> lock(world_->mu);
+    if (world_->publishers.empty()) return;
+    world_->publishers[world_->next_publisher++ % world_->publishers.size()]->Submit(intended_ns);
+  }
+  // Slot 0 closes every publisher (once); each half-closes when its queue is written.
+  void Stop() override {
+    if (index_ == 0) {
+      std::lock_guard<std::mutex> lock(world_->mu);
+      for (Publisher* p : world_->publishers) p->Close();
+    }
+    world_->CheckDrain();
+  }
+  void CancelAll() override { calls_.CancelAll(); }
+
+ private:
+  DriverContext& dc_;
+  std::unique_ptr<Workloads::Stub> stub_;
+  std::shared_ptr<PubSubWorld> world_;
+  const int index_;
+  CallList calls_;
+};
+
+}  // namespace
+
+std::unique_ptr<Slot> MakePubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                     int index) {
+  auto world = RunShared<PubSubWorld>(
+      dc, [&] { return std::make_shared<PubSubWorld>(dc.scenario(), dc.clock().NowNs()); });
+  return std::make_unique<PubSubSlot>(dc, std::move(channel), std::move(world), index);
+}
+
+}  // namespace streambench::drivers

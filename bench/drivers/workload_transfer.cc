@@ -1,0 +1,241 @@
+// upload / download drivers: one call per file; closed loop keeps `outstanding` transfers per
+// slot, open loop starts one per Submit (at most Slot::kMaxQueuedOps in flight).
+#include <grpcpp/support/client_callback.h>
+
+#include <atomic>
+#include <cstring>
+
+#include "bench/drivers/call_base.h"
+#include "bench/drivers/workload_drivers.h"
+#include "server/workloads/file_content.h"
+#include "server/workloads/sha256.h"
+#include "streambench/v1/workloads.grpc.pb.h"
+
+namespace streambench::drivers {
+namespace {
+
+using stats::Latency;
+using streambench::v1::Workloads;
+
+// The file every transfer of the run moves and its SHA-256 (computed once per run).
+struct TransferFile {
+  uint64_t seed = 0;
+  uint64_t size_bytes = 0;
+  std::string sha256;
+};
+
+class TransferSlot final : public Slot {
+ public:
+  TransferSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+               std::shared_ptr<const TransferFile> file)
+      : dc_(dc), stub_(Workloads::NewStub(channel)), file_(std::move(file)) {}
+
+  void Start() override {
+    if (dc_.open_loop()) return;
+    for (uint32_t i = 0; i < dc_.scenario().load.outstanding; ++i) Issue(dc_.clock().NowNs());
+  }
+  void Submit(int64_t intended_ns) override {
+    if (calls_.size() >= kMaxQueuedOps) {
+      dc_.AddDropped();
+      return;
+    }
+    Issue(intended_ns);
+  }
+  void Stop() override {}
+  void CancelAll() override { calls_.CancelAll(); }
+
+  // From a transfer's OnDone: in closed loop, the next transfer.
+  void TransferDone() {
+    if (!dc_.open_loop()) Issue(dc_.clock().NowNs());
+  }
+
+  DriverContext& dc() { return dc_; }
+  CallList& calls() { return calls_; }
+  Workloads::Stub& stub() { return *stub_; }
+  const TransferFile& file() const { return *file_; }
+
+ private:
+  void Issue(int64_t intended_ns);
+
+  DriverContext& dc_;
+  std::unique_ptr<Workloads::Stub> stub_;
+  std::shared_ptr<const TransferFile> file_;
+  CallList calls_;
+};
+
+void RecordVerification(stats::Recorder& rec, bool verified) {
+  rec.AddTransfer(verified);
+  if (!verified) {
+    stats::IntegrityCounts counts;
+    counts.corrupted = 1;
+    rec.AddIntegrity(counts);
+  }
+}
+
+// Upload: metadata, then chunks produced from the seed as they are written.
+class UploadCall final : public CallBase, public grpc::ClientWriteReactor<v1::UploadRequest> {
+ public:
+  UploadCall(TransferSlot& slot, int64_t intended_ns)
+      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {
+    const TransferFile& file = slot_.file();
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+    v1::FileMetadata* m = req_.mutable_metadata();
+    m->set_file_name("streambench.bin");
+    m->set_total_size_bytes(file.size_bytes);
+    m->set_content_type("application/octet-stream");
+    m->set_sha256(file.sha256);
+    Arm();
+    rec.AddCallStarted();
+    slot_.stub().async()->Upload(&context(), &resp_, this);
+    write_start_ns_ = now;
+    StartWrite(&req_);
+    StartCall();
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) return;  // OnDone follows with the status
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    if (req_.kind_case() == v1::UploadRequest::kChunk) {
+      rec.AddSent(1, req_.chunk().size());
+      rec.RecordLatencyNs(Latency::kMessage, now - write_start_ns_);
+      rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
+    }
+    const TransferFile& file = slot_.file();
+    if (offset_ >= file.size_bytes) {
+      StartWritesDone();
+      return;
+    }
+    const size_t n = static_cast<size_t>(
+        std::min<uint64_t>(dc_.scenario().transfer.chunk_size_bytes, file.size_bytes - offset_));
+    std::string* chunk = req_.mutable_chunk();
+    chunk->resize(n);
+    workloads::FillFileContent(file.seed, offset_, chunk->data(), n);
+    offset_ += n;
+    write_start_ns_ = dc_.clock().NowNs();
+    StartWrite(&req_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
+    rec.AddCallFinished(status.error_code());
+    if (status.ok()) {
+      rec.AddReceived(1, 0);
+      RecordVerification(rec, resp_.checksum_matched() && resp_.sha256() == slot_.file().sha256 &&
+                                  resp_.bytes_received() == slot_.file().size_bytes);
+    } else if (status.error_code() == grpc::StatusCode::DATA_LOSS) {
+      RecordVerification(rec, false);
+    }
+    slot_.TransferDone();
+    Finished();
+  }
+
+ private:
+  TransferSlot& slot_;
+  const int64_t intended_ns_;
+  v1::UploadRequest req_;
+  v1::UploadResponse resp_;
+  uint64_t offset_ = 0;
+  int64_t write_start_ns_ = 0;
+};
+
+// Download: every chunk checked for its offset and, byte by byte, against the generator; the
+// SHA-256 of what arrived checked against the server's and the run's.
+class DownloadCall final : public CallBase, public grpc::ClientReadReactor<v1::DownloadChunk> {
+ public:
+  DownloadCall(TransferSlot& slot, int64_t intended_ns)
+      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {
+    const TransferFile& file = slot_.file();
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+    req_.set_file_id(workloads::GeneratedFileId(file.seed, file.size_bytes));
+    req_.set_chunk_size_bytes(static_cast<uint32_t>(dc_.scenario().transfer.chunk_size_bytes));
+    if (dc_.scenario().transfer.inject_corruption) {
+      req_.set_corrupt_at_offset_bytes(file.size_bytes / 2);
+    }
+    Arm();
+    rec.AddCallStarted();
+    rec.AddSent(1, 0);
+    last_ns_ = intended_ns;
+    slot_.stub().async()->Download(&context(), &req_, this);
+    StartRead(&chunk_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    const std::string& data = chunk_.data();
+    rec.AddReceived(1, data.size());
+    if (offset_ == 0 && !first_seen_) rec.RecordLatencyNs(Latency::kFirstMessage, now - last_ns_);
+    first_seen_ = true;
+    rec.RecordLatencyNs(Latency::kMessage, now - last_ns_);
+    last_ns_ = now;
+    if (chunk_.offset_bytes() != offset_) good_ = false;
+    if (good_) {
+      expected_.resize(data.size());
+      workloads::FillFileContent(slot_.file().seed, offset_, expected_.data(), expected_.size());
+      if (std::memcmp(expected_.data(), data.data(), data.size()) != 0) good_ = false;
+    }
+    sha_.Update(data);
+    offset_ += data.size();
+    if (chunk_.last()) announced_sha256_ = chunk_.sha256();
+    StartRead(&chunk_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
+    rec.AddCallFinished(status.error_code());
+    if (status.ok()) {
+      const std::string computed = sha_.Finish();
+      RecordVerification(rec, good_ && offset_ == slot_.file().size_bytes &&
+                                  computed == announced_sha256_ && computed == slot_.file().sha256);
+    }
+    slot_.TransferDone();
+    Finished();
+  }
+
+ private:
+  TransferSlot& slot_;
+  const int64_t intended_ns_;
+  v1::DownloadRequest req_;
+  v1::DownloadChunk chunk_;
+  uint64_t offset_ = 0;
+  int64_t last_ns_ = 0;
+  bool first_seen_ = false;
+  bool good_ = true;
+  std::string expected_;
+  std::string announced_sha256_;
+  workloads::Sha256 sha_;
+};
+
+void TransferSlot::Issue(int64_t intended_ns) {
+  if (dc_.stopping()) return;
+  if (dc_.scenario().mode == scenario::Mode::kUpload) {
+    new UploadCall(*this, intended_ns);
+  } else {
+    new DownloadCall(*this, intended_ns);
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Slot> MakeTransferSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                       int /*index*/) {
+  auto file = RunShared<TransferFile>(dc, [&] {
+    auto f = std::make_shared<TransferFile>();
+    f->seed = dc.scenario().seed;
+    f->size_bytes = dc.scenario().transfer.file_size_bytes;
+    f->sha256 = workloads::FileSha256(f->seed, f->size_bytes);
+    return f;
+  });
+  return std::make_unique<TransferSlot>(dc, std::move(channel), std::move(file));
+}
+
+}  // namespace streambench::drivers
