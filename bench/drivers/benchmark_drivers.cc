@@ -104,7 +104,7 @@ class BenchPingPongStream final : public SlotStream,
       counts.lost = acked_ - received_;
       rec.AddIntegrity(counts);
     }
-    slot_.StreamDone();
+    slot_.StreamDone(status);
     Finished();
   }
 
@@ -146,7 +146,7 @@ class BenchUnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
       rec.RecordLatencyNs(Latency::kMessage, now - intended_ns_);
       rec.AddReceived(1, resp_.payload().body().size());
     }
-    slot_.CallDone();
+    slot_.CallDone(status, intended_ns_);
     Finished();
   }
 

@@ -15,8 +15,14 @@ void CallSlot::Submit(int64_t intended_ns) {
   Issue(intended_ns);
 }
 
-void CallSlot::CallDone() {
-  if (!dc_.open_loop()) Issue(dc_.clock().NowNs());
+void CallSlot::CallDone(const grpc::Status& status, int64_t call_start_ns) {
+  const int64_t delay_ns = reconnect_.OnFinished(status, call_start_ns);
+  if (dc_.open_loop()) return;
+  if (delay_ns > 0) {
+    reconnect_.After(delay_ns, [this] { Issue(dc_.clock().NowNs()); });
+    return;
+  }
+  Issue(dc_.clock().NowNs());
 }
 
 void CallSlot::Issue(int64_t intended_ns) {

@@ -48,6 +48,10 @@ std::vector<std::shared_ptr<grpc::Channel>> MakeChannels(
     // Without these, channels with equal arguments share a subchannel (one TCP connection).
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt("streambench.channel_index", static_cast<int>(i));
+    // gRPC's own reconnect backoff (1 s growing to 120 s by default) would keep a restarted
+    // server unused for minutes; match the slots' backoff (reconnect_backoff.h) instead.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     if (scenario.target.load_balancing == scenario::LoadBalancing::kRoundRobin) {
       args.SetServiceConfigJSON(R"({"loadBalancingConfig":[{"round_robin":{}}]})");
     }

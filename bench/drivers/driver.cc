@@ -19,7 +19,8 @@ DriverContext::DriverContext(const scenario::Scenario& scenario, stats::Recorder
       registry_(registry),
       clock_(clock),
       payload_(MaxPayloadBytes(scenario), scenario.seed),
-      sizes_(scenario.request_size, scenario.seed) {}
+      sizes_(scenario.request_size, scenario.seed),
+      outages_(clock) {}
 
 bool IsSupported(const scenario::Scenario& scenario, std::string* error) {
   if (scenario.target.service == scenario::TargetService::kGrpcTestingBenchmark &&
@@ -36,10 +37,12 @@ std::unique_ptr<Slot> MakeSlot(DriverContext& context, std::shared_ptr<grpc::Cha
   if (scenario::IsWorkloadMode(context.scenario().mode)) {
     return MakeWorkloadSlot(context, std::move(channel), index, error);
   }
-  if (context.scenario().target.service == scenario::TargetService::kGrpcTestingBenchmark) {
-    return MakeBenchmarkServiceSlot(context, std::move(channel), index, error);
-  }
-  return MakeV1Slot(context, std::move(channel), index, error);
+  std::unique_ptr<Slot> slot =
+      context.scenario().target.service == scenario::TargetService::kGrpcTestingBenchmark
+          ? MakeBenchmarkServiceSlot(context, channel, index, error)
+          : MakeV1Slot(context, channel, index, error);
+  if (slot != nullptr) slot->AttachChannel(std::move(channel));
+  return slot;
 }
 
 }  // namespace streambench::drivers

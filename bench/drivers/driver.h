@@ -21,6 +21,7 @@
 #include <string>
 
 #include "bench/common/clock.h"
+#include "bench/drivers/outage_tracker.h"
 #include "bench/drivers/size_sampler.h"
 #include "bench/scenario/scenario.h"
 #include "bench/stats/recorder.h"
@@ -57,6 +58,9 @@ class DriverContext {
   uint64_t dropped_ops() const { return dropped_ops_.load(std::memory_order_relaxed); }
   void AddDropped() { dropped_ops_.fetch_add(1, std::memory_order_relaxed); }
 
+  // Periods in which the target could not be reached (fed by every slot's SlotReconnect).
+  OutageTracker& outages() const { return outages_; }
+
  private:
   const scenario::Scenario& scenario_;
   stats::RecorderRegistry& registry_;
@@ -66,6 +70,7 @@ class DriverContext {
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> active_calls_{0};
   std::atomic<uint64_t> dropped_ops_{0};
+  mutable OutageTracker outages_;
 };
 
 class Slot {
@@ -83,6 +88,9 @@ class Slot {
   virtual void Stop() = 0;
   // Cancels every call / stream in flight (end of the drain period).
   virtual void CancelAll() = 0;
+  // The channel the slot's calls go over, so a failed call can be told apart as a connection
+  // failure (reconnect backoff, outages). MakeSlot attaches it before Start().
+  virtual void AttachChannel(std::shared_ptr<grpc::Channel> channel) { (void)channel; }
 };
 
 // The slot for the scenario's service and mode on `channel`. `index` distinguishes slots (seeds).

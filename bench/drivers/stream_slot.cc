@@ -3,7 +3,10 @@
 namespace streambench::drivers {
 
 StreamSlot::StreamSlot(DriverContext& dc, StreamFactory factory)
-    : WritePump(Slot::kMaxQueuedOps), dc_(dc), factory_(std::move(factory)) {}
+    : WritePump(Slot::kMaxQueuedOps),
+      dc_(dc),
+      factory_(std::move(factory)),
+      reconnect_(dc, reinterpret_cast<uintptr_t>(this)) {}
 
 void StreamSlot::InstallStream() {
   // Token held: by construction (first stream) or kept since the previous stream half-closed.
@@ -24,8 +27,14 @@ void StreamSlot::InstallStream() {
 
 void StreamSlot::StreamDone() {
   // Token held since the stream half-closed.
+  const int64_t delay_ns = reconnect_.OnFinished(status, current_->start_ns_);
   current_ = nullptr;
   if (dc_.stopping()) return;  // the token stays held: nothing more is written on this slot
+  if (delay_ns > 0) {
+    // The token stays held through the wait, so queued operations wait for the new stream.
+    reconnect_.After(delay_ns, [this] { InstallStream(); });
+    return;
+  }
   InstallStream();
 }
 

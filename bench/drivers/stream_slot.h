@@ -2,6 +2,10 @@
 // ends (stream.messages / stream.duration reached, the server ended it, a write failed). Writes go
 // through a WritePump: operations (open-loop intended times, or closed-loop credits) queue in the
 // slot, so they survive the switch to the next stream and keep their intended time.
+// A stream that failed for lack of a connection is replaced only after the slot's reconnect
+// backoff (SlotReconnect). Meanwhile open-loop operations keep queuing with their intended times
+// (sent once a stream is back, their latency including the outage) until the queue is full;
+// beyond that they are dropped and counted (DriverContext::dropped_ops).
 // Internal to the drivers module.
 // Thread-safety: as Slot; the pump token serialises everything that starts a write or half-close.
 #pragma once
@@ -12,6 +16,7 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/driver.h"
+#include "bench/drivers/slot_reconnect.h"
 #include "bench/drivers/write_pump.h"
 
 namespace streambench::drivers {
@@ -49,10 +54,17 @@ class StreamSlot final : public Slot, private WritePump {
   // (call.cancel_after) ends its open streams the same way, by cancelling them now, so a run's
   // statuses do not depend on where the stop fell in a stream's life.
   void Stop() override {
+    reconnect_.CancelPending();
     if (dc_.scenario().call.cancel_after_us > 0) calls_.CancelAll();
     Kick();
   }
-  void CancelAll() override { calls_.CancelAll(); }
+  void CancelAll() override {
+    reconnect_.CancelPending();
+    calls_.CancelAll();
+  }
+  void AttachChannel(std::shared_ptr<grpc::Channel> channel) override {
+    reconnect_.AttachChannel(std::move(channel));
+  }
 
   // --- for streams ---
   DriverContext& dc() { return dc_; }
@@ -64,7 +76,11 @@ class StreamSlot final : public Slot, private WritePump {
   }
   // From OnWriteDone (ok = the write went out).
   void WriteCompleted(bool ok) {
-    if (!ok) close_requested_.store(true);
+    if (!ok) {
+      close_requested_.store(true);
+    } else if (current_ != nullptr) {  // token held: the write in flight holds it
+      reconnect_.OnProgress(current_->start_ns_);
+    }
     Release();
   }
   // The stream cannot go on (its read side ended): half-close it as soon as possible.
@@ -73,8 +89,9 @@ class StreamSlot final : public Slot, private WritePump {
     Kick();
   }
   // From the stream's OnDone, after it recorded everything: installs the next stream unless the
-  // run is stopping.
-  void StreamDone();
+  // run is stopping (after the reconnect backoff when the stream failed for lack of a
+  // connection).
+  void StreamDone(const grpc::Status& status);
 
  private:
   bool WorkLocked() override;
@@ -87,6 +104,7 @@ class StreamSlot final : public Slot, private WritePump {
   SlotStream* current_ = nullptr;  // guarded by the pump token
   uint64_t stream_count_ = 0;      // guarded by the pump token
   std::atomic<bool> close_requested_{false};
+  SlotReconnect reconnect_;
 };
 
 }  // namespace streambench::drivers

@@ -132,7 +132,7 @@ class V1BidiStream final : public SlotStream,
       integrity_.FinishUnknownCount();
     }
     rec.AddIntegrity(integrity_.counts());
-    slot_.StreamDone();
+    slot_.StreamDone(status);
     Finished();
   }
 
@@ -222,7 +222,7 @@ class V1ClientStream final : public SlotStream,
       counts.reordered = summary_.sequence_errors();
       rec.AddIntegrity(counts);
     }
-    slot_.StreamDone();
+    slot_.StreamDone(status);
     Finished();
   }
 
@@ -271,7 +271,7 @@ class V1UnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
         rec.AddIntegrity(counts);
       }
     }
-    slot_.CallDone();
+    slot_.CallDone(status, intended_ns_);
     Finished();
   }
 
@@ -330,7 +330,7 @@ class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor
       integrity_.FinishUnknownCount();
     }
     rec.AddIntegrity(integrity_.counts());
-    slot_.CallDone();
+    slot_.CallDone(status, intended_ns_);
     Finished();
   }
 

@@ -50,6 +50,14 @@ OrderedJson RunToJson(const RunResult& run) {
                      {"bytes_received_per_s", run.bytes_received_per_s},
                      {"calls_per_s", run.calls_per_s},
                      {"target_rate_per_s", run.target_rate_per_s}};
+  OrderedJson outages = OrderedJson::array();
+  for (const Outage& o : run.outages) {
+    outages.push_back({{"start_s", o.start_s},
+                       {"duration_s", o.duration_s},
+                       {"failed_calls", o.failed_calls},
+                       {"recovered", o.recovered}});
+  }
+  j["outages"] = outages;
   OrderedJson latency = OrderedJson::object();
   for (const char* kind : kAlwaysWrittenLatencies) {
     auto it = run.latency_us.find(kind);
@@ -201,6 +209,20 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
     r.Double(*t, tp, "bytes_received_per_s", &run->bytes_received_per_s);
     r.Double(*t, tp, "calls_per_s", &run->calls_per_s);
     r.Double(*t, tp, "target_rate_per_s", &run->target_rate_per_s);
+  }
+  if (const Json* outages = r.Member(j, path, "outages", false)) {
+    if (!outages->is_array()) return r.Fail(path + ".outages", "expected an array");
+    for (size_t k = 0; k < outages->size(); ++k) {
+      const std::string outage_path = path + ".outages[" + std::to_string(k) + "]";
+      const Json& o = (*outages)[k];
+      if (!o.is_object()) return r.Fail(outage_path, "expected an object");
+      Outage outage;
+      r.Double(o, outage_path, "start_s", &outage.start_s);
+      r.Double(o, outage_path, "duration_s", &outage.duration_s);
+      r.Unsigned(o, outage_path, "failed_calls", &outage.failed_calls);
+      r.Bool(o, outage_path, "recovered", &outage.recovered);
+      run->outages.push_back(outage);
+    }
   }
   if (const Json* l = r.Object(j, path, "latency_us", true)) {
     for (const auto& [kind, value] : l->items()) {

@@ -26,6 +26,16 @@ struct ExpectationCheck {
   std::string detail;  // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
 };
 
+// A period of a run in which the target could not be reached (JSON `outages[i]`): calls failed
+// with UNAVAILABLE while the channel was not connected, and no call started since succeeded.
+// Found by drivers::OutageTracker.
+struct Outage {
+  double start_s = 0;     // since the measured phase began (negative: began during warm-up)
+  double duration_s = 0;  // until the first success after it (or the end of the run)
+  uint64_t failed_calls = 0;  // calls / streams failed by it (connection errors)
+  bool recovered = true;      // false: still going on when the run ended
+};
+
 // One run of one variant (JSON: an element of `runs`).
 struct RunResult {
   std::string variant;
@@ -46,6 +56,8 @@ struct RunResult {
   double bytes_sent_per_s = 0, bytes_received_per_s = 0;
   double calls_per_s = 0;        // finished calls per second
   double target_rate_per_s = 0;  // open loop: the scheduled rate (mean); 0 for closed loop
+  // Periods without a reachable target, oldest first (empty when the target never went away).
+  std::vector<Outage> outages;
 
   // Latencies by stats::LatencyName ("message", "call", "first_message", "final_response",
   // "write_blocked", "schedule_lag"); only kinds with count > 0 are present.

@@ -20,6 +20,7 @@ namespace {
 constexpr int kExitPass = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitSignalBase = 128;  // + the stop signal: an interrupted run
 
 // Loads the file with --set overrides; prints the error and returns false on failure.
 bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& err) {
@@ -70,6 +71,11 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
 
   if (!opts.quiet) report::PrintConsoleTable(outcome.result, out);
   int code = outcome.exit_code;
+  // An interrupted run's checks judged a partial measurement, so neither "pass" (0) nor
+  // "regression" (1) would be true: it exits 128 + the signal (130 Ctrl-C, 143 SIGTERM), what a
+  // shell or CI reports for a job ended by that signal, so wrappers see "aborted". The results
+  // file is still complete, with `interrupted: true` and the checks as far as they went.
+  if (outcome.result.interrupted) code = kExitSignalBase + LastStopSignal();
   std::string error;
   if (!opts.out_path.empty() && !report::WriteJsonFile(outcome.result, opts.out_path, &error)) {
     err << "streambench: " << error << "\n";

@@ -1,5 +1,8 @@
-// The `streambench` command line: `run`, `validate`, help. Turns module errors into one line on
-// stderr and an exit code: 0 pass, 1 expectations failed, 2 bad input or usage, 3 could not run.
+// The `streambench` command line: `run` (with Prometheus export and the regression gate),
+// `validate`, `compare`, help. Turns module errors into one line on stderr and an exit code:
+// 0 pass, 1 expectations, a threshold or the baseline failed, 2 bad input or usage, 3 could not
+// run (target unreachable, metrics port taken), 130 / 143 interrupted by SIGINT / SIGTERM (the
+// results are still written, with `interrupted: true`).
 // Thread-safety: RunCli installs process-wide signal handlers; call it from one thread.
 #pragma once
 

@@ -13,6 +13,7 @@
 #include "bench/report/console_report.h"
 #include "bench/report/expectations.h"
 #include "bench/runner/open_loop_worker.h"
+#include "bench/runner/outage_results.h"
 #include "bench/runner/signals.h"
 #include "bench/schedule/schedule.h"
 #include "bench/stats/recorder.h"
@@ -208,6 +209,8 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   outcome.result.service = ServiceName(s.target.service);
   outcome.result.target = target_desc;
   outcome.result.interrupted = interrupted;
+  outcome.result.outages =
+      OutagesInMeasuredPhase(dc->outages().Outages(), measured_start_ns, measured_end_ns);
   report::EvaluateExpectations(s, &outcome.result);
 
   if (options_.log_out != nullptr) {

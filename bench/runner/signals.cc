@@ -9,10 +9,12 @@ namespace streambench::runner {
 namespace {
 
 std::atomic<int> g_stop_signals{0};
+std::atomic<int> g_last_signal{0};
 static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free int");
 
-extern "C" void OnStopSignal(int /*signo*/) {
-  if (g_stop_signals.fetch_add(1, std::memory_order_relaxed) + 1 >= 3) _exit(130);
+extern "C" void OnStopSignal(int signo) {
+  g_last_signal.store(signo, std::memory_order_relaxed);
+  if (g_stop_signals.fetch_add(1, std::memory_order_relaxed) + 1 >= 3) _exit(128 + signo);
 }
 
 }  // namespace
@@ -28,8 +30,16 @@ void InstallStopSignalHandlers() {
 
 int StopSignalCount() { return g_stop_signals.load(std::memory_order_relaxed); }
 
-void ResetStopSignals() { g_stop_signals.store(0, std::memory_order_relaxed); }
+void ResetStopSignals() {
+  g_stop_signals.store(0, std::memory_order_relaxed);
+  g_last_signal.store(0, std::memory_order_relaxed);
+}
 
-void RequestStop() { g_stop_signals.fetch_add(1, std::memory_order_relaxed); }
+void RequestStop() {
+  g_last_signal.store(SIGINT, std::memory_order_relaxed);
+  g_stop_signals.fetch_add(1, std::memory_order_relaxed);
+}
+
+int LastStopSignal() { return g_last_signal.load(std::memory_order_relaxed); }
 
 }  // namespace streambench::runner

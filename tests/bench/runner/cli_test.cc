@@ -165,7 +165,7 @@ TEST_F(CliTest, SigintStillWritesInterruptedResults) {
   EXPECT_EQ(j["runs"][0]["interrupted"], true);
   EXPECT_LT(j["runs"][0]["duration_s"].get<double>(), 30);
   EXPECT_GT(j["runs"][0]["messages"]["sent"].get<uint64_t>(), 0u);
-  EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err;
+  EXPECT_EQ(r.code, 130) << "an interrupted run exits 128 + SIGINT; " << r.err;
 }
 
 // Every scenario shipped in scenarios/ passes when run briefly.

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Soak test (issue 7): runs scenarios/soak.yaml (10 minutes, every mode) against a
+# streambench-server child on a loopback port, samples both processes' resident memory (VmRSS from
+# /proc/PID/status) every few seconds, and reports each one's growth after warm-up: the first
+# sample taken --after seconds in, against the last sample. Target: under 5%. Not part of CI.
+#
+# Usage: bench/soak.sh [--build DIR] [--scenario FILE] [--interval SECONDS] [--after SECONDS]
+#                      [--limit PERCENT] [--out DIR] [--duration D]
+#   --build     build directory holding bench/streambench and server/streambench-server (build)
+#   --scenario  scenario file (scenarios/soak.yaml)
+#   --interval  seconds between memory samples (5)
+#   --after     warm-up: growth is measured from the first sample at or after this (60)
+#   --limit     allowed growth in percent (5)
+#   --out       where rss.csv, results.json and the logs go (a new temp directory)
+#   --duration  passed to `streambench run --duration` (every variant's measured phase), for a
+#               quick check of the script
+# Exit: 0 both processes grew less than --limit, 1 one did not, 2 usage, 3 could not run.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")/.." && pwd)"
+build="$here/build"
+scenario="$here/scenarios/soak.yaml"
+interval=5
+after=60
+limit=5
+out=""
+duration=""
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --build) build="$2"; shift 2 ;;
+    --scenario) scenario="$2"; shift 2 ;;
+    --interval) interval="$2"; shift 2 ;;
+    --after) after="$2"; shift 2 ;;
+    --limit) limit="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --duration) duration="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "soak.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+generator="$build/bench/streambench"
+server_bin="$build/server/streambench-server"
+for bin in "$generator" "$server_bin"; do
+  [[ -x "$bin" ]] || { echo "soak.sh: $bin not found (build it, or pass --build)" >&2; exit 3; }
+done
+[[ -f "$scenario" ]] || { echo "soak.sh: no scenario $scenario" >&2; exit 2; }
+[[ -n "$out" ]] || out="$(mktemp -d /tmp/streambench-soak.XXXXXX)"
+mkdir -p "$out"
+
+server_pid=""
+generator_pid=""
+cleanup() {
+  # Only the two processes this script started.
+  [[ -n "$generator_pid" ]] && kill "$generator_pid" 2>/dev/null || true
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# The server on an ephemeral loopback port; its first line says which.
+"$server_bin" --port 0 > "$out/server.out" 2> "$out/server.err" &
+server_pid=$!
+address=""
+for _ in $(seq 1 100); do
+  address="$(sed -n 's/^listening on //p' "$out/server.out" | head -n1)"
+  [[ -n "$address" ]] && break
+  sleep 0.1
+done
+[[ -n "$address" ]] || { echo "soak.sh: the server did not start (see $out/server.err)" >&2; exit 3; }
+
+run_args=(run "$scenario" --target "$address" --quiet --out "$out/results.json")
+[[ -n "$duration" ]] && run_args+=(--duration "$duration")
+"$generator" "${run_args[@]}" > "$out/generator.out" 2> "$out/generator.err" &
+generator_pid=$!
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
+
+echo "elapsed_s,generator_rss_kib,server_rss_kib" > "$out/rss.csv"
+start=$(date +%s)
+echo "soak: server $address (pid $server_pid), generator pid $generator_pid, samples in $out/rss.csv"
+while kill -0 "$generator_pid" 2>/dev/null; do
+  g="$(rss_kib "$generator_pid")"
+  s="$(rss_kib "$server_pid")"
+  [[ -n "$g" && -n "$s" ]] && echo "$(( $(date +%s) - start )),$g,$s" >> "$out/rss.csv"
+  sleep "$interval"
+done
+set +e
+wait "$generator_pid"
+generator_exit=$?
+set -e
+generator_pid=""
+kill -TERM "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+server_pid=""
+
+# Growth per process: first sample at or after --after seconds vs the last sample.
+report="$(awk -F, -v after="$after" -v limit="$limit" '
+  NR == 1 { next }
+  { last_t = $1; last_g = $2; last_s = $3
+    if (!have && $1 >= after) { have = 1; t0 = $1; g0 = $2; s0 = $3 } }
+  END {
+    if (!have) { print "no sample after " after " s (run too short; lower --after)"; exit 3 }
+    gg = 100 * (last_g - g0) / g0; sg = 100 * (last_s - s0) / s0
+    printf "generator RSS %d KiB at %d s -> %d KiB at %d s: %+.2f%%\n", g0, t0, last_g, last_t, gg
+    printf "server    RSS %d KiB at %d s -> %d KiB at %d s: %+.2f%%\n", s0, t0, last_s, last_t, sg
+    exit (gg < limit && sg < limit) ? 0 : 1
+  }' "$out/rss.csv")" && verdict=0 || verdict=$?
+echo "$report"
+echo "generator exit code $generator_exit; results $out/results.json"
+if [[ $verdict -eq 0 ]]; then
+  echo "soak: PASS (both under ${limit}% growth after warm-up)"
+elif [[ $verdict -eq 1 ]]; then
+  echo "soak: FAIL (growth of ${limit}% or more after warm-up)"
+fi
+exit "$verdict"
