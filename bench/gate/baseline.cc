@@ -18,6 +18,16 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
+// Errors quote the value as given; control bytes would break the one-line error (see
+// threshold.cc), so they are shown as `?`.
+std::string Printable(std::string s) {
+  for (char& c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return s;
+}
+
 // "10%" -> 0.1, "0.1" -> 0.1; false if not a non-negative finite number.
 bool ParseFraction(const std::string& text, double* out) {
   const char* begin = text.c_str();
@@ -129,8 +139,8 @@ bool ParseTolerance(const std::string& raw, Tolerances* tolerances, std::string*
   const std::string value_text = Trim(equals == std::string::npos ? text : text.substr(equals + 1));
   double value = 0;
   if (!ParseFraction(value_text, &value)) {
-    *error = "tolerance \"" + text +
-             "\": expected a non-negative percentage or fraction, e.g. 10% or 0.1";
+    *error = Printable("tolerance \"" + text +
+                       "\": expected a non-negative percentage or fraction, e.g. 10% or 0.1");
     return false;
   }
   if (equals == std::string::npos) {
@@ -142,8 +152,8 @@ bool ParseTolerance(const std::string& raw, Tolerances* tolerances, std::string*
     std::string list;
     for (const auto& [name, direction] : ComparedMetrics())
       list += (list.empty() ? "" : ", ") + name;
-    *error = "tolerance \"" + text + "\": \"" + metric +
-             "\" is not a compared metric (one of: " + list + ")";
+    *error = Printable("tolerance \"" + text + "\": \"" + metric +
+                       "\" is not a compared metric (one of: " + list + ")");
     return false;
   }
   tolerances->per_metric[metric] = value;

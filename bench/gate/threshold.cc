@@ -15,6 +15,16 @@ std::string Trim(const std::string& s) {
   return s.substr(begin, end - begin + 1);
 }
 
+// Errors quote the expression as given; a control byte in it (an escape sequence pasted into an
+// argument) would break the one-line error or garble the terminal, so it is shown as `?`.
+std::string Printable(std::string s) {
+  for (char& c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return s;
+}
+
 struct OperatorMatch {
   size_t position = std::string::npos;
   size_t length = 0;
@@ -169,7 +179,7 @@ bool ParseThreshold(const std::string& raw, Threshold* out, std::string* error) 
     return false;
   }
   auto fail = [&](const std::string& what) {
-    *error = "threshold \"" + text + "\": " + what;
+    *error = Printable("threshold \"" + text + "\": " + what);
     return false;
   };
 

@@ -26,6 +26,16 @@ bool ValidComponent(const std::string& part) {
   return true;
 }
 
+// Errors quote the argument; control bytes in it would break the one-line error the CLI
+// prints, so they are shown as `?` (as LoadError::ToString does).
+std::string Printable(std::string s) {
+  for (char& c : s) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) c = '?';
+  }
+  return s;
+}
+
 bool IsIndex(const std::string& part) {
   return !part.empty() && part.size() <= 9 &&
          part.find_first_not_of("0123456789") == std::string::npos;
@@ -36,14 +46,14 @@ bool IsIndex(const std::string& part) {
 bool ParseOverride(const std::string& arg, Override* out, std::string* error) {
   const size_t eq = arg.find('=');
   if (eq == std::string::npos) {
-    *error = "expected key=value (e.g. load.rate=2000/s), got `" + arg + "`";
+    *error = "expected key=value (e.g. load.rate=2000/s), got `" + Printable(arg) + "`";
     return false;
   }
   const std::string key = arg.substr(0, eq);
   for (const std::string& part : SplitPath(key)) {
     if (!ValidComponent(part)) {
-      *error =
-          "expected a dotted key path like transport.stream_window before `=`, got `" + key + "`";
+      *error = "expected a dotted key path like transport.stream_window before `=`, got `" +
+               Printable(key) + "`";
       return false;
     }
   }

@@ -178,7 +178,9 @@ inline std::string CheckOverridesInput(const std::string& data) {
     begin = end + 1;
   }
   std::vector<scenario::Override> overrides;
-  for (const std::string& arg : lines) {
+  for (std::string& arg : lines) {
+    // --set arguments come from the command line, which cannot hold a NUL byte.
+    arg = arg.substr(0, arg.find('\0'));
     scenario::Override o;
     std::string error;
     if (!scenario::ParseOverride(arg, &o, &error)) {
