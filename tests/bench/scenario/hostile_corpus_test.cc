@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/gate/baseline.h"
 #include "bench/gate/threshold.h"
 #include "bench/scenario/scenario_loader.h"
 #include "tests/fuzz/fuzz_checks.h"
@@ -286,6 +287,58 @@ TEST(FuzzRegressionTest, ThresholdLimitOverflowingToInfinityIsRefused) {
   EXPECT_FALSE(gate::ParseThreshold("throughput.messages_per_s > 1e308G", &t, &error));
   EXPECT_TRUE(gate::ParseThreshold("throughput.messages_per_s > 1e290G", &t, &error)) << error;
   EXPECT_DOUBLE_EQ(t.limit, 1e299);
+}
+
+// Found by fuzz_overrides: a --set that creates a missing mapping (`load.rate=` on a file
+// without `load`) left that mapping without position or --set origin, so "required key `type`
+// is missing" named neither a line nor the override.
+TEST(FuzzRegressionTest, MappingCreatedBySetNamesTheOverride) {
+  const std::string input =
+      ReadFile(kFuzzCorpusDir + "/overrides/crash-set-creates-mapping-without-position.yaml");
+  EXPECT_EQ(fuzz::CheckOverridesInput(input), "");
+  scenario::ScenarioFile file;
+  scenario::LoadError error;
+  EXPECT_FALSE(scenario::LoadScenarioString("name: t\nmode: unary\n", fuzz::kDisplayName,
+                                            {{"load.rate", "500/s"}}, &file, &error));
+  EXPECT_EQ(error.line, 0);
+  EXPECT_NE(error.message.find("(from --set load.rate=500/s)"), std::string::npos)
+      << error.ToString();
+}
+
+// Found by fuzz_overrides and fuzz_gate_parsers: control bytes in a --set key, a threshold or
+// a tolerance were echoed raw into their one-line errors.
+TEST(FuzzRegressionTest, ControlBytesInArgumentErrorsAreShownAsQuestionMarks) {
+  scenario::Override o;
+  std::string error;
+  EXPECT_FALSE(scenario::ParseOverride("load\x1b.rate=5/s", &o, &error));
+  EXPECT_EQ(error,
+            "expected a dotted key path like transport.stream_window before `=`, got "
+            "`load?.rate`");
+  gate::Threshold t;
+  EXPECT_FALSE(gate::ParseThreshold("error_rate\x01 < 1%", &t, &error));
+  EXPECT_EQ(error.find('\x01'), std::string::npos) << error;
+  EXPECT_NE(error.find("error_rate?"), std::string::npos) << error;
+  gate::Tolerances tolerances;
+  EXPECT_FALSE(gate::ParseTolerance("10\x1b%", &tolerances, &error));
+  EXPECT_EQ(error,
+            "tolerance \"10?%\": expected a non-negative percentage or fraction, e.g. 10% or 0.1");
+  EXPECT_EQ(fuzz::CheckGateInput(ReadFile(
+                kFuzzCorpusDir + "/gate_parsers/crash-threshold-control-byte-in-error.txt")),
+            "");
+}
+
+// Found by fuzz_gate_parsers (a 100 KB metric name took 27 s under ASan): the metric
+// suggestion's edit distance is skipped for names far longer than any metric.
+TEST(FuzzRegressionTest, VeryLongUnknownMetricGetsNoSuggestion) {
+  gate::Threshold t;
+  std::string error;
+  const std::string name(20'000, 'a');
+  EXPECT_FALSE(gate::ParseThreshold(name + " < 1", &t, &error));
+  EXPECT_EQ(error.find("did you mean"), std::string::npos);
+  EXPECT_NE(error.find("see the metric list"), std::string::npos);
+  // Short typos still get one.
+  EXPECT_FALSE(gate::ParseThreshold("mesage_latency.p99 < 5ms", &t, &error));
+  EXPECT_NE(error.find("did you mean \"message_latency.p99\""), std::string::npos) << error;
 }
 
 }  // namespace
