@@ -8,7 +8,8 @@ namespace {
 
 bool ReadDuration(const YamlNode& n, const std::string& key, int64_t max_us, int64_t* out,
                   Diagnostics* diag) {
-  if (!n.IsScalar()) return diag->Fail(n, key, "expected a duration like 40ms, got " + n.Describe());
+  if (!n.IsScalar())
+    return diag->Fail(n, key, "expected a duration like 40ms, got " + n.Describe());
   std::string error;
   if (!ParseDurationUs(n.scalar, out, &error)) return diag->Fail(n, key, error);
   if (*out > max_us) {
@@ -20,9 +21,9 @@ bool ReadDuration(const YamlNode& n, const std::string& key, int64_t max_us, int
 
 bool ReadLink(const YamlNode& node, LinkSettings* out, Diagnostics* diag) {
   if (!node.IsMap()) {
-    return diag->Fail(node, "link",
-                      "expected a mapping like {rtt: 40ms, bandwidth: 100Mbit}, got " +
-                          node.Describe());
+    return diag->Fail(
+        node, "link",
+        "expected a mapping like {rtt: 40ms, bandwidth: 100Mbit}, got " + node.Describe());
   }
   out->enabled = true;
   if (const YamlNode* n = node.Find("rtt")) {
@@ -92,7 +93,8 @@ bool ReadAppFlowControl(const YamlNode& node, const Scenario& scenario, AppFlowC
     } else if (policy->IsScalar() && policy->scalar == "drop") {
       out->policy = AppFlowControlSpec::Policy::kDrop;
     } else {
-      return diag->Fail(*policy, p + ".policy", "expected block or drop, got " + policy->Describe());
+      return diag->Fail(*policy, p + ".policy",
+                        "expected block or drop, got " + policy->Describe());
     }
   }
   if (const YamlNode* interval = node.Find("producer_interval")) {
@@ -128,7 +130,8 @@ bool ReadFlowControlKeys(const YamlNode& root, Scenario* out, Diagnostics* diag)
   }
   if (const YamlNode* behavior = root.Find("server_behavior");
       behavior != nullptr && behavior->IsMap()) {
-    if (const YamlNode* afc = behavior->Find("app_flow_control"); afc != nullptr && !afc->IsNull()) {
+    if (const YamlNode* afc = behavior->Find("app_flow_control");
+        afc != nullptr && !afc->IsNull()) {
       if (!ReadAppFlowControl(*afc, *out, &out->behavior.app_flow_control, diag)) return false;
     }
   }

@@ -12,8 +12,8 @@
 namespace streambench::scenario {
 
 // Upper bounds of the link keys.
-inline constexpr int64_t kMaxLinkRttUs = 10'000'000;            // 10 s
-inline constexpr uint64_t kMaxLinkBufferBytes = 1ull << 30;     // 1 GiB
+inline constexpr int64_t kMaxLinkRttUs = 10'000'000;         // 10 s
+inline constexpr uint64_t kMaxLinkBufferBytes = 1ull << 30;  // 1 GiB
 inline constexpr uint32_t kMaxAppFlowQueueMessages = 1'000'000;
 
 // Reads `link` and `server_behavior.app_flow_control` from `root` (the whole run's tree) into

@@ -27,9 +27,9 @@ bool ExpandMatrix(const YamlNode& matrix, std::vector<MatrixCombination>* out, D
   out->clear();
   if (matrix.IsNull()) return true;
   if (!matrix.IsMap()) {
-    return diag->Fail(matrix, "matrix",
-                      "expected a mapping of key paths to lists of values, got " +
-                          matrix.Describe());
+    return diag->Fail(
+        matrix, "matrix",
+        "expected a mapping of key paths to lists of values, got " + matrix.Describe());
   }
   // Labels: the last component, unless two keys share it.
   std::map<std::string, int> last_uses;

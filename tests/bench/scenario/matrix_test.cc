@@ -65,10 +65,9 @@ matrix: {transport.stream_window: [64KiB], server_transport.stream_window: [1MiB
 )",
                    &file, &error))
       << error.ToString();
-  EXPECT_EQ(Names(file),
-            (std::vector<std::string>{
-                "transport.stream_window=64KiB,server_transport.stream_window=1MiB",
-                "transport.stream_window=64KiB,server_transport.stream_window=2MiB"}));
+  EXPECT_EQ(Names(file), (std::vector<std::string>{
+                             "transport.stream_window=64KiB,server_transport.stream_window=1MiB",
+                             "transport.stream_window=64KiB,server_transport.stream_window=2MiB"}));
   EXPECT_EQ(file.runs[1].server_transport.stream_window_bytes, 2u << 20);
 }
 
@@ -86,10 +85,9 @@ matrix: {transport.stream_window: [64KiB, 128KiB]}
 )",
                    &file, &error, {{"streams_per_connection", "3"}}))
       << error.ToString();
-  EXPECT_EQ(Names(file), (std::vector<std::string>{"a,stream_window=64KiB",
-                                                   "a,stream_window=128KiB",
-                                                   "b,stream_window=64KiB",
-                                                   "b,stream_window=128KiB"}));
+  EXPECT_EQ(Names(file),
+            (std::vector<std::string>{"a,stream_window=64KiB", "a,stream_window=128KiB",
+                                      "b,stream_window=64KiB", "b,stream_window=128KiB"}));
   EXPECT_EQ(file.runs[0].connections, 2u);
   EXPECT_EQ(file.runs[0].transport.stream_window_bytes, 64u * 1024) << "the matrix wins";
   EXPECT_EQ(file.runs[2].connections, 1u) << "variant a leaked into b";
@@ -102,9 +100,9 @@ matrix: {transport.stream_window: [64KiB, 128KiB]}
 TEST(MatrixTest, SetOnMatrixOrRepeatAppliesBeforeExpansion) {
   ScenarioFile file;
   LoadError error;
-  ASSERT_TRUE(Load(kMatrix, &file, &error,
-                   {{"matrix", "{transport.max_frame_size: [16KiB, 64KiB, 1MiB]}"},
-                    {"repeat", "3"}}))
+  ASSERT_TRUE(
+      Load(kMatrix, &file, &error,
+           {{"matrix", "{transport.max_frame_size: [16KiB, 64KiB, 1MiB]}"}, {"repeat", "3"}}))
       << error.ToString();
   EXPECT_EQ(Names(file), (std::vector<std::string>{"max_frame_size=16KiB", "max_frame_size=64KiB",
                                                    "max_frame_size=1MiB"}));
@@ -119,9 +117,9 @@ TEST(MatrixTest, BadMatricesNameTheKey) {
   EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nmatrix: {connections: []}\n")
                 .find("matrix.connections: expected a non-empty list"),
             std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nmatrix: {repeat: [1, 2]}\n")
-                .find("cannot vary `repeat`"),
-            std::string::npos);
+  EXPECT_NE(
+      LoadErrorText("name: w\nmode: bidi\nmatrix: {repeat: [1, 2]}\n").find("cannot vary `repeat`"),
+      std::string::npos);
   // A bad value names the matrix entry and the generated variant.
   const std::string bad = LoadErrorText("name: w\nmode: bidi\nmatrix: {connections: [1, -2]}\n");
   EXPECT_NE(bad.find("connections"), std::string::npos) << bad;
@@ -205,9 +203,10 @@ server_behavior:
   EXPECT_EQ(afc.queue_capacity_messages, 64u);
   EXPECT_EQ(afc.policy, AppFlowControlSpec::Policy::kDrop);
   EXPECT_EQ(afc.producer_interval_us, 100);
-  ASSERT_TRUE(Load("name: w\nmode: bidi\nserver_behavior: {bidi: independent, app_flow_control: "
-                   "{queue: 4}}\n",
-                   &file, &error))
+  ASSERT_TRUE(
+      Load("name: w\nmode: bidi\nserver_behavior: {bidi: independent, app_flow_control: "
+           "{queue: 4}}\n",
+           &file, &error))
       << error.ToString();
   EXPECT_EQ(file.runs[0].behavior.app_flow_control.policy, AppFlowControlSpec::Policy::kBlock);
 }
