@@ -63,6 +63,43 @@ class AtomicHistogram {
   std::atomic<uint64_t> sum_ns_{0};
 };
 
+// Upper bounds of streambench_server_send_queue_depth_messages: powers of two to 65536 (+Inf).
+constexpr std::array<uint64_t, 17> kQueueDepthBounds = {1,    2,    4,    8,     16,    32,
+                                                        64,   128,  256,  512,   1024,  2048,
+                                                        4096, 8192, 16384, 32768, 65536};
+
+// As AtomicHistogram, for queue depths (plain counts).
+class DepthHistogram {
+ public:
+  void Observe(uint64_t depth) {
+    size_t i = 0;
+    while (i < kQueueDepthBounds.size() && depth > kQueueDepthBounds[i]) ++i;
+    counts_[i].fetch_add(1, std::memory_order_relaxed);
+    sum_.fetch_add(depth, std::memory_order_relaxed);
+  }
+
+  prometheus::ClientMetric::Histogram Snapshot() const {
+    prometheus::ClientMetric::Histogram h;
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < counts_.size(); ++i) {
+      cumulative += counts_[i].load(std::memory_order_relaxed);
+      prometheus::ClientMetric::Bucket bucket;
+      bucket.cumulative_count = cumulative;
+      bucket.upper_bound = i < kQueueDepthBounds.size()
+                               ? static_cast<double>(kQueueDepthBounds[i])
+                               : std::numeric_limits<double>::infinity();
+      h.bucket.push_back(bucket);
+    }
+    h.sample_count = cumulative;
+    h.sample_sum = static_cast<double>(sum_.load(std::memory_order_relaxed));
+    return h;
+  }
+
+ private:
+  std::array<std::atomic<uint64_t>, kQueueDepthBounds.size() + 1> counts_{};
+  std::atomic<uint64_t> sum_{0};
+};
+
 class MethodMetrics final : public ServerMetrics::Method {
  public:
   MethodMetrics(const std::string& method, prometheus::Family<prometheus::Counter>& started,
@@ -123,10 +160,16 @@ class MethodMetrics final : public ServerMetrics::Method {
   void WriteCompleted(int64_t blocked_ns) override { write_blocked_.Observe(blocked_ns); }
   void RequestChecksumError() override { checksum_errors_.Increment(); }
   void RequestSequenceError() override { sequence_errors_.Increment(); }
+  void SendQueueDepth(uint64_t depth) override { send_queue_depth_.Observe(depth); }
+  void AppMessagesDropped(uint64_t messages) override {
+    app_dropped_.fetch_add(messages, std::memory_order_relaxed);
+  }
 
   const std::string& method() const { return method_; }
   int64_t active() const { return static_cast<int64_t>(active_.Value()); }
   const AtomicHistogram& write_blocked() const { return write_blocked_; }
+  const DepthHistogram& send_queue_depth() const { return send_queue_depth_; }
+  uint64_t app_dropped() const { return app_dropped_.load(std::memory_order_relaxed); }
 
  private:
   static int Index(grpc::StatusCode code) {
@@ -148,6 +191,8 @@ class MethodMetrics final : public ServerMetrics::Method {
   std::array<std::atomic<prometheus::Counter*>, kStatusCodeCount> injected_{};
   std::mutex injected_mu_;
   AtomicHistogram write_blocked_;
+  DepthHistogram send_queue_depth_;
+  std::atomic<uint64_t> app_dropped_{0};
 };
 
 // State shared between ServerMetrics and its Collectable (which an Exposer may hold briefly
@@ -192,6 +237,14 @@ class Collector final : public prometheus::Collectable {
     blocked.help =
         "Time from starting a write to its completion (HTTP/2 flow-control backpressure)";
     blocked.type = prometheus::MetricType::Histogram;
+    prometheus::MetricFamily depth;
+    depth.name = "streambench_server_send_queue_depth_messages";
+    depth.help = "Responses waiting in a stream's send queue after one was queued";
+    depth.type = prometheus::MetricType::Histogram;
+    prometheus::MetricFamily dropped;
+    dropped.name = "streambench_server_app_dropped_messages_total";
+    dropped.help = "Responses dropped by application-level flow control (policy drop)";
+    dropped.type = prometheus::MetricType::Counter;
     {
       std::lock_guard<std::mutex> lock(shared_->mu);
       for (const auto& [name, method] : shared_->methods) {
@@ -199,9 +252,19 @@ class Collector final : public prometheus::Collectable {
         metric.label.push_back({"method", name});
         metric.histogram = method->write_blocked().Snapshot();
         blocked.metric.push_back(std::move(metric));
+        prometheus::ClientMetric depth_metric;
+        depth_metric.label.push_back({"method", name});
+        depth_metric.histogram = method->send_queue_depth().Snapshot();
+        depth.metric.push_back(std::move(depth_metric));
+        prometheus::ClientMetric dropped_metric;
+        dropped_metric.label.push_back({"method", name});
+        dropped_metric.counter.value = static_cast<double>(method->app_dropped());
+        dropped.metric.push_back(std::move(dropped_metric));
       }
     }
     families.push_back(std::move(blocked));
+    families.push_back(std::move(depth));
+    families.push_back(std::move(dropped));
 
     prometheus::MetricFamily cpu;
     cpu.name = "process_cpu_seconds_total";

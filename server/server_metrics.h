@@ -30,6 +30,12 @@ class ServerMetrics {
     // previous seq + 1; counted in streambench_server_integrity_errors_total{kind}.
     virtual void RequestChecksumError() = 0;
     virtual void RequestSequenceError() = 0;
+    // A stream's send queue (bidi echoes waiting, app-level flow control's queue) holds `depth`
+    // responses after one was queued; streambench_server_send_queue_depth_messages (histogram).
+    virtual void SendQueueDepth(uint64_t /*depth*/) {}
+    // Responses dropped by app-level flow control (policy DROP);
+    // streambench_server_app_dropped_messages_total.
+    virtual void AppMessagesDropped(uint64_t /*messages*/) {}
   };
 
   // Registers the families in `registry` (which must outlive this object).

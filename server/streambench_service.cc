@@ -9,8 +9,10 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
+#include "server/app_flow_control.h"
 #include "server/behavior.h"
 #include "server/common/crc32c.h"
 #include "server/failure_plan.h"
@@ -174,6 +176,7 @@ class ReactorBase : public GrpcReactor {
   // Checks the behaviour; on INVALID_ARGUMENT finishes the call and returns false.
   bool ValidateLocked(const v1::Behavior& behavior) {
     grpc::Status status = ValidateBehavior(behavior, env_.caps, env_.max_send_message_bytes);
+    if (status.ok()) status = ValidateAppFlowControl(behavior, env_.caps);
     if (status.ok()) return true;
     FinishLocked(status);
     return false;
@@ -292,11 +295,18 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
     response_.set_intended_send_time_ns(request.intended_send_time_ns());
     pacer_.Configure(behavior_);
     pacer_.Start();
+    if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
+      flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
+      flow_->Start(pacer_.DueNs(0));
+      FlowProduceLocked();
+      return;
+    }
     NextLocked();
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
     env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
     if (!ok) {  // the stream is gone (cancelled); OnCancel has the details
       FinishLocked(grpc::Status(CancelledCode(), "write failed"));
@@ -304,13 +314,56 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
     }
     ++sent_;
     env_.metrics.MessageSent(response_.payload().size());
+    if (flow_) {
+      FlowNextLocked();
+      return;
+    }
     NextLocked();
   }
 
  private:
   static constexpr int kPaceAlarm = 0;
+  static constexpr int kProduceAlarm = 1;  // app-level flow control's producer
 
-  void OnAlarmLocked(int /*slot*/) override { WriteLocked(); }
+  void OnAlarmLocked(int slot) override {
+    if (slot == kProduceAlarm) {
+      FlowProduceLocked();
+    } else {
+      WriteLocked();
+    }
+  }
+
+  // App-level flow control: the producer fills the queue on its own schedule (decoupled from the
+  // writer), then the writer takes what is queued.
+  void FlowProduceLocked() {
+    const uint64_t dropped = flow_->ProduceDue(SteadyNs());
+    if (dropped > 0) env_.metrics.AppMessagesDropped(dropped);
+    env_.metrics.SendQueueDepth(flow_->depth());
+    FlowNextLocked();
+  }
+
+  // Starts the next write if none is in flight, re-arms the producer, and finishes once every
+  // produced response is written.
+  void FlowNextLocked() {
+    if (finished_) return;
+    if (plan_.FiresAt(sent_)) {
+      InjectFailureLocked(plan_);
+      return;
+    }
+    if (!writing_ && !flow_->Empty()) {
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
+      response_.set_seq(item.seq);
+      response_.set_dropped_before(item.dropped_before);
+      response_.set_server_send_time_ns(RealtimeNs());
+      FillPayload(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
+      writing_ = true;
+      write_start_ns_ = SteadyNs();
+      StartWrite(&response_);
+    }
+    const int64_t due_ns = flow_->NextDueNs();
+    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
+    if (!writing_ && flow_->Empty() && flow_->ProducerFinished()) FinishLocked(grpc::Status::OK);
+  }
 
   // After `sent_` responses: fail, finish, or write the next one when it is due.
   void NextLocked() {
@@ -335,6 +388,7 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
     response_.set_seq(sent_);
     response_.set_server_send_time_ns(RealtimeNs());
     FillPayload(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
+    writing_ = true;
     write_start_ns_ = SteadyNs();
     StartWrite(&response_);
   }
@@ -345,6 +399,8 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
   v1::Response response_;  // reused for every write; only one is in flight
   uint64_t sent_ = 0;
   int64_t write_start_ns_ = 0;
+  bool writing_ = false;
+  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -445,7 +501,10 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
     if (finished_) return;
     if (!ok) {  // half-close (or cancellation, which OnCancel finishes)
       read_closed_ = true;
-      if (independent_) {
+      if (flow_) {
+        if (behavior_.response_count() == 0) flow_->Stop();  // "until the client half-closes"
+        FlowNextLocked();
+      } else if (independent_) {
         IndependentNextLocked();
       } else {
         EchoPumpLocked();
@@ -474,7 +533,13 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
         response_.set_intended_send_time_ns(request_.intended_send_time_ns());
         pacer_.Configure(behavior_);
         pacer_.Start();
-        IndependentNextLocked();
+        if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
+          flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
+          flow_->Start(pacer_.DueNs(0));
+          FlowProduceLocked();
+        } else {
+          IndependentNextLocked();
+        }
       }
     } else {
       // Exactly after_messages requests are answered, then the call fails once they are sent.
@@ -502,7 +567,11 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
     if (independent_) {
       env_.metrics.MessageSent(response_.payload().size());
       ++sent_;
-      IndependentNextLocked();
+      if (flow_) {
+        FlowNextLocked();
+      } else {
+        IndependentNextLocked();
+      }
       return;
     }
     const uint64_t bytes = echoes_.front().payload().size();
@@ -517,9 +586,12 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
  private:
   static constexpr int kWriteAlarm = 0;  // echo delay or independent pacing
   static constexpr int kStallAlarm = 1;
+  static constexpr int kProduceAlarm = 2;  // app-level flow control's producer
 
   void OnAlarmLocked(int slot) override {
-    if (slot == kStallAlarm) {
+    if (slot == kProduceAlarm) {
+      FlowProduceLocked();
+    } else if (slot == kStallAlarm) {
       stall_active_ = false;
       ReadLocked();
     } else if (independent_) {
@@ -547,6 +619,34 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
     ArmAfterLocked(kStallAlarm, stall.duration_us());
   }
 
+  // App-level flow control (INDEPENDENT): as in ServerStreamReactor, plus the read side: the call
+  // ends once every produced response is written and the client has half-closed.
+  void FlowProduceLocked() {
+    const uint64_t dropped = flow_->ProduceDue(SteadyNs());
+    if (dropped > 0) env_.metrics.AppMessagesDropped(dropped);
+    env_.metrics.SendQueueDepth(flow_->depth());
+    FlowNextLocked();
+  }
+
+  void FlowNextLocked() {
+    if (finished_) return;
+    if (!writing_ && !flow_->Empty()) {
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
+      response_.set_seq(item.seq);
+      response_.set_dropped_before(item.dropped_before);
+      response_.set_server_send_time_ns(RealtimeNs());
+      FillPayload(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
+      writing_ = true;
+      write_start_ns_ = SteadyNs();
+      StartWrite(&response_);
+    }
+    const int64_t due_ns = flow_->NextDueNs();
+    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
+    if (!writing_ && flow_->Empty() && flow_->ProducerFinished() && read_closed_) {
+      FinishLocked(grpc::Status::OK);
+    }
+  }
+
   void QueueEchoLocked(bool first) {
     v1::Response& echo = echoes_.emplace_back();
     echo.set_seq(echoes_sent_or_queued_++);
@@ -562,6 +662,7 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
       FillPayload(env_.payloads, echo.seq(), behavior_.response_size_bytes(), echo);
     }
     queued_bytes_ += echo.payload().size();
+    env_.metrics.SendQueueDepth(echoes_.size());
     int64_t delay_us = static_cast<int64_t>(behavior_.response_delay_us());
     if (first) delay_us += static_cast<int64_t>(behavior_.first_response_delay_us());
     echo_due_ns_.push_back(SteadyNs() + delay_us * 1000);
@@ -637,6 +738,7 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
   Pacer pacer_;
   v1::Response response_;
   uint64_t sent_ = 0;
+  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 }  // namespace

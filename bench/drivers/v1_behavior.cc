@@ -1,5 +1,7 @@
 #include "bench/drivers/v1_behavior.h"
 
+#include <algorithm>
+
 namespace streambench::drivers {
 
 int StatusCodeForName(const std::string& name) {
@@ -57,7 +59,22 @@ bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavi
     stall->set_after_messages(spec.read_stall.after_messages);
     stall->set_duration_us(static_cast<uint64_t>(spec.read_stall.duration_us));
   }
+  const scenario::AppFlowControlSpec& afc = spec.app_flow_control;
+  if (afc.queue_capacity_messages > 0) {
+    auto* flow = out->mutable_app_flow_control();
+    flow->set_queue_capacity_messages(afc.queue_capacity_messages);
+    flow->set_policy(afc.policy == scenario::AppFlowControlSpec::Policy::kDrop
+                         ? streambench::v1::AppFlowControl::DROP
+                         : streambench::v1::AppFlowControl::BLOCK);
+    flow->set_producer_interval_us(static_cast<uint64_t>(afc.producer_interval_us));
+  }
   return true;
+}
+
+stats::IntegrityCounts WithoutReportedDrops(stats::IntegrityCounts counts,
+                                            uint64_t reported_dropped) {
+  counts.lost -= std::min(counts.lost, reported_dropped);
+  return counts;
 }
 
 }  // namespace streambench::drivers

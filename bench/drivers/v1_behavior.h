@@ -6,6 +6,7 @@
 #include <string>
 
 #include "bench/scenario/scenario.h"
+#include "bench/stats/integrity.h"
 #include "streambench/v1/streambench.pb.h"
 
 namespace streambench::drivers {
@@ -16,5 +17,11 @@ int StatusCodeForName(const std::string& name);
 // False with *error naming the key when the behaviour cannot be expressed (unknown status name).
 bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
                      std::string* error);
+
+// A stream's integrity counts with the responses the server reported as dropped on purpose
+// (Response.dropped_before, app-level flow control) taken out of `lost`: their sequence numbers
+// are skipped by design, so they are counted as server_dropped instead.
+stats::IntegrityCounts WithoutReportedDrops(stats::IntegrityCounts counts,
+                                            uint64_t reported_dropped);
 
 }  // namespace streambench::drivers

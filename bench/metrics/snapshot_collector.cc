@@ -110,6 +110,20 @@ const char* StatusCodeLabel(int code) {
   return kNames[code];
 }
 
+// The send-queue depth histogram holds counts, not nanoseconds: rendered through the latency
+// renderer with bounds scaled by 1e-9, then scaled back, so `le` and the sum are in messages.
+static prometheus::ClientMetric::Histogram RenderQueueDepth(const stats::LogLinearHistogram& depth) {
+  static const std::vector<double> kBoundsScaled = [] {
+    std::vector<double> bounds;
+    for (double d = 1; d <= 65536; d *= 2) bounds.push_back(d * 1e-9);
+    return bounds;
+  }();
+  prometheus::ClientMetric::Histogram h = RenderHistogram(depth, kBoundsScaled);
+  for (auto& bucket : h.bucket) bucket.upper_bound *= 1e9;  // +Inf stays +Inf
+  h.sample_sum *= 1e9;
+  return h;
+}
+
 void SnapshotCollector::Update(const std::string& scenario, const std::string& variant,
                                const std::string& mode, const stats::Snapshot& cumulative,
                                const LiveGauges& gauges) {
@@ -121,6 +135,7 @@ void SnapshotCollector::Update(const std::string& scenario, const std::string& v
   for (int k = 0; k < kLatencyKinds; ++k) {
     state.latency.push_back(RenderHistogram(cumulative.latency[k], LatencyBucketBoundsSeconds()));
   }
+  state.send_queue_depth = RenderQueueDepth(cumulative.send_queue_depth);
   std::lock_guard<std::mutex> lock(mu_);
   runs_[RunKey{scenario, variant, mode}] = std::move(state);
 }
@@ -169,6 +184,14 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
   auto lag = Family(names::kCurrentScheduleLag,
                     "Latest schedule lag (actual minus intended send time), in seconds.",
                     MetricType::Gauge);
+  auto depth = Family(names::kSendQueueDepth,
+                      "Operations waiting in a stream's send queue at each enqueue (the new one "
+                      "included).",
+                      MetricType::Histogram);
+  auto server_dropped =
+      Family(names::kServerDroppedTotal,
+             "Responses the server's app-level flow control dropped and reported in the stream.",
+             MetricType::Counter);
 
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -209,6 +232,11 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
       active.metric.push_back(Gauge(labels, static_cast<double>(run.gauges.active_streams)));
       target.metric.push_back(Gauge(labels, run.gauges.target_rate_per_s));
       lag.metric.push_back(Gauge(labels, run.gauges.schedule_lag_s));
+      prometheus::ClientMetric depth_metric;
+      depth_metric.label = labels;
+      depth_metric.histogram = run.send_queue_depth;
+      depth.metric.push_back(std::move(depth_metric));
+      server_dropped.metric.push_back(Counter(labels, static_cast<double>(c.server_dropped)));
     }
   }
 
@@ -219,7 +247,7 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
   };
   for (auto* f : {&messages, &bytes, &started, &calls, &integrity}) add(*f);
   for (auto& f : latency) add(f);
-  for (auto* f : {&active, &target, &lag}) add(*f);
+  for (auto* f : {&active, &target, &lag, &depth, &server_dropped}) add(*f);
   return out;
 }
 

@@ -39,6 +39,10 @@ inline constexpr char kTargetRate[] = "streambench_client_target_rate_per_second
 // The gauge of the latest lag; distinct from the histogram's name, whose _bucket/_sum/_count
 // series would otherwise collide in PromQL.
 inline constexpr char kCurrentScheduleLag[] = "streambench_client_current_schedule_lag_seconds";
+// Backpressure: a stream's send-queue depth at each enqueue (histogram of counts), and responses
+// the server's app-level flow control dropped and reported (counter).
+inline constexpr char kSendQueueDepth[] = "streambench_client_send_queue_depth_messages";
+inline constexpr char kServerDroppedTotal[] = "streambench_client_server_dropped_messages_total";
 }  // namespace names
 
 // Histogram metric name for a latency kind (names::kMessageLatency for kMessage, ...).
@@ -65,6 +69,7 @@ class SnapshotCollector : public prometheus::Collectable {
     stats::Counters counters;
     LiveGauges gauges;
     std::vector<prometheus::ClientMetric::Histogram> latency;  // indexed by stats::Latency
+    prometheus::ClientMetric::Histogram send_queue_depth;      // `le` in messages
   };
   std::vector<prometheus::MetricFamily> CollectIf(const std::string* scenario) const;
 
