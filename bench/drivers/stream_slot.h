@@ -48,7 +48,12 @@ class StreamSlot final : public Slot, private WritePump {
 
   void Start() override { InstallStream(); }
   void Submit(int64_t intended_ns) override {
-    if (!WritePump::Submit(intended_ns)) dc_.AddDropped();
+    if (!queue().Push(intended_ns)) {
+      dc_.AddDropped();
+      return;
+    }
+    RecordQueueDepth();
+    Kick();
   }
   // Half-closes the open stream. A scenario whose streams end by client cancellation
   // (call.cancel_after) ends its open streams the same way, by cancelling them now, so a run's
@@ -71,7 +76,7 @@ class StreamSlot final : public Slot, private WritePump {
   CallList& calls() { return calls_; }
   // Closed loop: one more operation may be sent (after an echo, or a completed write).
   void Credit() {
-    queue().Push(kSendNow);
+    if (queue().Push(kSendNow)) RecordQueueDepth();
     Kick();
   }
   // From OnWriteDone (ok = the write went out).
@@ -95,6 +100,11 @@ class StreamSlot final : public Slot, private WritePump {
 
  private:
   bool WorkLocked() override;
+  // Backpressure made visible: how many operations wait behind the write in flight (the one just
+  // queued included), read right after the push and before Kick() may take it.
+  void RecordQueueDepth() {
+    dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue().Size());
+  }
   bool HasExtraWork() const override { return dc_.stopping() || close_requested_.load(); }
   void InstallStream();
 

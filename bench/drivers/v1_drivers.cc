@@ -113,6 +113,7 @@ class V1BidiStream final : public SlotStream,
     rec.RecordLatencyNs(Latency::kMessage,
                         echo_ ? now - resp_.intended_send_time_ns() : now - start_ns_);
     integrity_.OnMessage(resp_.seq(), ChecksumOk(resp_));
+    reported_dropped_ += resp_.dropped_before();
     StartRead(&resp_);
     if (echo_ && !dc_.open_loop()) slot_.Credit();
   }
@@ -131,7 +132,8 @@ class V1BidiStream final : public SlotStream,
     } else {
       integrity_.FinishUnknownCount();
     }
-    rec.AddIntegrity(integrity_.counts());
+    rec.AddIntegrity(WithoutReportedDrops(integrity_.counts(), reported_dropped_));
+    rec.AddServerDropped(reported_dropped_);
     slot_.StreamDone(status);
     Finished();
   }
@@ -149,6 +151,7 @@ class V1BidiStream final : public SlotStream,
   int64_t write_start_ns_ = 0;
   bool first_seen_ = false;
   stats::StreamIntegrity integrity_;
+  uint64_t reported_dropped_ = 0;  // sum of dropped_before (app-level flow control)
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -317,6 +320,7 @@ class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor
     }
     rec.RecordLatencyNs(Latency::kMessage, now - intended_ns_);
     integrity_.OnMessage(resp_.seq(), ChecksumOk(resp_));
+    reported_dropped_ += resp_.dropped_before();
     StartRead(&resp_);
   }
 
@@ -329,7 +333,8 @@ class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor
     } else {
       integrity_.FinishUnknownCount();
     }
-    rec.AddIntegrity(integrity_.counts());
+    rec.AddIntegrity(WithoutReportedDrops(integrity_.counts(), reported_dropped_));
+    rec.AddServerDropped(reported_dropped_);
     slot_.CallDone(status, intended_ns_);
     Finished();
   }
@@ -342,6 +347,7 @@ class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor
   Response resp_;
   bool first_seen_ = false;
   stats::StreamIntegrity integrity_;
+  uint64_t reported_dropped_ = 0;  // sum of dropped_before (app-level flow control)
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "bench/report/atomic_file.h"
+#include "bench/report/comparison.h"
 
 namespace streambench::report {
 namespace {
@@ -65,6 +66,7 @@ std::vector<std::pair<std::string, std::string>> Row(const ScenarioResult& resul
   add("bytes_received_per_s", Number(run.bytes_received_per_s));
   add("calls_per_s", Number(run.calls_per_s));
   add("target_rate_per_s", Number(run.target_rate_per_s));
+  add("dropped_ops", Number(run.dropped_ops));
   for (const char* kind : kLatencyKinds) {
     auto it = run.latency_us.find(kind);
     const LatencySummary summary = it == run.latency_us.end() ? LatencySummary{} : it->second;
@@ -127,7 +129,10 @@ std::string ToCsv(const ScenarioResult& result) {
 }
 
 bool WriteCsvFile(const ScenarioResult& result, const std::string& path, std::string* error) {
-  return WriteFileAtomically(path, ToCsv(result), error);
+  if (!WriteFileAtomically(path, ToCsv(result), error)) return false;
+  // Variants side by side go to a second file, so the per-run file keeps one row shape.
+  if (result.comparison.empty()) return true;
+  return WriteFileAtomically(ComparisonCsvPath(path), ComparisonToCsv(result.comparison), error);
 }
 
 }  // namespace streambench::report

@@ -158,6 +158,13 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.integrity = counters.integrity;
   run.transfers_verified = counters.transfers_verified;
   run.transfers_failed = counters.transfers_failed;
+  run.server_dropped_messages = counters.server_dropped;
+  const stats::LogLinearHistogram& depth = measured.send_queue_depth;
+  run.send_queue_depth.samples = depth.Count();
+  run.send_queue_depth.mean = depth.MeanNs();
+  run.send_queue_depth.p50 = static_cast<uint64_t>(depth.ValueAtPercentileNs(50));
+  run.send_queue_depth.p99 = static_cast<uint64_t>(depth.ValueAtPercentileNs(99));
+  run.send_queue_depth.max = static_cast<uint64_t>(depth.MaxNs());
   return run;
 }
 

@@ -99,6 +99,16 @@ struct ReadStallSpec {
   int64_t duration_us = 0;  // 0 = no stall
 };
 
+// Application-level flow control in the server (server_stream, bidi independent): a producer
+// makes one response every producer_interval_us into a bounded per-stream queue that the writer
+// drains as fast as HTTP/2 flow control allows. Key `server_behavior.app_flow_control`.
+struct AppFlowControlSpec {
+  enum class Policy { kBlock, kDrop };
+  uint32_t queue_capacity_messages = 0;  // key `queue`; 0 = off (responses paced as usual)
+  Policy policy = Policy::kBlock;        // key `policy: block | drop`
+  int64_t producer_interval_us = 0;      // key `producer_interval`
+};
+
 // The behaviour asked of the server (sent in requests; streambench.v1 only, except
 // response_size_bytes which BenchmarkService also honours). Key `server_behavior`.
 struct BehaviorSpec {
@@ -110,6 +120,7 @@ struct BehaviorSpec {
   bool bidi_echo = true;                // key `bidi: echo | independent`
   FailureSpec failure;                  // key `failure`
   ReadStallSpec read_stall;             // key `read_stall`
+  AppFlowControlSpec app_flow_control;  // key `app_flow_control`
 };
 
 // Per call / stream options on the client side. Key `call`.
@@ -122,6 +133,16 @@ struct CallSpec {
 // HTTP/2 and gRPC channel/server settings, shared with the server (server/transport_settings.h).
 // Used for the client (key `transport`) and the embedded server (key `server_transport`).
 using TransportSpec = streambench::TransportSettings;
+
+// An emulated network link between the generator and the target (a userspace relay,
+// bench/link). Key `link`; absent = direct connection.
+struct LinkSettings {
+  bool enabled = false;               // the key is present
+  int64_t rtt_us = 0;                 // key `rtt`: round-trip delay (each direction rtt/2)
+  uint64_t bandwidth_bits_per_s = 0;  // key `bandwidth`: per direction; 0 = unlimited
+  int64_t jitter_us = 0;              // key `jitter`: extra random delay per chunk
+  uint64_t buffer_bytes = 0;          // key `buffer`: per direction; 0 = bandwidth x delay + 64KiB
+};
 
 // What a run must show to pass. Key `expect`.
 struct StatusExpectation {
@@ -194,10 +215,15 @@ struct Scenario {
   ChatSpec chat;          // key `chat`
   TransportSpec transport;
   TransportSpec server_transport;
+  LinkSettings link;
   int64_t warmup_us = 1'000'000;     // key `warmup`: measured but not reported
   int64_t duration_us = 10'000'000;  // key `duration`: the measured phase
   ExpectSpec expect;
   uint64_t seed = 1;  // random seed for Poisson arrivals, sizes, failures
+  // Key `thresholds`: gate expressions such as "message_latency.p99 < 5ms" (syntax in
+  // bench/gate/README.md), parsed at load time so a bad one is a LoadError; the CLI judges them
+  // against this run's results. Kept as written: the parsed form lives in the gate library.
+  std::vector<std::string> thresholds;
 };
 
 // A scenario file: one Scenario per variant, in declaration order.
@@ -205,6 +231,9 @@ struct ScenarioFile {
   std::string name;
   std::string path;
   std::vector<Scenario> runs;
+  // Key `repeat`: how many times each run is repeated; the runner interleaves them
+  // (A B C A B C ...) so machine drift does not favour one variant.
+  uint32_t repeat = 1;
 };
 
 const char* ModeName(Mode mode);  // "unary", "server_stream", "client_stream", "bidi"

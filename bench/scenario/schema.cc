@@ -61,7 +61,9 @@ SchemaNode BuildSchema() {
                Value("first_response_delay"), Value("response_delay"), Value("bidi"),
                Map("failure", {Value("code"), Value("message"), Value("after_messages"),
                                Value("probability")}),
-               Map("read_stall", {Value("after_messages"), Value("duration")})}),
+               Map("read_stall", {Value("after_messages"), Value("duration")}),
+               Map("app_flow_control",
+                   {Value("queue"), Value("policy"), Value("producer_interval")})}),
           Map("call", {Value("deadline"), Value("cancel_after")}),
           Map("workload", {Value("file_size"), Value("chunk_size"), Value("inject_corruption")}),
           Map("pubsub", {Value("topics"), Value("subscribers"), Value("publishers"),
@@ -74,11 +76,16 @@ SchemaNode BuildSchema() {
           Value("seed"),
           Map("transport", TransportKeys()),
           Map("server_transport", TransportKeys()),
+          Map("link", {Value("rtt"), Value("bandwidth"), Value("jitter"), Value("buffer")}),
           Map("expect", {FreeMap("statuses",
                                  MapOrScalar("", {Value("min"), Value("max"), Value("min_calls")})),
                          Value("allow_integrity_errors")}),
+          List("thresholds", Value("")),
           List("variants",
                Map("", {Value("name"), Value("description"), FreeMap("set", Value(""))})),
+          // `matrix: {key.path: [v1, v2], ...}`: one run per combination (bench/scenario/matrix.h).
+          FreeMap("matrix", List("", Value(""))),
+          Value("repeat"),
       });
 }
 

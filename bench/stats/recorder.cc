@@ -67,6 +67,8 @@ void Snapshot::Subtract(const Snapshot& earlier) {
   c.integrity.corrupted = Sub(c.integrity.corrupted, e.integrity.corrupted);
   c.transfers_verified = Sub(c.transfers_verified, e.transfers_verified);
   c.transfers_failed = Sub(c.transfers_failed, e.transfers_failed);
+  c.server_dropped = Sub(c.server_dropped, e.server_dropped);
+  send_queue_depth.Subtract(earlier.send_queue_depth);
 }
 
 void Recorder::AddSent(uint64_t messages, uint64_t bytes) {
@@ -109,6 +111,8 @@ void Recorder::MergeInto(Snapshot& snapshot) const {
   c.integrity.corrupted += get(corrupted_);
   c.transfers_verified += get(transfers_verified_);
   c.transfers_failed += get(transfers_failed_);
+  c.server_dropped += get(server_dropped_);
+  snapshot.send_queue_depth.Merge(send_queue_depth_);
 }
 
 RecorderRegistry::RecorderRegistry()

@@ -46,6 +46,9 @@ struct Counters {
   // Workloads (issue 9): file transfers whose SHA-256 the client verified / found wrong.
   uint64_t transfers_verified = 0;
   uint64_t transfers_failed = 0;
+  // Messages the server's application-level flow control dropped and reported in the stream
+  // (Response.dropped_before): skipped on purpose, so not lost.
+  uint64_t server_dropped = 0;
   uint64_t CallsFinished() const;
 };
 
@@ -54,6 +57,9 @@ struct Snapshot {
   int64_t taken_at_ns = 0;  // Clock::NowNs() when taken
   std::array<LogLinearHistogram, static_cast<int>(Latency::kCount)> latency;
   Counters counters;
+  // Send-queue depth of a stream at each enqueue (operations waiting behind the write in flight,
+  // the new one included, so >= 1), as plain counts in the histogram's value domain.
+  LogLinearHistogram send_queue_depth;
   const LogLinearHistogram& Get(Latency kind) const { return latency[static_cast<int>(kind)]; }
   // this = this - earlier, field-wise (for the measured phase after warm-up, and intervals).
   void Subtract(const Snapshot& earlier);
@@ -71,6 +77,11 @@ class alignas(64) Recorder {
   void AddCallFinished(int status_code);  // codes outside 0..16 count as UNKNOWN (2)
   void AddIntegrity(const IntegrityCounts& counts);
   void AddTransfer(bool verified) { Bump(verified ? transfers_verified_ : transfers_failed_, 1); }
+  void AddServerDropped(uint64_t messages) { Bump(server_dropped_, messages); }
+  // One enqueue onto a stream's send queue that left `depth` operations waiting (>= 1).
+  void RecordSendQueueDepth(uint64_t depth) {
+    send_queue_depth_.Record(static_cast<int64_t>(depth));
+  }
 
   // Adds this recorder's state into `snapshot` (called by the registry from another thread).
   void MergeInto(Snapshot& snapshot) const;
@@ -86,6 +97,8 @@ class alignas(64) Recorder {
   std::array<std::atomic<uint64_t>, kStatusCodeCount> calls_by_code_{};
   std::atomic<uint64_t> lost_{0}, duplicated_{0}, reordered_{0}, corrupted_{0};
   std::atomic<uint64_t> transfers_verified_{0}, transfers_failed_{0};
+  std::atomic<uint64_t> server_dropped_{0};
+  LogLinearHistogram send_queue_depth_;
 };
 
 class RecorderRegistry {
