@@ -58,6 +58,11 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << " (target " << FormatRate(run.target_rate_per_s) << " op/s)";
   }
   out << "\n";
+  if (run.dropped_ops > 0) {
+    // Only when it happened: an open-loop run that kept up has nothing to say here.
+    out << "  " << Left("dropped", kLabel) << FormatCount(run.dropped_ops)
+        << " open-loop ops not sent (stream queue full: the target could not keep up)\n";
+  }
 
   for (const Outage& o : run.outages) {
     // One line per outage: when the target went away, for how long, and what it cost.

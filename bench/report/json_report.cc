@@ -1,5 +1,7 @@
 #include "bench/report/json_report.h"
 
+#include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "bench/report/atomic_file.h"
@@ -50,6 +52,7 @@ OrderedJson RunToJson(const RunResult& run) {
                      {"bytes_received_per_s", run.bytes_received_per_s},
                      {"calls_per_s", run.calls_per_s},
                      {"target_rate_per_s", run.target_rate_per_s}};
+  j["dropped_ops"] = run.dropped_ops;
   OrderedJson outages = OrderedJson::array();
   for (const Outage& o : run.outages) {
     outages.push_back({{"start_s", o.start_s},
@@ -79,6 +82,35 @@ OrderedJson RunToJson(const RunResult& run) {
     checks.push_back({{"name", check.name}, {"passed", check.passed}, {"detail", check.detail}});
   }
   j["checks"] = checks;
+  return j;
+}
+
+OrderedJson GateToJson(const GateResult& gate) {
+  OrderedJson j;
+  j["pass"] = gate.pass;
+  j["baseline_path"] = gate.baseline_path;
+  OrderedJson thresholds = OrderedJson::array();
+  for (const GateThresholdCheck& t : gate.thresholds) {
+    thresholds.push_back({{"threshold", t.threshold},
+                          {"variant", t.variant},
+                          {"metric", t.metric},
+                          {"passed", t.passed},
+                          {"measured", t.measured},
+                          {"limit", t.limit},
+                          {"message", t.message}});
+  }
+  j["thresholds"] = thresholds;
+  OrderedJson baseline = OrderedJson::array();
+  for (const GateBaselineCheck& b : gate.baseline) {
+    OrderedJson c = {{"variant", b.variant}, {"metric", b.metric},     {"passed", b.passed},
+                     {"missing", b.missing}, {"baseline", b.baseline}, {"current", b.current}};
+    // JSON has no infinity: a ratio over a zero baseline is written as null.
+    c["ratio"] = std::isfinite(b.ratio) ? OrderedJson(b.ratio) : OrderedJson(nullptr);
+    c["tolerance"] = b.tolerance;
+    c["message"] = b.message;
+    baseline.push_back(c);
+  }
+  j["baseline"] = baseline;
   return j;
 }
 
@@ -147,6 +179,16 @@ class Reader {
     *out = j->get<double>();
   }
 
+  // As Double, reading null as +infinity (how a ratio over a zero baseline is written).
+  void DoubleOrInfinity(const Json& obj, const std::string& path, const char* key, double* out) {
+    const Json* j = Member(obj, path, key, false);
+    if (j != nullptr && j->is_null()) {
+      *out = std::numeric_limits<double>::infinity();
+      return;
+    }
+    Double(obj, path, key, out);
+  }
+
   void Fail(const std::string& path, const std::string& message) {
     if (ok()) error_ = path + ": " + message;
   }
@@ -210,6 +252,7 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
     r.Double(*t, tp, "calls_per_s", &run->calls_per_s);
     r.Double(*t, tp, "target_rate_per_s", &run->target_rate_per_s);
   }
+  r.Unsigned(j, path, "dropped_ops", &run->dropped_ops);
   if (const Json* outages = r.Member(j, path, "outages", false)) {
     if (!outages->is_array()) return r.Fail(path + ".outages", "expected an array");
     for (size_t k = 0; k < outages->size(); ++k) {
@@ -259,6 +302,50 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
   }
 }
 
+// Reads the elements of array `key` of `obj` (absent = none) with `read(element, path)`.
+template <typename F>
+void ReadArray(Reader& r, const Json& obj, const std::string& path, const char* key, F read) {
+  const Json* array = r.Member(obj, path, key, false);
+  if (array == nullptr) return;
+  const std::string array_path = Reader::Join(path, key);
+  if (!array->is_array()) return r.Fail(array_path, "expected an array");
+  for (size_t k = 0; k < array->size() && r.ok(); ++k) {
+    const std::string element_path = array_path + "[" + std::to_string(k) + "]";
+    if (!(*array)[k].is_object()) return r.Fail(element_path, "expected an object");
+    read((*array)[k], element_path);
+  }
+}
+
+void ReadGate(Reader& r, const Json& j, GateResult* gate) {
+  gate->evaluated = true;
+  r.Bool(j, "gate", "pass", &gate->pass);
+  r.String(j, "gate", "baseline_path", false, &gate->baseline_path);
+  ReadArray(r, j, "gate", "thresholds", [&](const Json& c, const std::string& path) {
+    GateThresholdCheck t;
+    r.String(c, path, "threshold", true, &t.threshold);
+    r.String(c, path, "variant", false, &t.variant);
+    r.String(c, path, "metric", false, &t.metric);
+    r.Bool(c, path, "passed", &t.passed);
+    r.Double(c, path, "measured", &t.measured);
+    r.Double(c, path, "limit", &t.limit);
+    r.String(c, path, "message", false, &t.message);
+    gate->thresholds.push_back(std::move(t));
+  });
+  ReadArray(r, j, "gate", "baseline", [&](const Json& c, const std::string& path) {
+    GateBaselineCheck b;
+    r.String(c, path, "variant", true, &b.variant);
+    r.String(c, path, "metric", false, &b.metric);
+    r.Bool(c, path, "passed", &b.passed);
+    r.Bool(c, path, "missing", &b.missing);
+    r.Double(c, path, "baseline", &b.baseline);
+    r.Double(c, path, "current", &b.current);
+    r.DoubleOrInfinity(c, path, "ratio", &b.ratio);
+    r.Double(c, path, "tolerance", &b.tolerance);
+    r.String(c, path, "message", false, &b.message);
+    gate->baseline.push_back(std::move(b));
+  });
+}
+
 }  // namespace
 
 std::string ToJson(const ScenarioResult& result) {
@@ -272,6 +359,7 @@ std::string ToJson(const ScenarioResult& result) {
   OrderedJson runs = OrderedJson::array();
   for (const RunResult& run : result.runs) runs.push_back(RunToJson(run));
   j["runs"] = runs;
+  if (result.gate.evaluated) j["gate"] = GateToJson(result.gate);
   // Replace invalid UTF-8 (e.g. a status detail from a peer) instead of throwing.
   return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
@@ -316,6 +404,7 @@ bool FromJson(const std::string& text, ScenarioResult* out, std::string* error) 
       }
     }
   }
+  if (const Json* gate = r.Object(j, "", "gate", false)) ReadGate(r, *gate, &result.gate);
   if (!r.ok()) {
     *error = r.error();
     return false;

@@ -56,6 +56,10 @@ struct RunResult {
   double bytes_sent_per_s = 0, bytes_received_per_s = 0;
   double calls_per_s = 0;        // finished calls per second
   double target_rate_per_s = 0;  // open loop: the scheduled rate (mean); 0 for closed loop
+  // Open loop: operations the schedule asked for that were never sent because their stream's
+  // queue (or call slot's in-flight limit) was full, i.e. the target could not keep up. They
+  // are in no latency; a non-zero count means the achieved rate fell short of the target.
+  uint64_t dropped_ops = 0;
   // Periods without a reachable target, oldest first (empty when the target never went away).
   std::vector<Outage> outages;
 
@@ -73,6 +77,40 @@ struct RunResult {
   bool pass = true;  // every check passed
 };
 
+// One threshold judged against one run (JSON `gate.thresholds[i]`).
+struct GateThresholdCheck {
+  std::string threshold;  // the expression as written
+  std::string variant;    // the run judged
+  std::string metric;
+  bool passed = true;
+  double measured = 0;  // in the metric's unit (latency in us, error_rate as a fraction)
+  double limit = 0;     // same unit
+  std::string message;  // measured value, limit and by how much it missed
+};
+
+// One metric of one variant compared with the baseline (JSON `gate.baseline[i]`).
+struct GateBaselineCheck {
+  std::string variant;
+  std::string metric;  // "" when the variant itself is missing on one side
+  bool passed = true;
+  bool missing = false;  // the variant or measurement is absent on one side
+  double baseline = 0;   // the baseline's value (metric's unit)
+  double current = 0;    // this run's value
+  double ratio = 1;      // current / baseline; +infinity when only the baseline is 0
+  double tolerance = 0;  // allowed relative worsening, as a fraction (0.1 = 10%)
+  std::string message;   // both values, the ratio and the verdict
+};
+
+// The regression gate's verdict (JSON `gate`, present only when evaluated): thresholds from
+// the scenario and --threshold, and the --baseline comparison.
+struct GateResult {
+  bool evaluated = false;     // thresholds or a baseline were given
+  std::string baseline_path;  // --baseline FILE; empty without one
+  std::vector<GateThresholdCheck> thresholds;
+  std::vector<GateBaselineCheck> baseline;
+  bool pass = true;  // every threshold and baseline check passed
+};
+
 struct ScenarioResult {
   std::string scenario;     // scenario name
   std::string source_path;  // scenario file
@@ -80,6 +118,7 @@ struct ScenarioResult {
   std::vector<RunResult> runs;
   bool pass = true;          // every run passed
   bool interrupted = false;  // any run interrupted
+  GateResult gate;           // the regression gate (not part of `pass`; the CLI combines them)
 };
 
 // Builds the summary of one histogram (ns -> us).

@@ -2,15 +2,25 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "bench/gate/compare.h"
+#include "bench/gate/gate_console.h"
+#include "bench/gate/junit.h"
+#include "bench/metrics/client_metrics.h"
 #include "bench/report/console_report.h"
 #include "bench/report/csv_report.h"
 #include "bench/report/json_report.h"
 #include "bench/runner/cli_args.h"
 #include "bench/runner/run_controller.h"
+#include "bench/runner/run_gate.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
 
@@ -20,7 +30,11 @@ namespace {
 constexpr int kExitPass = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
+constexpr int kExitCouldNotRun = 3;
 constexpr int kExitSignalBase = 128;  // + the stop signal: an interrupted run
+// How long the final push may take: a Pushgateway that accepts the connection and never answers
+// must not keep a finished (or Ctrl-C'd) run from exiting.
+constexpr std::chrono::seconds kPushTimeout{5};
 
 // Loads the file with --set overrides; prints the error and returns false on failure.
 bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& err) {
@@ -52,10 +66,72 @@ void ApplyCommandLine(const CliOptions& opts, scenario::ScenarioFile* file) {
   }
 }
 
+// The Prometheus export of this invocation (nullptr when neither --metrics-port nor
+// --push-gateway is given). Created before any load, so a taken port fails before anything runs.
+bool StartMetrics(const CliOptions& opts, std::shared_ptr<metrics::ClientMetrics>* out,
+                  std::ostream& err) {
+  if (!opts.metrics_port && opts.push_gateway_url.empty()) return true;
+  metrics::MetricsOptions options;
+  options.port = opts.metrics_port;
+  options.host = opts.metrics_host;
+  options.push_gateway_url = opts.push_gateway_url;
+  options.job = opts.job;
+  std::string error;
+  std::unique_ptr<metrics::ClientMetrics> created = metrics::ClientMetrics::Create(options, &error);
+  if (created == nullptr) {
+    err << "streambench: " << error << "\n";
+    return false;
+  }
+  *out = std::move(created);
+  if (opts.metrics_port) {
+    // Scripts read the resolved port from this line (with --metrics-port 0).
+    err << "metrics on " << opts.metrics_host << ":" << (*out)->port() << "\n" << std::flush;
+  }
+  return true;
+}
+
+// Pushes on a thread of its own and waits at most kPushTimeout. On timeout the thread is left
+// behind holding its own reference to the metrics, and the caller goes on (to exit).
+bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, std::string* error) {
+  struct State {
+    std::mutex mu;
+    std::condition_variable done_cv;
+    bool done = false;
+    bool ok = false;
+    std::string error;
+  };
+  auto state = std::make_shared<State>();
+  std::thread([exporter, state] {
+    std::string push_error;
+    const bool ok = exporter->Push(&push_error);
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->done = true;
+    state->ok = ok;
+    state->error = push_error;
+    state->done_cv.notify_all();
+  }).detach();
+  std::unique_lock<std::mutex> lock(state->mu);
+  if (!state->done_cv.wait_for(lock, kPushTimeout, [&] { return state->done; })) {
+    *error = "the Pushgateway did not answer within " + std::to_string(kPushTimeout.count()) +
+             " s; the final metrics were not pushed";
+    return false;
+  }
+  if (!state->ok) *error = "push to the Pushgateway failed: " + state->error;
+  return state->ok;
+}
+
 int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitUsage;
   ApplyCommandLine(opts, &file);
+  GateInputs gate_inputs;
+  std::string error;
+  if (!PrepareGate(opts, file, &gate_inputs, &error)) {
+    err << "streambench: " << error << "\n";
+    return kExitUsage;
+  }
+  std::shared_ptr<metrics::ClientMetrics> exporter;
+  if (!StartMetrics(opts, &exporter, err)) return kExitCouldNotRun;
 
   ResetStopSignals();
   InstallStopSignalHandlers();
@@ -63,20 +139,53 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   run_options.show_progress = stderr_is_terminal && !opts.quiet;
   run_options.progress_out = &err;
   run_options.log_out = &err;
+  if (exporter) {
+    run_options.on_snapshot = [&exporter](const scenario::Scenario& run,
+                                          const stats::Snapshot& cumulative,
+                                          const LiveState& live) {
+      metrics::LiveGauges gauges;
+      gauges.target_rate_per_s = live.target_rate_per_s;
+      gauges.active_streams = live.active_streams;
+      gauges.schedule_lag_s = live.schedule_lag_s;
+      exporter->Update(run.name, run.variant, scenario::ModeName(run.mode), cumulative, gauges);
+    };
+  }
   ScenarioOutcome outcome = RunScenarioFile(file, run_options);
+  // Pushed whatever happened (finished, interrupted by Ctrl-C, a later run that could not
+  // start), so a short CI run's numbers are not lost between scrapes.
+  if (exporter && !opts.push_gateway_url.empty() && !PushBounded(exporter, &error)) {
+    err << "streambench: warning: " << error << "\n";
+  }
   if (outcome.status != RunOutcome::Status::kCompleted) {
     err << "streambench: " << outcome.error << "\n";
     if (outcome.result.runs.empty()) return outcome.exit_code;
   }
 
-  if (!opts.quiet) report::PrintConsoleTable(outcome.result, out);
+  GateOutcome gate_outcome;
+  const bool gate_active = gate_inputs.Active(file);
+  if (gate_active) gate_outcome = EvaluateGate(file, gate_inputs, &outcome.result);
+
+  if (!opts.quiet) {
+    report::PrintConsoleTable(outcome.result, out);
+    if (gate_active) {
+      out << "\n";
+      if (gate_inputs.baseline) {
+        out << "baseline " << gate_inputs.baseline_path << "\n";
+        gate::PrintBaselineTable(gate_outcome.baseline, out);
+      }
+      gate::PrintGateSummary(gate_outcome.thresholds, gate_outcome.baseline, out);
+    }
+  } else if (gate_active && !gate_outcome.pass) {
+    // --quiet still says which check failed and by how much.
+    gate::PrintGateSummary(gate_outcome.thresholds, gate_outcome.baseline, err);
+  }
   int code = outcome.exit_code;
+  if (!gate_outcome.pass) code = std::max(code, kExitFailed);
   // An interrupted run's checks judged a partial measurement, so neither "pass" (0) nor
   // "regression" (1) would be true: it exits 128 + the signal (130 Ctrl-C, 143 SIGTERM), what a
   // shell or CI reports for a job ended by that signal, so wrappers see "aborted". The results
   // file is still complete, with `interrupted: true` and the checks as far as they went.
   if (outcome.result.interrupted) code = kExitSignalBase + LastStopSignal();
-  std::string error;
   if (!opts.out_path.empty() && !report::WriteJsonFile(outcome.result, opts.out_path, &error)) {
     err << "streambench: " << error << "\n";
     code = std::max(code, kExitFailed);
@@ -85,7 +194,30 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
     err << "streambench: " << error << "\n";
     code = std::max(code, kExitFailed);
   }
+  if (!opts.junit_path.empty()) {
+    std::vector<gate::GateCase> cases =
+        gate::ThresholdCases(gate_outcome.thresholds, outcome.result.scenario);
+    for (gate::GateCase& c : gate::BaselineCases(gate_outcome.baseline, outcome.result.scenario)) {
+      cases.push_back(std::move(c));
+    }
+    if (!gate::WriteJunitFile(cases, opts.junit_path, &error)) {
+      err << "streambench: " << error << "\n";
+      code = std::max(code, kExitFailed);
+    }
+  }
   return code;
+}
+
+int Compare(const CliOptions& opts, std::ostream& out, std::ostream& err) {
+  gate::Tolerances tolerances;
+  for (const std::string& spec : opts.tolerances) {
+    std::string error;
+    if (!gate::ParseTolerance(spec, &tolerances, &error)) {
+      err << "streambench: --tolerance: " << error << "\n";
+      return kExitUsage;
+    }
+  }
+  return gate::RunCompare(opts.file, opts.file_b, tolerances, out);
 }
 
 int Validate(const CliOptions& opts, std::ostream& out, std::ostream& err) {
@@ -113,6 +245,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool std
     return kExitPass;
   }
   if (opts.command == "validate") return Validate(opts, out, err);
+  if (opts.command == "compare") return Compare(opts, out, err);
   return Run(opts, out, err, stderr_is_terminal);
 }
 

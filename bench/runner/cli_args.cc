@@ -1,8 +1,13 @@
 #include "bench/runner/cli_args.h"
 
+#include <cctype>
+#include <cstdlib>
 #include <functional>
 #include <sstream>
 
+#include "bench/gate/baseline.h"
+#include "bench/gate/threshold.h"
+#include "bench/metrics/push_gateway_url.h"
 #include "bench/scenario/units.h"
 
 namespace streambench::runner {
@@ -82,6 +87,102 @@ const std::vector<Flag>& Flags() {
          o->quiet = true;
          return true;
        }},
+      {"--metrics-port", "PORT", "run",
+       "serve Prometheus /metrics on PORT while running (0 = any free port, printed on stderr "
+       "as `metrics on HOST:PORT`)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         char* end = nullptr;
+         const long port = std::strtol(v.c_str(), &end, 10);
+         if (v.empty() || *end != '\0' || port < 0 || port > 65535) {
+           *e = "--metrics-port: expected a port number in [0, 65535], got '" + v + "'";
+           return false;
+         }
+         o->metrics_port = static_cast<int>(port);
+         return true;
+       }},
+      {"--metrics-host", "HOST", "run",
+       "address /metrics binds to (default 127.0.0.1; 0.0.0.0 to serve other hosts)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         if (v.empty()) {
+           *e = "--metrics-host: expected an address, got ''";
+           return false;
+         }
+         o->metrics_host = v;
+         return true;
+       }},
+      {"--push-gateway", "URL", "run",
+       "push the final metrics to this Prometheus Pushgateway (http://HOST:PORT) at the end and "
+       "on Ctrl-C",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         std::string why;
+         if (!metrics::ParsePushGatewayUrl(v, &why)) {
+           *e = "--push-gateway: " + why;
+           return false;
+         }
+         o->push_gateway_url = v;
+         return true;
+       }},
+      {"--job", "NAME", "run", "Pushgateway job name (default streambench)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         // The Pushgateway takes the job as a URL path segment: keep it plain.
+         bool ok = !v.empty();
+         for (char c : v) {
+           ok = ok &&
+                (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-');
+         }
+         if (!ok) {
+           *e = "--job: expected letters, digits, '.', '_' or '-', got '" + v + "'";
+           return false;
+         }
+         o->job = v;
+         return true;
+       }},
+      {"--threshold", "EXPR", "run",
+       "fail (exit 1) unless EXPR holds, e.g. 'message_latency.p99 < 5ms' (repeatable; added "
+       "to the scenario's thresholds; syntax in bench/gate/README.md)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         gate::Threshold parsed;
+         std::string why;
+         if (!gate::ParseThreshold(v, &parsed, &why)) {
+           *e = "--threshold: " + why;
+           return false;
+         }
+         o->thresholds.push_back(v);
+         return true;
+       }},
+      {"--baseline", "FILE", "run",
+       "compare with an earlier --out results file; a regression beyond the tolerance fails",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         if (v.empty()) {
+           *e = "--baseline: expected a results file";
+           return false;
+         }
+         o->baseline_path = v;
+         return true;
+       }},
+      {"--tolerance", "SPEC", "run compare",
+       "allowed worsening against the baseline: '10%' (default) for every metric, or "
+       "'METRIC=25%' for one (repeatable)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         gate::Tolerances scratch;
+         std::string why;
+         if (!gate::ParseTolerance(v, &scratch, &why)) {
+           *e = "--tolerance: " + why;
+           return false;
+         }
+         o->tolerances.push_back(v);
+         return true;
+       }},
+      {"--junit", "FILE", "run",
+       "write the gate's checks (thresholds, baseline) as JUnit XML to FILE",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         if (v.empty()) {
+           *e = "--junit: expected a file name";
+           return false;
+         }
+         o->junit_path = v;
+         return true;
+       }},
   };
   return kFlags;
 }
@@ -95,7 +196,7 @@ bool Accepts(const Flag& flag, const std::string& command) {
   return false;
 }
 
-bool IsCommand(const std::string& s) { return s == "run" || s == "validate"; }
+bool IsCommand(const std::string& s) { return s == "run" || s == "validate" || s == "compare"; }
 
 }  // namespace
 
@@ -150,12 +251,24 @@ bool ParseCliArgs(const std::vector<std::string>& args, CliOptions* out, std::st
       if (!flag->set(value, out, error)) return false;
       continue;
     }
+    if (out->command == "compare" && !out->file.empty() && out->file_b.empty()) {
+      out->file_b = arg;
+      continue;
+    }
+    if (out->command == "compare" && !out->file_b.empty()) {
+      *error = "unexpected argument '" + arg + "' ('compare' takes two results files)";
+      return false;
+    }
     if (!out->file.empty()) {
       *error =
           "unexpected argument '" + arg + "' (the scenario file is already '" + out->file + "')";
       return false;
     }
     out->file = arg;
+  }
+  if (out->command == "compare" && out->file_b.empty()) {
+    *error = "'compare' needs two results files: A.json (baseline) B.json (new)";
+    return false;
   }
   if (out->file.empty()) {
     *error = "'" + out->command + "' needs a scenario FILE";
@@ -172,14 +285,18 @@ std::string MainUsage() {
          "commands:\n"
          "  run FILE        run a scenario (against its target, or an embedded reference server)\n"
          "  validate FILE   check a scenario without running it\n"
+         "  compare A.json B.json\n"
+         "                  B's results against baseline A, side by side; exit 1 on a regression\n"
          "\n"
          "`streambench COMMAND --help` lists the command's options.\n"
-         "exit codes: 0 pass, 1 expectations failed, 2 bad input or usage, 3 could not run\n";
+         "exit codes: 0 pass, 1 expectations, a threshold or the baseline failed, 2 bad input or\n"
+         "usage, 3 could not run\n";
 }
 
 std::string CommandUsage(const std::string& command) {
   std::ostringstream out;
-  out << "usage: streambench " << command << " FILE [options]\n\noptions:\n";
+  out << "usage: streambench " << command << (command == "compare" ? " A.json B.json" : " FILE")
+      << " [options]\n\noptions:\n";
   for (const Flag& f : Flags()) {
     if (!Accepts(f, command)) continue;
     std::string left = std::string("  ") + f.name;

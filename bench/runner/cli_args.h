@@ -13,9 +13,10 @@
 namespace streambench::runner {
 
 struct CliOptions {
-  std::string command;                 // "run", "validate"; empty with help = top-level help
-  bool help = false;                   // --help / -h (top level, or for `command`)
-  std::string file;                    // the scenario file
+  std::string command;  // "run", "validate", "compare"; empty with help = top-level help
+  bool help = false;    // --help / -h (top level, or for `command`)
+  std::string file;     // the scenario file (compare: results file A, the baseline)
+  std::string file_b;   // compare: results file B (the newer results)
   std::vector<std::string> overrides;  // --set key=value, in order
   std::optional<std::string> target;   // --target HOST:PORT (replaces every run's target)
   std::optional<int64_t> duration_us;  // --duration (every run)
@@ -24,6 +25,18 @@ struct CliOptions {
   std::string out_path;                // --out results.json
   std::string csv_path;                // --csv results.csv
   bool quiet = false;                  // --quiet: no table, no progress line
+
+  // Prometheus export (bench/metrics): /metrics while running, a push at the end.
+  std::optional<int> metrics_port;  // --metrics-port PORT; 0 = ephemeral; unset = no endpoint
+  std::string metrics_host = "127.0.0.1";  // --metrics-host HOST (the endpoint's bind address)
+  std::string push_gateway_url;            // --push-gateway URL (checked); empty = no push
+  std::string job = "streambench";         // --job NAME (Pushgateway grouping key)
+
+  // The regression gate (bench/gate). Expressions and specs are syntax-checked while parsing.
+  std::vector<std::string> thresholds;  // --threshold EXPR, in order
+  std::string baseline_path;            // --baseline FILE (an earlier --out results file)
+  std::vector<std::string> tolerances;  // --tolerance SPEC ("15%", "message_latency.p99=25%")
+  std::string junit_path;               // --junit FILE
 };
 
 // Parses argv[1..]. False with *error (one line naming the offending argument) on bad usage.

@@ -138,6 +138,23 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     }
   }
 
+  // The whole schedule (one worker's view of all of them), only to read the target rate for the
+  // live state; the workers own theirs.
+  const std::unique_ptr<schedule::Schedule> rate_schedule =
+      dc->open_loop() ? schedule::MakeSchedule(s.load, 0, 1, start_ns, end_ns, s.seed) : nullptr;
+  auto live_state = [&](const stats::Snapshot& since_last, int64_t now, bool final) {
+    LiveState live;
+    if (rate_schedule) {
+      live.target_rate_per_s = rate_schedule->RateAtPerS(std::min(now, end_ns - 1));
+    }
+    live.active_streams = dc->active_calls();
+    live.schedule_lag_s =
+        static_cast<double>(since_last.Get(stats::Latency::kScheduleLag).MaxNs()) / 1e9;
+    live.final = final;
+    return live;
+  };
+  const bool show_progress = options_.show_progress && options_.progress_out != nullptr;
+
   int64_t measured_start_ns = start_ns;
   bool warm = s.warmup_us <= 0;
   stats::Snapshot last_second = baseline;
@@ -157,23 +174,26 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
       break;
     }
     if (now >= end_ns) break;
-    if (options_.show_progress && options_.progress_out != nullptr && now >= next_progress_ns) {
+    if ((show_progress || options_.on_snapshot) && now >= next_progress_ns) {
       stats::Snapshot snap = registry->TakeSnapshot(now);
       stats::Snapshot delta = snap;
       delta.Subtract(last_second);
-      const double dt_s = std::max(1e-9, (now - last_second.taken_at_ns) / 1e9);
-      const double msgs =
-          static_cast<double>(delta.counters.messages_sent + delta.counters.messages_received);
-      *options_.progress_out << "\r"
-                             << report::FormatProgressLine(
-                                    (now - start_ns) / 1e9, msgs / dt_s,
-                                    delta.Get(stats::Latency::kMessage).ValueAtPercentileNs(99) /
-                                        1000.0,
-                                    ErrorCount(delta))
-                             << std::flush;
-      progress_printed = true;
-      last_second = std::move(snap);
+      if (options_.on_snapshot) options_.on_snapshot(s, snap, live_state(delta, now, false));
       next_progress_ns += 1'000'000'000;
+      if (show_progress) {
+        const double dt_s = std::max(1e-9, (now - last_second.taken_at_ns) / 1e9);
+        const double msgs =
+            static_cast<double>(delta.counters.messages_sent + delta.counters.messages_received);
+        *options_.progress_out << "\r"
+                               << report::FormatProgressLine(
+                                      (now - start_ns) / 1e9, msgs / dt_s,
+                                      delta.Get(stats::Latency::kMessage).ValueAtPercentileNs(99) /
+                                          1000.0,
+                                      ErrorCount(delta))
+                               << std::flush;
+        progress_printed = true;
+      }
+      last_second = std::move(snap);
     }
   }
   if (progress_printed) *options_.progress_out << "\n";
@@ -201,6 +221,12 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   const int64_t still_active = dc->active_calls();
   outcome.dropped_ops = dc->dropped_ops();
   outcome.stop_now = signalled() >= 2;
+  if (options_.on_snapshot) {
+    stats::Snapshot since_last = final_snapshot;
+    since_last.Subtract(last_second);
+    options_.on_snapshot(s, final_snapshot,
+                         live_state(since_last, measured_end_ns, /*final=*/true));
+  }
 
   stats::Snapshot measured = final_snapshot;
   measured.Subtract(baseline);
@@ -209,6 +235,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   outcome.result.service = ServiceName(s.target.service);
   outcome.result.target = target_desc;
   outcome.result.interrupted = interrupted;
+  outcome.result.dropped_ops = outcome.dropped_ops;
   outcome.result.outages =
       OutagesInMeasuredPhase(dc->outages().Outages(), measured_start_ns, measured_end_ns);
   report::EvaluateExpectations(s, &outcome.result);

@@ -18,8 +18,23 @@
 
 #include "bench/report/result.h"
 #include "bench/scenario/scenario.h"
+#include "bench/stats/recorder.h"
 
 namespace streambench::runner {
+
+// What the controller knows about the current moment beyond the recorded snapshot, for live
+// metrics (Prometheus gauges).
+struct LiveState {
+  double target_rate_per_s = 0;  // the schedule's rate at this moment (open loop); 0 closed loop
+  int64_t active_streams = 0;    // calls / streams in flight right now
+  double schedule_lag_s = 0;     // the largest schedule lag recorded since the previous call
+  bool final = false;            // the run's last call, after the drain
+};
+
+// Receives a run's CUMULATIVE snapshot (everything recorded since the run started, warm-up
+// included) with the live state. Called on the controller's thread; must return quickly.
+using SnapshotHook = std::function<void(const scenario::Scenario& run,
+                                        const stats::Snapshot& cumulative, const LiveState& live)>;
 
 struct RunOptions {
   // The live progress line on `progress_out` once a second (the CLI enables it only on a
@@ -28,6 +43,10 @@ struct RunOptions {
   std::ostream* progress_out = nullptr;
   // Where warnings go (dropped operations, calls that did not finish); nullptr = nowhere.
   std::ostream* log_out = nullptr;
+  // Called about once a second while the run goes (on the progress line's tick, whether or not
+  // the line is shown) and once at the end of each run (LiveState::final). Empty = not called.
+  // The CLI feeds ClientMetrics (bench/metrics) with it.
+  SnapshotHook on_snapshot;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds drain_timeout{2000};
   // How often the controller looks at the clock and the stop signals.

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 
+#include "bench/gate/threshold.h"
 #include "bench/scenario/diagnostics.h"
 #include "bench/scenario/scenario_parser.h"
 #include "bench/scenario/scenario_validator.h"
@@ -104,6 +105,32 @@ bool ApplyCommandLine(const std::vector<ParsedOverride>& overrides, bool variant
   return true;
 }
 
+// A `[variant=NAME]` threshold must name a variant of this file: one that matches no run would
+// otherwise only show up as a failed check after the whole run.
+bool CheckThresholdVariants(const YamlNode& tree, const Scenario& scenario,
+                            const std::vector<Variant>& variants, Diagnostics* diag) {
+  const YamlNode* list = tree.Find("thresholds");
+  for (size_t i = 0; i < scenario.thresholds.size(); ++i) {
+    gate::Threshold parsed;
+    std::string error;
+    if (!gate::ParseThreshold(scenario.thresholds[i], &parsed, &error)) continue;  // read before
+    if (parsed.variant.empty()) continue;
+    std::string names;
+    bool found = false;
+    for (const Variant& v : variants) {
+      found = found || v.name == parsed.variant;
+      names += (names.empty() ? "" : ", ") + v.name;
+    }
+    if (found) continue;
+    const std::string key = "thresholds[" + std::to_string(i) + "]";
+    const std::string message =
+        "variant `" + parsed.variant + "` is not declared (variants: " + names + ")";
+    if (list != nullptr && i < list->items.size()) return diag->Fail(list->items[i], key, message);
+    return diag->FailAt(nullptr, 0, 0, key, message);
+  }
+  return true;
+}
+
 bool Load(const std::string& text, const std::string& display_name,
           const std::vector<Override>& overrides, ScenarioFile* out, Diagnostics* diag) {
   YamlNode root;
@@ -179,6 +206,7 @@ bool Load(const std::string& text, const std::string& display_name,
     if (!ReadScenario(tree, &scenario, diag) || !ValidateScenario(tree, scenario, diag)) {
       return false;
     }
+    if (!CheckThresholdVariants(tree, scenario, variants, diag)) return false;
     scenario.variant = variant.name;
     scenario.source_path = display_name;
     if (i == 0) out->name = scenario.name;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "bench/gate/threshold.h"
 #include "bench/scenario/schema.h"
 #include "bench/scenario/status_names.h"
 #include "bench/scenario/suggest.h"
@@ -611,6 +612,27 @@ bool ReadExpect(Reader& r, const YamlNode& node, ExpectSpec* out) {
   return true;
 }
 
+// `thresholds`: each a gate expression, parsed here so that a typo (an unknown metric, a unit
+// that does not fit the metric) stops the load with its file position instead of failing the
+// gate after a long run.
+bool ReadThresholds(Reader& r, const YamlNode& node, std::vector<std::string>* out) {
+  out->clear();
+  for (size_t i = 0; i < node.items.size(); ++i) {
+    const YamlNode& item = node.items[i];
+    const std::string key = "thresholds[" + std::to_string(i) + "]";
+    if (!r.Scalar(item, key, "a threshold expression like `message_latency.p99 < 5ms`")) {
+      return false;
+    }
+    gate::Threshold parsed;
+    std::string error;
+    if (!gate::ParseThreshold(item.scalar, &parsed, &error)) {
+      return r.diag()->Fail(item, key, error);
+    }
+    out->push_back(parsed.text);
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
@@ -729,7 +751,9 @@ bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
   if (!ReadWorkloadKeys(root, out, diag)) return false;
   out->expect.statuses = {{"OK", StatusExpectation{0, 1, 1}}};
   return IfPresent(root, "expect",
-                   [&](const YamlNode& n) { return ReadExpect(r, n, &out->expect); });
+                   [&](const YamlNode& n) { return ReadExpect(r, n, &out->expect); }) &&
+         IfPresent(root, "thresholds",
+                   [&](const YamlNode& n) { return ReadThresholds(r, n, &out->thresholds); });
 }
 
 }  // namespace streambench::scenario
