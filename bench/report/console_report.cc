@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/report/comparison.h"
 #include "bench/report/format.h"
 
 namespace streambench::report {
@@ -63,13 +64,13 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << "  " << Left("dropped", kLabel) << FormatCount(run.dropped_ops)
         << " open-loop ops not sent (stream queue full: the target could not keep up)\n";
   }
-
   for (const Outage& o : run.outages) {
     // One line per outage: when the target went away, for how long, and what it cost.
     out << "  " << Left("outage", kLabel) << "at " << FormatNumber(o.start_s, 3) << " s for "
         << FormatNumber(o.duration_s, 3) << " s, " << FormatCount(o.failed_calls)
         << " calls failed" << (o.recovered ? "" : " (not recovered at the end)") << "\n";
   }
+
   out << "  " << Left("status codes", kLabel);
   if (run.calls_by_code.empty()) out << "none";
   bool first = true;
@@ -128,6 +129,7 @@ void PrintConsoleTable(const ScenarioResult& result, std::ostream& out) {
     out << "\n";
     PrintRunTable(run, out);
   }
+  PrintComparisonTable(result.comparison, out);
   out << "\n";
 
   std::vector<std::string> failed;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench/report/atomic_file.h"
+#include "bench/report/flow_json.h"
 
 namespace streambench::report {
 namespace {
@@ -82,6 +83,7 @@ OrderedJson RunToJson(const RunResult& run) {
     checks.push_back({{"name", check.name}, {"passed", check.passed}, {"detail", check.detail}});
   }
   j["checks"] = checks;
+  AddFlowFieldsToRunJson(run, &j);
   return j;
 }
 
@@ -300,6 +302,12 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
       run->checks.push_back(check);
     }
   }
+  const std::string flow_error = ReadFlowFieldsFromRunJson(j, path, run);
+  // "where: message", split back for the reader's own format.
+  if (!flow_error.empty()) {
+    const size_t colon = flow_error.find(": ");
+    r.Fail(flow_error.substr(0, colon), flow_error.substr(colon + 2));
+  }
 }
 
 // Reads the elements of array `key` of `obj` (absent = none) with `read(element, path)`.
@@ -360,6 +368,7 @@ std::string ToJson(const ScenarioResult& result) {
   for (const RunResult& run : result.runs) runs.push_back(RunToJson(run));
   j["runs"] = runs;
   if (result.gate.evaluated) j["gate"] = GateToJson(result.gate);
+  if (!result.comparison.empty()) j["comparison"] = ComparisonToJson(result.comparison);
   // Replace invalid UTF-8 (e.g. a status detail from a peer) instead of throwing.
   return j.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
@@ -405,6 +414,13 @@ bool FromJson(const std::string& text, ScenarioResult* out, std::string* error) 
     }
   }
   if (const Json* gate = r.Object(j, "", "gate", false)) ReadGate(r, *gate, &result.gate);
+  if (r.ok() && j.contains("comparison")) {
+    const std::string comparison_error = ReadComparisonJson(j["comparison"], &result.comparison);
+    if (!comparison_error.empty()) {
+      const size_t colon = comparison_error.find(": ");
+      r.Fail(comparison_error.substr(0, colon), comparison_error.substr(colon + 2));
+    }
+  }
   if (!r.ok()) {
     *error = r.error();
     return false;

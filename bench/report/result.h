@@ -26,6 +26,30 @@ struct ExpectationCheck {
   std::string detail;  // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
 };
 
+// The emulated link a run went through (JSON `link`, written only when enabled): the spec and
+// the relay's counters summed over its connections.
+struct LinkResult {
+  bool enabled = false;
+  int64_t rtt_us = 0;
+  uint64_t bandwidth_bits_per_s = 0;  // 0 = unlimited
+  int64_t jitter_us = 0;
+  uint64_t buffer_bytes = 0;  // effective per-direction buffer
+  std::string description;    // e.g. "rtt 40ms, 100Mbit/s, jitter 0us, buffer 564KiB"
+  uint64_t connections = 0;   // relayed TCP connections
+  uint64_t bytes_up = 0;      // generator -> server, delivered (HTTP/2 framing included)
+  uint64_t bytes_down = 0;    // server -> generator, delivered
+  uint64_t max_queued_bytes_up = 0;  // the most one direction of one connection held
+  uint64_t max_queued_bytes_down = 0;
+};
+
+// Depth of the generator's per-stream send queues (JSON `send_queue_depth`): at each enqueue,
+// the operations waiting behind the write in flight, the new one included (1 = no backlog).
+struct QueueDepthSummary {
+  uint64_t samples = 0;  // enqueues measured
+  double mean = 0;
+  uint64_t p50 = 0, p99 = 0, max = 0;
+};
+
 // A period of a run in which the target could not be reached (JSON `outages[i]`): calls failed
 // with UNAVAILABLE while the channel was not connected, and no call started since succeeded.
 // Found by drivers::OutageTracker.
@@ -75,6 +99,37 @@ struct RunResult {
   uint64_t transfers_failed = 0;
   std::vector<ExpectationCheck> checks;
   bool pass = true;  // every check passed
+
+  // Flow control (issue 5). Backpressure: the send-queue depth; write-blocked time is
+  // latency_us.write_blocked.
+  QueueDepthSummary send_queue_depth;
+  // Messages the server's application-level flow control dropped (policy drop) and reported in
+  // the stream (Response.dropped_before); not counted as lost.
+  uint64_t server_dropped_messages = 0;
+  LinkResult link;  // the emulated link, when the scenario has `link`
+};
+
+// A figure over a variant's repetitions: median, min and max.
+struct Spread {
+  double median = 0, min = 0, max = 0;
+};
+
+// One variant in the comparison table (JSON `comparison[i]`), from its repetitions. Ratios are
+// this variant's median / the first (baseline) variant's median; 0 when the baseline's is 0.
+struct ComparisonRow {
+  std::string variant;
+  int repeats = 0;             // runs of this variant included
+  Spread messages_per_s;       // sent + received
+  Spread bytes_per_s;          // payload bytes sent + received
+  Spread message_p50_us;       // latency_us.message.p50
+  Spread message_p99_us;       // latency_us.message.p99
+  Spread write_blocked_p99_us;  // latency_us.write_blocked.p99
+  Spread send_queue_depth_max;  // send_queue_depth.max
+  Spread server_dropped_messages;
+  double messages_per_s_ratio = 0;
+  double bytes_per_s_ratio = 0;
+  double message_p50_ratio = 0;
+  double message_p99_ratio = 0;
 };
 
 // One threshold judged against one run (JSON `gate.thresholds[i]`).
@@ -119,6 +174,9 @@ struct ScenarioResult {
   bool pass = true;          // every run passed
   bool interrupted = false;  // any run interrupted
   GateResult gate;           // the regression gate (not part of `pass`; the CLI combines them)
+  // Variants side by side (bench/report/comparison.h); filled when a file has more than one
+  // variant or repeat > 1, empty otherwise.
+  std::vector<ComparisonRow> comparison;
 };
 
 // Builds the summary of one histogram (ns -> us).

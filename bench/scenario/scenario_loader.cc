@@ -9,6 +9,7 @@
 
 #include "bench/gate/threshold.h"
 #include "bench/scenario/diagnostics.h"
+#include "bench/scenario/matrix.h"
 #include "bench/scenario/scenario_parser.h"
 #include "bench/scenario/scenario_validator.h"
 #include "bench/scenario/schema.h"
@@ -17,10 +18,19 @@
 namespace streambench::scenario {
 namespace {
 
+// One key a variant (or matrix combination) sets, pointing into the file's tree.
+struct VariantSetting {
+  std::string key_path;
+  const YamlNode* value = nullptr;
+  int line = 0;  // of the key, for messages
+  int column = 0;
+  std::string where;  // e.g. "variants[1].set.transport.stream_window"
+};
+
 struct Variant {
   std::string name;
   std::string description;
-  const YamlNode* set = nullptr;  // mapping of dotted path -> value, or nullptr
+  std::vector<VariantSetting> settings;  // applied in order
 };
 
 bool FailStructure(const StructureError& e, Diagnostics* diag) {
@@ -72,12 +82,15 @@ bool ReadVariants(const YamlNode& list, std::vector<Variant>* out, Diagnostics* 
     if (const YamlNode* set = item.Find("set"); set != nullptr && set->IsMap()) {
       for (const YamlMapEntry& entry : set->entries) {
         const std::string first = entry.key.substr(0, entry.key.find('.'));
-        if (first == "name" || first == "variants") {
+        if (first == "name" || IsFileLevelKey(first)) {
           return diag->FailAt(&entry.value, entry.line, entry.column, path + ".set." + entry.key,
                               "a variant cannot change `" + first + "`");
         }
       }
-      variant.set = set;
+      for (const YamlMapEntry& entry : set->entries) {
+        variant.settings.push_back(VariantSetting{entry.key, &entry.value, entry.line,
+                                                  entry.column, path + ".set." + entry.key});
+      }
     }
     out->push_back(std::move(variant));
   }
@@ -89,8 +102,29 @@ struct ParsedOverride {
   YamlNode value;
 };
 
+// `variants`, `matrix` and `repeat` describe the file: a --set on them applies before expansion.
 bool IsVariantsPath(const std::string& key_path) {
-  return key_path == "variants" || key_path.rfind("variants.", 0) == 0;
+  return IsFileLevelKey(key_path.substr(0, key_path.find('.')));
+}
+
+// Every declared variant (or the base alone) combined with every matrix combination.
+std::vector<Variant> CombineWithMatrix(const std::vector<Variant>& variants, bool has_variants,
+                                       const std::vector<MatrixCombination>& matrix) {
+  if (matrix.empty()) return variants;
+  std::vector<Variant> out;
+  for (const Variant& variant : variants) {
+    for (const MatrixCombination& combination : matrix) {
+      Variant combined = variant;
+      combined.name = has_variants ? variant.name + "," + combination.name : combination.name;
+      for (const MatrixSetting& setting : combination.settings) {
+        combined.settings.push_back(VariantSetting{setting.key_path, setting.value,
+                                                   setting.value->line, setting.value->column,
+                                                   setting.where});
+      }
+      out.push_back(std::move(combined));
+    }
+  }
+  return out;
 }
 
 bool ApplyCommandLine(const std::vector<ParsedOverride>& overrides, bool variants_paths,
@@ -170,9 +204,15 @@ bool Load(const std::string& text, const std::string& display_name,
   YamlNode base = root;
   base.entries.clear();
   const YamlNode* variants_node = nullptr;
+  const YamlNode* matrix_node = nullptr;
+  out->repeat = 1;
   for (const YamlMapEntry& entry : root.entries) {
     if (entry.key == "variants") {
       variants_node = &entry.value;
+    } else if (entry.key == "matrix") {
+      matrix_node = &entry.value;
+    } else if (entry.key == "repeat") {
+      if (!ReadRepeat(entry.value, &out->repeat, diag)) return false;
     } else {
       base.entries.push_back(entry);
     }
@@ -181,21 +221,26 @@ bool Load(const std::string& text, const std::string& display_name,
     if (!ReadVariants(*variants_node, &variants, diag)) return false;
   }
   const bool has_variants = !variants.empty();
-  if (!has_variants) variants.push_back(Variant{"default", "", nullptr});
+  if (!has_variants) variants.push_back(Variant{"default", "", {}});
+  std::vector<MatrixCombination> matrix;
+  if (matrix_node != nullptr && !ExpandMatrix(*matrix_node, &matrix, diag)) return false;
+  variants = CombineWithMatrix(variants, has_variants, matrix);
+  if (variants.size() > kMaxRunsPerFile) {
+    return diag->Fail(matrix_node != nullptr ? *matrix_node : root, "matrix",
+                      "variants x matrix make " + std::to_string(variants.size()) +
+                          " runs; at most " + std::to_string(kMaxRunsPerFile) + " are allowed");
+  }
 
   out->path = display_name;
   out->runs.clear();
   for (size_t i = 0; i < variants.size(); ++i) {
     const Variant& variant = variants[i];
-    if (has_variants) diag->set_variant(variant.name);
+    if (has_variants || !matrix.empty()) diag->set_variant(variant.name);
     YamlNode tree = base;
-    if (variant.set != nullptr) {
-      for (const YamlMapEntry& entry : variant.set->entries) {
-        std::string error;
-        if (!ApplyOverride(entry.key, entry.value, ScenarioSchema(), &tree, &error)) {
-          return diag->FailAt(&entry.value, entry.line, entry.column,
-                              "variants[" + std::to_string(i) + "].set." + entry.key, error);
-        }
+    for (const VariantSetting& setting : variant.settings) {
+      std::string error;
+      if (!ApplyOverride(setting.key_path, *setting.value, ScenarioSchema(), &tree, &error)) {
+        return diag->FailAt(setting.value, setting.line, setting.column, setting.where, error);
       }
     }
     if (!ApplyCommandLine(parsed, false, &tree, diag)) return false;

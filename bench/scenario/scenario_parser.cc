@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "bench/gate/threshold.h"
+#include "bench/scenario/flow_keys.h"
 #include "bench/scenario/schema.h"
 #include "bench/scenario/status_names.h"
 #include "bench/scenario/suggest.h"
@@ -753,7 +754,8 @@ bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
   return IfPresent(root, "expect",
                    [&](const YamlNode& n) { return ReadExpect(r, n, &out->expect); }) &&
          IfPresent(root, "thresholds",
-                   [&](const YamlNode& n) { return ReadThresholds(r, n, &out->thresholds); });
+                   [&](const YamlNode& n) { return ReadThresholds(r, n, &out->thresholds); }) &&
+         ReadFlowControlKeys(root, out, diag);
 }
 
 }  // namespace streambench::scenario
