@@ -1,17 +1,19 @@
 // The dashboards against a real Prometheus: Debian's `prometheus` and `prometheus-pushgateway`
-// on ephemeral loopback ports scrape a live ClientMetrics exporter (fed from a real
-// RecorderRegistry while real gRPC traffic runs) and an embedded ReferenceServer's /metrics.
-// Then every PromQL expression of every dashboard panel is evaluated through /api/v1/query with
-// the template variables resolved the way Grafana would (their label_values queries asked of the
-// same Prometheus), and each must return data. Also: Prometheus's p99 agrees with the run's own
-// p99 to within a Prometheus bucket, and a pushed run reaches the Pushgateway and Prometheus.
-// Bounded: traffic ~10 s, whole test well under 60 s; loopback only.
+// on ephemeral loopback ports scrape the generator's /metrics while a real scenario runs through
+// the `streambench run` CLI (in process, with --metrics-port and --push-gateway, --target a
+// ReferenceServer with its own /metrics). Then every PromQL expression of every dashboard panel
+// is evaluated through /api/v1/query with the template variables resolved the way Grafana would
+// (their label_values queries asked of the same Prometheus), and each must return data. Also:
+// Prometheus's p99 (from the pushed final state) agrees with the p99 in the run's results JSON to
+// within a Prometheus bucket, and the pushed run reaches the Pushgateway and Prometheus.
+// Bounded: the run lasts 10 s, the whole test well under 60 s; loopback only.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -19,16 +21,14 @@
 #include <sstream>
 #include <thread>
 
-#include "bench/common/clock.h"
-#include "bench/metrics/client_metrics.h"
 #include "bench/metrics/histogram_export.h"
-#include "bench/stats/recorder.h"
+#include "bench/runner/cli.h"
+#include "bench/runner/signals.h"
 #include "server/reference_server.h"
 #include "tests/bench/metrics/child_process.h"
 #include "tests/bench/metrics/loopback_http.h"
 #include "tests/bench/metrics/prometheus_text.h"
 #include "tests/dashboards/dashboard_queries.h"
-#include "tests/dashboards/loopback_traffic.h"
 
 namespace streambench::testing {
 namespace {
@@ -45,7 +45,29 @@ constexpr char kPushJob[] = "streambench";
 // Grafana's $__rate_interval is at least 4 scrape intervals; 6 s of 1 s scrapes leaves room for
 // scrapes delayed on a busy 2-core machine.
 constexpr char kRateInterval[] = "6s";
-constexpr int kTrafficMs = 10'000;
+constexpr double kRunS = 10;
+
+// Open-loop bidi echo (schedule lag, first-message and write-blocked latency), streams that end
+// and are replaced (calls by code), a fifth of them failed by the server with UNAVAILABLE at
+// their 10th message (error ratio, injected failures). No warm-up, so the run's results cover
+// everything the exporter counted.
+constexpr char kScenarioYaml[] =
+    "name: dashboards-it\n"
+    "mode: bidi\n"
+    "connections: 1\n"
+    "streams_per_connection: 4\n"
+    "load: {type: constant, rate: 400/s}\n"
+    "stream: {messages: 40}\n"
+    "request: {payload_size: 512B}\n"
+    "server_behavior:\n"
+    "  bidi: echo\n"
+    "  response_size: 0B\n"
+    "  failure: {code: UNAVAILABLE, message: injected, probability: 0.2, after_messages: 10}\n"
+    "expect: {statuses: {OK: some, UNAVAILABLE: some}}\n"
+    "warmup: 0s\n"
+    "duration: 10s\n"
+    "variants:\n"
+    "  - name: window-default\n";
 
 double UnixNowS() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -139,12 +161,8 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
       dir_.path() + "/pushgateway.log", &error))
       << error;
 
-  metrics::MetricsOptions metrics_options;
-  metrics_options.port = 0;
-  metrics_options.push_gateway_url = "http://127.0.0.1:" + std::to_string(push_port);
-  metrics_options.job = kPushJob;
-  auto client_metrics = metrics::ClientMetrics::Create(metrics_options, &error);
-  ASSERT_NE(client_metrics, nullptr) << error;
+  // The generator's /metrics port: picked here because Prometheus's config needs it first.
+  const int generator_port = PickFreeLoopbackPort();
 
   const int prom_port = PickFreeLoopbackPort();
   const std::string config_path = dir_.path() + "/prometheus.yml";
@@ -153,7 +171,7 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
     config << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n  evaluation_interval: 1s\n"
            << "scrape_configs:\n"
            << "  - job_name: streambench-generator\n    static_configs:\n"
-           << "      - targets: ['127.0.0.1:" << client_metrics->port() << "']\n"
+           << "      - targets: ['127.0.0.1:" << generator_port << "']\n"
            << "  - job_name: streambench-server\n    static_configs:\n"
            << "      - targets: ['127.0.0.1:" << server->metrics_port() << "']\n"
            << "  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n"
@@ -168,54 +186,70 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   ASSERT_TRUE(pushgateway.WaitForHttpOk(push_port, "/-/ready", 15'000, &error)) << error;
   ASSERT_TRUE(prometheus.WaitForHttpOk(prom_port, "/-/ready", 20'000, &error)) << error;
 
-  // Real traffic, recorded like the generator records, exported about 4 times a second.
-  stats::RecorderRegistry registry;
-  LoopbackTrafficOptions traffic_options;
-  traffic_options.target = server->address();
-  LoopbackTraffic traffic(traffic_options, &registry);
-  std::atomic<bool> stop_updates{false};
-  auto update = [&] {
-    const stats::Snapshot s = registry.TakeSnapshot(SteadyClock::Get().NowNs());
-    metrics::LiveGauges gauges;
-    gauges.active_streams = traffic.active_calls();
-    gauges.target_rate_per_s = 0;  // closed loop
-    gauges.schedule_lag_s = static_cast<double>(s.Get(stats::Latency::kScheduleLag).MaxNs()) / 1e9;
-    client_metrics->Update(kScenario, kVariant, kMode, s, gauges);
-  };
-  std::thread updater([&] {
-    while (!stop_updates.load()) {
-      update();
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
-  });
+  // The run: `streambench run` in process, both exporters on, against the reference server.
+  const std::string scenario_path = dir_.path() + "/dashboards-it.yaml";
+  const std::string results_path = dir_.path() + "/results.json";
+  std::ofstream(scenario_path) << kScenarioYaml;
+  std::vector<std::string> args = {
+      "streambench",    "run",
+      scenario_path,    "--quiet",
+      "--target",       server->address(),
+      "--metrics-port", std::to_string(generator_port),
+      "--push-gateway", "http://127.0.0.1:" + std::to_string(push_port),
+      "--job",          kPushJob,
+      "--out",          results_path};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  std::ostringstream cli_out, cli_err;
+  runner::ResetStopSignals();
   const double traffic_start_s = UnixNowS();
-  traffic.Start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(kTrafficMs));
-  // Evaluate the rate()-based panels at a moment when traffic had been flowing for a while.
-  const double eval_at_s = UnixNowS() - 0.5;
-  traffic.Stop();
-  stop_updates.store(true);
-  updater.join();
-  ASSERT_GT(traffic.rounds(), 5) << "too little traffic to judge the dashboards";
-  update();  // the run's final state
-  const stats::Snapshot final_snapshot = registry.TakeSnapshot(SteadyClock::Get().NowNs());
-  ASSERT_EQ(final_snapshot.counters.integrity.Total(), 0u);
-  ASSERT_GT(final_snapshot.counters.calls_by_code[grpc::StatusCode::UNAVAILABLE], 0u);
+  auto run = std::async(std::launch::async, [&] {
+    return runner::RunCli(static_cast<int>(argv.size()), argv.data(), cli_out, cli_err, false);
+  });
+  if (run.wait_for(std::chrono::seconds(40)) != std::future_status::ready) {
+    runner::RequestStop();  // bounded: stop the run, then fail below
+  }
+  const int cli_code = run.get();
+  ASSERT_EQ(cli_code, 0) << cli_err.str() << cli_out.str();
+  // Evaluate the rate()-based panels at a moment when traffic had been flowing for a while: just
+  // before the measured phase was planned to end (it started a little after traffic_start_s).
+  const double eval_at_s = traffic_start_s + kRunS - 0.5;
 
-  // Wait (bounded) until Prometheus has scraped the final state.
-  const std::string sent_selector = std::string("streambench_client_messages_total{job=\"") +
-                                    "streambench-generator\", direction=\"sent\"}";
-  const double final_sent = static_cast<double>(final_snapshot.counters.messages_sent);
+  std::ifstream results_in(results_path);
+  const json results = json::parse(results_in, nullptr, false);
+  ASSERT_FALSE(results.is_discarded()) << "results JSON unreadable";
+  ASSERT_EQ(results["runs"].size(), 1u);
+  const json& run_result = results["runs"][0];
+  EXPECT_EQ(run_result["pass"], true) << run_result["checks"].dump();
+  const double final_sent = run_result["messages"]["sent"].get<double>();
+  ASSERT_GT(final_sent, 1000) << "too little traffic to judge the dashboards";
+  ASSERT_GT(run_result["calls"]["by_code"].value("UNAVAILABLE", 0), 0);
+
+  // The final state reaches Prometheus through the Pushgateway (the generator's own /metrics is
+  // gone with the run): wait for it (bounded).
+  const auto pushed = ParsePrometheusText(HttpGet(push_port, "/metrics").body);
+  EXPECT_EQ(FindOne(pushed, "streambench_client_messages_total",
+                    {{"job", kPushJob}, {"scenario", kScenario}, {"direction", "sent"}}),
+            final_sent);
+  const std::string pushed_selector = std::string("streambench_client_messages_total{job=\"") +
+                                      kPushJob + "\", scenario=\"" + kScenario +
+                                      "\", direction=\"sent\"}";
   double scraped_final_at_s = 0;
   for (int i = 0; i < 100 && scraped_final_at_s == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double now_s = UnixNowS();
-    const json r = Query(prom_port, sent_selector, now_s, &error);
-    const auto v = Values(r);
+    const auto v = Values(Query(prom_port, pushed_selector, now_s, &error));
     if (v.size() == 1 && v[0] == final_sent) scraped_final_at_s = now_s;
   }
   ASSERT_GT(scraped_final_at_s, 0)
-      << "Prometheus never scraped the final state; " << prometheus.LogTail();
+      << "pushed run never reached Prometheus through the Pushgateway; " << prometheus.LogTail();
+  // And the live exporter was scraped during the run.
+  const std::string live_selector = std::string("streambench_client_messages_total{job=\"") +
+                                    "streambench-generator\", direction=\"sent\"}";
+  const auto live = Values(Query(prom_port, live_selector, eval_at_s, &error));
+  ASSERT_EQ(live.size(), 1u) << "the generator's /metrics was not scraped mid-run; " << error;
+  EXPECT_GT(live[0], 0);
+  EXPECT_LE(live[0], final_sent);
 
   // Template variables resolved like Grafana: run each variable's label_values query (after
   // substituting the variables before it) and select all of its values.
@@ -259,14 +293,12 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   // holds the run's own p99 (widened by the log-linear histogram's 1%).
   const std::string p99_query = std::string("histogram_quantile(0.99, sum by (le) (") +
                                 "streambench_client_message_latency_seconds_bucket{job=\"" +
-                                "streambench-generator\", scenario=\"" + kScenario + "\"}))";
+                                kPushJob + "\", scenario=\"" + kScenario + "\"}))";
   const json p99_result = Query(prom_port, p99_query, scraped_final_at_s, &error);
   ASSERT_TRUE(error.empty()) << error;
   ASSERT_EQ(p99_result.size(), 1u) << p99_result.dump();
   const double prom_p99_s = Values(p99_result)[0];
-  const double own_p99_s =
-      static_cast<double>(final_snapshot.Get(stats::Latency::kMessage).ValueAtPercentileNs(99)) /
-      1e9;
+  const double own_p99_s = run_result["latency_us"]["message"]["p99"].get<double>() / 1e6;
   const auto& bounds = metrics::LatencyBucketBoundsSeconds();
   double lower_s = 0, upper_s = std::numeric_limits<double>::infinity();
   for (double b : bounds) {
@@ -280,25 +312,8 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   EXPECT_LE(prom_p99_s, upper_s * 1.01) << "own p99 " << own_p99_s;
   std::cout << "message latency p99: own " << own_p99_s * 1e6 << " us, Prometheus "
             << prom_p99_s * 1e6 << " us, bucket (" << lower_s * 1e6 << ", " << upper_s * 1e6
-            << "] us; " << final_snapshot.counters.messages_sent << " messages sent, "
-            << traffic.rounds() << " rounds, " << evaluated << " expressions evaluated\n";
-
-  // The pushed final state: in the Pushgateway, then scraped by Prometheus under the pushed job.
-  ASSERT_TRUE(client_metrics->Push(&error)) << error;
-  const auto pushed = ParsePrometheusText(HttpGet(push_port, "/metrics").body);
-  EXPECT_EQ(FindOne(pushed, "streambench_client_messages_total",
-                    {{"job", kPushJob}, {"scenario", kScenario}, {"direction", "sent"}}),
-            final_sent);
-  const std::string pushed_selector = std::string("streambench_client_messages_total{job=\"") +
-                                      kPushJob + "\", scenario=\"" + kScenario +
-                                      "\", direction=\"sent\"}";
-  bool in_prometheus = false;
-  for (int i = 0; i < 50 && !in_prometheus; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const auto v = Values(Query(prom_port, pushed_selector, UnixNowS(), &error));
-    in_prometheus = v.size() == 1 && v[0] == final_sent;
-  }
-  EXPECT_TRUE(in_prometheus) << "pushed run never reached Prometheus through the Pushgateway";
+            << "] us; " << final_sent << " messages sent, " << evaluated
+            << " expressions evaluated\n";
 
   const double elapsed_s = std::chrono::duration<double>(Clock::now() - test_start).count();
   EXPECT_LT(elapsed_s, 60.0);
