@@ -15,10 +15,7 @@ std::unique_ptr<Slot> MakeWorkloadSlot(DriverContext& dc, std::shared_ptr<grpc::
     case scenario::Mode::kSubscribe:
       return MakePubSubSlot(dc, std::move(channel), index);
     case scenario::Mode::kChat:
-      *error =
-          "mode chat: the server side (streambench.v1.Workloads/Chat) exists, the "
-          "generator's chat driver does not yet";
-      return nullptr;
+      return MakeChatSlot(dc, std::move(channel), index);
     default:
       *error =
           std::string("mode ") + scenario::ModeName(dc.scenario().mode) + " is not a workload mode";

@@ -33,6 +33,8 @@ std::unique_ptr<Slot> MakeTransferSlot(DriverContext& dc, std::shared_ptr<grpc::
                                        int index);
 std::unique_ptr<Slot> MakePubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
                                      int index);
+std::unique_ptr<Slot> MakeChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                   int index);
 
 // The per-run object of type T shared by the slots of `dc`'s run, created by `make` on first use.
 // Kept alive by the returned pointers (slots and their calls hold them).

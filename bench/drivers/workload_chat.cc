@@ -1,0 +1,461 @@
+// chat driver: chat.rooms x chat.members_per_room members, each a bidi Chat stream, spread over
+// the slots round robin (member g = room * K + k goes to slot g % slots), so few connections carry
+// many members. One operation = one broadcast message (text; with chat.typing every 4th is a
+// typing indicator) from the next member, round robin over all members.
+//
+// Joining: a member sends nothing but its join until it has seen its room complete (a `joined`
+// message with members == K). The server broadcasts under the room's lock, so once a member has
+// seen that, every later message of its reaches all K - 1 others: each receiver gets every
+// sender's sequence from 0, and lost / duplicated / reordered are exact. Operations submitted
+// before then wait in the member's queue (their latency counts from the intended time; the
+// warm-up covers it).
+//
+// Ending: at the stop each member writes what is queued (operations of a member whose room never
+// completed are dropped), and counts as done sending. A member leaves (a leave message, then the
+// half-close) once every member of its room is done sending and it has received (or the server
+// reported dropping) everything the others wrote; the server then ends the call with OK.
+//
+// Per receiver, one StreamIntegrity per sender of its room, allocated when the member is created
+// (K x K x ~170 bytes per room), never per message. Server-dropped messages (slow receiver,
+// reported in-stream as dropped_messages) are counted by Recorder::AddServerDropped and not as
+// lost.
+#include <grpcpp/support/client_callback.h>
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <mutex>
+#include <random>
+#include <string_view>
+#include <vector>
+
+#include "bench/drivers/call_base.h"
+#include "bench/drivers/workload_drivers.h"
+#include "bench/stats/integrity.h"
+#include "streambench/v1/workloads.grpc.pb.h"
+
+namespace streambench::drivers {
+namespace {
+
+using stats::Latency;
+using streambench::v1::Workloads;
+
+class Member;
+
+// Text offsets vary per message over this many bytes, so a misplaced text is caught.
+constexpr size_t kTextWindowBytes = 256;
+
+// Per-run state: the members, what each wrote, who is done sending.
+struct ChatWorld {
+  ChatWorld(const scenario::Scenario& s, int64_t start_ns)
+      : spec(s.chat),
+        members_per_room(s.chat.members_per_room),
+        run_tag(std::to_string(start_ns)),
+        written(static_cast<size_t>(s.chat.rooms) * s.chat.members_per_room),
+        done_sending(written.size()),
+        failed(written.size()),
+        room_done(s.chat.rooms),
+        room_failed(s.chat.rooms),
+        rooms(s.chat.rooms) {
+    // Printable ASCII: ChatText.text is a proto3 string, which must be valid UTF-8.
+    std::mt19937_64 rng(s.seed);
+    text.resize(static_cast<size_t>(spec.message_size_bytes) + kTextWindowBytes);
+    for (char& c : text) c = static_cast<char>('a' + rng() % 26);
+  }
+
+  const scenario::ChatSpec spec;
+  const uint32_t members_per_room;
+  const std::string run_tag;  // makes room names unique to the run (a shared target server)
+  std::string text;
+
+  // Indexed by global member id g = room * K + k.
+  std::vector<std::atomic<uint64_t>> written;   // broadcast messages whose write completed
+  std::vector<std::atomic<bool>> done_sending;  // wrote all it will write (or ended)
+  std::vector<std::atomic<bool>> failed;        // its stream ended badly: what it wrote may be lost
+  // Indexed by room.
+  std::vector<std::atomic<uint32_t>> room_done;    // members done sending
+  std::vector<std::atomic<uint32_t>> room_failed;  // members failed
+
+  std::mutex mu;  // guards the lists (filled while slots start; members leave them in OnDone)
+  std::vector<Member*> members;
+  std::vector<std::vector<Member*>> rooms;
+  uint64_t next_member = 0;
+
+  std::string RoomName(uint32_t room) const {
+    return "chat-" + run_tag + "-" + std::to_string(room);
+  }
+  // The text of sender g's message `seq`.
+  std::string_view Text(uint32_t g, uint64_t seq) const {
+    const size_t offset = static_cast<size_t>((g * 131ull + seq * 17ull) % kTextWindowBytes);
+    return std::string_view(text).substr(offset, static_cast<size_t>(spec.message_size_bytes));
+  }
+  bool IsTyping(uint64_t seq) const { return spec.typing && seq % 4 == 3; }
+
+  // Member g is done sending (counted once per member); `ok` = false when its stream ended badly
+  // (at most once per member, from its OnDone), so what it wrote may not all have gone out.
+  void MarkDoneSending(uint32_t g, bool ok) {
+    const uint32_t room = g / members_per_room;
+    if (!ok && !failed[g].exchange(true)) room_failed[room].fetch_add(1);
+    if (!done_sending[g].exchange(true)) room_done[room].fetch_add(1);
+  }
+  bool RoomDone(uint32_t room) const { return room_done[room].load() >= members_per_room; }
+  // Asks every member of `room` whether it can leave now.
+  void CheckLeave(uint32_t room);
+  void Remove(Member* m, uint32_t room);
+};
+
+class Member final : public CallBase,
+                     public grpc::ClientBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage> {
+ public:
+  Member(DriverContext& dc, CallList& list, Workloads::Stub& stub, std::shared_ptr<ChatWorld> world,
+         uint32_t g)
+      : CallBase(dc, list),
+        world_(std::move(world)),
+        g_(g),
+        room_(g / world_->members_per_room),
+        k_(g % world_->members_per_room),
+        room_name_(world_->RoomName(room_)),
+        integrity_(world_->members_per_room) {
+    Arm();
+    dc_.registry().ForCurrentThread().AddCallStarted();
+    stub.async()->Chat(&context(), this);
+    // Held while the write side may still start operations (until the half-close completes, a
+    // write fails or the call is over), so OnDone never races a write started from Submit.
+    AddHold();
+    StartRead(&in_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      PumpLocked();  // the join
+    }
+    StartCall();
+  }
+
+  uint32_t id() const { return g_; }
+  uint32_t room() const { return room_; }
+
+  // An operation intended at `intended_ns` (from a slot's Submit, world->mu held).
+  void Submit(int64_t intended_ns) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (closing_ || done_ || queue_.size() >= Slot::kMaxQueuedOps) {
+      dc_.AddDropped();
+      return;
+    }
+    queue_.push_back(intended_ns);
+    if (writing_) dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue_.size());
+    PumpLocked();
+  }
+
+  // At the stop (world->mu held, so it must not call the world's locked functions). True when
+  // the member became done sending now: the caller marks it after releasing world->mu.
+  bool Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+    return PumpLocked();
+  }
+
+  // Leaves if the room is done sending and everything the others wrote has arrived.
+  void MaybeLeave() {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (done_ || leave_ || !sending_done_ || !world_->RoomDone(room_)) return;
+    if (world_->room_failed[room_].load() == 0) {
+      uint64_t expected = 0;
+      const uint32_t first = room_ * world_->members_per_room;
+      for (uint32_t k = 0; k < world_->members_per_room; ++k) {
+        if (k != k_) expected += world_->written[first + k].load();
+      }
+      if (received_.load(std::memory_order_acquire) + dropped_.load() < expected) return;
+    }
+    leave_ = true;
+    PumpLocked();
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool became_done = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      writing_ = false;
+      if (!ok || read_done_) {
+        CloseWriteSideLocked();  // the call is ending; OnDone accounts for it
+        return;
+      }
+      if (write_kind_ == v1::ChatClientMessage::kText ||
+          write_kind_ == v1::ChatClientMessage::kTyping) {
+        stats::Recorder& rec = dc_.registry().ForCurrentThread();
+        rec.AddSent(1, out_.text().text().size());
+        rec.RecordLatencyNs(Latency::kWriteBlocked, dc_.clock().NowNs() - write_start_ns_);
+        world_->written[g_].fetch_add(1, std::memory_order_acq_rel);
+      }
+      became_done = PumpLocked();
+    }
+    if (became_done) {
+      world_->MarkDoneSending(g_, true);
+      world_->CheckLeave(room_);
+    }
+  }
+
+  void OnWritesDoneDone(bool /*ok*/) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    CloseWriteSideLocked();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The server ended the call (or it was cancelled): no more writes. OnDone follows.
+      std::lock_guard<std::mutex> lock(mu_);
+      read_done_ = true;
+      if (!writing_) CloseWriteSideLocked();
+      return;
+    }
+    dropped_.store(in_.dropped_messages());
+    switch (in_.kind_case()) {
+      case v1::ChatServerMessage::kJoined:
+        if (in_.joined().members() >= world_->members_per_room && in_.room() == room_name_) {
+          bool became_done = false;
+          {
+            std::lock_guard<std::mutex> lock(mu_);
+            ready_ = true;
+            became_done = PumpLocked();
+          }
+          if (became_done) {
+            world_->MarkDoneSending(g_, true);
+            world_->CheckLeave(room_);
+          }
+        }
+        break;
+      case v1::ChatServerMessage::kText:
+      case v1::ChatServerMessage::kTyping:
+        OnBroadcast();
+        break;
+      default:
+        break;  // left
+    }
+    StartRead(&in_);
+    if (dc_.stopping()) MaybeLeave();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    bool left_cleanly = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+      left_cleanly = leave_ && status.ok();
+    }
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddCallFinished(status.error_code());
+    stats::IntegrityCounts total;
+    const uint32_t first = room_ * world_->members_per_room;
+    for (uint32_t k = 0; k < world_->members_per_room; ++k) {
+      if (k == k_) continue;
+      const uint32_t sender = first + k;
+      if (left_cleanly && world_->done_sending[sender].load() && !world_->failed[sender].load()) {
+        integrity_[k].Finish(world_->written[sender].load());
+      } else {
+        integrity_[k].FinishUnknownCount();
+      }
+      total += integrity_[k].counts();
+    }
+    // What the server dropped for this slow member shows up as gaps; it is reported, not lost.
+    const uint64_t dropped = dropped_.load();
+    total.lost -= std::min(total.lost, dropped);
+    rec.AddServerDropped(dropped);
+    rec.AddIntegrity(total);
+    world_->MarkDoneSending(g_, status.ok());
+    world_->Remove(this, room_);
+    world_->CheckLeave(room_);
+    Finished();
+  }
+
+ private:
+  // One text / typing message from another member of the room (read path only).
+  void OnBroadcast() {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    const uint32_t k = SenderIndex(in_.sender());
+    if (k >= world_->members_per_room || k == k_ || in_.room() != room_name_) {
+      stats::IntegrityCounts counts;
+      counts.corrupted = 1;  // a message no member of this room sent
+      rec.AddIntegrity(counts);
+      return;
+    }
+    const uint32_t sender = room_ * world_->members_per_room + k;
+    const uint64_t seq = in_.sender_seq();
+    bool intact;
+    if (in_.has_typing()) {
+      intact = world_->IsTyping(seq);
+    } else {
+      intact = !world_->IsTyping(seq) && in_.text().text() == world_->Text(sender, seq);
+    }
+    rec.RecordLatencyNs(Latency::kMessage, dc_.clock().NowNs() - in_.intended_send_time_ns());
+    rec.AddReceived(1, in_.has_text() ? in_.text().text().size() : 0);
+    integrity_[k].OnMessage(seq, intact);
+    received_.fetch_add(1, std::memory_order_acq_rel);
+  }
+
+  // "m<k>" -> k; anything else -> out of range.
+  uint32_t SenderIndex(const std::string& name) const {
+    if (name.size() < 2 || name.size() > 10 || name[0] != 'm') return UINT32_MAX;
+    uint64_t k = 0;
+    for (size_t i = 1; i < name.size(); ++i) {
+      if (name[i] < '0' || name[i] > '9') return UINT32_MAX;
+      k = k * 10 + static_cast<uint64_t>(name[i] - '0');
+    }
+    return k < world_->members_per_room ? static_cast<uint32_t>(k) : UINT32_MAX;
+  }
+
+  // Starts the next write if none is in flight. True when the member just became done sending.
+  bool PumpLocked() {
+    if (done_ || writing_ || write_closed_ || half_closed_) return false;
+    out_.Clear();
+    if (!join_sent_) {
+      join_sent_ = true;
+      v1::ChatJoin* join = out_.mutable_join();
+      join->set_room(room_name_);
+      join->set_member("m" + std::to_string(k_));
+      StartWriteLocked(v1::ChatClientMessage::kJoin);
+      return false;
+    }
+    if (ready_ && !queue_.empty()) {
+      const int64_t intended_ns = queue_.front();
+      queue_.pop_front();
+      const int64_t now = dc_.clock().NowNs();
+      dc_.registry().ForCurrentThread().RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+      const uint64_t seq = seq_++;
+      out_.set_seq(seq);
+      out_.set_send_time_ns(now);
+      out_.set_intended_send_time_ns(intended_ns);
+      if (world_->IsTyping(seq)) {
+        out_.mutable_typing()->set_typing(true);
+        StartWriteLocked(v1::ChatClientMessage::kTyping);
+      } else {
+        const std::string_view text = world_->Text(g_, seq);
+        out_.mutable_text()->set_text(text.data(), text.size());
+        StartWriteLocked(v1::ChatClientMessage::kText);
+      }
+      write_start_ns_ = now;
+      return false;
+    }
+    if (!closing_) return false;
+    bool became_done = false;
+    if (!sending_done_) {
+      // A room that never completed: its queued operations are not sent.
+      for (size_t i = 0; i < queue_.size(); ++i) dc_.AddDropped();
+      queue_.clear();
+      sending_done_ = true;
+      became_done = true;
+    }
+    if (leave_) {
+      if (!leave_sent_) {
+        leave_sent_ = true;
+        out_.mutable_leave();
+        StartWriteLocked(v1::ChatClientMessage::kLeave);
+      } else {
+        half_closed_ = true;
+        StartWritesDone();
+      }
+    }
+    return became_done;
+  }
+
+  void CloseWriteSideLocked() {
+    if (write_closed_) return;
+    write_closed_ = true;
+    RemoveHold();  // OnDone runs on a gRPC thread, never inline here
+  }
+
+  void StartWriteLocked(v1::ChatClientMessage::KindCase kind) {
+    write_kind_ = kind;
+    writing_ = true;
+    StartWrite(&out_);
+  }
+
+  std::shared_ptr<ChatWorld> world_;
+  const uint32_t g_;     // global member id
+  const uint32_t room_;  // g_ / K
+  const uint32_t k_;     // index in the room: the member's name is "m<k_>"
+  const std::string room_name_;
+
+  // Read path only.
+  v1::ChatServerMessage in_;
+  std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
+  std::atomic<uint64_t> received_{0};              // broadcasts received
+  std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+
+  std::mutex mu_;  // guards the write side and the flags below
+  v1::ChatClientMessage out_;
+  v1::ChatClientMessage::KindCase write_kind_ = v1::ChatClientMessage::KIND_NOT_SET;
+  std::deque<int64_t> queue_;  // intended times of queued operations
+  uint64_t seq_ = 0;
+  int64_t write_start_ns_ = 0;
+  bool join_sent_ = false, ready_ = false, writing_ = false, write_closed_ = false;
+  bool read_done_ = false;
+  bool closing_ = false, sending_done_ = false, leave_ = false, leave_sent_ = false;
+  bool half_closed_ = false, done_ = false;
+};
+
+void ChatWorld::CheckLeave(uint32_t room) {
+  if (!RoomDone(room)) return;
+  std::lock_guard<std::mutex> lock(mu);
+  for (Member* m : rooms[room]) m->MaybeLeave();
+}
+
+void ChatWorld::Remove(Member* m, uint32_t room) {
+  std::lock_guard<std::mutex> lock(mu);
+  members.erase(std::remove(members.begin(), members.end(), m), members.end());
+  rooms[room].erase(std::remove(rooms[room].begin(), rooms[room].end(), m), rooms[room].end());
+}
+
+class ChatSlot final : public Slot {
+ public:
+  ChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+           std::shared_ptr<ChatWorld> world, int index)
+      : dc_(dc), stub_(Workloads::NewStub(channel)), world_(std::move(world)), index_(index) {}
+
+  void Start() override {
+    const uint32_t slots = static_cast<uint32_t>(SlotCount(dc_.scenario()));
+    const uint32_t total = static_cast<uint32_t>(world_->written.size());
+    std::lock_guard<std::mutex> lock(world_->mu);
+    for (uint32_t g = static_cast<uint32_t>(index_); g < total; g += slots) {
+      Member* m = new Member(dc_, calls_, *stub_, world_, g);
+      world_->members.push_back(m);
+      world_->rooms[m->room()].push_back(m);
+    }
+  }
+  // Any slot takes any operation: the world hands it to the next member.
+  void Submit(int64_t intended_ns) override {
+    std::lock_guard<std::mutex> lock(world_->mu);
+    if (world_->members.empty()) return;
+    world_->members[world_->next_member++ % world_->members.size()]->Submit(intended_ns);
+  }
+  // Slot 0 closes every member (once); each is done sending when its queue is written.
+  void Stop() override {
+    if (index_ != 0) return;
+    std::vector<uint32_t> done;  // members that became done sending
+    {
+      std::lock_guard<std::mutex> lock(world_->mu);
+      for (Member* m : world_->members) {
+        if (m->Close()) done.push_back(m->id());
+      }
+    }
+    // Outside world->mu: marking and CheckLeave take it.
+    for (uint32_t g : done) world_->MarkDoneSending(g, true);
+    for (uint32_t room = 0; room < world_->spec.rooms; ++room) world_->CheckLeave(room);
+  }
+  void CancelAll() override { calls_.CancelAll(); }
+
+ private:
+  DriverContext& dc_;
+  std::unique_ptr<Workloads::Stub> stub_;
+  std::shared_ptr<ChatWorld> world_;
+  const int index_;
+  CallList calls_;
+};
+
+}  // namespace
+
+std::unique_ptr<Slot> MakeChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                   int index) {
+  auto world = RunShared<ChatWorld>(
+      dc, [&] { return std::make_shared<ChatWorld>(dc.scenario(), dc.clock().NowNs()); });
+  return std::make_unique<ChatSlot>(dc, std::move(channel), std::move(world), index);
+}
+
+}  // namespace streambench::drivers
