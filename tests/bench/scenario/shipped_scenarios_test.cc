@@ -1,5 +1,6 @@
-// Every scenario shipped in scenarios/ loads and validates, keeps within the 30 s budget, and
-// says what its name promises.
+// Every scenario shipped in scenarios/ loads and validates, keeps within its time budget (30 s
+// for the everyday ones, about a minute for flow-control comparisons, 10 minutes for the soak,
+// which is not part of CI), and says what its name promises.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -21,7 +22,15 @@ ScenarioFile LoadShipped(const std::string& file) {
   return out;
 }
 
-TEST(ShippedScenariosTest, EveryFileLoadsAndFinishesWithin30s) {
+// The longest a shipped scenario may run by default (warm-up + duration, over every variant and
+// repeat), in microseconds.
+int64_t TimeBudgetUs(const std::string& file) {
+  if (file == "soak.yaml") return 11 * 60'000'000LL;
+  if (file.rfind("flow_control_", 0) == 0 || file == "frame_size.yaml") return 90'000'000;
+  return 30'000'000;
+}
+
+TEST(ShippedScenariosTest, EveryFileLoadsAndFinishesWithinItsBudget) {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(kScenarioDir)) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path().filename().string());
@@ -42,7 +51,7 @@ TEST(ShippedScenariosTest, EveryFileLoadsAndFinishesWithin30s) {
       EXPECT_EQ(run.source_path, kScenarioDir + "/" + file);
       total_us += run.warmup_us + run.duration_us;
     }
-    EXPECT_LE(total_us, 30'000'000);
+    EXPECT_LE(total_us * std::max<int64_t>(1, loaded.repeat), TimeBudgetUs(file));
   }
 }
 
