@@ -64,6 +64,18 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << "  " << Left("dropped", kLabel) << FormatCount(run.dropped_ops)
         << " open-loop ops not sent (stream queue full: the target could not keep up)\n";
   }
+  if (run.generator.cores > 0) {
+    // The harness's own CPU: when saturated, the figures above may be its limit, not the target's.
+    out << "  " << Left("generator cpu", kLabel) << FormatNumber(run.generator.cpu_seconds, 3)
+        << " s, " << FormatPercent(run.generator.cpu_utilization) << " of " << run.generator.cores
+        << (run.generator.cores == 1 ? " core" : " cores") << ", busiest thread "
+        << FormatPercent(run.generator.busiest_thread_utilization)
+        << (run.generator.includes_server ? " (embedded server included)" : "");
+    if (run.generator.saturated) {
+      out << "  SATURATED: the figures may be the generator's limit, not the target's";
+    }
+    out << "\n";
+  }
   for (const Outage& o : run.outages) {
     // One line per outage: when the target went away, for how long, and what it cost.
     out << "  " << Left("outage", kLabel) << "at " << FormatNumber(o.start_s, 3) << " s for "

@@ -83,6 +83,14 @@ OrderedJson RunToJson(const RunResult& run) {
     checks.push_back({{"name", check.name}, {"passed", check.passed}, {"detail", check.detail}});
   }
   j["checks"] = checks;
+  if (run.generator.cores > 0) {
+    j["generator"] = {{"cpu_seconds", run.generator.cpu_seconds},
+                      {"cpu_utilization", run.generator.cpu_utilization},
+                      {"busiest_thread_utilization", run.generator.busiest_thread_utilization},
+                      {"cores", run.generator.cores},
+                      {"includes_server", run.generator.includes_server},
+                      {"saturated", run.generator.saturated}};
+  }
   AddFlowFieldsToRunJson(run, &j);
   return j;
 }
@@ -301,6 +309,15 @@ void ReadRun(Reader& r, const Json& j, const std::string& path, RunResult* run) 
       r.String(c, check_path, "detail", false, &check.detail);
       run->checks.push_back(check);
     }
+  }
+  if (const Json* g = r.Object(j, path, "generator", false)) {
+    const std::string gp = path + ".generator";
+    r.Double(*g, gp, "cpu_seconds", &run->generator.cpu_seconds);
+    r.Double(*g, gp, "cpu_utilization", &run->generator.cpu_utilization);
+    r.Double(*g, gp, "busiest_thread_utilization", &run->generator.busiest_thread_utilization);
+    r.Int(*g, gp, "cores", &run->generator.cores);
+    r.Bool(*g, gp, "includes_server", &run->generator.includes_server);
+    r.Bool(*g, gp, "saturated", &run->generator.saturated);
   }
   const std::string flow_error = ReadFlowFieldsFromRunJson(j, path, run);
   // "where: message", split back for the reader's own format.

@@ -60,6 +60,17 @@ struct Outage {
   bool recovered = true;      // false: still going on when the run ended
 };
 
+// The generator's own CPU use over the measured phase (JSON `generator`, issue 8): when it is
+// saturated, the figures may be the harness's limit rather than the target's.
+struct GeneratorCpu {
+  double cpu_seconds = 0;      // process CPU (user + system, every thread) in the measured phase
+  double cpu_utilization = 0;  // cpu_seconds / (duration x cores), 0..1
+  double busiest_thread_utilization = 0;  // the busiest thread's CPU / duration, 0..1
+  int cores = 0;                          // cores the generator may run on; 0 = not measured
+  bool includes_server = false;  // the embedded server ran in the same process (its CPU counts)
+  bool saturated = false;        // either utilization reached the threshold (90%)
+};
+
 // One run of one variant (JSON: an element of `runs`).
 struct RunResult {
   std::string variant;
@@ -107,6 +118,7 @@ struct RunResult {
   // the stream (Response.dropped_before); not counted as lost.
   uint64_t server_dropped_messages = 0;
   LinkResult link;  // the emulated link, when the scenario has `link`
+  GeneratorCpu generator;  // the generator's own CPU use in the measured phase
 };
 
 // A figure over a variant's repetitions: median, min and max.
