@@ -148,7 +148,7 @@ bool ReadChat(const YamlNode& root, const YamlNode& node, Scenario* out, Diagnos
     if (!Count(*n, "chat.rooms", 1, kMaxTopics, &c.rooms, diag)) return false;
   }
   if (const YamlNode* n = node.Find("members_per_room")) {
-    if (!Count(*n, "chat.members_per_room", 2, 10000, &c.members_per_room, diag)) return false;
+    if (!Count(*n, "chat.members_per_room", 2, 1000, &c.members_per_room, diag)) return false;
   }
   if (static_cast<uint64_t>(c.rooms) * c.members_per_room > kMaxFanOutStreams) {
     return diag->Fail(
