@@ -12,6 +12,8 @@
 #include "bench/drivers/driver.h"
 #include "bench/report/console_report.h"
 #include "bench/report/expectations.h"
+#include "bench/report/format.h"
+#include "bench/runner/cpu_usage.h"
 #include "bench/runner/open_loop_worker.h"
 #include "bench/runner/outage_results.h"
 #include "bench/runner/signals.h"
@@ -157,6 +159,8 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
 
   int64_t measured_start_ns = start_ns;
   bool warm = s.warmup_us <= 0;
+  // The generator's own CPU over the measured phase (two /proc reads per run, off the hot path).
+  CpuSample cpu_begin = SampleCpu();
   stats::Snapshot last_second = baseline;
   int64_t next_progress_ns = start_ns + 1'000'000'000;
   bool interrupted = false;
@@ -167,6 +171,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     if (!warm && now >= warmup_end_ns) {
       baseline = registry->TakeSnapshot(now);
       measured_start_ns = now;
+      cpu_begin = SampleCpu();
       warm = true;
     }
     if (signalled() > 0) {
@@ -204,6 +209,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   dc->SetStopping();
   for (auto& slot : *slots) slot->Stop();
   const int64_t measured_end_ns = clock.NowNs();
+  const CpuSample cpu_end = SampleCpu();
 
   auto wait_idle = [&](std::chrono::milliseconds limit) {
     const auto give_up = Clock::now() + limit;
@@ -236,11 +242,23 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   outcome.result.target = target_desc;
   outcome.result.interrupted = interrupted;
   outcome.result.dropped_ops = outcome.dropped_ops;
+  outcome.result.generator = AssessCpu(cpu_begin, cpu_end, UsableCores());
+  outcome.result.generator.includes_server = server != nullptr;
   outcome.result.outages =
       OutagesInMeasuredPhase(dc->outages().Outages(), measured_start_ns, measured_end_ns);
   report::EvaluateExpectations(s, &outcome.result);
 
   if (options_.log_out != nullptr) {
+    const report::GeneratorCpu& cpu = outcome.result.generator;
+    if (cpu.saturated) {
+      *options_.log_out << "warning: the generator is saturated ("
+                        << report::FormatPercent(cpu.cpu_utilization) << " of " << cpu.cores
+                        << " cores, busiest thread "
+                        << report::FormatPercent(cpu.busiest_thread_utilization)
+                        << "): the figures may be its own limit, not the target's"
+                        << (cpu.includes_server ? " (the embedded server's CPU is included)" : "")
+                        << "\n";
+    }
     if (outcome.dropped_ops > 0) {
       *options_.log_out << "warning: " << outcome.dropped_ops
                         << " open-loop operations dropped (slot queue full; the target could not "
