@@ -13,10 +13,13 @@
 #include "bench/report/console_report.h"
 #include "bench/report/expectations.h"
 #include "bench/report/format.h"
+#include "bench/report/comparison.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/open_loop_worker.h"
+#include "bench/runner/run_link.h"
 #include "bench/runner/outage_results.h"
 #include "bench/runner/signals.h"
+#include "bench/runner/variant_order.h"
 #include "bench/schedule/schedule.h"
 #include "bench/stats/recorder.h"
 #include "server/reference_server.h"
@@ -83,6 +86,18 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     target_desc = "embedded " + server->address();
   } else {
     target_desc = drivers::ChannelTarget(addresses);
+  }
+
+  // An emulated link in front of the target: the generator dials the relay instead.
+  RunLinks links;
+  if (s.link.enabled) {
+    if (!links.Start(s.link, &addresses, &error)) {
+      outcome.status = RunOutcome::Status::kCouldNotRun;
+      outcome.error = error;
+      if (server) server->Shutdown();
+      return outcome;
+    }
+    target_desc += " via emulated link (" + ToLinkSpec(s.link).Describe() + ")";
   }
 
   const auto channels = drivers::MakeChannels(s, addresses);
@@ -202,13 +217,16 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     }
   }
   if (progress_printed) *options_.progress_out << "\n";
+  // The end of the measured phase: per-second rates are taken over [baseline, phase_end], so the
+  // drain below (messages still arriving after the load stopped) does not inflate them.
+  const stats::Snapshot phase_end = registry->TakeSnapshot(clock.NowNs());
+  const int64_t measured_end_ns = phase_end.taken_at_ns;
 
   // Stop issuing, then drain what is in flight.
   stop_workers.store(true);
   for (auto& w : workers) w.join();
   dc->SetStopping();
   for (auto& slot : *slots) slot->Stop();
-  const int64_t measured_end_ns = clock.NowNs();
   const CpuSample cpu_end = SampleCpu();
 
   auto wait_idle = [&](std::chrono::milliseconds limit) {
@@ -238,12 +256,25 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   measured.Subtract(baseline);
   const double duration_s = std::max(0.0, (measured_end_ns - measured_start_ns) / 1e9);
   outcome.result = report::BuildRunResult(s, measured, duration_s);
+  {
+    // Totals and latencies include the drain (every reply is accounted for); rates do not.
+    stats::Snapshot in_phase = phase_end;
+    in_phase.Subtract(baseline);
+    const report::RunResult rates = report::BuildRunResult(s, in_phase, duration_s);
+    outcome.result.messages_sent_per_s = rates.messages_sent_per_s;
+    outcome.result.messages_received_per_s = rates.messages_received_per_s;
+    outcome.result.messages_per_s = rates.messages_per_s;
+    outcome.result.bytes_sent_per_s = rates.bytes_sent_per_s;
+    outcome.result.bytes_received_per_s = rates.bytes_received_per_s;
+    outcome.result.calls_per_s = rates.calls_per_s;
+  }
   outcome.result.service = ServiceName(s.target.service);
   outcome.result.target = target_desc;
   outcome.result.interrupted = interrupted;
   outcome.result.dropped_ops = outcome.dropped_ops;
   outcome.result.generator = AssessCpu(cpu_begin, cpu_end, UsableCores());
   outcome.result.generator.includes_server = server != nullptr;
+  outcome.result.link = links.Result();
   outcome.result.outages =
       OutagesInMeasuredPhase(dc->outages().Outages(), measured_start_ns, measured_end_ns);
   report::EvaluateExpectations(s, &outcome.result);
@@ -275,6 +306,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
     (void)registry.release();
   }
   slots.reset();
+  links.Stop();
   if (server) server->Shutdown();
   return outcome;
 }
@@ -284,8 +316,16 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
   out.result.scenario = file.name;
   out.result.source_path = file.path;
   out.result.started_at = NowIso8601();
+  // Checked before anything starts: a variant cannot restart someone else's server.
+  if (!CheckServerSettingsAgainstExternalTarget(file, &out.error)) {
+    out.status = RunOutcome::Status::kBadInput;
+    out.exit_code = 2;
+    return out;
+  }
   RunController controller(options);
-  for (const scenario::Scenario& run : file.runs) {
+  // Repeats interleave the variants (A B C A B C ...) so drift does not favour one of them.
+  for (const PlannedRun& planned : InterleavedOrder(file.runs.size(), file.repeat)) {
+    const scenario::Scenario& run = file.runs[planned.run_index];
     RunOutcome r = controller.Run(run);
     if (r.status != RunOutcome::Status::kCompleted) {
       out.status = r.status;
@@ -293,6 +333,7 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
       out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
       break;
     }
+    r.result.repeat_index = planned.repeat_index;
     out.result.runs.push_back(std::move(r.result));
     const report::RunResult& added = out.result.runs.back();
     out.result.pass = out.result.pass && added.pass;
@@ -304,6 +345,9 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
   }
   if (out.status == RunOutcome::Status::kCompleted) {
     out.exit_code = out.result.pass && !out.result.runs.empty() ? 0 : 1;
+  }
+  if (report::WantsComparison(out.result.runs)) {
+    out.result.comparison = report::BuildComparison(out.result.runs);
   }
   return out;
 }
