@@ -63,6 +63,7 @@ class BenchPingPongStream final : public SlotStream,
     StartWrite(&req_);
   }
 
+  void Cancel() override { context().TryCancel(); }
   void HalfClose() override {
     StartWritesDone();
     RemoveHold();

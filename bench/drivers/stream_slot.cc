@@ -48,9 +48,9 @@ bool StreamSlot::WorkLocked() {
       (spec.stream_duration_us > 0 && now - s->start_ns_ >= spec.stream_duration_us * 1000);
   if (dc_.stopping() && dc_.scenario().call.cancel_after_us > 0 && !close_requested_.load() &&
       !limit_reached) {
-    // Stop() cancels the open streams of a scenario that ends streams by cancellation; a
-    // half-close racing it could let the server end this one OK instead.
-    return true;
+    // A scenario that ends streams by cancellation ends its open streams at the stop the same
+    // way: cancel before half-closing, or the server could end this one OK first.
+    s->Cancel();
   }
   if (dc_.stopping() || close_requested_.load() || limit_reached) {
     s->HalfClose();

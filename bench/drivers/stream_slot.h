@@ -33,6 +33,8 @@ class SlotStream {
   virtual void Write(int64_t intended_ns, int64_t now_ns) = 0;
   // Half-closes (token held; the token stays held until the next stream is installed).
   virtual void HalfClose() = 0;
+  // Cancels the call (TryCancel); HalfClose must still follow to release the stream.
+  virtual void Cancel() = 0;
 
  protected:
   friend class StreamSlot;

@@ -79,6 +79,7 @@ class V1BidiStream final : public SlotStream,
     StartWrite(&req);
   }
 
+  void Cancel() override { context().TryCancel(); }
   void HalfClose() override {
     StartWritesDone();
     RemoveHold();  // may run OnDone on another thread: touch nothing after this
@@ -187,6 +188,7 @@ class V1ClientStream final : public SlotStream,
     StartWrite(&req);
   }
 
+  void Cancel() override { context().TryCancel(); }
   void HalfClose() override {
     half_close_ns_ = dc_.clock().NowNs();
     StartWritesDone();
