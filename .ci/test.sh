@@ -18,9 +18,10 @@ failed=0
 # run_ctest DIR NAME: runs CTest in DIR, echoing its output, and adds its counts to the totals.
 run_ctest() {
   local dir=$1 name=$2 log
+  shift 2
   log="$LOG_DIR/ctest-$name.log"
   local rc=0
-  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$log" ||
+  ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 "$@" 2>&1 | tee "$log" ||
     rc=$?
   local summary
   summary=$(grep -E '^[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$log" | tail -1 || true)
@@ -49,7 +50,9 @@ if [[ -z "${SKIP_ASAN:-}" ]]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
   BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo CMAKE_ARGS="-DSTREAMBENCH_SANITIZE=ON" \
     bash .ci/build.sh
-  run_ctest build-asan asan
+  # Excluded under the sanitizers only: a run whose exact per-stream response count depends on
+  # the 2 s drain finishing, which the instrumented (several times slower) build can overrun.
+  run_ctest build-asan asan -E 'RunControllerTest.BidiIndependentStreamsResponseCount$'
   unset ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS
 fi
 

@@ -184,7 +184,14 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
   EXPECT_TRUE(server_->streambench_service().WaitUntilIdle(std::chrono::seconds(20)))
       << "server live calls " << server_->streambench_service().live_calls();
   EXPECT_EQ(server_->streambench_service().live_calls(), 0);
-  // Connections close asynchronously; give the memory a moment to come back.
+  // Connections close asynchronously; give the memory a moment to come back. Under
+  // AddressSanitizer freed memory sits in its quarantine and RSS cannot return, so there the
+  // sanitizer's leak check (at exit) stands in for this one.
+#if defined(__SANITIZE_ADDRESS__)
+  const bool check_rss = false;
+#else
+  const bool check_rss = true;
+#endif
   int64_t after_kib = RssKiB();
   const int64_t limit_kib = std::max<int64_t>(50 * 1024, baseline_kib / 5);
   testing::WaitFor(
@@ -192,10 +199,10 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
         after_kib = RssKiB();
         return after_kib - baseline_kib <= limit_kib;
       },
-      std::chrono::seconds(10));
+      check_rss ? std::chrono::seconds(10) : std::chrono::seconds(0));
   std::cerr << "after the clients vanished: RSS " << after_kib / 1024 << " MiB (baseline "
             << baseline_kib / 1024 << " MiB, peak " << held_kib / 1024 << " MiB)\n";
-  EXPECT_LE(after_kib - baseline_kib, limit_kib);
+  if (check_rss) EXPECT_LE(after_kib - baseline_kib, limit_kib);
 
   // Still serving.
   auto stub = testing::MakeStub(server_->address());
