@@ -202,7 +202,9 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
       check_rss ? std::chrono::seconds(10) : std::chrono::seconds(0));
   std::cerr << "after the clients vanished: RSS " << after_kib / 1024 << " MiB (baseline "
             << baseline_kib / 1024 << " MiB, peak " << held_kib / 1024 << " MiB)\n";
-  if (check_rss) EXPECT_LE(after_kib - baseline_kib, limit_kib);
+  if (check_rss) {
+    EXPECT_LE(after_kib - baseline_kib, limit_kib);
+  }
 
   // Still serving.
   auto stub = testing::MakeStub(server_->address());
