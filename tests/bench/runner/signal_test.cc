@@ -102,10 +102,11 @@ TEST_F(SignalTest, SigtermMidRunWritesInterruptedResultsAndExits143) {
   EXPECT_LT(duration_s, 20.0);
   const uint64_t sent = j["runs"][0]["messages"]["sent"].get<uint64_t>();
   EXPECT_GT(sent, 0u);
-  // The drain collects every echo. The echoes of the (at most 2, one per stream) requests in
-  // flight when warm-up ended count as received in the measured phase but sent in warm-up.
+  // The drain collects the echoes, up to one message in flight per stream (2 streams) at either
+  // boundary: echoes of requests sent in warm-up arrive in the measured phase, and a stream's
+  // last write can still be in flight when the signal cuts the drain short.
   const uint64_t received = j["runs"][0]["messages"]["received"].get<uint64_t>();
-  EXPECT_GE(received, sent) << "the drain still collects every echo";
+  EXPECT_GE(received + 2, sent) << "the drain still collects the echoes";
   EXPECT_LE(received, sent + 2) << "at most one in-flight echo per stream crosses warm-up's end";
   EXPECT_FALSE(ReadFile("r.csv").empty());
 }
