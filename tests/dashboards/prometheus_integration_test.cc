@@ -234,12 +234,22 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   const std::string pushed_selector = std::string("streambench_client_messages_total{job=\"") +
                                       kPushJob + "\", scenario=\"" + kScenario +
                                       "\", direction=\"sent\"}";
+  // The final state has every message sent and every latency sample of the run (the drain's
+  // replies too): wait until Prometheus has scraped both from the Pushgateway.
+  const std::string pushed_latency_count =
+      std::string("streambench_client_message_latency_seconds_count{job=\"") + kPushJob +
+      "\", scenario=\"" + kScenario + "\"}";
+  const double final_latency_count =
+      run_result["latency_us"]["message"]["count"].get<double>();
   double scraped_final_at_s = 0;
   for (int i = 0; i < 100 && scraped_final_at_s == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double now_s = UnixNowS();
     const auto v = Values(Query(prom_port, pushed_selector, now_s, &error));
-    if (v.size() == 1 && v[0] == final_sent) scraped_final_at_s = now_s;
+    const auto c = Values(Query(prom_port, pushed_latency_count, now_s, &error));
+    if (v.size() == 1 && v[0] == final_sent && c.size() == 1 && c[0] >= final_latency_count) {
+      scraped_final_at_s = now_s;
+    }
   }
   ASSERT_GT(scraped_final_at_s, 0)
       << "pushed run never reached Prometheus through the Pushgateway; " << prometheus.LogTail();
