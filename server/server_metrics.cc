@@ -64,9 +64,8 @@ class AtomicHistogram {
 };
 
 // Upper bounds of streambench_server_send_queue_depth_messages: powers of two to 65536 (+Inf).
-constexpr std::array<uint64_t, 17> kQueueDepthBounds = {1,    2,    4,    8,     16,    32,
-                                                        64,   128,  256,  512,   1024,  2048,
-                                                        4096, 8192, 16384, 32768, 65536};
+constexpr std::array<uint64_t, 17> kQueueDepthBounds = {
+    1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
 
 // As AtomicHistogram, for queue depths (plain counts).
 class DepthHistogram {
@@ -85,9 +84,8 @@ class DepthHistogram {
       cumulative += counts_[i].load(std::memory_order_relaxed);
       prometheus::ClientMetric::Bucket bucket;
       bucket.cumulative_count = cumulative;
-      bucket.upper_bound = i < kQueueDepthBounds.size()
-                               ? static_cast<double>(kQueueDepthBounds[i])
-                               : std::numeric_limits<double>::infinity();
+      bucket.upper_bound = i < kQueueDepthBounds.size() ? static_cast<double>(kQueueDepthBounds[i])
+                                                        : std::numeric_limits<double>::infinity();
       h.bucket.push_back(bucket);
     }
     h.sample_count = cumulative;

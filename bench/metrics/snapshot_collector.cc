@@ -112,7 +112,8 @@ const char* StatusCodeLabel(int code) {
 
 // The send-queue depth histogram holds counts, not nanoseconds: rendered through the latency
 // renderer with bounds scaled by 1e-9, then scaled back, so `le` and the sum are in messages.
-static prometheus::ClientMetric::Histogram RenderQueueDepth(const stats::LogLinearHistogram& depth) {
+static prometheus::ClientMetric::Histogram RenderQueueDepth(
+    const stats::LogLinearHistogram& depth) {
   static const std::vector<double> kBoundsScaled = [] {
     std::vector<double> bounds;
     for (double d = 1; d <= 65536; d *= 2) bounds.push_back(d * 1e-9);

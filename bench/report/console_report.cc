@@ -79,8 +79,8 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
   for (const Outage& o : run.outages) {
     // One line per outage: when the target went away, for how long, and what it cost.
     out << "  " << Left("outage", kLabel) << "at " << FormatNumber(o.start_s, 3) << " s for "
-        << FormatNumber(o.duration_s, 3) << " s, " << FormatCount(o.failed_calls)
-        << " calls failed" << (o.recovered ? "" : " (not recovered at the end)") << "\n";
+        << FormatNumber(o.duration_s, 3) << " s, " << FormatCount(o.failed_calls) << " calls failed"
+        << (o.recovered ? "" : " (not recovered at the end)") << "\n";
   }
 
   out << "  " << Left("status codes", kLabel);

@@ -33,11 +33,11 @@ struct LinkResult {
   int64_t rtt_us = 0;
   uint64_t bandwidth_bits_per_s = 0;  // 0 = unlimited
   int64_t jitter_us = 0;
-  uint64_t buffer_bytes = 0;  // effective per-direction buffer
-  std::string description;    // e.g. "rtt 40ms, 100Mbit/s, jitter 0us, buffer 564KiB"
-  uint64_t connections = 0;   // relayed TCP connections
-  uint64_t bytes_up = 0;      // generator -> server, delivered (HTTP/2 framing included)
-  uint64_t bytes_down = 0;    // server -> generator, delivered
+  uint64_t buffer_bytes = 0;         // effective per-direction buffer
+  std::string description;           // e.g. "rtt 40ms, 100Mbit/s, jitter 0us, buffer 564KiB"
+  uint64_t connections = 0;          // relayed TCP connections
+  uint64_t bytes_up = 0;             // generator -> server, delivered (HTTP/2 framing included)
+  uint64_t bytes_down = 0;           // server -> generator, delivered
   uint64_t max_queued_bytes_up = 0;  // the most one direction of one connection held
   uint64_t max_queued_bytes_down = 0;
 };
@@ -54,8 +54,8 @@ struct QueueDepthSummary {
 // with UNAVAILABLE while the channel was not connected, and no call started since succeeded.
 // Found by drivers::OutageTracker.
 struct Outage {
-  double start_s = 0;     // since the measured phase began (negative: began during warm-up)
-  double duration_s = 0;  // until the first success after it (or the end of the run)
+  double start_s = 0;         // since the measured phase began (negative: began during warm-up)
+  double duration_s = 0;      // until the first success after it (or the end of the run)
   uint64_t failed_calls = 0;  // calls / streams failed by it (connection errors)
   bool recovered = true;      // false: still going on when the run ended
 };
@@ -117,7 +117,7 @@ struct RunResult {
   // Messages the server's application-level flow control dropped (policy drop) and reported in
   // the stream (Response.dropped_before); not counted as lost.
   uint64_t server_dropped_messages = 0;
-  LinkResult link;  // the emulated link, when the scenario has `link`
+  LinkResult link;         // the emulated link, when the scenario has `link`
   GeneratorCpu generator;  // the generator's own CPU use in the measured phase
 };
 
@@ -130,11 +130,11 @@ struct Spread {
 // this variant's median / the first (baseline) variant's median; 0 when the baseline's is 0.
 struct ComparisonRow {
   std::string variant;
-  int repeats = 0;             // runs of this variant included
-  Spread messages_per_s;       // sent + received
-  Spread bytes_per_s;          // payload bytes sent + received
-  Spread message_p50_us;       // latency_us.message.p50
-  Spread message_p99_us;       // latency_us.message.p99
+  int repeats = 0;              // runs of this variant included
+  Spread messages_per_s;        // sent + received
+  Spread bytes_per_s;           // payload bytes sent + received
+  Spread message_p50_us;        // latency_us.message.p50
+  Spread message_p99_us;        // latency_us.message.p99
   Spread write_blocked_p99_us;  // latency_us.write_blocked.p99
   Spread send_queue_depth_max;  // send_queue_depth.max
   Spread server_dropped_messages;

@@ -88,8 +88,8 @@ bool ReadVariants(const YamlNode& list, std::vector<Variant>* out, Diagnostics* 
         }
       }
       for (const YamlMapEntry& entry : set->entries) {
-        variant.settings.push_back(VariantSetting{entry.key, &entry.value, entry.line,
-                                                  entry.column, path + ".set." + entry.key});
+        variant.settings.push_back(VariantSetting{entry.key, &entry.value, entry.line, entry.column,
+                                                  path + ".set." + entry.key});
       }
     }
     out->push_back(std::move(variant));

@@ -12,8 +12,8 @@
 #include "bench/scenario/schema.h"
 #include "bench/scenario/status_names.h"
 #include "bench/scenario/suggest.h"
-#include "bench/scenario/workload_keys.h"
 #include "bench/scenario/units.h"
+#include "bench/scenario/workload_keys.h"
 #include "server/behavior_caps.h"
 
 namespace streambench::scenario {

@@ -239,8 +239,7 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   const std::string pushed_latency_count =
       std::string("streambench_client_message_latency_seconds_count{job=\"") + kPushJob +
       "\", scenario=\"" + kScenario + "\"}";
-  const double final_latency_count =
-      run_result["latency_us"]["message"]["count"].get<double>();
+  const double final_latency_count = run_result["latency_us"]["message"]["count"].get<double>();
   double scraped_final_at_s = 0;
   for (int i = 0; i < 100 && scraped_final_at_s == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
