@@ -1,31 +1,15 @@
 #include "bench/drivers/v1_behavior.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "server/status_code_name.h"
 
 namespace streambench::drivers {
 
 int StatusCodeForName(const std::string& name) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  for (int i = 0; i < 17; ++i) {
-    if (name == kNames[i]) return i;
-  }
-  return -1;
+  const std::optional<grpc::StatusCode> code = StatusCodeFromName(name);
+  return code ? static_cast<int>(*code) : -1;
 }
 
 bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "bench/metrics/histogram_export.h"
+#include "server/status_code_name.h"
 
 namespace streambench::metrics {
 namespace {
@@ -88,27 +89,7 @@ const char* LatencyMetricName(stats::Latency kind) {
   return "";
 }
 
-const char* StatusCodeLabel(int code) {
-  static constexpr const char* kNames[stats::kStatusCodeCount] = {"OK",
-                                                                  "CANCELLED",
-                                                                  "UNKNOWN",
-                                                                  "INVALID_ARGUMENT",
-                                                                  "DEADLINE_EXCEEDED",
-                                                                  "NOT_FOUND",
-                                                                  "ALREADY_EXISTS",
-                                                                  "PERMISSION_DENIED",
-                                                                  "RESOURCE_EXHAUSTED",
-                                                                  "FAILED_PRECONDITION",
-                                                                  "ABORTED",
-                                                                  "OUT_OF_RANGE",
-                                                                  "UNIMPLEMENTED",
-                                                                  "INTERNAL",
-                                                                  "UNAVAILABLE",
-                                                                  "DATA_LOSS",
-                                                                  "UNAUTHENTICATED"};
-  if (code < 0 || code >= stats::kStatusCodeCount) return "UNKNOWN";
-  return kNames[code];
-}
+const char* StatusCodeLabel(int code) { return StatusCodeName(code); }
 
 // The send-queue depth histogram holds counts, not nanoseconds: rendered through the latency
 // renderer with bounds scaled by 1e-9, then scaled back, so `le` and the sum are in messages.
