@@ -91,8 +91,10 @@ class BenchPingPongStream final : public SlotStream,
     int64_t intended;
     if (intended_ring_.Pop(&intended)) rec.RecordLatencyNs(Latency::kMessage, now - intended);
     if (received_ == 1) rec.RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
-    StartRead(&resp_);
+    // Credit before the next read: once StartRead is called, the next OnReadDone may run on
+    // another thread, and the slot's queue takes one producer at a time.
     if (!dc_.open_loop()) slot_.Credit();
+    StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {

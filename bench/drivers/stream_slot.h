@@ -76,7 +76,9 @@ class StreamSlot final : public Slot, private WritePump {
   // --- for streams ---
   DriverContext& dc() { return dc_; }
   CallList& calls() { return calls_; }
-  // Closed loop: one more operation may be sent (after an echo, or a completed write).
+  // Closed loop: one more operation may be sent (after an echo, or a completed write). The queue
+  // takes one producer at a time: call it before starting the next read (or write) whose
+  // completion could call it again on another thread.
   void Credit() {
     if (queue().Push(kSendNow)) RecordQueueDepth();
     Kick();

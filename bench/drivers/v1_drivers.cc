@@ -115,8 +115,10 @@ class V1BidiStream final : public SlotStream,
                         echo_ ? now - resp_.intended_send_time_ns() : now - start_ns_);
     integrity_.OnMessage(resp_.seq(), ChecksumOk(resp_));
     reported_dropped_ += resp_.dropped_before();
-    StartRead(&resp_);
+    // Credit before the next read: once StartRead is called, the next OnReadDone may run on
+    // another thread, and the slot's queue takes one producer at a time.
     if (echo_ && !dc_.open_loop()) slot_.Credit();
+    StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {

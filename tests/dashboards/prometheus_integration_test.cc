@@ -157,7 +157,10 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   const int push_port = PickFreeLoopbackPort();
   ChildProcess pushgateway;
   ASSERT_TRUE(pushgateway.Start(
-      {kPushgateway, "--web.listen-address=127.0.0.1:" + std::to_string(push_port)},
+      // Debian's default --persistence.file is shared by every Pushgateway on the machine: an
+      // empty one keeps this test's gateway free of other runs' pushes (same job and labels).
+      {kPushgateway, "--web.listen-address=127.0.0.1:" + std::to_string(push_port),
+       "--persistence.file="},
       dir_.path() + "/pushgateway.log", &error))
       << error;
 
@@ -240,13 +243,18 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
       std::string("streambench_client_message_latency_seconds_count{job=\"") + kPushJob +
       "\", scenario=\"" + kScenario + "\"}";
   const double final_latency_count = run_result["latency_us"]["message"]["count"].get<double>();
+  const std::string pushed_time =
+      std::string("push_time_seconds{job=\"") + kPushJob + "\", scenario=\"" + kScenario + "\"}";
   double scraped_final_at_s = 0;
   for (int i = 0; i < 100 && scraped_final_at_s == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double now_s = UnixNowS();
     const auto v = Values(Query(prom_port, pushed_selector, now_s, &error));
     const auto c = Values(Query(prom_port, pushed_latency_count, now_s, &error));
-    if (v.size() == 1 && v[0] == final_sent && c.size() == 1 && c[0] >= final_latency_count) {
+    // Pushed by this run, not an earlier one with the same count.
+    const auto pushed_at = Values(Query(prom_port, pushed_time, now_s, &error));
+    if (v.size() == 1 && v[0] == final_sent && c.size() == 1 && c[0] >= final_latency_count &&
+        pushed_at.size() == 1 && pushed_at[0] >= traffic_start_s) {
       scraped_final_at_s = now_s;
     }
   }
@@ -321,6 +329,22 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   }
   EXPECT_GE(prom_p99_s, lower_s) << "own p99 " << own_p99_s;
   EXPECT_LE(prom_p99_s, upper_s) << "own p99 " << own_p99_s;
+  if (prom_p99_s < lower_s || prom_p99_s > upper_s) {
+    // What each side holds, to tell a wrong export from a wrong query.
+    const std::string buckets_query =
+        std::string("streambench_client_message_latency_seconds_bucket{job=\"") + kPushJob +
+        "\", scenario=\"" + kScenario + "\"}";
+    std::cout << "Prometheus buckets at " << std::fixed << scraped_final_at_s << ": "
+              << Query(prom_port, buckets_query, scraped_final_at_s, &error).dump() << "\n"
+              << "Pushgateway now:\n";
+    std::istringstream pushed_text(HttpGet(push_port, "/metrics").body);
+    for (std::string line; std::getline(pushed_text, line);) {
+      if (line.rfind("streambench_client_message_latency_seconds", 0) == 0) {
+        std::cout << "  " << line << "\n";
+      }
+    }
+    std::cout << "run histogram: " << run_result["latency_us"]["message"].dump() << "\n";
+  }
   std::cout << "message latency p99: own " << own_p99_s * 1e6 << " us, Prometheus "
             << prom_p99_s * 1e6 << " us, bucket (" << lower_s * 1e6 << ", " << upper_s * 1e6
             << "] us; " << final_sent << " messages sent, " << evaluated

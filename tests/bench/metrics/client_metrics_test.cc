@@ -202,7 +202,10 @@ class PushgatewayTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
     std::string error;
     ASSERT_TRUE(
-        gateway_.Start({kPushgateway, "--web.listen-address=127.0.0.1:" + std::to_string(port_)},
+        // An empty --persistence.file: Debian's default file is shared by every Pushgateway on
+        // the machine, so pushes of other runs would reappear here.
+        gateway_.Start({kPushgateway, "--web.listen-address=127.0.0.1:" + std::to_string(port_),
+                        "--persistence.file="},
                        dir_.path() + "/pushgateway.log", &error))
         << error;
     ASSERT_TRUE(gateway_.WaitForHttpOk(port_, "/-/ready", 15000, &error)) << error;
