@@ -29,6 +29,19 @@ struct TransportSettings {
 
   // "bdp_probe=false stream_window=65536 ..." listing the set fields (for logs and reports).
   std::string Describe() const;
+
+  // Field by field (inline: the scenario library compares them without the server library).
+  bool operator==(const TransportSettings& o) const {
+    return bdp_probe == o.bdp_probe && stream_window_bytes == o.stream_window_bytes &&
+           max_frame_size_bytes == o.max_frame_size_bytes &&
+           write_buffer_bytes == o.write_buffer_bytes &&
+           max_concurrent_streams == o.max_concurrent_streams &&
+           max_send_message_bytes == o.max_send_message_bytes &&
+           max_receive_message_bytes == o.max_receive_message_bytes &&
+           keepalive_time_us == o.keepalive_time_us &&
+           keepalive_timeout_us == o.keepalive_timeout_us;
+  }
+  bool operator!=(const TransportSettings& o) const { return !(*this == o); }
 };
 
 // Applies the settings to a server being built.

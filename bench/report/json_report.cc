@@ -381,6 +381,7 @@ std::string ToJson(const ScenarioResult& result) {
   j["started_at"] = result.started_at;
   j["pass"] = result.pass;
   j["interrupted"] = result.interrupted;
+  j["concurrent"] = result.concurrent;
   OrderedJson runs = OrderedJson::array();
   for (const RunResult& run : result.runs) runs.push_back(RunToJson(run));
   j["runs"] = runs;
@@ -414,6 +415,7 @@ bool FromJson(const std::string& text, ScenarioResult* out, std::string* error) 
   r.String(j, "", "started_at", false, &result.started_at);
   r.Bool(j, "", "pass", &result.pass);
   r.Bool(j, "", "interrupted", &result.interrupted);
+  r.Bool(j, "", "concurrent", &result.concurrent);
   if (const Json* runs = r.Member(j, "", "runs", true)) {
     if (!runs->is_array()) {
       r.Fail("runs", "expected an array");

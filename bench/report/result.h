@@ -185,7 +185,10 @@ struct ScenarioResult {
   std::vector<RunResult> runs;
   bool pass = true;          // every run passed
   bool interrupted = false;  // any run interrupted
-  GateResult gate;           // the regression gate (not part of `pass`; the CLI combines them)
+  // The runs went at the same time against one server (`concurrent: true`): a mixed workload whose
+  // runs competed with each other, so there is no comparison table.
+  bool concurrent = false;
+  GateResult gate;  // the regression gate (not part of `pass`; the CLI combines them)
   // Variants side by side (bench/report/comparison.h); filled when a file has more than one
   // variant or repeat > 1, empty otherwise.
   std::vector<ComparisonRow> comparison;

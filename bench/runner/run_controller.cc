@@ -14,6 +14,7 @@
 #include "bench/report/console_report.h"
 #include "bench/report/expectations.h"
 #include "bench/report/format.h"
+#include "bench/runner/concurrent_runs.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/open_loop_worker.h"
 #include "bench/runner/outage_results.h"
@@ -322,31 +323,49 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
     out.exit_code = 2;
     return out;
   }
-  RunController controller(options);
-  // Repeats interleave the variants (A B C A B C ...) so drift does not favour one of them.
-  for (const PlannedRun& planned : InterleavedOrder(file.runs.size(), file.repeat)) {
-    const scenario::Scenario& run = file.runs[planned.run_index];
-    RunOutcome r = controller.Run(run);
+  // Takes one finished run into the results; false when no further run may start.
+  auto accept = [&out](RunOutcome& r, int repeat_index) {
     if (r.status != RunOutcome::Status::kCompleted) {
-      out.status = r.status;
-      out.error = r.error;
-      out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
-      break;
+      if (out.status == RunOutcome::Status::kCompleted) {  // the first failure is the one told
+        out.status = r.status;
+        out.error = r.error;
+        out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
+      }
+      return false;
     }
-    r.result.repeat_index = planned.repeat_index;
+    r.result.repeat_index = repeat_index;
     out.result.runs.push_back(std::move(r.result));
     const report::RunResult& added = out.result.runs.back();
     out.result.pass = out.result.pass && added.pass;
     if (added.interrupted) {
       out.result.interrupted = true;
-      break;  // a stop signal ends the whole invocation
+      return false;  // a stop signal ends the whole invocation
     }
-    if (r.stop_now) break;
+    return !r.stop_now;
+  };
+  if (file.concurrent && file.runs.size() > 1) {
+    // Every run of a round at once; the rounds (repeats) one after another.
+    std::vector<const scenario::Scenario*> round;
+    for (const scenario::Scenario& run : file.runs) round.push_back(&run);
+    bool go_on = true;
+    for (uint32_t rep = 0; rep < std::max(1u, file.repeat) && go_on; ++rep) {
+      std::vector<RunOutcome> outcomes = RunConcurrently(round, options);
+      // Every outcome is kept (they ran together), even after one that says stop.
+      for (RunOutcome& r : outcomes) go_on = accept(r, static_cast<int>(rep)) && go_on;
+    }
+  } else {
+    RunController controller(options);
+    // Repeats interleave the variants (A B C A B C ...) so drift does not favour one of them.
+    for (const PlannedRun& planned : InterleavedOrder(file.runs.size(), file.repeat)) {
+      RunOutcome r = controller.Run(file.runs[planned.run_index]);
+      if (!accept(r, planned.repeat_index)) break;
+    }
   }
   if (out.status == RunOutcome::Status::kCompleted) {
     out.exit_code = out.result.pass && !out.result.runs.empty() ? 0 : 1;
   }
-  if (report::WantsComparison(out.result.runs)) {
+  out.result.concurrent = file.concurrent && file.runs.size() > 1;
+  if (!out.result.concurrent && report::WantsComparison(out.result.runs)) {
     out.result.comparison = report::BuildComparison(out.result.runs);
   }
   return out;

@@ -82,7 +82,8 @@ struct ScenarioOutcome {
   int exit_code = 0;  // 0 pass, 1 expectations failed, 2 bad input, 3 could not run
 };
 
-// Runs every run of `file` in order (stopping after an interruption) and evaluates them.
+// Runs every run of `file` in order (stopping after an interruption), or with `concurrent: true`
+// every run of a repeat round at once (bench/runner/concurrent_runs.h), and evaluates them.
 ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOptions& options);
 
 // "streambench.v1" | "grpc.testing.BenchmarkService".

@@ -20,7 +20,7 @@ std::string ValueLabel(const YamlNode& value, size_t index) {
 
 bool IsFileLevelKey(const std::string& first_component) {
   return first_component == "variants" || first_component == "matrix" ||
-         first_component == "repeat";
+         first_component == "repeat" || first_component == "concurrent";
 }
 
 bool ExpandMatrix(const YamlNode& matrix, std::vector<MatrixCombination>* out, Diagnostics* diag) {
@@ -86,6 +86,14 @@ bool ReadRepeat(const YamlNode& node, uint32_t* out, Diagnostics* diag) {
     return diag->Fail(node, "repeat", range + " (got " + node.scalar + ")");
   }
   *out = static_cast<uint32_t>(value);
+  return true;
+}
+
+bool ReadConcurrent(const YamlNode& node, bool* out, Diagnostics* diag) {
+  if (!node.IsScalar() || (node.scalar != "true" && node.scalar != "false")) {
+    return diag->Fail(node, "concurrent", "must be true or false (got " + node.Describe() + ")");
+  }
+  *out = node.scalar == "true";
   return true;
 }
 

@@ -45,7 +45,11 @@ bool ExpandMatrix(const YamlNode& matrix, std::vector<MatrixCombination>* out, D
 // Reads `repeat` (a whole number in [1, kMaxRepeat]).
 bool ReadRepeat(const YamlNode& node, uint32_t* out, Diagnostics* diag);
 
-// True for keys that describe the file rather than one run (`variants`, `matrix`, `repeat`): a
+// Reads `concurrent` (true or false).
+bool ReadConcurrent(const YamlNode& node, bool* out, Diagnostics* diag);
+
+// True for keys that describe the file rather than one run (`variants`, `matrix`, `repeat`,
+// `concurrent`): a
 // --set on them applies before expansion, and no variant may set them.
 bool IsFileLevelKey(const std::string& first_component);
 

@@ -234,6 +234,9 @@ struct ScenarioFile {
   // Key `repeat`: how many times each run is repeated; the runner interleaves them
   // (A B C A B C ...) so machine drift does not favour one variant.
   uint32_t repeat = 1;
+  // Key `concurrent`: the runs (variants x matrix) go at the same time, against one shared server,
+  // instead of one after another: a mixed workload (e.g. every mode at once for a soak).
+  bool concurrent = false;
 };
 
 const char* ModeName(Mode mode);  // "unary", "server_stream", "client_stream", "bidi"

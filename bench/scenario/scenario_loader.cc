@@ -206,6 +206,8 @@ bool Load(const std::string& text, const std::string& display_name,
   const YamlNode* variants_node = nullptr;
   const YamlNode* matrix_node = nullptr;
   out->repeat = 1;
+  out->concurrent = false;
+  const YamlNode* concurrent_node = nullptr;
   for (const YamlMapEntry& entry : root.entries) {
     if (entry.key == "variants") {
       variants_node = &entry.value;
@@ -213,6 +215,9 @@ bool Load(const std::string& text, const std::string& display_name,
       matrix_node = &entry.value;
     } else if (entry.key == "repeat") {
       if (!ReadRepeat(entry.value, &out->repeat, diag)) return false;
+    } else if (entry.key == "concurrent") {
+      if (!ReadConcurrent(entry.value, &out->concurrent, diag)) return false;
+      concurrent_node = &entry.value;
     } else {
       base.entries.push_back(entry);
     }
@@ -256,6 +261,23 @@ bool Load(const std::string& text, const std::string& display_name,
     scenario.source_path = display_name;
     if (i == 0) out->name = scenario.name;
     out->runs.push_back(std::move(scenario));
+  }
+  // Concurrent runs share one server (the embedded one, or the target): its settings cannot vary.
+  if (out->concurrent) {
+    diag->set_variant("");
+    const Scenario& first = out->runs[0];
+    for (const Scenario& run : out->runs) {
+      if (run.server_transport != first.server_transport) {
+        return diag->Fail(*concurrent_node, "concurrent",
+                          "concurrent runs share one server, but variant `" + run.variant +
+                              "` changes server_transport; vary only client-side keys");
+      }
+      if (run.target.addresses != first.target.addresses) {
+        return diag->Fail(
+            *concurrent_node, "concurrent",
+            "concurrent runs share one target, but variant `" + run.variant + "` changes target");
+      }
+    }
   }
   return true;
 }

@@ -86,6 +86,7 @@ SchemaNode BuildSchema() {
           // `matrix: {key.path: [v1, v2], ...}`: one run per combination (bench/scenario/matrix.h).
           FreeMap("matrix", List("", Value(""))),
           Value("repeat"),
+          Value("concurrent"),
       });
 }
 

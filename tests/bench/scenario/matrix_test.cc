@@ -236,5 +236,50 @@ TEST(AppFlowControlTest, RejectsModesWithoutAProducerAndBadValues) {
             std::string::npos);
 }
 
+// `concurrent`: a file-level boolean; the runs it puts side by side share one server, so they
+// cannot differ in server_transport or target.
+TEST(ConcurrentTest, ReadsTheFlagAndSetCanTurnItOn) {
+  const std::string yaml =
+      "name: mix\nmode: bidi\nconcurrent: true\nvariants:\n"
+      "  - name: a\n  - name: b\n    set: {mode: unary}\n";
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(Load(yaml, &file, &error)) << error.ToString();
+  EXPECT_TRUE(file.concurrent);
+  ASSERT_EQ(file.runs.size(), 2u);
+  EXPECT_EQ(file.runs[1].mode, Mode::kUnary);
+
+  ASSERT_TRUE(Load("name: one\nmode: bidi\n", &file, &error)) << error.ToString();
+  EXPECT_FALSE(file.concurrent) << "off unless asked";
+  ASSERT_TRUE(Load("name: one\nmode: bidi\n", &file, &error, {{"concurrent", "true"}}))
+      << error.ToString();
+  EXPECT_TRUE(file.concurrent);
+}
+
+TEST(ConcurrentTest, BadValuesAndServerSideVariantsNameTheKeyAndLine) {
+  const std::string not_bool = LoadErrorText("name: w\nmode: bidi\nconcurrent: yes\n");
+  EXPECT_NE(not_bool.find("m.yaml:3"), std::string::npos) << not_bool;
+  EXPECT_NE(not_bool.find("concurrent: must be true or false (got `yes`)"), std::string::npos)
+      << not_bool;
+
+  const std::string server_side = LoadErrorText(
+      "name: w\nmode: bidi\nconcurrent: true\nvariants:\n  - name: a\n  - name: small\n"
+      "    set: {server_transport.stream_window: 64KiB}\n");
+  EXPECT_NE(server_side.find("m.yaml:3"), std::string::npos) << server_side;
+  EXPECT_NE(server_side.find("variant `small` changes server_transport"), std::string::npos)
+      << server_side;
+
+  const std::string target = LoadErrorText(
+      "name: w\nmode: bidi\nconcurrent: true\nvariants:\n  - name: a\n  - name: elsewhere\n"
+      "    set: {target: 127.0.0.1:1}\n");
+  EXPECT_NE(target.find("variant `elsewhere` changes target"), std::string::npos) << target;
+
+  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nvariants:\n  - name: a\n"
+                          "    set: {concurrent: true}\n")
+                .find("concurrent"),
+            std::string::npos)
+      << "a variant cannot set a file-level key";
+}
+
 }  // namespace
 }  // namespace streambench::scenario

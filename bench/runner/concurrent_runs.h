@@ -1,0 +1,23 @@
+// Concurrent runs (`concurrent: true`): every run of one round goes at the same time, each with
+// its own RunController (channels, slots, recorders, results), against one server: the embedded
+// reference server started once for all of them, or the scenario's target. This is a mixed
+// workload (e.g. every mode on one server for a soak), not a comparison: the runs compete for the
+// same server and the same CPU, and each run's generator CPU figures are the whole process's.
+// Thread-safety: call from one thread; it starts and joins one thread per run.
+#pragma once
+
+#include <vector>
+
+#include "bench/runner/run_controller.h"
+#include "bench/scenario/scenario.h"
+
+namespace streambench::runner {
+
+// Runs `runs` together and returns their outcomes in the same order. The live progress line is
+// off (one line cannot show several runs); warnings and snapshot hooks work as for one run (the
+// hook is called from every run's thread). When the shared embedded server cannot start, every
+// outcome is kCouldNotRun.
+std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenario*>& runs,
+                                        const RunOptions& options);
+
+}  // namespace streambench::runner
