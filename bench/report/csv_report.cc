@@ -67,6 +67,14 @@ std::vector<std::pair<std::string, std::string>> Row(const ScenarioResult& resul
   add("calls_per_s", Number(run.calls_per_s));
   add("target_rate_per_s", Number(run.target_rate_per_s));
   add("dropped_ops", Number(run.dropped_ops));
+  // The generator's own CPU (issue 8): whether the figures are the harness's limit.
+  const GeneratorCpu& cpu = run.generator;
+  add("generator_cpu_s", Number(cpu.cpu_seconds));
+  add("generator_cpu_utilization", Number(cpu.cpu_utilization));
+  add("generator_busiest_thread_utilization", Number(cpu.busiest_thread_utilization));
+  add("generator_cores", std::to_string(cpu.cores));
+  add("generator_includes_server", cpu.includes_server ? "true" : "false");
+  add("generator_saturated", cpu.saturated ? "true" : "false");
   for (const char* kind : kLatencyKinds) {
     auto it = run.latency_us.find(kind);
     const LatencySummary summary = it == run.latency_us.end() ? LatencySummary{} : it->second;

@@ -58,6 +58,28 @@ size_t Column(const std::vector<std::string>& header, const std::string& name) {
   return 0;
 }
 
+TEST(CsvReportTest, GeneratorCpuColumns) {
+  ScenarioResult result = testing::SampleResult();
+  GeneratorCpu& cpu = result.runs[0].generator;
+  cpu.cpu_seconds = 12.5;
+  cpu.cpu_utilization = 0.625;
+  cpu.busiest_thread_utilization = 0.95;
+  cpu.cores = 2;
+  cpu.includes_server = true;
+  cpu.saturated = true;
+  const auto rows = ParseCsv(ToCsv(result));
+  ASSERT_EQ(rows.size(), 3u);
+  const std::vector<std::string>& header = rows[0];
+  EXPECT_EQ(rows[1][Column(header, "generator_cpu_s")], "12.500");
+  EXPECT_EQ(rows[1][Column(header, "generator_cpu_utilization")], "0.625");
+  EXPECT_EQ(rows[1][Column(header, "generator_busiest_thread_utilization")], "0.950");
+  EXPECT_EQ(rows[1][Column(header, "generator_cores")], "2");
+  EXPECT_EQ(rows[1][Column(header, "generator_includes_server")], "true");
+  EXPECT_EQ(rows[1][Column(header, "generator_saturated")], "true");
+  EXPECT_EQ(rows[2][Column(header, "generator_saturated")], "false") << "not measured";
+  EXPECT_EQ(rows[2][Column(header, "generator_cores")], "0");
+}
+
 TEST(CsvReportTest, HeaderAndOneRowPerRunParseBack) {
   const ScenarioResult result = testing::SampleResult();
   const auto rows = ParseCsv(ToCsv(result));
