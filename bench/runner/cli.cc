@@ -43,7 +43,9 @@ bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& er
     scenario::Override o;
     std::string why;
     if (!scenario::ParseOverride(text, &o, &why)) {
-      err << "streambench: --set " << text << ": " << why << "\n";
+      // `why` quotes the argument with control bytes made visible; the raw text could carry
+      // terminal escapes.
+      err << "streambench: --set: " << why << "\n";
       return false;
     }
     overrides.push_back(std::move(o));

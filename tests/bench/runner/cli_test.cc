@@ -107,6 +107,14 @@ TEST_F(CliTest, ValidateOkAndBadScenario) {
 
   EXPECT_EQ(Cli({"validate", Path("missing.yaml")}).code, 2);
   EXPECT_EQ(Cli({"validate", good, "--set", "load.outstanding=-1"}).code, 2);
+
+  // A malformed --set carrying a terminal escape: named, escape made visible, one line.
+  r = Cli({"validate", good, "--set", "bad\x1b[31m"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--set: expected key=value"));
+  EXPECT_THAT(r.err, HasSubstr("`bad?[31m`"));
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
 TEST_F(CliTest, RunWritesValidJsonAndCsv) {
