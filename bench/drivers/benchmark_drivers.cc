@@ -1,7 +1,8 @@
-// grpc.testing.BenchmarkService drivers (gRPC's standard qps benchmark server): UnaryCall and the
-// StreamingCall ping-pong. SimpleRequest has no sequence numbers or timestamps, so latency comes
-// from the driver's own record of intended send times (ping-pong answers in order, so a ring per
-// stream suffices) and only counts are checked.
+// grpc.testing.BenchmarkService drivers (gRPC's standard qps benchmark server): UnaryCall, the
+// StreamingCall ping-pong, StreamingFromServer (server_stream) and StreamingFromClient
+// (client_stream). SimpleRequest has no sequence numbers or timestamps, so latency comes from the
+// driver's own record of intended send times (ping-pong answers in order, so a ring per stream
+// suffices) and only counts are checked.
 #include <grpcpp/support/client_callback.h>
 
 #include "bench/drivers/call_slot.h"
@@ -123,6 +124,84 @@ class BenchPingPongStream final : public SlotStream,
   int64_t write_start_ns_ = 0;
 };
 
+// ---------------------------------------------------------------------------------------------
+// client_stream (StreamingFromClient): the slot's pump drives the writes; the server answers once,
+// after the half-close, with a response of the last request's response_size.
+class BenchClientStream final : public SlotStream,
+                                public CallBase,
+                                public grpc::ClientWriteReactor<SimpleRequest> {
+ public:
+  BenchClientStream(StreamSlot& slot, std::shared_ptr<BenchShared> shared, uint64_t number)
+      : CallBase(slot.dc(), slot.calls()),
+        slot_(slot),
+        shared_(std::move(shared)),
+        key_base_(SizeSampler::Mix(shared_->slot_key ^ (number << 20))) {}
+
+  void Begin() override {
+    Arm();
+    dc_.registry().ForCurrentThread().AddCallStarted();
+    shared_->stub->async()->StreamingFromClient(&context(), &resp_, this);
+    // Writes are started from worker threads (outside reactions); the hold keeps OnDone away
+    // until HalfClose says no more writes will start.
+    AddHold();
+    StartCall();
+  }
+
+  void Write(int64_t intended_ns, int64_t now_ns) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now_ns - intended_ns);
+    write_bytes_ = FillSimpleRequest(dc_, key_base_ + writes_, &req_);
+    ++writes_;
+    write_start_ns_ = now_ns;
+    write_intended_ns_ = intended_ns;
+    StartWrite(&req_);
+  }
+
+  void Cancel() override { context().TryCancel(); }
+  void HalfClose() override {
+    half_close_ns_ = dc_.clock().NowNs();
+    StartWritesDone();
+    RemoveHold();  // may run OnDone on another thread: touch nothing after this
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (ok) {
+      const int64_t now = dc_.clock().NowNs();
+      stats::Recorder& rec = dc_.registry().ForCurrentThread();
+      rec.AddSent(1, write_bytes_);
+      rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
+      rec.RecordLatencyNs(Latency::kMessage, now - write_intended_ns_);
+      // Credit before WriteCompleted releases the pump token: the next write (whose completion
+      // credits again, maybe on another thread) can only start after that.
+      if (!dc_.open_loop()) slot_.Credit();
+    }
+    slot_.WriteCompleted(ok);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(Latency::kCall, now - start_ns_);
+    rec.AddCallFinished(status.error_code());
+    if (status.ok()) {
+      rec.RecordLatencyNs(Latency::kFinalResponse, now - half_close_ns_);
+      rec.AddReceived(1, resp_.payload().body().size());
+    }
+    slot_.StreamDone(status);
+    Finished();
+  }
+
+ private:
+  StreamSlot& slot_;
+  std::shared_ptr<BenchShared> shared_;
+  const uint64_t key_base_;
+  SimpleRequest req_;
+  SimpleResponse resp_;
+  uint64_t writes_ = 0;
+  size_t write_bytes_ = 0;
+  int64_t write_start_ns_ = 0, write_intended_ns_ = 0, half_close_ns_ = 0;
+};
+
 class BenchUnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
  public:
   BenchUnaryCall(CallSlot& slot, const std::shared_ptr<BenchShared>& shared, int64_t intended_ns,
@@ -160,6 +239,74 @@ class BenchUnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
   SimpleResponse resp_;
 };
 
+// ---------------------------------------------------------------------------------------------
+// server_stream (StreamingFromServer): one request, then the server streams until the client
+// stops it. One call reads response_count responses and cancels: a call the client ended after
+// everything it wanted arrived is a success (OK in calls_by_code and for the slot's reconnect
+// logic), not the CANCELLED its status says. Every message is timed from the call's intended
+// start, like the streambench.v1 server_stream driver.
+class BenchServerStreamCall final : public CallBase,
+                                    public grpc::ClientReadReactor<SimpleResponse> {
+ public:
+  BenchServerStreamCall(CallSlot& slot, const std::shared_ptr<BenchShared>& shared,
+                        int64_t intended_ns, uint64_t number)
+      : CallBase(slot.dc(), slot.calls()),
+        slot_(slot),
+        intended_ns_(intended_ns),
+        wanted_(slot.dc().scenario().behavior.response_count) {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    if (dc_.open_loop()) {
+      rec.RecordLatencyNs(Latency::kScheduleLag, dc_.clock().NowNs() - intended_ns);
+    }
+    const size_t size = FillSimpleRequest(dc_, shared->slot_key + number, &req_);
+    Arm();
+    rec.AddCallStarted();
+    rec.AddSent(1, size);
+    shared->stub->async()->StreamingFromServer(&context(), &req_, this);
+    StartRead(&resp_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows
+    const int64_t now = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddReceived(1, resp_.payload().body().size());
+    ++received_;
+    if (received_ == 1) rec.RecordLatencyNs(Latency::kFirstMessage, now - intended_ns_);
+    rec.RecordLatencyNs(Latency::kMessage, now - intended_ns_);
+    if (received_ >= wanted_) {
+      // No read is started after this, so OnDone (which reads the flag) cannot run before it.
+      client_ended_ = true;
+      context().TryCancel();
+      return;
+    }
+    StartRead(&resp_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
+    // The cancellation that ended a complete call was ours (or the server finished at the same
+    // moment): the call did what it was meant to.
+    const bool done_by_us =
+        client_ended_ && (status.ok() || status.error_code() == grpc::StatusCode::CANCELLED);
+    const grpc::Status& effective = done_by_us ? grpc::Status::OK : status;
+    rec.AddCallFinished(effective.error_code());
+    slot_.CallDone(effective, intended_ns_);
+    Finished();
+  }
+
+ private:
+  CallSlot& slot_;
+  const int64_t intended_ns_;
+  const uint64_t wanted_;  // > 0 (IsSupported / MakeBenchmarkServiceSlot refuse 0)
+  SimpleRequest req_;
+  SimpleResponse resp_;
+  uint64_t received_ = 0;  // reads complete one at a time, before OnDone
+  bool client_ended_ = false;
+};
+
 }  // namespace
 
 std::unique_ptr<Slot> MakeBenchmarkServiceSlot(DriverContext& dc,
@@ -178,9 +325,20 @@ std::unique_ptr<Slot> MakeBenchmarkServiceSlot(DriverContext& dc,
           dc, [shared](CallSlot& slot, int64_t intended_ns, uint64_t number) {
             new BenchUnaryCall(slot, shared, intended_ns, number);
           });
+    case scenario::Mode::kClientStream:
+      return std::make_unique<StreamSlot>(dc, [shared](StreamSlot& slot, uint64_t number) {
+        return new BenchClientStream(slot, shared, number);
+      });
+    case scenario::Mode::kServerStream:
+      if (!IsSupported(dc.scenario(), error)) return nullptr;  // response_count 0
+      return std::make_unique<CallSlot>(
+          dc, [shared](CallSlot& slot, int64_t intended_ns, uint64_t number) {
+            new BenchServerStreamCall(slot, shared, intended_ns, number);
+          });
     default:
+      if (!IsSupported(dc.scenario(), error)) return nullptr;
       *error = std::string("grpc.testing.BenchmarkService: mode ") +
-               scenario::ModeName(dc.scenario().mode) + " is not supported (use unary or bidi)";
+               scenario::ModeName(dc.scenario().mode) + " is not supported";
       return nullptr;
   }
 }

@@ -23,13 +23,28 @@ DriverContext::DriverContext(const scenario::Scenario& scenario, stats::Recorder
       outages_(clock) {}
 
 bool IsSupported(const scenario::Scenario& scenario, std::string* error) {
-  if (scenario.target.service == scenario::TargetService::kGrpcTestingBenchmark &&
-      scenario.mode != scenario::Mode::kUnary && scenario.mode != scenario::Mode::kBidi) {
-    *error = std::string("grpc.testing.BenchmarkService: mode ") +
-             scenario::ModeName(scenario.mode) + " is not supported (use unary or bidi)";
-    return false;
+  if (scenario.target.service != scenario::TargetService::kGrpcTestingBenchmark) return true;
+  switch (scenario.mode) {
+    case scenario::Mode::kUnary:
+    case scenario::Mode::kBidi:
+    case scenario::Mode::kClientStream:
+      return true;
+    case scenario::Mode::kServerStream:
+      // StreamingFromServer streams until the client stops it: the client needs a count to stop
+      // at, or a call would run until its deadline or the server's own cap.
+      if (scenario.behavior.response_count == 0) {
+        *error =
+            "grpc.testing.BenchmarkService: server_stream needs server_behavior.response_count "
+            "> 0 (each call reads that many responses, then cancels the stream)";
+        return false;
+      }
+      return true;
+    default:
+      *error = std::string("grpc.testing.BenchmarkService: mode ") +
+               scenario::ModeName(scenario.mode) +
+               " is not supported (use unary, server_stream, client_stream or bidi)";
+      return false;
   }
-  return true;
 }
 
 std::unique_ptr<Slot> MakeSlot(DriverContext& context, std::shared_ptr<grpc::Channel> channel,

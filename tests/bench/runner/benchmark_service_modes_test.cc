@@ -1,0 +1,197 @@
+// Runs grpc.testing.BenchmarkService's streaming modes (server_stream -> StreamingFromServer,
+// client_stream -> StreamingFromClient) through the RunController against real reference servers
+// on ephemeral loopback ports, and checks that what the drivers counted is consistent. Runs are
+// short (1 s or less, no warm-up), so every call is accounted for after the drain.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench/runner/run_controller.h"
+#include "bench/runner/signals.h"
+#include "bench/scenario/scenario_loader.h"
+#include "server/reference_server.h"
+
+namespace streambench::runner {
+namespace {
+
+scenario::Scenario Load(const std::string& yaml) {
+  scenario::ScenarioFile file;
+  scenario::LoadError error;
+  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
+      << error.ToString();
+  if (file.runs.empty()) return scenario::Scenario{};
+  return file.runs[0];
+}
+
+class BenchmarkServiceModesTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ResetStopSignals(); }
+
+  // Loads `yaml`; the scenario lives as long as the fixture (drivers keep a reference).
+  scenario::Scenario& Scenario(const std::string& yaml) {
+    scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(yaml)));
+    return *scenarios_.back();
+  }
+
+  RunOutcome Run(const scenario::Scenario& s) {
+    RunOptions options;
+    options.log_out = &std::cerr;
+    return RunController(options).Run(s);
+  }
+
+  // A run that must complete; returns its result.
+  report::RunResult MustRun(const scenario::Scenario& s) {
+    RunOutcome outcome = Run(s);
+    EXPECT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+    EXPECT_EQ(outcome.dropped_ops, 0u);
+    return outcome.result;
+  }
+
+  static uint64_t Code(const report::RunResult& r, const std::string& name) {
+    auto it = r.calls_by_code.find(name);
+    return it == r.calls_by_code.end() ? 0 : it->second;
+  }
+
+  static void ExpectAllOk(const report::RunResult& r) {
+    EXPECT_GT(Code(r, "OK"), 0u);
+    EXPECT_EQ(Code(r, "OK"), r.calls_finished) << "every call ends OK";
+    EXPECT_EQ(r.integrity.Total(), 0u);
+    EXPECT_TRUE(r.pass);
+    EXPECT_FALSE(r.interrupted);
+    EXPECT_EQ(r.service, "grpc.testing.BenchmarkService");
+  }
+
+  static const report::LatencySummary& Latency(const report::RunResult& r,
+                                               const std::string& kind) {
+    static const report::LatencySummary kEmpty;
+    auto it = r.latency_us.find(kind);
+    return it == r.latency_us.end() ? kEmpty : it->second;
+  }
+
+  std::vector<std::unique_ptr<scenario::Scenario>> scenarios_;
+};
+
+// 2 connections x 2 slots = 4 slots.
+constexpr char kBase[] =
+    "name: t\n"
+    "service: grpc.testing.BenchmarkService\n"
+    "connections: 2\n"
+    "streams_per_connection: 2\n"
+    "warmup: 0s\n"
+    "duration: 1s\n"
+    "request: {payload_size: 100B}\n";
+constexpr uint64_t kSlots = 4;
+
+// The scenario validator accepts only server_behavior.response_size for BenchmarkService, so the
+// tests set response_count on the loaded scenario (what the drivers read).
+TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
+  scenario::Scenario& s = Scenario(std::string(kBase) +
+                                   "mode: server_stream\n"
+                                   "load: {type: closed, outstanding: 1}\n"
+                                   "server_behavior: {response_size: 40B}\n");
+  s.behavior.response_count = 5;
+  const report::RunResult r = MustRun(s);
+  ExpectAllOk(r);
+  EXPECT_EQ(Code(r, "CANCELLED"), 0u) << "the client's own cancel after the last response is OK";
+  EXPECT_GT(r.calls_finished, kSlots) << "closed loop replaces each finished call";
+  EXPECT_EQ(r.messages_received, r.calls_finished * 5);
+  EXPECT_EQ(r.bytes_received, r.messages_received * 40);
+  EXPECT_EQ(r.messages_sent, r.calls_finished) << "one request per call";
+  EXPECT_EQ(r.bytes_sent, r.messages_sent * 100);
+  EXPECT_EQ(Latency(r, "message").count, r.messages_received);
+  EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "call").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, 0u) << "closed loop has no schedule";
+  // Every message is timed from the call's start, so the call outlasts its first message.
+  EXPECT_GE(Latency(r, "call").max_us, Latency(r, "first_message").min_us);
+}
+
+TEST_F(BenchmarkServiceModesTest, ServerStreamOpenLoopKeepsTheSchedule) {
+  scenario::Scenario& s = Scenario(std::string(kBase) +
+                                   "mode: server_stream\n"
+                                   "load: {type: constant, rate: 200/s}\n"
+                                   "server_behavior: {response_size: 8B}\n");
+  s.behavior.response_count = 3;
+  const report::RunResult r = MustRun(s);
+  ExpectAllOk(r);
+  // The schedule fixes the count: 200/s for 1 s, whatever the machine's speed.
+  EXPECT_GE(r.calls_finished, 190u);
+  EXPECT_LE(r.calls_finished, 210u);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 3);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "message").count, r.messages_received);
+}
+
+// A server that ends the stream itself (the reference server's max_response_count) before the
+// client's count: the call ended OK with fewer messages, and that is what is recorded.
+TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewerMessages) {
+  ServerOptions server_options;
+  server_options.caps.max_response_count = 3;
+  std::string error;
+  auto server = ReferenceServer::Start(server_options, &error);
+  ASSERT_NE(server, nullptr) << error;
+  scenario::Scenario& s = Scenario(std::string(kBase) + "target: " + server->address() +
+                                   "\n"
+                                   "mode: server_stream\n"
+                                   "load: {type: closed, outstanding: 1}\n");
+  s.behavior.response_count = 5;
+  const report::RunResult r = MustRun(s);
+  ExpectAllOk(r);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 3);
+  EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
+  server->Shutdown();
+}
+
+TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
+  scenario::Scenario& s = Scenario(std::string(kBase) +
+                                   "mode: server_stream\n"
+                                   "load: {type: closed, outstanding: 1}\n");
+  s.behavior.response_count = 0;
+  const RunOutcome outcome = Run(s);
+  EXPECT_EQ(outcome.status, RunOutcome::Status::kBadInput);
+  EXPECT_NE(outcome.error.find("grpc.testing.BenchmarkService"), std::string::npos)
+      << outcome.error;
+  EXPECT_NE(outcome.error.find("server_behavior.response_count"), std::string::npos)
+      << outcome.error;
+}
+
+TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
+  const report::RunResult r =
+      MustRun(Scenario(std::string(kBase) + "mode: client_stream\n"
+                                            "load: {type: closed, outstanding: 2}\n"
+                                            "stream: {messages: 50}\n"));
+  ExpectAllOk(r);
+  EXPECT_GT(r.calls_finished, kSlots) << "streams reaching stream.messages are replaced";
+  // Every stream but each slot's last (half-closed by the stop) sent exactly 50.
+  EXPECT_LE(r.messages_sent, r.calls_finished * 50);
+  EXPECT_GE(r.messages_sent, (r.calls_finished - kSlots) * 50);
+  EXPECT_EQ(r.bytes_sent, r.messages_sent * 100);
+  // One SimpleResponse per stream, of the requests' response_size (the 64 B default).
+  EXPECT_EQ(r.messages_received, r.calls_finished);
+  EXPECT_EQ(r.bytes_received, r.calls_finished * 64);
+  EXPECT_EQ(Latency(r, "final_response").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "call").count, r.calls_finished);
+  EXPECT_EQ(Latency(r, "write_blocked").count, r.messages_sent);
+  EXPECT_EQ(Latency(r, "message").count, r.messages_sent);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, 0u) << "closed loop has no schedule";
+}
+
+TEST_F(BenchmarkServiceModesTest, ClientStreamOpenLoopStreamDuration) {
+  const report::RunResult r =
+      MustRun(Scenario(std::string(kBase) + "mode: client_stream\n"
+                                            "load: {type: constant, rate: 500/s}\n"
+                                            "stream: {duration: 200ms}\n"));
+  ExpectAllOk(r);
+  // The schedule fixes the count: 500/s for 1 s, whatever the machine's speed.
+  EXPECT_GE(r.messages_sent, 475u);
+  EXPECT_LE(r.messages_sent, 525u);
+  EXPECT_EQ(Latency(r, "schedule_lag").count, r.messages_sent);
+  EXPECT_EQ(Latency(r, "final_response").count, r.calls_finished);
+  EXPECT_EQ(r.messages_received, r.calls_finished);
+}
+
+}  // namespace
+}  // namespace streambench::runner
