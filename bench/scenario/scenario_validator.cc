@@ -57,8 +57,13 @@ bool CheckModeKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
        },
        "unary, client_stream and bidi with `bidi: echo`"},
       {"server_behavior.response_size",
-       [](const Scenario& s) { return s.mode != Mode::kClientStream; },
-       "unary, server_stream and bidi (a client_stream call ends with a fixed-size summary)"},
+       [](const Scenario& s) {
+         // BenchmarkService's StreamingFromClient answers with a response of the size asked.
+         return s.mode != Mode::kClientStream ||
+                s.target.service == TargetService::kGrpcTestingBenchmark;
+       },
+       "unary, server_stream and bidi (a streambench.v1 client_stream call ends with a fixed-size "
+       "summary)"},
       {"server_behavior.read_stall",
        [](const Scenario& s) { return s.mode == Mode::kClientStream || s.mode == Mode::kBidi; },
        "client_stream and bidi"},
@@ -78,9 +83,20 @@ bool CheckService(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
   if (behavior == nullptr || !behavior->IsMap()) return true;
   for (const YamlMapEntry& entry : behavior->entries) {
     if (entry.key == "response_size") continue;
+    // StreamingFromServer streams until the client cancels: response_count is how many the
+    // generator reads before it does (the mode rules allow it in server_stream only).
+    if (entry.key == "response_count") {
+      if (s.behavior.response_count == 0) {
+        return diag->Fail(entry.value, "server_behavior.response_count",
+                          "must be > 0 with grpc.testing.BenchmarkService (each call reads that "
+                          "many responses, then cancels the stream)");
+      }
+      continue;
+    }
     return diag->FailAt(&entry.value, entry.line, entry.column, "server_behavior." + entry.key,
                         "is not supported by grpc.testing.BenchmarkService (it honours only "
-                        "response_size); use service: streambench.v1");
+                        "response_size, and response_count in server_stream); use service: "
+                        "streambench.v1");
   }
   return true;
 }
