@@ -161,10 +161,17 @@ Recorder& RecorderRegistry::ForCurrentThreadSlow() {
 
 Snapshot RecorderRegistry::TakeSnapshot(int64_t now_ns) const {
   Snapshot snapshot;
-  snapshot.taken_at_ns = now_ns;
-  std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& recorder : recorders_) recorder->MergeInto(snapshot);
+  TakeSnapshotInto(now_ns, &snapshot);
   return snapshot;
+}
+
+void RecorderRegistry::TakeSnapshotInto(int64_t now_ns, Snapshot* out) const {
+  for (LogLinearHistogram& h : out->latency) h.Reset();
+  out->send_queue_depth.Reset();
+  out->counters = Counters{};
+  out->taken_at_ns = now_ns;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& recorder : recorders_) recorder->MergeInto(*out);
 }
 
 size_t RecorderRegistry::RecorderCount() const {

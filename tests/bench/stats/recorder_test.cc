@@ -61,6 +61,29 @@ TEST(RecorderTest, MergeIntoAddsEverything) {
   EXPECT_EQ(s.counters.integrity.Total(), 10u);
 }
 
+TEST(RecorderRegistryTest, TakeSnapshotIntoReplacesWhatTheSnapshotHeld) {
+  RecorderRegistry registry;
+  Recorder& r = registry.ForCurrentThread();
+  r.RecordLatencyNs(Latency::kMessage, 1000);
+  r.AddSent(1, 64);
+  r.RecordSendQueueDepth(3);
+  Snapshot reused = registry.TakeSnapshot(1);
+  reused.latency[static_cast<int>(Latency::kCall)].Record(777);  // stale content to be replaced
+
+  r.RecordLatencyNs(Latency::kMessage, 5000);
+  r.AddSent(2, 128);
+  registry.TakeSnapshotInto(2, &reused);
+  const Snapshot fresh = registry.TakeSnapshot(2);
+  EXPECT_EQ(reused.taken_at_ns, 2);
+  EXPECT_EQ(reused.counters.messages_sent, 3u);
+  EXPECT_EQ(reused.counters.bytes_sent, 192u);
+  EXPECT_EQ(reused.counters.messages_sent, fresh.counters.messages_sent);
+  EXPECT_EQ(reused.Get(Latency::kMessage).Count(), 2u);
+  EXPECT_EQ(reused.Get(Latency::kMessage).MaxNs(), fresh.Get(Latency::kMessage).MaxNs());
+  EXPECT_EQ(reused.Get(Latency::kCall).Count(), 0u) << "nothing left of the old content";
+  EXPECT_EQ(reused.send_queue_depth.Count(), 1u);
+}
+
 TEST(RecorderRegistryTest, SameThreadGetsSameRecorder) {
   RecorderRegistry registry;
   Recorder* a = &registry.ForCurrentThread();
