@@ -126,11 +126,13 @@ class V1BidiStream final : public SlotStream,
     rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - start_ns_);
     rec.AddCallFinished(status.error_code());
     // Only what the server owed counts as lost: every acknowledged request for an echo stream
-    // that ended OK, response_count for an independent one; nothing is owed after a failure.
+    // that ended OK, response_count for an independent one; nothing is owed after a failure, nor
+    // by a stream that half-closed before its first request (the behaviour) went out, which
+    // happens when the run stops just as a stream is replaced.
     const uint64_t count = shared_->behavior.response_count();
     if (status.ok() && echo_) {
       integrity_.Finish(acked_);
-    } else if (status.ok() && count > 0) {
+    } else if (status.ok() && count > 0 && acked_ > 0) {
       integrity_.Finish(count);
     } else {
       integrity_.FinishUnknownCount();

@@ -117,7 +117,12 @@ TEST_F(RunControllerTest, BidiIndependentStreamsResponseCount) {
                          "server_behavior: {bidi: independent, response_count: 5, "
                          "response_size: 16B}\n");
   ExpectAllOk(r);
-  EXPECT_EQ(r.messages_received, r.calls_finished * 5);
+  // Every stream that sent its first request got its 5 responses (integrity 0 above); a stream
+  // replaced just as the run stopped may have half-closed before sending anything (at most one
+  // per slot, 4 slots), and is owed nothing.
+  EXPECT_LE(r.messages_received, r.calls_finished * 5);
+  EXPECT_GE(r.messages_received, (r.calls_finished - 4) * 5);
+  EXPECT_EQ(r.messages_received % 5, 0u) << "no stream got part of its responses";
   EXPECT_LE(r.messages_sent, r.calls_finished * 20);
   EXPECT_GE(r.messages_sent, (r.calls_finished - 4) * 20);
 }
