@@ -13,65 +13,17 @@
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
 #include "server/reference_server.h"
+#include "tests/bench/runner/run_test_fixture.h"
 
 namespace streambench::runner {
 namespace {
 
-scenario::Scenario Load(const std::string& yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
-      << error.ToString();
-  if (file.runs.empty()) return scenario::Scenario{};
-  return file.runs[0];
-}
-
-class BenchmarkServiceModesTest : public ::testing::Test {
+class BenchmarkServiceModesTest : public testing::RunTest {
  protected:
-  void SetUp() override { ResetStopSignals(); }
-
-  // Loads `yaml`; the scenario lives as long as the fixture (drivers keep a reference).
-  scenario::Scenario& Scenario(const std::string& yaml) {
-    scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(yaml)));
-    return *scenarios_.back();
-  }
-
-  RunOutcome Run(const scenario::Scenario& s) {
-    RunOptions options;
-    options.log_out = &std::cerr;
-    return RunController(options).Run(s);
-  }
-
-  // A run that must complete; returns its result.
-  report::RunResult MustRun(const scenario::Scenario& s) {
-    RunOutcome outcome = Run(s);
-    EXPECT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
-    EXPECT_EQ(outcome.dropped_ops, 0u);
-    return outcome.result;
-  }
-
-  static uint64_t Code(const report::RunResult& r, const std::string& name) {
-    auto it = r.calls_by_code.find(name);
-    return it == r.calls_by_code.end() ? 0 : it->second;
-  }
-
   static void ExpectAllOk(const report::RunResult& r) {
-    EXPECT_GT(Code(r, "OK"), 0u);
-    EXPECT_EQ(Code(r, "OK"), r.calls_finished) << "every call ends OK";
-    EXPECT_EQ(r.integrity.Total(), 0u);
-    EXPECT_TRUE(r.pass);
-    EXPECT_FALSE(r.interrupted);
+    RunTest::ExpectAllOk(r);
     EXPECT_EQ(r.service, "grpc.testing.BenchmarkService");
   }
-
-  static const report::LatencySummary& Latency(const report::RunResult& r,
-                                               const std::string& kind) {
-    static const report::LatencySummary kEmpty;
-    auto it = r.latency_us.find(kind);
-    return it == r.latency_us.end() ? kEmpty : it->second;
-  }
-
-  std::vector<std::unique_ptr<scenario::Scenario>> scenarios_;
 };
 
 // 2 connections x 2 slots = 4 slots.

@@ -10,63 +10,13 @@
 #include <thread>
 
 #include "bench/runner/signals.h"
-#include "bench/scenario/scenario_loader.h"
 #include "server/reference_server.h"
+#include "tests/bench/runner/run_test_fixture.h"
 
 namespace streambench::runner {
 namespace {
 
-scenario::Scenario Load(const std::string& yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
-      << error.ToString();
-  if (file.runs.empty()) return scenario::Scenario{};
-  return file.runs[0];
-}
-
-class RunControllerTest : public ::testing::Test {
- protected:
-  void SetUp() override { ResetStopSignals(); }
-
-  RunOutcome Run(const scenario::Scenario& s) {
-    RunOptions options;
-    options.log_out = &std::cerr;
-    return RunController(options).Run(s);
-  }
-
-  // A run that must complete; returns its result.
-  report::RunResult MustRun(const std::string& yaml) {
-    scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(yaml)));
-    RunOutcome outcome = Run(*scenarios_.back());
-    EXPECT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
-    EXPECT_EQ(outcome.dropped_ops, 0u);
-    return outcome.result;
-  }
-
-  static uint64_t Code(const report::RunResult& r, const std::string& name) {
-    auto it = r.calls_by_code.find(name);
-    return it == r.calls_by_code.end() ? 0 : it->second;
-  }
-
-  static void ExpectAllOk(const report::RunResult& r) {
-    EXPECT_GT(Code(r, "OK"), 0u);
-    EXPECT_EQ(Code(r, "OK"), r.calls_finished) << "every call ends OK";
-    EXPECT_EQ(r.integrity.Total(), 0u);
-    EXPECT_TRUE(r.pass);
-    EXPECT_FALSE(r.interrupted);
-  }
-
-  static const report::LatencySummary& Latency(const report::RunResult& r,
-                                               const std::string& kind) {
-    static const report::LatencySummary kEmpty;
-    auto it = r.latency_us.find(kind);
-    return it == r.latency_us.end() ? kEmpty : it->second;
-  }
-
-  // Scenarios must outlive the runs (drivers keep a reference).
-  std::vector<std::unique_ptr<scenario::Scenario>> scenarios_;
-};
+class RunControllerTest : public testing::RunTest {};
 
 constexpr char kBase[] =
     "name: t\n"
@@ -296,23 +246,23 @@ TEST_F(RunControllerTest, StallShowsInOpenLoopP99ButClosedLoopHidesIt) {
 }
 
 TEST_F(RunControllerTest, UnreachableTargetCannotRun) {
-  scenarios_.push_back(std::make_unique<scenario::Scenario>(
-      Load(std::string(kBase) + "mode: unary\ntarget: 127.0.0.1:1\n")));
+  const scenario::Scenario& loaded =
+      Scenario(std::string(kBase) + "mode: unary\ntarget: 127.0.0.1:1\n");
   RunOptions options;
   options.connect_timeout = std::chrono::milliseconds(500);
-  RunOutcome outcome = RunController(options).Run(*scenarios_.back());
+  RunOutcome outcome = RunController(options).Run(loaded);
   EXPECT_EQ(outcome.status, RunOutcome::Status::kCouldNotRun);
   EXPECT_NE(outcome.error.find("cannot reach 127.0.0.1:1"), std::string::npos) << outcome.error;
 }
 
 TEST_F(RunControllerTest, StopRequestEndsTheRunEarlyWithAResult) {
-  scenarios_.push_back(std::make_unique<scenario::Scenario>(Load(
-      "name: t\nmode: bidi\nwarmup: 0s\nduration: 60s\nload: {type: closed, outstanding: 1}\n")));
+  const scenario::Scenario& loaded = Scenario(
+      "name: t\nmode: bidi\nwarmup: 0s\nduration: 60s\nload: {type: closed, outstanding: 1}\n");
   std::thread stopper([] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     RequestStop();
   });
-  RunOutcome outcome = Run(*scenarios_.back());
+  RunOutcome outcome = Run(loaded);
   stopper.join();
   ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
   EXPECT_TRUE(outcome.result.interrupted);
@@ -328,17 +278,17 @@ TEST_F(RunControllerTest, ServerGoneMidRunCountsUnavailableAndRunsToTheEnd) {
   std::string error;
   auto server = ReferenceServer::Start(server_options, &error);
   ASSERT_NE(server, nullptr) << error;
-  scenarios_.push_back(std::make_unique<scenario::Scenario>(
-      Load("name: t\nwarmup: 0s\nconnections: 2\n"
-           "mode: unary\nload: {type: constant, rate: 200/s}\ntarget: " +
-           server->address() +
-           "\nduration: 1500ms\n"
-           "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n")));
+  const scenario::Scenario& loaded = Scenario(
+      "name: t\nwarmup: 0s\nconnections: 2\n"
+      "mode: unary\nload: {type: constant, rate: 200/s}\ntarget: " +
+      server->address() +
+      "\nduration: 1500ms\n"
+      "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n");
   std::thread killer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     server->Shutdown();
   });
-  RunOutcome outcome = Run(*scenarios_.back());
+  RunOutcome outcome = Run(loaded);
   killer.join();
   ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
   const report::RunResult& r = outcome.result;
@@ -350,14 +300,14 @@ TEST_F(RunControllerTest, ServerGoneMidRunCountsUnavailableAndRunsToTheEnd) {
 }
 
 TEST_F(RunControllerTest, ProgressLineOncePerSecond) {
-  scenarios_.push_back(std::make_unique<scenario::Scenario>(
-      Load("name: t\nwarmup: 0s\nmode: unary\nload: {type: constant, rate: 100/s}\n"
-           "duration: 1500ms\n")));
+  const scenario::Scenario& loaded = Scenario(
+      "name: t\nwarmup: 0s\nmode: unary\nload: {type: constant, rate: 100/s}\n"
+      "duration: 1500ms\n");
   std::ostringstream progress;
   RunOptions options;
   options.show_progress = true;
   options.progress_out = &progress;
-  RunOutcome outcome = RunController(options).Run(*scenarios_.back());
+  RunOutcome outcome = RunController(options).Run(loaded);
   ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
   const std::string text = progress.str();
   EXPECT_NE(text.find("msg/s"), std::string::npos) << text;
