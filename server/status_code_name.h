@@ -1,4 +1,5 @@
-// Names of gRPC status codes as Prometheus labels and logs use them ("OK", "DEADLINE_EXCEEDED").
+// Names of gRPC status codes as Prometheus labels and logs use them ("OK", "DEADLINE_EXCEEDED"),
+// for grpc::StatusCode: thin wrappers over the one table in server/common/status_code_names.h.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -7,18 +8,24 @@
 #include <optional>
 #include <string_view>
 
+#include "server/common/status_code_names.h"
+
 namespace streambench {
 
-// Number of gRPC status codes (OK = 0 ... UNAUTHENTICATED = 16).
-inline constexpr int kStatusCodeCount = 17;
-
 // "OK", "CANCELLED", ...; "UNKNOWN" for a value outside 0..16 (gRPC treats those as UNKNOWN).
-const char* StatusCodeName(int code);
+inline const char* StatusCodeName(int code) {
+  const char* name = CanonicalStatusCodeName(code);
+  return name != nullptr ? name : "UNKNOWN";
+}
 inline const char* StatusCodeName(grpc::StatusCode code) {
   return StatusCodeName(static_cast<int>(code));
 }
 
 // The code named `name` (exact upper-case name), or nullopt.
-std::optional<grpc::StatusCode> StatusCodeFromName(std::string_view name);
+inline std::optional<grpc::StatusCode> StatusCodeFromName(std::string_view name) {
+  const int code = StatusCodeFromCanonicalName(name);
+  if (code < 0) return std::nullopt;
+  return static_cast<grpc::StatusCode>(code);
+}
 
 }  // namespace streambench

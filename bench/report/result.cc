@@ -1,31 +1,15 @@
 #include "bench/report/result.h"
 
-#include <array>
 #include <mutex>
 #include <string>
+
+#include "server/common/status_code_names.h"
 
 namespace streambench::report {
 namespace {
 
-constexpr std::array<const char*, stats::kStatusCodeCount> kStatusNames = {
-    "OK",
-    "CANCELLED",
-    "UNKNOWN",
-    "INVALID_ARGUMENT",
-    "DEADLINE_EXCEEDED",
-    "NOT_FOUND",
-    "ALREADY_EXISTS",
-    "PERMISSION_DENIED",
-    "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION",
-    "ABORTED",
-    "OUT_OF_RANGE",
-    "UNIMPLEMENTED",
-    "INTERNAL",
-    "UNAVAILABLE",
-    "DATA_LOSS",
-    "UNAUTHENTICATED",
-};
+// The recorder counts calls per code in an array indexed like the shared name table.
+static_assert(stats::kStatusCodeCount == streambench::kStatusCodeCount);
 
 constexpr double kNsPerUs = 1000.0;
 
@@ -178,7 +162,7 @@ void FinalizeScenarioResult(ScenarioResult* result) {
 }
 
 const char* StatusCodeName(int code) {
-  if (code >= 0 && code < stats::kStatusCodeCount) return kStatusNames[code];
+  if (const char* name = CanonicalStatusCodeName(code)) return name;
   // Out-of-range codes are rare (a misbehaving peer); intern their names so the returned pointer
   // stays valid for the life of the process, like the table entries.
   static std::mutex mu;
@@ -189,11 +173,6 @@ const char* StatusCodeName(int code) {
   return it->second.c_str();
 }
 
-int StatusCodeFromName(const std::string& name) {
-  for (int code = 0; code < stats::kStatusCodeCount; ++code) {
-    if (name == kStatusNames[code]) return code;
-  }
-  return -1;
-}
+int StatusCodeFromName(const std::string& name) { return StatusCodeFromCanonicalName(name); }
 
 }  // namespace streambench::report

@@ -1,36 +1,23 @@
 #include "bench/scenario/status_names.h"
 
+#include "server/common/status_code_names.h"
+
 namespace streambench::scenario {
 
 const std::vector<std::string>& StatusNames() {
-  static const std::vector<std::string> kNames = {
-      "OK",
-      "CANCELLED",
-      "UNKNOWN",
-      "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED",
-      "NOT_FOUND",
-      "ALREADY_EXISTS",
-      "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION",
-      "ABORTED",
-      "OUT_OF_RANGE",
-      "UNIMPLEMENTED",
-      "INTERNAL",
-      "UNAVAILABLE",
-      "DATA_LOSS",
-      "UNAUTHENTICATED",
-  };
+  // Built once from the shared table; a vector of strings because the validator's "did you
+  // mean" search (NearestName) takes one.
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names;
+    names.reserve(kStatusCodeCount);
+    for (int code = 0; code < kStatusCodeCount; ++code) {
+      names.emplace_back(CanonicalStatusCodeName(code));
+    }
+    return names;
+  }();
   return kNames;
 }
 
-int StatusCodeFromName(const std::string& name) {
-  const std::vector<std::string>& names = StatusNames();
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == name) return static_cast<int>(i);
-  }
-  return -1;
-}
+int StatusCodeFromName(const std::string& name) { return StatusCodeFromCanonicalName(name); }
 
 }  // namespace streambench::scenario

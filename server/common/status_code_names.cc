@@ -1,8 +1,9 @@
-#include "server/status_code_name.h"
+#include "server/common/status_code_names.h"
 
 namespace streambench {
 namespace {
 
+// Index == numeric code, as grpc::StatusCode and the gRPC spec number them.
 constexpr const char* kNames[kStatusCodeCount] = {
     "OK",
     "CANCELLED",
@@ -25,15 +26,15 @@ constexpr const char* kNames[kStatusCodeCount] = {
 
 }  // namespace
 
-const char* StatusCodeName(int code) {
-  return code >= 0 && code < kStatusCodeCount ? kNames[code] : "UNKNOWN";
+const char* CanonicalStatusCodeName(int code) {
+  return code >= 0 && code < kStatusCodeCount ? kNames[code] : nullptr;
 }
 
-std::optional<grpc::StatusCode> StatusCodeFromName(std::string_view name) {
+int StatusCodeFromCanonicalName(std::string_view name) {
   for (int code = 0; code < kStatusCodeCount; ++code) {
-    if (name == kNames[code]) return static_cast<grpc::StatusCode>(code);
+    if (name == kNames[code]) return code;
   }
-  return std::nullopt;
+  return -1;
 }
 
 }  // namespace streambench
