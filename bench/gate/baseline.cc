@@ -5,28 +5,15 @@
 #include <cstdlib>
 #include <limits>
 
+#include "bench/gate/expression_text.h"
 #include "bench/gate/metrics.h"
 #include "bench/report/format.h"
 
 namespace streambench::gate {
 namespace {
 
-std::string Trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t");
-  if (begin == std::string::npos) return "";
-  const size_t end = s.find_last_not_of(" \t");
-  return s.substr(begin, end - begin + 1);
-}
-
-// Errors quote the value as given; control bytes would break the one-line error (see
-// threshold.cc), so they are shown as `?`.
-std::string Printable(std::string s) {
-  for (char& c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = '?';
-  }
-  return s;
-}
+// Tolerances come only from --tolerance arguments: spaces and tabs are the blanks.
+std::string Trim(const std::string& s) { return TrimChars(s, " \t"); }
 
 // "10%" -> 0.1, "0.1" -> 0.1; false if not a non-negative finite number.
 bool ParseFraction(const std::string& text, double* out) {

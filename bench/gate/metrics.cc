@@ -1,9 +1,9 @@
 #include "bench/gate/metrics.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <map>
 
+#include "bench/gate/edit_distance.h"
 #include "bench/report/format.h"
 
 namespace streambench::gate {
@@ -56,21 +56,6 @@ double LatencyStat(const report::LatencySummary& s, const std::string& stat) {
   if (stat == "mean") return s.mean_us;
   if (stat == "min") return s.min_us;
   return static_cast<double>(s.count);
-}
-
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -139,18 +124,8 @@ std::string SuggestMetric(const std::string& name) {
   // argument took seconds). Skipping long names changes no answer: known names have at most 34
   // characters, so a name over 51 is always more than a third of its length away from them.
   if (name.size() > 64) return "";
-  std::string best;
-  size_t best_distance = std::string::npos;
-  for (const auto& [known, unit] : Catalog()) {
-    const size_t d = EditDistance(name, known);
-    if (d < best_distance) {
-      best_distance = d;
-      best = known;
-    }
-  }
-  // Close enough to be a typo: at most a third of the name's length (at least 2 edits).
-  const size_t limit = std::max<size_t>(2, name.size() / 3);
-  return best_distance <= limit ? best : "";
+  const NearestCandidate nearest = Nearest(name, KnownMetricNames());
+  return IsPlausibleTypo(name, nearest.distance) ? nearest.name : "";
 }
 
 std::string FormatMetricValue(double value, MetricUnit unit) {

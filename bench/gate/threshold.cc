@@ -3,27 +3,14 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "bench/gate/expression_text.h"
 #include "bench/report/format.h"
 
 namespace streambench::gate {
 namespace {
 
-std::string Trim(const std::string& s) {
-  const size_t begin = s.find_first_not_of(" \t\r\n");
-  if (begin == std::string::npos) return "";
-  const size_t end = s.find_last_not_of(" \t\r\n");
-  return s.substr(begin, end - begin + 1);
-}
-
-// Errors quote the expression as given; a control byte in it (an escape sequence pasted into an
-// argument) would break the one-line error or garble the terminal, so it is shown as `?`.
-std::string Printable(std::string s) {
-  for (char& c : s) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) c = '?';
-  }
-  return s;
-}
+// Thresholds also come from scenario files (`thresholds:`), so line ends are blanks too.
+std::string Trim(const std::string& s) { return TrimChars(s, " \t\r\n"); }
 
 struct OperatorMatch {
   size_t position = std::string::npos;

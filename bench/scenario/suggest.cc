@@ -1,7 +1,8 @@
 #include "bench/scenario/suggest.h"
 
-#include <algorithm>
 #include <cctype>
+
+#include "bench/gate/edit_distance.h"
 
 namespace streambench::scenario {
 namespace {
@@ -16,37 +17,18 @@ std::string Normalize(const std::string& s) {
 
 }  // namespace
 
-size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
+size_t EditDistance(const std::string& a, const std::string& b) { return gate::EditDistance(a, b); }
 
 std::string NearestName(const std::string& word, const std::vector<std::string>& candidates) {
   // Unknown keys can be arbitrarily long garbage; comparing a bounded prefix keeps this cheap.
   if (word.size() > 200) return "";
+  // A name differing only in case or `-`/`_` wins over any nearer one by edit distance.
   const std::string normalized = Normalize(word);
-  std::string best;
-  size_t best_distance = static_cast<size_t>(-1);
   for (const std::string& candidate : candidates) {
     if (Normalize(candidate) == normalized) return candidate;
-    const size_t distance = EditDistance(word, candidate);
-    if (distance < best_distance) {
-      best_distance = distance;
-      best = candidate;
-    }
   }
-  const size_t allowed = std::max<size_t>(2, word.size() / 3);
-  return best_distance <= allowed ? best : "";
+  const gate::NearestCandidate nearest = gate::Nearest(word, candidates);
+  return gate::IsPlausibleTypo(word, nearest.distance) ? nearest.name : "";
 }
 
 std::string JoinChoices(const std::vector<std::string>& choices) {
