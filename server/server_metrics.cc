@@ -20,24 +20,22 @@
 namespace streambench {
 namespace {
 
-// Upper bounds of streambench_server_write_blocked_seconds, in nanoseconds: 1-2.5-5 per decade
-// from 1 us to 5 s, then 10 s (and +Inf).
-constexpr std::array<int64_t, 22> kWriteBlockedBoundsNs = {
-    1'000,         2'500,         5'000,         10'000,        25'000,      50'000,
-    100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
-    10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
-    1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
-
 // A histogram recorded with relaxed atomic adds (no mutex on the hot path, unlike
-// prometheus::Histogram::Observe) and read at scrape time.
+// prometheus::Histogram::Observe) and read at scrape time. `bounds` are the buckets' upper bounds
+// in the recorded unit (+Inf is implied); `exposed_per_unit` converts to the exposed unit.
+template <size_t kBoundCount>
 class AtomicHistogram {
  public:
-  void Observe(int64_t value_ns) {
-    if (value_ns < 0) value_ns = 0;
+  using Bounds = std::array<uint64_t, kBoundCount>;
+
+  AtomicHistogram(const Bounds& bounds, double exposed_per_unit)
+      : bounds_(bounds), exposed_per_unit_(exposed_per_unit) {}
+
+  void Observe(uint64_t value) {
     size_t i = 0;
-    while (i < kWriteBlockedBoundsNs.size() && value_ns > kWriteBlockedBoundsNs[i]) ++i;
+    while (i < bounds_.size() && value > bounds_[i]) ++i;
     counts_[i].fetch_add(1, std::memory_order_relaxed);
-    sum_ns_.fetch_add(static_cast<uint64_t>(value_ns), std::memory_order_relaxed);
+    sum_.fetch_add(value, std::memory_order_relaxed);
   }
 
   prometheus::ClientMetric::Histogram Snapshot() const {
@@ -47,56 +45,37 @@ class AtomicHistogram {
       cumulative += counts_[i].load(std::memory_order_relaxed);
       prometheus::ClientMetric::Bucket bucket;
       bucket.cumulative_count = cumulative;
-      bucket.upper_bound = i < kWriteBlockedBoundsNs.size()
-                               ? static_cast<double>(kWriteBlockedBoundsNs[i]) * 1e-9
-                               : std::numeric_limits<double>::infinity();
+      bucket.upper_bound = i < bounds_.size() ? static_cast<double>(bounds_[i]) * exposed_per_unit_
+                                              : std::numeric_limits<double>::infinity();
       h.bucket.push_back(bucket);
     }
     // The count is the +Inf bucket, so the exposition is self-consistent even while writers race.
     h.sample_count = cumulative;
-    h.sample_sum = static_cast<double>(sum_ns_.load(std::memory_order_relaxed)) * 1e-9;
+    h.sample_sum = static_cast<double>(sum_.load(std::memory_order_relaxed)) * exposed_per_unit_;
     return h;
   }
 
  private:
-  std::array<std::atomic<uint64_t>, kWriteBlockedBoundsNs.size() + 1> counts_{};
-  std::atomic<uint64_t> sum_ns_{0};
+  const Bounds& bounds_;
+  const double exposed_per_unit_;
+  std::array<std::atomic<uint64_t>, kBoundCount + 1> counts_{};
+  std::atomic<uint64_t> sum_{0};
 };
+
+// Upper bounds of streambench_server_write_blocked_seconds, in nanoseconds: 1-2.5-5 per decade
+// from 1 us to 5 s, then 10 s (and +Inf).
+constexpr std::array<uint64_t, 22> kWriteBlockedBoundsNs = {
+    1'000,         2'500,         5'000,         10'000,        25'000,      50'000,
+    100'000,       250'000,       500'000,       1'000'000,     2'500'000,   5'000'000,
+    10'000'000,    25'000'000,    50'000'000,    100'000'000,   250'000'000, 500'000'000,
+    1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+constexpr double kSecondsPerNs = 1e-9;
+using WriteBlockedHistogram = AtomicHistogram<kWriteBlockedBoundsNs.size()>;
 
 // Upper bounds of streambench_server_send_queue_depth_messages: powers of two to 65536 (+Inf).
 constexpr std::array<uint64_t, 17> kQueueDepthBounds = {
     1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536};
-
-// As AtomicHistogram, for queue depths (plain counts).
-class DepthHistogram {
- public:
-  void Observe(uint64_t depth) {
-    size_t i = 0;
-    while (i < kQueueDepthBounds.size() && depth > kQueueDepthBounds[i]) ++i;
-    counts_[i].fetch_add(1, std::memory_order_relaxed);
-    sum_.fetch_add(depth, std::memory_order_relaxed);
-  }
-
-  prometheus::ClientMetric::Histogram Snapshot() const {
-    prometheus::ClientMetric::Histogram h;
-    uint64_t cumulative = 0;
-    for (size_t i = 0; i < counts_.size(); ++i) {
-      cumulative += counts_[i].load(std::memory_order_relaxed);
-      prometheus::ClientMetric::Bucket bucket;
-      bucket.cumulative_count = cumulative;
-      bucket.upper_bound = i < kQueueDepthBounds.size() ? static_cast<double>(kQueueDepthBounds[i])
-                                                        : std::numeric_limits<double>::infinity();
-      h.bucket.push_back(bucket);
-    }
-    h.sample_count = cumulative;
-    h.sample_sum = static_cast<double>(sum_.load(std::memory_order_relaxed));
-    return h;
-  }
-
- private:
-  std::array<std::atomic<uint64_t>, kQueueDepthBounds.size() + 1> counts_{};
-  std::atomic<uint64_t> sum_{0};
-};
+using DepthHistogram = AtomicHistogram<kQueueDepthBounds.size()>;
 
 class MethodMetrics final : public ServerMetrics::Method {
  public:
@@ -155,7 +134,9 @@ class MethodMetrics final : public ServerMetrics::Method {
     }
     counter->Increment();
   }
-  void WriteCompleted(int64_t blocked_ns) override { write_blocked_.Observe(blocked_ns); }
+  void WriteCompleted(int64_t blocked_ns) override {
+    write_blocked_.Observe(blocked_ns > 0 ? static_cast<uint64_t>(blocked_ns) : 0);
+  }
   void RequestChecksumError() override { checksum_errors_.Increment(); }
   void RequestSequenceError() override { sequence_errors_.Increment(); }
   void SendQueueDepth(uint64_t depth) override { send_queue_depth_.Observe(depth); }
@@ -165,7 +146,7 @@ class MethodMetrics final : public ServerMetrics::Method {
 
   const std::string& method() const { return method_; }
   int64_t active() const { return static_cast<int64_t>(active_.Value()); }
-  const AtomicHistogram& write_blocked() const { return write_blocked_; }
+  const WriteBlockedHistogram& write_blocked() const { return write_blocked_; }
   const DepthHistogram& send_queue_depth() const { return send_queue_depth_; }
   uint64_t app_dropped() const { return app_dropped_.load(std::memory_order_relaxed); }
 
@@ -188,8 +169,8 @@ class MethodMetrics final : public ServerMetrics::Method {
   std::array<prometheus::Counter*, kStatusCodeCount> calls_{};
   std::array<std::atomic<prometheus::Counter*>, kStatusCodeCount> injected_{};
   std::mutex injected_mu_;
-  AtomicHistogram write_blocked_;
-  DepthHistogram send_queue_depth_;
+  WriteBlockedHistogram write_blocked_{kWriteBlockedBoundsNs, kSecondsPerNs};
+  DepthHistogram send_queue_depth_{kQueueDepthBounds, 1};
   std::atomic<uint64_t> app_dropped_{0};
 };
 
@@ -218,6 +199,22 @@ double ProcessResidentBytes() {
   std::fclose(f);
   if (n != 2) return 0;
   return static_cast<double>(resident_pages) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+// A family of one unlabelled counter or gauge (the process metrics) holding `value`.
+prometheus::MetricFamily UnlabelledFamily(const char* name, const char* help,
+                                          prometheus::MetricType type, double value) {
+  prometheus::MetricFamily family;
+  family.name = name;
+  family.help = help;
+  family.type = type;
+  family.metric.emplace_back();
+  if (type == prometheus::MetricType::Counter) {
+    family.metric.back().counter.value = value;
+  } else {
+    family.metric.back().gauge.value = value;
+  }
+  return family;
 }
 
 // Exposes the registry's families plus what prometheus-cpp families cannot hold without a mutex
@@ -264,21 +261,12 @@ class Collector final : public prometheus::Collectable {
     families.push_back(std::move(depth));
     families.push_back(std::move(dropped));
 
-    prometheus::MetricFamily cpu;
-    cpu.name = "process_cpu_seconds_total";
-    cpu.help = "Total user and system CPU time spent in seconds";
-    cpu.type = prometheus::MetricType::Counter;
-    cpu.metric.emplace_back();
-    cpu.metric.back().counter.value = ProcessCpuSeconds();
-    families.push_back(std::move(cpu));
-
-    prometheus::MetricFamily rss;
-    rss.name = "process_resident_memory_bytes";
-    rss.help = "Resident memory size in bytes";
-    rss.type = prometheus::MetricType::Gauge;
-    rss.metric.emplace_back();
-    rss.metric.back().gauge.value = ProcessResidentBytes();
-    families.push_back(std::move(rss));
+    families.push_back(UnlabelledFamily("process_cpu_seconds_total",
+                                        "Total user and system CPU time spent in seconds",
+                                        prometheus::MetricType::Counter, ProcessCpuSeconds()));
+    families.push_back(UnlabelledFamily("process_resident_memory_bytes",
+                                        "Resident memory size in bytes",
+                                        prometheus::MetricType::Gauge, ProcessResidentBytes()));
     return families;
   }
 
@@ -287,39 +275,34 @@ class Collector final : public prometheus::Collectable {
   std::shared_ptr<Shared> shared_;
 };
 
+// Registers the counter family `name` (labels are added per method later).
+prometheus::Family<prometheus::Counter>& CounterFamily(prometheus::Registry& registry,
+                                                       const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
 }  // namespace
 
 struct ServerMetrics::Impl {
   explicit Impl(std::shared_ptr<prometheus::Registry> reg)
       : registry(std::move(reg)),
-        started(prometheus::BuildCounter()
-                    .Name("streambench_server_calls_started_total")
-                    .Help("Calls started, by method")
-                    .Register(*registry)),
-        calls(prometheus::BuildCounter()
-                  .Name("streambench_server_calls_total")
-                  .Help("Calls finished, by method and status code")
-                  .Register(*registry)),
-        messages(prometheus::BuildCounter()
-                     .Name("streambench_server_messages_total")
-                     .Help("Messages by method and direction (received, sent)")
-                     .Register(*registry)),
-        bytes(prometheus::BuildCounter()
-                  .Name("streambench_server_payload_bytes_total")
-                  .Help("Payload bytes by method and direction (received, sent)")
-                  .Register(*registry)),
+        started(CounterFamily(*registry, "streambench_server_calls_started_total",
+                              "Calls started, by method")),
+        calls(CounterFamily(*registry, "streambench_server_calls_total",
+                            "Calls finished, by method and status code")),
+        messages(CounterFamily(*registry, "streambench_server_messages_total",
+                               "Messages by method and direction (received, sent)")),
+        bytes(CounterFamily(*registry, "streambench_server_payload_bytes_total",
+                            "Payload bytes by method and direction (received, sent)")),
         active(prometheus::BuildGauge()
                    .Name("streambench_server_active_streams")
                    .Help("Calls in progress, by method")
                    .Register(*registry)),
-        injected(prometheus::BuildCounter()
-                     .Name("streambench_server_injected_failures_total")
-                     .Help("Failures injected at a request's behaviour, by method and code")
-                     .Register(*registry)),
-        integrity(prometheus::BuildCounter()
-                      .Name("streambench_server_integrity_errors_total")
-                      .Help("Received requests with a bad checksum or sequence number, by kind")
-                      .Register(*registry)),
+        injected(CounterFamily(*registry, "streambench_server_injected_failures_total",
+                               "Failures injected at a request's behaviour, by method and code")),
+        integrity(
+            CounterFamily(*registry, "streambench_server_integrity_errors_total",
+                          "Received requests with a bad checksum or sequence number, by kind")),
         shared(std::make_shared<Shared>()),
         collector(std::make_shared<Collector>(registry, shared)) {}
 

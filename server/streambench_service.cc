@@ -68,6 +68,22 @@ void FillPayload(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
   response.set_payload_crc32c(Crc32c(bytes));
 }
 
+// Makes `response` response `seq` of a paced stream: its sequence number, send time and payload.
+void FillStreamResponse(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
+                        v1::Response& response) {
+  response.set_seq(seq);
+  response.set_server_send_time_ns(RealtimeNs());
+  FillPayload(payloads, seq, size_bytes, response);
+}
+
+// App-level flow control's producer: queues the responses due by now, counting those the full
+// queue dropped, and samples the queue's depth.
+void ProduceDueResponses(AppFlowQueue& flow, ServerMetrics::Method& metrics) {
+  const uint64_t dropped = flow.ProduceDue(SteadyNs());
+  if (dropped > 0) metrics.AppMessagesDropped(dropped);
+  metrics.SendQueueDepth(flow.depth());
+}
+
 // Per-stream verification of the client's messages: checksum, and seq = previous seq + 1
 // starting at 0 (a gap is counted once, then the count resynchronises on the received seq).
 class RequestChecker {
@@ -213,6 +229,30 @@ class ReactorBase : public GrpcReactor {
   std::array<bool, kAlarmSlots> armed_{};
 };
 
+// What the reactors that write a stream of responses add: one write in flight at a time
+// (writing_), timed from StartWrite to OnWriteDone for the server's write-blocked metric.
+template <typename GrpcReactor>
+class WriterReactorBase : public ReactorBase<GrpcReactor> {
+ protected:
+  using ReactorBase<GrpcReactor>::ReactorBase;
+
+  void StartTimedWriteLocked(const v1::Response* response) {
+    writing_ = true;
+    write_start_ns_ = SteadyNs();
+    this->StartWrite(response);
+  }
+  // At the top of OnWriteDone: the write in flight is over.
+  void WriteDoneLocked() {
+    writing_ = false;
+    this->env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
+  }
+
+  bool writing_ = false;  // a write is outstanding
+
+ private:
+  int64_t write_start_ns_ = 0;
+};
+
 // Paces a stream of responses at first_response_delay_us, then every response_interval_us, on
 // absolute times (t0 + seq * interval) so the pace does not drift with write latency.
 class Pacer {
@@ -278,11 +318,11 @@ class UnaryReactor final : public ReactorBase<grpc::ServerUnaryReactor> {
 // ---------------------------------------------------------------------------------------------
 // ServerStream: first_response_delay_us, then response_count responses every
 // response_interval_us, one write in flight.
-class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1::Response>> {
+class ServerStreamReactor final : public WriterReactorBase<grpc::ServerWriteReactor<v1::Response>> {
  public:
   ServerStreamReactor(grpc::CallbackServerContext* context, const CallEnv& env,
                       const v1::Request& request)
-      : ReactorBase(context, env), behavior_(request.behavior()) {
+      : WriterReactorBase(context, env), behavior_(request.behavior()) {
     std::lock_guard<std::mutex> lock(mu_);
     env_.metrics.MessageReceived(request.payload().size());
     if (!ValidateLocked(behavior_)) return;
@@ -306,8 +346,7 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
+    WriteDoneLocked();
     if (!ok) {  // the stream is gone (cancelled); OnCancel has the details
       FinishLocked(grpc::Status(CancelledCode(), "write failed"));
       return;
@@ -336,9 +375,7 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
   // App-level flow control: the producer fills the queue on its own schedule (decoupled from the
   // writer), then the writer takes what is queued.
   void FlowProduceLocked() {
-    const uint64_t dropped = flow_->ProduceDue(SteadyNs());
-    if (dropped > 0) env_.metrics.AppMessagesDropped(dropped);
-    env_.metrics.SendQueueDepth(flow_->depth());
+    ProduceDueResponses(*flow_, env_.metrics);
     FlowNextLocked();
   }
 
@@ -352,13 +389,9 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
     }
     if (!writing_ && !flow_->Empty()) {
       const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
-      response_.set_seq(item.seq);
+      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
       response_.set_dropped_before(item.dropped_before);
-      response_.set_server_send_time_ns(RealtimeNs());
-      FillPayload(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      writing_ = true;
-      write_start_ns_ = SteadyNs();
-      StartWrite(&response_);
+      StartTimedWriteLocked(&response_);
     }
     const int64_t due_ns = flow_->NextDueNs();
     if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
@@ -385,12 +418,8 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
   }
 
   void WriteLocked() {
-    response_.set_seq(sent_);
-    response_.set_server_send_time_ns(RealtimeNs());
-    FillPayload(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    writing_ = true;
-    write_start_ns_ = SteadyNs();
-    StartWrite(&response_);
+    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
+    StartTimedWriteLocked(&response_);
   }
 
   const v1::Behavior behavior_;
@@ -398,8 +427,6 @@ class ServerStreamReactor final : public ReactorBase<grpc::ServerWriteReactor<v1
   Pacer pacer_;
   v1::Response response_;  // reused for every write; only one is in flight
   uint64_t sent_ = 0;
-  int64_t write_start_ns_ = 0;
-  bool writing_ = false;
   std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
@@ -487,10 +514,11 @@ class ClientStreamReactor final : public ReactorBase<grpc::ServerReadReactor<v1:
 // write in flight and reading paused while the queue is full. INDEPENDENT: response_count
 // responses at response_interval_us while the client's messages are read and counted; the call
 // ends when both sides are done.
-class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request, v1::Response>> {
+class BidiReactor final
+    : public WriterReactorBase<grpc::ServerBidiReactor<v1::Request, v1::Response>> {
  public:
   BidiReactor(grpc::CallbackServerContext* context, const CallEnv& env)
-      : ReactorBase(context, env), checker_(env.metrics) {
+      : WriterReactorBase(context, env), checker_(env.metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     ReadLocked();
   }
@@ -558,8 +586,7 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
+    WriteDoneLocked();
     if (!ok) {
       FinishLocked(grpc::Status(CancelledCode(), "write failed"));
       return;
@@ -622,9 +649,7 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
   // App-level flow control (INDEPENDENT): as in ServerStreamReactor, plus the read side: the call
   // ends once every produced response is written and the client has half-closed.
   void FlowProduceLocked() {
-    const uint64_t dropped = flow_->ProduceDue(SteadyNs());
-    if (dropped > 0) env_.metrics.AppMessagesDropped(dropped);
-    env_.metrics.SendQueueDepth(flow_->depth());
+    ProduceDueResponses(*flow_, env_.metrics);
     FlowNextLocked();
   }
 
@@ -632,13 +657,9 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
     if (finished_) return;
     if (!writing_ && !flow_->Empty()) {
       const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
-      response_.set_seq(item.seq);
+      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
       response_.set_dropped_before(item.dropped_before);
-      response_.set_server_send_time_ns(RealtimeNs());
-      FillPayload(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      writing_ = true;
-      write_start_ns_ = SteadyNs();
-      StartWrite(&response_);
+      StartTimedWriteLocked(&response_);
     }
     const int64_t due_ns = flow_->NextDueNs();
     if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
@@ -684,9 +705,8 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
       return;
     }
     echoes_.front().set_server_send_time_ns(RealtimeNs());
-    writing_ = true;
-    write_start_ns_ = SteadyNs();
-    StartWrite(&echoes_.front());  // deque: the element stays put while others are appended
+    StartTimedWriteLocked(
+        &echoes_.front());  // deque: the element stays put while others are appended
   }
 
   // INDEPENDENT: after `sent_` responses, write the next when due, or finish when both sides
@@ -709,12 +729,8 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
   }
 
   void IndependentWriteLocked() {
-    response_.set_seq(sent_);
-    response_.set_server_send_time_ns(RealtimeNs());
-    FillPayload(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    writing_ = true;
-    write_start_ns_ = SteadyNs();
-    StartWrite(&response_);
+    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
+    StartTimedWriteLocked(&response_);
   }
 
   v1::Request request_;
@@ -724,11 +740,9 @@ class BidiReactor final : public ReactorBase<grpc::ServerBidiReactor<v1::Request
   bool independent_ = false;
   bool reading_ = false;      // a read is outstanding
   bool read_closed_ = false;  // the client half-closed (or the stream broke)
-  bool writing_ = false;      // a write is outstanding
   bool failing_ = false;      // ECHO: the injected failure ends the call once the queue drains
   bool stall_done_ = false;
   bool stall_active_ = false;
-  int64_t write_start_ns_ = 0;
   // ECHO state.
   std::deque<v1::Response> echoes_;
   std::deque<int64_t> echo_due_ns_;  // SteadyNs() when each queued echo may be written

@@ -55,13 +55,34 @@ class CallRecord {
   grpc::StatusCode finish_code_ = grpc::StatusCode::UNKNOWN;
 };
 
+// The base of every streaming reactor here: its CallRecord and caps, and the cancellation and
+// deletion they all handle alike.
+template <typename GrpcReactor>
+class RecordedReactor : public GrpcReactor {
+ public:
+  void OnCancel() override { record_.set_cancelled(); }
+  void OnDone() override {
+    record_.Done();
+    delete this;
+  }
+
+ protected:
+  RecordedReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
+                  const BehaviorCaps& caps)
+      : record_(context, metrics), caps_(caps) {}
+
+  CallRecord record_;
+  const BehaviorCaps caps_;
+};
+
 // StreamingCall: ping-pong. Reads one request, writes one response, then reads again; one
 // operation outstanding at a time.
-class PingPongReactor final : public grpc::ServerBidiReactor<SimpleRequest, SimpleResponse> {
+class PingPongReactor final
+    : public RecordedReactor<grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>> {
  public:
   PingPongReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
                   const BehaviorCaps& caps)
-      : record_(context, metrics), caps_(caps) {
+      : RecordedReactor(context, metrics, caps) {
     StartRead(&request_);
   }
 
@@ -92,15 +113,7 @@ class PingPongReactor final : public grpc::ServerBidiReactor<SimpleRequest, Simp
     StartRead(&request_);
   }
 
-  void OnCancel() override { record_.set_cancelled(); }
-  void OnDone() override {
-    record_.Done();
-    delete this;
-  }
-
  private:
-  CallRecord record_;
-  const BehaviorCaps caps_;
   SimpleRequest request_;
   SimpleResponse response_;
   int64_t write_started_ns_ = 0;
@@ -108,11 +121,11 @@ class PingPongReactor final : public grpc::ServerBidiReactor<SimpleRequest, Simp
 
 // StreamingFromClient: reads every request (keeping none), then answers once with the
 // response_size of the last request.
-class FromClientReactor final : public grpc::ServerReadReactor<SimpleRequest> {
+class FromClientReactor final : public RecordedReactor<grpc::ServerReadReactor<SimpleRequest>> {
  public:
   FromClientReactor(grpc::CallbackServerContext* context, SimpleResponse* response,
                     ServerMetrics::Method& metrics, const BehaviorCaps& caps)
-      : record_(context, metrics), caps_(caps), response_(response) {
+      : RecordedReactor(context, metrics, caps), response_(response) {
     StartRead(&request_);
   }
 
@@ -133,15 +146,7 @@ class FromClientReactor final : public grpc::ServerReadReactor<SimpleRequest> {
     StartRead(&request_);
   }
 
-  void OnCancel() override { record_.set_cancelled(); }
-  void OnDone() override {
-    record_.Done();
-    delete this;
-  }
-
  private:
-  CallRecord record_;
-  const BehaviorCaps caps_;
   SimpleResponse* response_;
   SimpleRequest request_;
   int64_t response_size_bytes_ = 0;
@@ -149,11 +154,11 @@ class FromClientReactor final : public grpc::ServerReadReactor<SimpleRequest> {
 
 // StreamingFromServer: the same response back-to-back, one write in flight, until a write fails
 // (the client cancelled or the deadline passed) or max_response_count responses were sent.
-class FromServerReactor final : public grpc::ServerWriteReactor<SimpleResponse> {
+class FromServerReactor final : public RecordedReactor<grpc::ServerWriteReactor<SimpleResponse>> {
  public:
   FromServerReactor(grpc::CallbackServerContext* context, const SimpleRequest* request,
                     ServerMetrics::Method& metrics, const BehaviorCaps& caps)
-      : record_(context, metrics), caps_(caps) {
+      : RecordedReactor(context, metrics, caps) {
     record_.metrics().MessageReceived(request->payload().body().size());
     grpc::Status status = CheckRequest(*request, caps_);
     if (!status.ok()) {
@@ -179,20 +184,12 @@ class FromServerReactor final : public grpc::ServerWriteReactor<SimpleResponse> 
     Write();
   }
 
-  void OnCancel() override { record_.set_cancelled(); }
-  void OnDone() override {
-    record_.Done();
-    delete this;
-  }
-
  private:
   void Write() {
     write_started_ns_ = SteadyNowNs();
     StartWrite(&response_);
   }
 
-  CallRecord record_;
-  const BehaviorCaps caps_;
   SimpleResponse response_;  // written again and again, never modified while in flight
   uint64_t responses_sent_ = 0;
   int64_t write_started_ns_ = 0;
@@ -202,11 +199,12 @@ class FromServerReactor final : public grpc::ServerWriteReactor<SimpleResponse> 
 // continuously (one in flight) while requests keep being read and discarded; the call ends when
 // the client half-closes (after the write in flight completes), cancels, or max_response_count
 // responses were sent. Reads and writes overlap, so state is guarded by mu_.
-class BothWaysReactor final : public grpc::ServerBidiReactor<SimpleRequest, SimpleResponse> {
+class BothWaysReactor final
+    : public RecordedReactor<grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>> {
  public:
   BothWaysReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
                   const BehaviorCaps& caps)
-      : record_(context, metrics), caps_(caps) {
+      : RecordedReactor(context, metrics, caps) {
     StartRead(&request_);
   }
 
@@ -247,12 +245,6 @@ class BothWaysReactor final : public grpc::ServerBidiReactor<SimpleRequest, Simp
     WriteLocked();
   }
 
-  void OnCancel() override { record_.set_cancelled(); }
-  void OnDone() override {
-    record_.Done();
-    delete this;
-  }
-
  private:
   void WriteLocked() {
     write_in_flight_ = true;
@@ -267,8 +259,6 @@ class BothWaysReactor final : public grpc::ServerBidiReactor<SimpleRequest, Simp
     Finish(record_.Finishing(std::move(status)));
   }
 
-  CallRecord record_;
-  const BehaviorCaps caps_;
   std::mutex mu_;
   SimpleRequest request_;    // target of the one read in flight
   SimpleResponse response_;  // the one write in flight; fixed once writing starts
