@@ -74,15 +74,25 @@ run_args=(run "$scenario" --target "$address" --quiet --out "$out/results.json")
 "$generator" "${run_args[@]}" > "$out/generator.out" 2> "$out/generator.err" &
 generator_pid=$!
 
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
+# VmRSS, then its two parts: RssAnon (heap, stacks, allocator arenas) and RssFile (pages of the
+# binary and shared libraries, faulted in as code paths are first used), comma-separated.
+rss_kib() {
+  awk '/^VmRSS:/ {t = $2} /^RssAnon:/ {a = $2} /^RssFile:/ {f = $2}
+       END { if (t != "") print t "," a "," f }' "/proc/$1/status" 2>/dev/null || true
+}
 
-echo "elapsed_s,generator_rss_kib,server_rss_kib" > "$out/rss.csv"
+header="elapsed_s,generator_rss_kib,server_rss_kib,generator_anon_kib,generator_file_kib"
+echo "$header,server_anon_kib,server_file_kib" > "$out/rss.csv"
 start=$(date +%s)
 echo "soak: server $address (pid $server_pid), generator pid $generator_pid, samples in $out/rss.csv"
 while kill -0 "$generator_pid" 2>/dev/null; do
   g="$(rss_kib "$generator_pid")"
   s="$(rss_kib "$server_pid")"
-  [[ -n "$g" && -n "$s" ]] && echo "$(( $(date +%s) - start )),$g,$s" >> "$out/rss.csv"
+  if [[ -n "$g" && -n "$s" ]]; then
+    IFS=, read -r g_rss g_anon g_file <<<"$g"
+    IFS=, read -r s_rss s_anon s_file <<<"$s"
+    echo "$(($(date +%s) - start)),$g_rss,$s_rss,$g_anon,$g_file,$s_anon,$s_file" >> "$out/rss.csv"
+  fi
   sleep "$interval"
 done
 set +e
@@ -98,13 +108,17 @@ server_pid=""
 report="$(awk -F, -v after="$after" -v limit="$limit" '
   NR == 1 { next }
   { n++; ts[n] = $1; gs[n] = $2; ss[n] = $3
-    last_t = $1; last_g = $2; last_s = $3
-    if (!have && $1 >= after) { have = 1; t0 = $1; g0 = $2; s0 = $3 } }
+    last_t = $1; last_g = $2; last_s = $3; last_ga = $4; last_sa = $6
+    if (!have && $1 >= after) { have = 1; t0 = $1; g0 = $2; s0 = $3; ga0 = $4; sa0 = $6 } }
   END {
     if (!have) { print "no sample after " after " s (run too short; lower --after)"; exit 3 }
     gg = 100 * (last_g - g0) / g0; sg = 100 * (last_s - s0) / s0
     printf "generator RSS %d KiB at %d s -> %d KiB at %d s: %+.2f%%\n", g0, t0, last_g, last_t, gg
     printf "server    RSS %d KiB at %d s -> %d KiB at %d s: %+.2f%%\n", s0, t0, last_s, last_t, sg
+    # Anonymous memory alone (information): what the allocators hold, without library pages
+    # that are faulted in the first time a code path runs.
+    printf "anonymous part: generator %d -> %d KiB (%+d KiB), server %d -> %d KiB (%+d KiB)\n",
+           ga0, last_ga, last_ga - ga0, sa0, last_sa, last_sa - sa0
     # The second half of the run on its own: a leak grows there as fast as before, while caches
     # and allocator high-water marks settle in the first half (information, not the verdict).
     for (i = 1; i <= n && ts[i] < last_t / 2; i++) {}

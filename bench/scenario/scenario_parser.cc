@@ -98,6 +98,19 @@ class Reader {
     return true;
   }
 
+  // A duration that must be > 0: a negative one is told the same bound as zero (the unit parser
+  // alone would say ">= 0", which zero does not meet either).
+  bool PositiveDuration(const YamlNode& n, const std::string& key, int64_t max_us, int64_t* out) {
+    if (!Scalar(n, key, "a duration like 250ms")) return false;
+    const size_t first = n.scalar.find_first_not_of(" \t");
+    int64_t us = 0;
+    const bool negative = first != std::string::npos && n.scalar[first] == '-';
+    if (!negative && !Duration(n, key, max_us, &us)) return false;
+    if (negative || us == 0) return diag_->Fail(n, key, "must be > 0 (got " + n.scalar + ")");
+    *out = us;
+    return true;
+  }
+
   bool Size(const YamlNode& n, const std::string& key, uint64_t min, uint64_t max, uint64_t* out) {
     if (!Scalar(n, key, "a size like 64B or 16KiB")) return false;
     std::string error;
@@ -734,10 +747,7 @@ bool ReadScenario(const YamlNode& root, Scenario* out, Diagnostics* diag) {
   }
   if (!IfPresent(root, "duration",
                  [&](const YamlNode& n) {
-                   if (!r.Duration(n, "duration", kMaxDurationUs, &out->duration_us)) return false;
-                   if (out->duration_us == 0)
-                     return diag->Fail(n, "duration", "must be > 0 (got " + n.scalar + ")");
-                   return true;
+                   return r.PositiveDuration(n, "duration", kMaxDurationUs, &out->duration_us);
                  }) ||
       !IfPresent(root, "seed",
                  [&](const YamlNode& n) { return r.Uint(n, "seed", 0, UINT64_MAX, &out->seed); }) ||

@@ -193,7 +193,9 @@ bool ReadWorkloadKeys(const YamlNode& root, Scenario* out, Diagnostics* diag) {
     }
   }
   if (IsWorkloadMode(out->mode) && out->target.service != TargetService::kStreambenchV1) {
-    return diag->Fail(root, "service",
+    // At the `service` line, so the author sees which of the two to change.
+    const YamlNode* service = root.Find("service");
+    return diag->Fail(service != nullptr ? *service : root, "service",
                       std::string("mode ") + ModeName(out->mode) + " needs service streambench.v1");
   }
   static const YamlNode kEmpty;

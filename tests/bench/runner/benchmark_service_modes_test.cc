@@ -37,14 +37,11 @@ constexpr char kBase[] =
     "request: {payload_size: 100B}\n";
 constexpr uint64_t kSlots = 4;
 
-// The scenario validator accepts only server_behavior.response_size for BenchmarkService, so the
-// tests set response_count on the loaded scenario (what the drivers read).
 TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
   scenario::Scenario& s = Scenario(std::string(kBase) +
                                    "mode: server_stream\n"
                                    "load: {type: closed, outstanding: 1}\n"
-                                   "server_behavior: {response_size: 40B}\n");
-  s.behavior.response_count = 5;
+                                   "server_behavior: {response_size: 40B, response_count: 5}\n");
   const report::RunResult r = MustRun(s);
   ExpectAllOk(r);
   EXPECT_EQ(Code(r, "CANCELLED"), 0u) << "the client's own cancel after the last response is OK";
@@ -65,8 +62,7 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamOpenLoopKeepsTheSchedule) {
   scenario::Scenario& s = Scenario(std::string(kBase) +
                                    "mode: server_stream\n"
                                    "load: {type: constant, rate: 200/s}\n"
-                                   "server_behavior: {response_size: 8B}\n");
-  s.behavior.response_count = 3;
+                                   "server_behavior: {response_size: 8B, response_count: 3}\n");
   const report::RunResult r = MustRun(s);
   ExpectAllOk(r);
   // The schedule fixes the count: 200/s for 1 s, whatever the machine's speed.
@@ -88,8 +84,8 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
   scenario::Scenario& s = Scenario(std::string(kBase) + "target: " + server->address() +
                                    "\n"
                                    "mode: server_stream\n"
-                                   "load: {type: closed, outstanding: 1}\n");
-  s.behavior.response_count = 5;
+                                   "load: {type: closed, outstanding: 1}\n"
+                                   "server_behavior: {response_count: 5}\n");
   const report::RunResult r = MustRun(s);
   ExpectAllOk(r);
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
@@ -100,8 +96,9 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
 TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
   scenario::Scenario& s = Scenario(std::string(kBase) +
                                    "mode: server_stream\n"
-                                   "load: {type: closed, outstanding: 1}\n");
-  s.behavior.response_count = 0;
+                                   "load: {type: closed, outstanding: 1}\n"
+                                   "server_behavior: {response_count: 1}\n");
+  s.behavior.response_count = 0;  // past the loader, which refuses 0: the drivers' own guard
   const RunOutcome outcome = Run(s);
   EXPECT_EQ(outcome.status, RunOutcome::Status::kBadInput);
   EXPECT_NE(outcome.error.find("grpc.testing.BenchmarkService"), std::string::npos)

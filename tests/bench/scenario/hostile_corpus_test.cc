@@ -229,7 +229,7 @@ TEST(HostileCliTest, HostileSetValues) {
       "scenarios/unary.yaml: seed: must be between 0 and 18446744073709551615 (got "
       "18446744073709551616) (from --set seed=18446744073709551616)");
   ExpectRefused(RunStreambench({"validate", file, "--set", "duration=-5s"}, kSourceDir),
-                "scenarios/unary.yaml: duration: must be >= 0 (got -5s) (from --set duration=-5s)");
+                "scenarios/unary.yaml: duration: must be > 0 (got -5s) (from --set duration=-5s)");
   ExpectRefused(
       RunStreambench({"validate", file, "--set", "description=&a [*a, *a]"}, kSourceDir),
       "scenarios/unary.yaml: description: cannot parse the value `&a [*a, *a]` as YAML: YAML "
