@@ -141,6 +141,9 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   run_options.show_progress = stderr_is_terminal && !opts.quiet;
   run_options.progress_out = &err;
   run_options.log_out = &err;
+  if (opts.heap_trim_interval_us) {
+    run_options.heap_trim_interval = std::chrono::microseconds(*opts.heap_trim_interval_us);
+  }
   if (exporter) {
     run_options.on_snapshot = [&exporter](const scenario::Scenario& run,
                                           const stats::Snapshot& cumulative,

@@ -82,6 +82,11 @@ const std::vector<Flag>& Flags() {
          o->csv_path = v;
          return true;
        }},
+      {"--heap-trim-interval", "DURATION", "run",
+       "hand freed heap pages back to the OS this often while running (default 10s; 0 = never)",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         return SetDuration("--heap-trim-interval", v, &o->heap_trim_interval_us, e);
+       }},
       {"--quiet", nullptr, "run", "no console table and no progress line",
        [](const std::string&, CliOptions* o, std::string*) {
          o->quiet = true;

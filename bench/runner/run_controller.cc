@@ -16,6 +16,7 @@
 #include "bench/report/format.h"
 #include "bench/runner/concurrent_runs.h"
 #include "bench/runner/cpu_usage.h"
+#include "bench/runner/heap_trimmer.h"
 #include "bench/runner/open_loop_worker.h"
 #include "bench/runner/outage_results.h"
 #include "bench/runner/run_link.h"
@@ -219,6 +220,9 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
       }
       last_second = snap;
     }
+    ProcessHeapTrimmer().MaybeTrim(
+        now,
+        std::chrono::duration_cast<std::chrono::nanoseconds>(options_.heap_trim_interval).count());
   }
   if (progress_printed) *options_.progress_out << "\n";
   // The end of the measured phase: per-second rates are taken over [baseline, phase_end], so the

@@ -51,6 +51,8 @@ struct RunOptions {
   std::chrono::milliseconds drain_timeout{2000};
   // How often the controller looks at the clock and the stop signals.
   std::chrono::milliseconds poll_interval{50};
+  // How often freed heap pages go back to the OS during a run (heap_trimmer.h); 0 = never.
+  std::chrono::microseconds heap_trim_interval{std::chrono::seconds(10)};
 };
 
 struct RunOutcome {

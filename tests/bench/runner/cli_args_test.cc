@@ -14,7 +14,7 @@ TEST(CliArgsTest, RunWithEveryFlag) {
   std::string e;
   ASSERT_TRUE(Parse({"run", "s.yaml", "--set", "load.rate=5", "--set=connections=2", "--target",
                      "127.0.0.1:9", "--duration", "1500ms", "--warmup=0s", "--threads", "3",
-                     "--out", "r.json", "--csv=r.csv", "--quiet"},
+                     "--out", "r.json", "--csv=r.csv", "--quiet", "--heap-trim-interval", "2s"},
                     &o, &e))
       << e;
   EXPECT_EQ(o.command, "run");
@@ -27,6 +27,7 @@ TEST(CliArgsTest, RunWithEveryFlag) {
   EXPECT_EQ(o.out_path, "r.json");
   EXPECT_EQ(o.csv_path, "r.csv");
   EXPECT_TRUE(o.quiet);
+  EXPECT_EQ(o.heap_trim_interval_us, 2'000'000);
   EXPECT_FALSE(o.help);
 }
 
@@ -59,6 +60,8 @@ TEST(CliArgsTest, BadValues) {
   EXPECT_FALSE(Parse({"run", "s.yaml", "--out"}, &o, &e));
   EXPECT_NE(e.find("needs a value"), std::string::npos) << e;
   EXPECT_FALSE(Parse({"run", "s.yaml", "--quiet=yes"}, &o, &e));
+  EXPECT_FALSE(Parse({"run", "s.yaml", "--heap-trim-interval", "-1s"}, &o, &e));
+  EXPECT_NE(e.find("--heap-trim-interval"), std::string::npos) << e;
 }
 
 TEST(CliArgsTest, MissingOrExtraArguments) {
