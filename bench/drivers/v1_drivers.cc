@@ -5,8 +5,10 @@
 
 #include <grpcpp/support/client_callback.h>
 
-#include "bench/drivers/call_slot.h"
-#include "bench/drivers/stream_slot.h"
+#include <optional>
+
+#include "bench/drivers/driver_call.h"
+#include "bench/drivers/driver_stream.h"
 #include "bench/drivers/v1_behavior.h"
 #include "bench/stats/integrity.h"
 #include "server/common/crc32c.h"
@@ -41,60 +43,83 @@ size_t FillRequest(const DriverContext& dc, uint64_t size_key, uint64_t seq, int
   return size;
 }
 
+// The one request of a unary or server_stream call: seq 0, carrying the behaviour. Returns the
+// payload size.
+size_t FillCallRequest(const DriverContext& dc, const V1Shared& shared, uint64_t number,
+                       int64_t intended_ns, int64_t now_ns, Request* req) {
+  *req->mutable_behavior() = shared.behavior;
+  return FillRequest(dc, shared.slot_key + number, 0, intended_ns, now_ns, req);
+}
+
 bool ChecksumOk(const Response& resp) { return Crc32c(resp.payload()) == resp.payload_crc32c(); }
 
-// ---------------------------------------------------------------------------------------------
-// bidi: request -> echo (ECHO), or the server streaming on its own (INDEPENDENT).
-class V1BidiStream final : public SlotStream,
-                           public CallBase,
-                           public grpc::ClientBidiReactor<Request, Response> {
+// The read side's integrity account of a stream or server_stream call: every response's seq and
+// checksum, and the drops the server reported in the stream (app-level flow control: skipped on
+// purpose, so not lost). Used from the reactor's reads (one at a time) and then its OnDone.
+class ResponseCheck {
  public:
-  V1BidiStream(StreamSlot& slot, std::shared_ptr<V1Shared> shared, uint64_t number)
-      : CallBase(slot.dc(), slot.calls()),
-        slot_(slot),
-        shared_(std::move(shared)),
-        key_base_(SizeSampler::Mix(shared_->slot_key ^ (number << 20))),
-        echo_(shared_->behavior.bidi_mode() == streambench::v1::Behavior::ECHO) {
+  void OnResponse(const Response& resp) {
+    integrity_.OnMessage(resp.seq(), ChecksumOk(resp));
+    reported_dropped_ += resp.dropped_before();
+  }
+  // From OnDone: `owed` responses were owed (nullopt: no count is owed, e.g. after a failure).
+  void Finish(std::optional<uint64_t> owed, stats::Recorder& rec) {
+    if (owed.has_value()) {
+      integrity_.Finish(*owed);
+    } else {
+      integrity_.FinishUnknownCount();
+    }
+    rec.AddIntegrity(WithoutReportedDrops(integrity_.counts(), reported_dropped_));
+    rec.AddServerDropped(reported_dropped_);
+  }
+
+ private:
+  stats::StreamIntegrity integrity_;
+  uint64_t reported_dropped_ = 0;  // sum of dropped_before
+};
+
+// ---------------------------------------------------------------------------------------------
+// What both streams share: the stub and behaviour, and the writes (seq and times in every
+// request; the first request carries the behaviour).
+template <class Reactor>
+class V1Stream : public DriverStream<Reactor> {
+ public:
+  void Write(int64_t intended_ns, int64_t now_ns) override {
+    const uint64_t seq = this->write_.started();
+    Request& req = seq == 0 ? first_req_ : req_;
+    const size_t bytes =
+        FillRequest(this->dc_, this->key_base_ + seq, seq, intended_ns, now_ns, &req);
+    this->write_.Started(this->dc_, intended_ns, now_ns, bytes);
+    this->StartWrite(&req);
+  }
+
+ protected:
+  V1Stream(StreamSlot& slot, StreamShape shape, const std::shared_ptr<V1Shared>& shared,
+           uint64_t number)
+      : DriverStream<Reactor>(slot, shape, shared->slot_key, number), shared_(shared) {
     *first_req_.mutable_behavior() = shared_->behavior;
   }
 
+  const std::shared_ptr<V1Shared> shared_;
+
+ private:
+  Request first_req_, req_;
+};
+
+// bidi: request -> echo (ECHO), or the server streaming on its own (INDEPENDENT).
+class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Response>> {
+ public:
+  V1BidiStream(StreamSlot& slot, const std::shared_ptr<V1Shared>& shared, uint64_t number)
+      : V1Stream(slot,
+                 shared->behavior.bidi_mode() == streambench::v1::Behavior::ECHO
+                     ? StreamShape::kEcho
+                     : StreamShape::kIndependent,
+                 shared, number) {}
+
   void Begin() override {
-    Arm();
-    dc_.registry().ForCurrentThread().AddCallStarted();
-    // Writes are started from worker threads (outside reactions); the hold keeps OnDone away
-    // until HalfClose says no more writes will start.
-    shared_->stub->async()->Bidi(&context(), this);
-    AddHold();
+    Open([this] { shared_->stub->async()->Bidi(&context(), this); });
     StartRead(&resp_);
     StartCall();
-  }
-
-  void Write(int64_t intended_ns, int64_t now_ns) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now_ns - intended_ns);
-    Request& req = seq_ == 0 ? first_req_ : req_;
-    write_bytes_ = FillRequest(dc_, key_base_ + seq_, seq_, intended_ns, now_ns, &req);
-    ++seq_;
-    write_start_ns_ = now_ns;
-    StartWrite(&req);
-  }
-
-  void Cancel() override { context().TryCancel(); }
-  void HalfClose() override {
-    StartWritesDone();
-    RemoveHold();  // may run OnDone on another thread: touch nothing after this
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (ok) {
-      const int64_t now = dc_.clock().NowNs();
-      stats::Recorder& rec = dc_.registry().ForCurrentThread();
-      rec.AddSent(1, write_bytes_);
-      rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
-      ++acked_;
-      if (!echo_ && !dc_.open_loop()) slot_.Credit();
-    }
-    slot_.WriteCompleted(ok);
   }
 
   void OnReadDone(bool ok) override {
@@ -112,181 +137,97 @@ class V1BidiStream final : public SlotStream,
     // Echo: from the echoed intended time (= actual send in closed loop). Independent: the
     // server's own stream, timed from the stream's start.
     rec.RecordLatencyNs(Latency::kMessage,
-                        echo_ ? now - resp_.intended_send_time_ns() : now - start_ns_);
-    integrity_.OnMessage(resp_.seq(), ChecksumOk(resp_));
-    reported_dropped_ += resp_.dropped_before();
-    // Credit before the next read: once StartRead is called, the next OnReadDone may run on
-    // another thread, and the slot's queue takes one producer at a time.
-    if (echo_ && !dc_.open_loop()) slot_.Credit();
+                        echo() ? now - resp_.intended_send_time_ns() : now - start_ns_);
+    responses_.OnResponse(resp_);
+    CreditRead();  // echo, closed loop: before the next StartRead (see CreditRead)
     StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - start_ns_);
-    rec.AddCallFinished(status.error_code());
+    stats::Recorder& rec = RecordEnd(status, dc_.clock().NowNs());
     // Only what the server owed counts as lost: every acknowledged request for an echo stream
     // that ended OK, response_count for an independent one; nothing is owed after a failure, nor
     // by a stream that half-closed before its first request (the behaviour) went out, which
     // happens when the run stops just as a stream is replaced.
     const uint64_t count = shared_->behavior.response_count();
-    if (status.ok() && echo_) {
-      integrity_.Finish(acked_);
-    } else if (status.ok() && count > 0 && acked_ > 0) {
-      integrity_.Finish(count);
-    } else {
-      integrity_.FinishUnknownCount();
+    std::optional<uint64_t> owed;
+    if (status.ok() && echo()) {
+      owed = write_.acked();
+    } else if (status.ok() && count > 0 && write_.acked() > 0) {
+      owed = count;
     }
-    rec.AddIntegrity(WithoutReportedDrops(integrity_.counts(), reported_dropped_));
-    rec.AddServerDropped(reported_dropped_);
-    slot_.StreamDone(status);
-    Finished();
+    responses_.Finish(owed, rec);
+    Done(status);
   }
 
  private:
-  StreamSlot& slot_;
-  std::shared_ptr<V1Shared> shared_;
-  const uint64_t key_base_;
-  const bool echo_;
-  Request first_req_, req_;
+  bool echo() const { return shape_ == StreamShape::kEcho; }
+
   Response resp_;
-  uint64_t seq_ = 0;
-  uint64_t acked_ = 0;
-  size_t write_bytes_ = 0;
-  int64_t write_start_ns_ = 0;
   bool first_seen_ = false;
-  stats::StreamIntegrity integrity_;
-  uint64_t reported_dropped_ = 0;  // sum of dropped_before (app-level flow control)
+  ResponseCheck responses_;
 };
 
-// ---------------------------------------------------------------------------------------------
 // client_stream: per-write completion (backpressure), then the server's summary.
-class V1ClientStream final : public SlotStream,
-                             public CallBase,
-                             public grpc::ClientWriteReactor<Request> {
+class V1ClientStream final : public V1Stream<grpc::ClientWriteReactor<Request>> {
  public:
-  V1ClientStream(StreamSlot& slot, std::shared_ptr<V1Shared> shared, uint64_t number)
-      : CallBase(slot.dc(), slot.calls()),
-        slot_(slot),
-        shared_(std::move(shared)),
-        key_base_(SizeSampler::Mix(shared_->slot_key ^ (number << 20))) {
-    *first_req_.mutable_behavior() = shared_->behavior;
-  }
+  V1ClientStream(StreamSlot& slot, const std::shared_ptr<V1Shared>& shared, uint64_t number)
+      : V1Stream(slot, StreamShape::kUpload, shared, number) {}
 
   void Begin() override {
-    Arm();
-    dc_.registry().ForCurrentThread().AddCallStarted();
-    shared_->stub->async()->ClientStream(&context(), &summary_, this);
-    AddHold();
+    Open([this] { shared_->stub->async()->ClientStream(&context(), &summary_, this); });
     StartCall();
-  }
-
-  void Write(int64_t intended_ns, int64_t now_ns) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now_ns - intended_ns);
-    Request& req = seq_ == 0 ? first_req_ : req_;
-    write_bytes_ = FillRequest(dc_, key_base_ + seq_, seq_, intended_ns, now_ns, &req);
-    ++seq_;
-    write_start_ns_ = now_ns;
-    write_intended_ns_ = intended_ns;
-    StartWrite(&req);
-  }
-
-  void Cancel() override { context().TryCancel(); }
-  void HalfClose() override {
-    half_close_ns_ = dc_.clock().NowNs();
-    StartWritesDone();
-    RemoveHold();
-  }
-
-  void OnWriteDone(bool ok) override {
-    if (ok) {
-      const int64_t now = dc_.clock().NowNs();
-      stats::Recorder& rec = dc_.registry().ForCurrentThread();
-      rec.AddSent(1, write_bytes_);
-      rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
-      rec.RecordLatencyNs(Latency::kMessage, now - write_intended_ns_);
-      ++acked_;
-      if (!dc_.open_loop()) slot_.Credit();
-    }
-    slot_.WriteCompleted(ok);
   }
 
   void OnDone(const grpc::Status& status) override {
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, now - start_ns_);
-    rec.AddCallFinished(status.error_code());
+    stats::Recorder& rec = RecordEnd(status, now);
     if (status.ok()) {
-      rec.RecordLatencyNs(Latency::kFinalResponse, now - half_close_ns_);
-      rec.AddReceived(1, 0);
+      RecordFinalResponse(rec, now, 0);
       // The server's account of what it read is the integrity check for this direction.
+      const uint64_t acked = write_.acked();
       stats::IntegrityCounts counts;
-      if (summary_.messages_received() < acked_) {
-        counts.lost = acked_ - summary_.messages_received();
-      } else if (summary_.messages_received() > acked_) {
-        counts.duplicated = summary_.messages_received() - acked_;
+      if (summary_.messages_received() < acked) {
+        counts.lost = acked - summary_.messages_received();
+      } else if (summary_.messages_received() > acked) {
+        counts.duplicated = summary_.messages_received() - acked;
       }
       counts.corrupted = summary_.checksum_errors();
       counts.reordered = summary_.sequence_errors();
       rec.AddIntegrity(counts);
     }
-    slot_.StreamDone(status);
-    Finished();
+    Done(status);
   }
 
  private:
-  StreamSlot& slot_;
-  std::shared_ptr<V1Shared> shared_;
-  const uint64_t key_base_;
-  Request first_req_, req_;
   ClientStreamSummary summary_;
-  uint64_t seq_ = 0;
-  uint64_t acked_ = 0;
-  size_t write_bytes_ = 0;
-  int64_t write_start_ns_ = 0, write_intended_ns_ = 0, half_close_ns_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
 // unary: one request, one response; the call is the message.
-class V1UnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
+class V1UnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
  public:
   V1UnaryCall(CallSlot& slot, const std::shared_ptr<V1Shared>& shared, int64_t intended_ns,
               uint64_t number)
-      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {
+      : DriverCall(slot, intended_ns) {
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
-    *req_.mutable_behavior() = shared->behavior;
-    const size_t size = FillRequest(dc_, shared->slot_key + number, 0, intended_ns, now, &req_);
-    Arm();
-    rec.AddCallStarted();
-    rec.AddSent(1, size);
+    RecordScheduleLag(now);
+    Launch(FillCallRequest(dc_, *shared, number, intended_ns, now, &req_));
     shared->stub->async()->Unary(&context(), &req_, &resp_, this);
     StartCall();
   }
 
   void OnDone(const grpc::Status& status) override {
-    const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, now - intended_ns_);
-    rec.AddCallFinished(status.error_code());
-    if (status.ok()) {
-      rec.RecordLatencyNs(Latency::kMessage, now - intended_ns_);
-      rec.AddReceived(1, resp_.payload().size());
-      if (!ChecksumOk(resp_)) {
-        stats::IntegrityCounts counts;
-        counts.corrupted = 1;
-        rec.AddIntegrity(counts);
-      }
+    stats::Recorder& rec = RecordUnaryEnd(status, resp_.payload().size());
+    if (status.ok() && !ChecksumOk(resp_)) {
+      stats::IntegrityCounts counts;
+      counts.corrupted = 1;
+      rec.AddIntegrity(counts);
     }
-    slot_.CallDone(status, intended_ns_);
-    Finished();
+    Done(status);
   }
 
  private:
-  CallSlot& slot_;
-  const int64_t intended_ns_;
   Request req_;
   Response resp_;
 };
@@ -294,22 +235,14 @@ class V1UnaryCall final : public CallBase, public grpc::ClientUnaryReactor {
 // ---------------------------------------------------------------------------------------------
 // server_stream: one request, response_count responses, each timed from the call's intended
 // start.
-class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor<Response> {
+class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Response>> {
  public:
   V1ServerStreamCall(CallSlot& slot, const std::shared_ptr<V1Shared>& shared, int64_t intended_ns,
                      uint64_t number)
-      : CallBase(slot.dc(), slot.calls()),
-        slot_(slot),
-        intended_ns_(intended_ns),
-        expected_(shared->behavior.response_count()) {
+      : DriverCall(slot, intended_ns), expected_(shared->behavior.response_count()) {
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
-    *req_.mutable_behavior() = shared->behavior;
-    const size_t size = FillRequest(dc_, shared->slot_key + number, 0, intended_ns, now, &req_);
-    Arm();
-    rec.AddCallStarted();
-    rec.AddSent(1, size);
+    RecordScheduleLag(now);
+    Launch(FillCallRequest(dc_, *shared, number, intended_ns, now, &req_));
     shared->stub->async()->ServerStream(&context(), &req_, this);
     StartRead(&resp_);
     StartCall();
@@ -317,43 +250,22 @@ class V1ServerStreamCall final : public CallBase, public grpc::ClientReadReactor
 
   void OnReadDone(bool ok) override {
     if (!ok) return;  // OnDone follows
-    const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.AddReceived(1, resp_.payload().size());
-    if (!first_seen_) {
-      first_seen_ = true;
-      rec.RecordLatencyNs(Latency::kFirstMessage, now - intended_ns_);
-    }
-    rec.RecordLatencyNs(Latency::kMessage, now - intended_ns_);
-    integrity_.OnMessage(resp_.seq(), ChecksumOk(resp_));
-    reported_dropped_ += resp_.dropped_before();
+    RecordStreamedMessage(resp_.payload().size());
+    responses_.OnResponse(resp_);
     StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
-    rec.AddCallFinished(status.error_code());
-    if (status.ok()) {
-      integrity_.Finish(expected_);
-    } else {
-      integrity_.FinishUnknownCount();
-    }
-    rec.AddIntegrity(WithoutReportedDrops(integrity_.counts(), reported_dropped_));
-    rec.AddServerDropped(reported_dropped_);
-    slot_.CallDone(status, intended_ns_);
-    Finished();
+    stats::Recorder& rec = RecordEnd(status.error_code());
+    responses_.Finish(status.ok() ? std::optional<uint64_t>(expected_) : std::nullopt, rec);
+    Done(status);
   }
 
  private:
-  CallSlot& slot_;
-  const int64_t intended_ns_;
   const uint64_t expected_;
   Request req_;
   Response resp_;
-  bool first_seen_ = false;
-  stats::StreamIntegrity integrity_;
-  uint64_t reported_dropped_ = 0;  // sum of dropped_before (app-level flow control)
+  ResponseCheck responses_;
 };
 
 }  // namespace
@@ -366,23 +278,13 @@ std::unique_ptr<Slot> MakeV1Slot(DriverContext& dc, std::shared_ptr<grpc::Channe
   if (!BuildV1Behavior(dc.scenario().behavior, &shared->behavior, error)) return nullptr;
   switch (dc.scenario().mode) {
     case scenario::Mode::kBidi:
-      return std::make_unique<StreamSlot>(dc, [shared](StreamSlot& slot, uint64_t number) {
-        return new V1BidiStream(slot, shared, number);
-      });
+      return MakeStreamSlot<V1BidiStream>(dc, shared);
     case scenario::Mode::kClientStream:
-      return std::make_unique<StreamSlot>(dc, [shared](StreamSlot& slot, uint64_t number) {
-        return new V1ClientStream(slot, shared, number);
-      });
+      return MakeStreamSlot<V1ClientStream>(dc, shared);
     case scenario::Mode::kUnary:
-      return std::make_unique<CallSlot>(
-          dc, [shared](CallSlot& slot, int64_t intended_ns, uint64_t number) {
-            new V1UnaryCall(slot, shared, intended_ns, number);
-          });
+      return MakeCallSlot<V1UnaryCall>(dc, shared);
     case scenario::Mode::kServerStream:
-      return std::make_unique<CallSlot>(
-          dc, [shared](CallSlot& slot, int64_t intended_ns, uint64_t number) {
-            new V1ServerStreamCall(slot, shared, intended_ns, number);
-          });
+      return MakeCallSlot<V1ServerStreamCall>(dc, shared);
     default:  // the workload modes have their own drivers (workload_drivers.h)
       break;
   }

@@ -31,6 +31,7 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/workload_drivers.h"
+#include "bench/drivers/world_slot.h"
 #include "bench/stats/integrity.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
@@ -403,11 +404,10 @@ void ChatWorld::Remove(Member* m, uint32_t room) {
   rooms[room].erase(std::remove(rooms[room].begin(), rooms[room].end(), m), rooms[room].end());
 }
 
-class ChatSlot final : public Slot {
+class ChatSlot final : public WorldSlot<ChatWorld> {
  public:
-  ChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-           std::shared_ptr<ChatWorld> world, int index)
-      : dc_(dc), stub_(Workloads::NewStub(channel)), world_(std::move(world)), index_(index) {}
+  ChatSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel, int index)
+      : WorldSlot(dc, channel, index) {}
 
   void Start() override {
     const uint32_t slots = static_cast<uint32_t>(SlotCount(dc_.scenario()));
@@ -439,23 +439,13 @@ class ChatSlot final : public Slot {
     for (uint32_t g : done) world_->MarkDoneSending(g, true);
     for (uint32_t room = 0; room < world_->spec.rooms; ++room) world_->CheckLeave(room);
   }
-  void CancelAll() override { calls_.CancelAll(); }
-
- private:
-  DriverContext& dc_;
-  std::unique_ptr<Workloads::Stub> stub_;
-  std::shared_ptr<ChatWorld> world_;
-  const int index_;
-  CallList calls_;
 };
 
 }  // namespace
 
 std::unique_ptr<Slot> MakeChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
                                    int index) {
-  auto world = RunShared<ChatWorld>(
-      dc, [&] { return std::make_shared<ChatWorld>(dc.scenario(), dc.clock().NowNs()); });
-  return std::make_unique<ChatSlot>(dc, std::move(channel), std::move(world), index);
+  return std::make_unique<ChatSlot>(dc, channel, index);
 }
 
 }  // namespace streambench::drivers

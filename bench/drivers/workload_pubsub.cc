@@ -15,6 +15,7 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/workload_drivers.h"
+#include "bench/drivers/world_slot.h"
 #include "bench/stats/integrity.h"
 #include "server/common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
@@ -275,11 +276,10 @@ void PubSubWorld::CheckDrain() {
   for (Subscriber* s : subscribers) s->EndIfComplete();
 }
 
-class PubSubSlot final : public Slot {
+class PubSubSlot final : public WorldSlot<PubSubWorld> {
  public:
-  PubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-             std::shared_ptr<PubSubWorld> world, int index)
-      : dc_(dc), stub_(Workloads::NewStub(channel)), world_(std::move(world)), index_(index) {}
+  PubSubSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel, int index)
+      : WorldSlot(dc, channel, index) {}
 
   void Start() override {
     const int slots = SlotCount(dc_.scenario());
@@ -306,23 +306,13 @@ class PubSubSlot final : public Slot {
     }
     world_->CheckDrain();
   }
-  void CancelAll() override { calls_.CancelAll(); }
-
- private:
-  DriverContext& dc_;
-  std::unique_ptr<Workloads::Stub> stub_;
-  std::shared_ptr<PubSubWorld> world_;
-  const int index_;
-  CallList calls_;
 };
 
 }  // namespace
 
 std::unique_ptr<Slot> MakePubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
                                      int index) {
-  auto world = RunShared<PubSubWorld>(
-      dc, [&] { return std::make_shared<PubSubWorld>(dc.scenario(), dc.clock().NowNs()); });
-  return std::make_unique<PubSubSlot>(dc, std::move(channel), std::move(world), index);
+  return std::make_unique<PubSubSlot>(dc, channel, index);
 }
 
 }  // namespace streambench::drivers

@@ -1,0 +1,117 @@
+// DriverCall: the base of the calls a CallSlot starts for the streambench.v1 and
+// grpc.testing.BenchmarkService drivers (unary, server_stream). It owns the accounting they share,
+// all timed from the call's intended start: the schedule lag and the call's start (active, counted,
+// its request sent) before the RPC is bound, each streamed message of a server_stream call, the
+// call's latency and final status in OnDone (and for a unary call its response, which is its
+// message), and the report back to the slot. Each driver
+// keeps its message types, fills its request and does its own checks.
+// `Reactor`: grpc::ClientUnaryReactor or grpc::ClientReadReactor<Response>.
+// Internal to the drivers module. Nothing here adds a virtual call or an allocation per call.
+// Lifetime: as CallBase (the last reference deletes it, after OnDone's Done()).
+// Thread-safety: as the gRPC reactor: the constructor runs on the slot's issuing thread, reads one
+// at a time, OnDone after everything.
+#pragma once
+
+#include <grpcpp/support/client_callback.h>
+#include <grpcpp/support/status.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "bench/drivers/call_base.h"
+#include "bench/drivers/call_slot.h"
+#include "bench/stats/recorder.h"
+
+namespace streambench::drivers {
+
+template <class Reactor>
+class DriverCall : public CallBase, public Reactor {
+ protected:
+  DriverCall(CallSlot& slot, int64_t intended_ns)
+      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {}
+
+  // Open loop: records how late the call starts (`now_ns`: the DriverContext clock now).
+  void RecordScheduleLag(int64_t now_ns) {
+    if (dc_.open_loop()) {
+      dc_.registry().ForCurrentThread().RecordLatencyNs(stats::Latency::kScheduleLag,
+                                                        now_ns - intended_ns_);
+    }
+  }
+  // The same for a driver that needs no clock reading of its own (read only in open loop).
+  void RecordScheduleLag() {
+    if (dc_.open_loop()) RecordScheduleLag(dc_.clock().NowNs());
+  }
+
+  // With the request filled (`request_bytes`: its payload), before binding the RPC: arms the call
+  // (deadline, cancel timer, active), counts it started and its request sent.
+  void Launch(size_t request_bytes) {
+    this->Arm();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddCallStarted();
+    rec.AddSent(1, request_bytes);
+  }
+
+  // OnDone's first step: the call's latency (intended start -> now) and its final status
+  // (`status_code`). Returns the recorder for the driver's own accounting.
+  stats::Recorder& RecordEnd(grpc::StatusCode status_code) {
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(stats::Latency::kCall, dc_.clock().NowNs() - intended_ns_);
+    rec.AddCallFinished(status_code);
+    return rec;
+  }
+
+  // OnDone's first step for a unary call, whose response is its message: as RecordEnd, and when
+  // the call succeeded the message's latency (from the intended start) and its `response_bytes`.
+  stats::Recorder& RecordUnaryEnd(const grpc::Status& status, size_t response_bytes) {
+    const int64_t now_ns = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.RecordLatencyNs(stats::Latency::kCall, now_ns - intended_ns_);
+    rec.AddCallFinished(status.error_code());
+    if (status.ok()) {
+      rec.RecordLatencyNs(stats::Latency::kMessage, now_ns - intended_ns_);
+      rec.AddReceived(1, response_bytes);
+    }
+    return rec;
+  }
+
+  // From OnReadDone of a server_stream call: one streamed message (`bytes`: its payload), timed
+  // from the call's intended start, the first one also as Latency::kFirstMessage. Returns the
+  // recorder for the driver's own accounting.
+  stats::Recorder& RecordStreamedMessage(size_t bytes) {
+    const int64_t now_ns = dc_.clock().NowNs();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddReceived(1, bytes);
+    if (++received_ == 1) rec.RecordLatencyNs(stats::Latency::kFirstMessage, now_ns - intended_ns_);
+    rec.RecordLatencyNs(stats::Latency::kMessage, now_ns - intended_ns_);
+    return rec;
+  }
+  // Messages streamed so far (server_stream).
+  uint64_t received() const { return received_; }
+
+  // OnDone's last step, after everything is recorded: the slot (closed loop: issues the next
+  // call), then the call's reference goes.
+  void Done(const grpc::Status& status) {
+    slot_.CallDone(status, intended_ns_);
+    this->Finished();
+  }
+
+  CallSlot& slot_;
+  const int64_t intended_ns_;  // the call's intended start (DriverContext clock)
+
+ private:
+  uint64_t received_ = 0;  // server_stream: reads complete one at a time, before OnDone
+};
+
+// A CallSlot whose calls are `Call`s, each constructed as
+// Call(slot, shared, intended_ns, call_number) with the slot's `shared` state; a call owns itself
+// (CallBase: deleted after its OnDone).
+template <class Call, class Shared>
+std::unique_ptr<Slot> MakeCallSlot(DriverContext& dc, std::shared_ptr<Shared> shared) {
+  return std::make_unique<CallSlot>(
+      dc, [shared = std::move(shared)](CallSlot& slot, int64_t intended_ns, uint64_t number) {
+        new Call(slot, shared, intended_ns, number);
+      });
+}
+
+}  // namespace streambench::drivers
