@@ -118,9 +118,13 @@ TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
   EXPECT_LE(r.messages_sent, r.calls_finished * 50);
   EXPECT_GE(r.messages_sent, (r.calls_finished - kSlots) * 50);
   EXPECT_EQ(r.bytes_sent, r.messages_sent * 100);
-  // One SimpleResponse per stream, of the requests' response_size (the 64 B default).
+  // One SimpleResponse per stream, of the requests' response_size (the 64 B default). A stream
+  // installed just before the stop can half-close before its first request; the server answers
+  // it with an empty response (no request asked for a size): at most one such per slot.
   EXPECT_EQ(r.messages_received, r.calls_finished);
-  EXPECT_EQ(r.bytes_received, r.calls_finished * 64);
+  EXPECT_EQ(r.bytes_received % 64, 0u);
+  EXPECT_LE(r.bytes_received, r.calls_finished * 64);
+  EXPECT_GE(r.bytes_received, (r.calls_finished - kSlots) * 64);
   EXPECT_EQ(Latency(r, "final_response").count, r.calls_finished);
   EXPECT_EQ(Latency(r, "call").count, r.calls_finished);
   EXPECT_EQ(Latency(r, "write_blocked").count, r.messages_sent);
