@@ -3,6 +3,9 @@
 # streambench-server child on a loopback port, samples both processes' resident memory (VmRSS from
 # /proc/PID/status) every few seconds, and reports each one's growth after warm-up: the first
 # sample taken --after seconds in, against the last sample. Target: under 5%. Not part of CI.
+# Also printed, as information: the anonymous part of each (RssAnon: what the allocators hold), the
+# medians of the first and the last minute (robust to the allocator's sawtooth), and the second
+# half of the run on its own.
 #
 # Usage: bench/soak.sh [--build DIR] [--scenario FILE] [--interval SECONDS] [--after SECONDS]
 #                      [--limit PERCENT] [--out DIR] [--duration D]
@@ -35,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --limit) limit="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --duration) duration="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "soak.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -106,6 +109,13 @@ server_pid=""
 
 # Growth per process: first sample at or after --after seconds vs the last sample.
 report="$(awk -F, -v after="$after" -v limit="$limit" '
+  # Median of the values v[i] whose time t[i] is in [from, to).
+  function median_window(t, v, n, from, to,    i, k, w, j, x) {
+    k = 0
+    for (i = 1; i <= n; i++) if (t[i] >= from && t[i] < to) w[++k] = v[i]
+    for (i = 2; i <= k; i++) { x = w[i]; for (j = i - 1; j >= 1 && w[j] > x; j--) w[j + 1] = w[j]; w[j + 1] = x }
+    return k == 0 ? 0 : (k % 2 ? w[(k + 1) / 2] : (w[k / 2] + w[k / 2 + 1]) / 2)
+  }
   NR == 1 { next }
   { n++; ts[n] = $1; gs[n] = $2; ss[n] = $3
     last_t = $1; last_g = $2; last_s = $3; last_ga = $4; last_sa = $6
@@ -119,6 +129,12 @@ report="$(awk -F, -v after="$after" -v limit="$limit" '
     # that are faulted in the first time a code path runs.
     printf "anonymous part: generator %d -> %d KiB (%+d KiB), server %d -> %d KiB (%+d KiB)\n",
            ga0, last_ga, last_ga - ga0, sa0, last_sa, last_sa - sa0
+    # Medians of the first minute after warm-up and of the last minute (information): robust
+    # to the allocator sawtooth, which moves a single sample by a megabyte either way.
+    gm0 = median_window(ts, gs, n, t0, t0 + 60); gm1 = median_window(ts, gs, n, last_t - 59, last_t + 1)
+    sm0 = median_window(ts, ss, n, t0, t0 + 60); sm1 = median_window(ts, ss, n, last_t - 59, last_t + 1)
+    printf "minute medians: generator %d -> %d KiB (%+.2f%%), server %d -> %d KiB (%+.2f%%)\n",
+           gm0, gm1, 100 * (gm1 - gm0) / gm0, sm0, sm1, 100 * (sm1 - sm0) / sm0
     # The second half of the run on its own: a leak grows there as fast as before, while caches
     # and allocator high-water marks settle in the first half (information, not the verdict).
     for (i = 1; i <= n && ts[i] < last_t / 2; i++) {}
