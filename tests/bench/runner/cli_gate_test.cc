@@ -24,6 +24,7 @@
 
 #include "bench/runner/cli.h"
 #include "tests/bench/metrics/loopback_http.h"
+#include "tests/bench/runner/cli_test_fixture.h"
 
 namespace streambench::runner {
 namespace {
@@ -59,43 +60,10 @@ class SharedStringBuf : public std::streambuf {
   std::string text_;
 };
 
-struct CliResult {
-  int code;
-  std::string out, err;
-};
+using testing::Cli;
+using testing::CliResult;
 
-CliResult Cli(std::vector<std::string> args) {
-  args.insert(args.begin(), "streambench");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::ostringstream out, err;
-  const int code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
-  return {code, out.str(), err.str()};
-}
-
-class CliGateTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("streambench_cli_gate_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string Write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
-  static nlohmann::json ReadJson(const std::string& path) {
-    std::ifstream in(path);
-    return nlohmann::json::parse(in);  // throws (fails the test) when invalid
-  }
-
-  fs::path dir_;
-};
+class CliGateTest : public testing::CliFixture {};
 
 // Closed-loop unary: cheap, every call OK, calls finish throughout.
 constexpr char kUnary[] =
