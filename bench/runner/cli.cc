@@ -23,6 +23,7 @@
 #include "bench/runner/run_gate.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "bench/scenario/units.h"
 
 namespace streambench::runner {
 namespace {
@@ -32,9 +33,6 @@ constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitCouldNotRun = 3;
 constexpr int kExitSignalBase = 128;  // + the stop signal: an interrupted run
-// How long the final push may take: a Pushgateway that accepts the connection and never answers
-// must not keep a finished (or Ctrl-C'd) run from exiting.
-constexpr std::chrono::seconds kPushTimeout{5};
 
 // Loads the file with --set overrides; prints the error and returns false on failure.
 bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& err) {
@@ -92,9 +90,12 @@ bool StartMetrics(const CliOptions& opts, std::shared_ptr<metrics::ClientMetrics
   return true;
 }
 
-// Pushes on a thread of its own and waits at most kPushTimeout. On timeout the thread is left
-// behind holding its own reference to the metrics, and the caller goes on (to exit).
-bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, std::string* error) {
+// Pushes on a thread of its own and waits at most `timeout_us` (--push-timeout): a Pushgateway
+// that accepts the connection and never answers must not keep a finished (or Ctrl-C'd) run from
+// exiting. On timeout the thread is left behind holding its own reference to the metrics, and the
+// caller goes on (to exit).
+bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, int64_t timeout_us,
+                 std::string* error) {
   struct State {
     std::mutex mu;
     std::condition_variable done_cv;
@@ -113,9 +114,10 @@ bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, std::s
     state->done_cv.notify_all();
   }).detach();
   std::unique_lock<std::mutex> lock(state->mu);
-  if (!state->done_cv.wait_for(lock, kPushTimeout, [&] { return state->done; })) {
-    *error = "the Pushgateway did not answer within " + std::to_string(kPushTimeout.count()) +
-             " s; the final metrics were not pushed";
+  if (!state->done_cv.wait_for(lock, std::chrono::microseconds(timeout_us),
+                               [&] { return state->done; })) {
+    *error = "the Pushgateway did not answer within " + scenario::FormatDurationUs(timeout_us) +
+             "; the final metrics were not pushed (--push-timeout)";
     return false;
   }
   if (!state->ok) *error = "push to the Pushgateway failed: " + state->error;
@@ -158,7 +160,8 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   ScenarioOutcome outcome = RunScenarioFile(file, run_options);
   // Pushed whatever happened (finished, interrupted by Ctrl-C, a later run that could not
   // start), so a short CI run's numbers are not lost between scrapes.
-  if (exporter && !opts.push_gateway_url.empty() && !PushBounded(exporter, &error)) {
+  if (exporter && !opts.push_gateway_url.empty() &&
+      !PushBounded(exporter, opts.push_timeout_us, &error)) {
     err << "streambench: warning: " << error << "\n";
   }
   if (outcome.status != RunOutcome::Status::kCompleted) {

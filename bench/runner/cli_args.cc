@@ -87,6 +87,19 @@ const std::vector<Flag>& Flags() {
        [](const std::string& v, CliOptions* o, std::string* e) {
          return SetDuration("--heap-trim-interval", v, &o->heap_trim_interval_us, e);
        }},
+      {"--push-timeout", "DURATION", "run",
+       "give up on the final push after this long (default 5s), so a gateway that never "
+       "answers cannot hold a finished run",
+       [](const std::string& v, CliOptions* o, std::string* e) {
+         std::optional<int64_t> us;
+         if (!SetDuration("--push-timeout", v, &us, e)) return false;
+         if (*us <= 0) {
+           *e = "--push-timeout: must be > 0 (got " + v + ")";
+           return false;
+         }
+         o->push_timeout_us = *us;
+         return true;
+       }},
       {"--quiet", nullptr, "run", "no console table and no progress line",
        [](const std::string&, CliOptions* o, std::string*) {
          o->quiet = true;

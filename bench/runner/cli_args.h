@@ -32,6 +32,8 @@ struct CliOptions {
   std::string metrics_host = "127.0.0.1";  // --metrics-host HOST (the endpoint's bind address)
   std::string push_gateway_url;            // --push-gateway URL (checked); empty = no push
   std::string job = "streambench";         // --job NAME (Pushgateway grouping key)
+  // --push-timeout: how long the final push may take before the CLI gives up on it and exits.
+  int64_t push_timeout_us = 5'000'000;
 
   // The regression gate (bench/gate). Expressions and specs are syntax-checked while parsing.
   std::vector<std::string> thresholds;  // --threshold EXPR, in order

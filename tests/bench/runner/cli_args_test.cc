@@ -12,9 +12,26 @@ bool Parse(std::vector<std::string> args, CliOptions* o, std::string* e) {
 TEST(CliArgsTest, RunWithEveryFlag) {
   CliOptions o;
   std::string e;
-  ASSERT_TRUE(Parse({"run", "s.yaml", "--set", "load.rate=5", "--set=connections=2", "--target",
-                     "127.0.0.1:9", "--duration", "1500ms", "--warmup=0s", "--threads", "3",
-                     "--out", "r.json", "--csv=r.csv", "--quiet", "--heap-trim-interval", "2s"},
+  ASSERT_TRUE(Parse({"run",
+                     "s.yaml",
+                     "--set",
+                     "load.rate=5",
+                     "--set=connections=2",
+                     "--target",
+                     "127.0.0.1:9",
+                     "--duration",
+                     "1500ms",
+                     "--warmup=0s",
+                     "--threads",
+                     "3",
+                     "--out",
+                     "r.json",
+                     "--csv=r.csv",
+                     "--quiet",
+                     "--heap-trim-interval",
+                     "2s",
+                     "--push-timeout",
+                     "250ms"},
                     &o, &e))
       << e;
   EXPECT_EQ(o.command, "run");
@@ -28,6 +45,7 @@ TEST(CliArgsTest, RunWithEveryFlag) {
   EXPECT_EQ(o.csv_path, "r.csv");
   EXPECT_TRUE(o.quiet);
   EXPECT_EQ(o.heap_trim_interval_us, 2'000'000);
+  EXPECT_EQ(o.push_timeout_us, 250'000);
   EXPECT_FALSE(o.help);
 }
 
