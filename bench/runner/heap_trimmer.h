@@ -3,8 +3,9 @@
 // churn through many per-thread arenas, and freed memory stays resident in holes the allocator
 // keeps. Over a 10-minute soak that retention, not live data, made the generator's RSS grow ~5 %
 // (heaptrack showed a flat live heap); trimming every 10 s keeps RSS near what is really in use.
-// A trim walks each arena under that arena's lock (tens to hundreds of microseconds, see
-// bench/RESULTS.md), so it runs on the run controller's thread, never on a gRPC callback thread.
+// A trim walks each arena under that arena's lock (microseconds on a quiet heap, up to ~2 ms after
+// heavy churn; bench/RESULTS.md "Soak"), so it runs on the run controller's thread, never on a
+// gRPC callback thread.
 // Thread-safety: MaybeTrim may be called from any thread; concurrent runs share one trimmer and
 // at most one of them trims per interval.
 #pragma once
