@@ -8,9 +8,6 @@
 namespace streambench::report {
 namespace {
 
-// The recorder counts calls per code in an array indexed like the shared name table.
-static_assert(stats::kStatusCodeCount == streambench::kStatusCodeCount);
-
 constexpr double kNsPerUs = 1000.0;
 
 // The same names as scenario::ModeName; spelled here so the report library needs only the

@@ -183,6 +183,8 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   // churn the allocator with 2 x 252 KiB a second per run).
   stats::Snapshot snap, delta;
   int64_t next_progress_ns = start_ns + 1'000'000'000;
+  const int64_t heap_trim_interval_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(options_.heap_trim_interval).count();
   bool interrupted = false;
   bool progress_printed = false;
   while (true) {
@@ -220,9 +222,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
       }
       last_second = snap;
     }
-    ProcessHeapTrimmer().MaybeTrim(
-        now,
-        std::chrono::duration_cast<std::chrono::nanoseconds>(options_.heap_trim_interval).count());
+    ProcessHeapTrimmer().MaybeTrim(now, heap_trim_interval_ns);
   }
   if (progress_printed) *options_.progress_out << "\n";
   // The end of the measured phase: per-second rates are taken over [baseline, phase_end], so the

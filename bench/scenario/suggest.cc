@@ -17,8 +17,6 @@ std::string Normalize(const std::string& s) {
 
 }  // namespace
 
-size_t EditDistance(const std::string& a, const std::string& b) { return gate::EditDistance(a, b); }
-
 std::string NearestName(const std::string& word, const std::vector<std::string>& candidates) {
   // Unknown keys can be arbitrarily long garbage; comparing a bounded prefix keeps this cheap.
   if (word.size() > 200) return "";

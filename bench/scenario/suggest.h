@@ -7,10 +7,6 @@
 
 namespace streambench::scenario {
 
-// Levenshtein distance (insertions, deletions, substitutions; case-sensitive): gate::EditDistance,
-// the one implementation the gate's metric suggestions use too.
-size_t EditDistance(const std::string& a, const std::string& b);
-
 // The candidate closest to `word` if it is close enough to be a plausible typo (distance at most
 // max(2, length / 3), or differing only in case or `-`/`_`), else "". Ties go to the earlier
 // candidate.

@@ -16,6 +16,7 @@
 
 #include "bench/stats/histogram.h"
 #include "bench/stats/integrity.h"
+#include "server/common/status_code_names.h"
 
 namespace streambench::stats {
 
@@ -32,7 +33,8 @@ enum class Latency : int {
 };
 const char* LatencyName(Latency kind);  // "message", "call", "first_message", ...
 
-constexpr int kStatusCodeCount = 17;  // gRPC status codes 0..16
+// gRPC status codes 0..16: calls are counted in arrays indexed like the shared name table.
+constexpr int kStatusCodeCount = ::streambench::kStatusCodeCount;
 
 // Counters, cumulative since the registry was created.
 struct Counters {

@@ -7,10 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/bench/runner/child_process.h"
 
 namespace streambench::runner {
 namespace {
@@ -55,16 +55,6 @@ TEST(HeapTrimmerTest, ConcurrentCallersTrimOncePerInterval) {
   EXPECT_EQ(calls.load(), 20);
 }
 
-// Unused where the trim test is skipped (AddressSanitizer).
-[[maybe_unused]] int64_t RssAnonKiB() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("RssAnon:", 0) == 0) return std::stoll(line.substr(8));
-  }
-  return -1;
-}
-
 // Freed blocks below a live one stay resident (free() only gives back the top of the heap);
 // ReleaseFreeHeapPages returns them.
 TEST(HeapTrimmerTest, ReleaseFreeHeapPagesReturnsFreedMemoryBelowALiveBlock) {
@@ -88,13 +78,13 @@ TEST(HeapTrimmerTest, ReleaseFreeHeapPagesReturnsFreedMemoryBelowALiveBlock) {
   char* keep = new char[kBlockBytes];  // above the others: free() cannot shrink the heap past it
   std::memset(keep, 1, kBlockBytes);
   for (char* block : blocks) delete[] block;
-  const int64_t before_kib = RssAnonKiB();
+  const int64_t before_kib = testing::VmRssKiB();
   ReleaseFreeHeapPages();
-  const int64_t after_kib = RssAnonKiB();
+  const int64_t after_kib = testing::VmRssKiB();
   delete[] keep;
   ASSERT_GT(before_kib, 0);
   EXPECT_LT(after_kib, before_kib - 32 * 1024)
-      << "RssAnon " << before_kib << " KiB before the trim, " << after_kib << " KiB after";
+      << "VmRSS " << before_kib << " KiB before the trim, " << after_kib << " KiB after";
 #endif
 }
 
