@@ -9,6 +9,7 @@ PACKAGES=(
   libbenchmark-dev libgtest-dev libgmock-dev libssl-dev
   prometheus prometheus-pushgateway
   clang libclang-rt-14-dev
+  ccache libcli11-dev libnghttp2-dev
 )
 
 missing=()
