@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Macro benchmarks (issue 8): the generator measured against what it could at best achieve, each
+# Macro benchmarks: the generator measured against what it could at best achieve, each
 # pair in the same run on the same machine, against one reference server:
 #   1. streambench vs bare_client (a minimal callback-API client): throughput overhead, target <= 5%
 #      (bidi ping-pong 64 B and 1 KiB on 2 connections x 8 streams; server-stream 1 MiB x 100).
@@ -15,7 +15,10 @@
 # Usage: bench/run_macro.sh [--rebuild]
 # Environment: BUILD_DIR (default build, as .ci/build.sh makes it), REPEATS (3), DURATION (5s),
 #   WARMUP (1s), KEEP=1 keeps the raw results directory, RUN_TIMEOUT (120, seconds per run);
-#   STREAMBENCH, STREAMBENCH_SERVER, BARE_CLIENT, RAW_TCP_BENCH override single binaries.
+#   STREAMBENCH, STREAMBENCH_SERVER, BARE_CLIENT, RAW_TCP_BENCH override single binaries;
+#   STREAMBENCH_BASELINE=PATH also runs another build of the generator (e.g. the last release's)
+#   on every configuration, interleaved with this one, and adds its ratios to the table (5.), so
+#   "did this change slow the generator" is answered within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,6 +32,11 @@ GEN=${STREAMBENCH:-$BUILD_DIR/bench/streambench}
 SERVER=${STREAMBENCH_SERVER:-$BUILD_DIR/server/streambench-server}
 BARE=${BARE_CLIENT:-$BUILD_DIR/bench/macro/bare_client}
 RAW=${RAW_TCP_BENCH:-$BUILD_DIR/bench/macro/raw_tcp_bench}
+BASELINE_GEN=${STREAMBENCH_BASELINE:-}
+if [[ -n $BASELINE_GEN && ! -x $BASELINE_GEN ]]; then
+  echo "run_macro.sh: STREAMBENCH_BASELINE=$BASELINE_GEN is not an executable" >&2
+  exit 2
+fi
 # Every run is bounded: a run that hangs is killed and the script fails.
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 
@@ -115,7 +123,7 @@ record() {  # who config rep json_file time_file cpu0 cpu1 msgs0 msgs1
   $PY - "$@" >>"$RESULTS" <<'EOF'
 import json, sys
 who, config, rep, out, timef, c0, c1, m0, m1 = sys.argv[1:]
-if who == "streambench":
+if who in ("streambench", "baseline"):
     run = json.load(open(out))["runs"][0]
 else:
     run = json.loads(open(out).read().strip().splitlines()[-1])
@@ -126,18 +134,22 @@ print(json.dumps({"who": who, "config": config, "rep": int(rep), "run": run,
 EOF
 }
 
-run_streambench() {  # config rep
-  local yaml=$WORK/$1.yaml out=$WORK/gen-$1-$2.json timef=$WORK/gen-$1-$2.time c0 m0
+run_generator() {  # who binary config rep
+  local who=$1 bin=$2
+  shift 2
+  local yaml=$WORK/$1.yaml out=$WORK/$who-$1-$2.json timef=$WORK/$who-$1-$2.time c0 m0
   write_scenario "$1" "$yaml"
   c0=$(server_cpu_s) m0=$(server_msgs)
-  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -f "%U %S %e" -o "$timef" "$GEN" run "$yaml" --out "$out" --quiet \
-    >"$WORK/gen-$1-$2.log" 2>&1 || {
-    echo "run_macro.sh: streambench failed on $1:" >&2
-    cat "$WORK/gen-$1-$2.log" >&2
+  timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -f "%U %S %e" -o "$timef" "$bin" run "$yaml" --out "$out" --quiet \
+    >"$WORK/$who-$1-$2.log" 2>&1 || {
+    echo "run_macro.sh: $who ($bin) failed on $1:" >&2
+    cat "$WORK/$who-$1-$2.log" >&2
     exit 3
   }
-  record streambench "$1" "$2" "$out" "$timef" "$c0" "$(server_cpu_s)" "$m0" "$(server_msgs)"
+  record "$who" "$1" "$2" "$out" "$timef" "$c0" "$(server_cpu_s)" "$m0" "$(server_msgs)"
 }
+run_streambench() { run_generator streambench "$GEN" "$@"; }   # config rep
+run_baseline() { [[ -z $BASELINE_GEN ]] || run_generator baseline "$BASELINE_GEN" "$@"; }
 
 run_bare() {  # config rep
   local out=$WORK/bare-$1-$2.json timef=$WORK/bare-$1-$2.time c0 m0 extra=()
@@ -173,9 +185,11 @@ for rep in $(seq "$REPEATS"); do
     echo "  repeat $rep/$REPEATS: $config" >&2
     if ((rep % 2)); then
       run_streambench "$config" "$rep"
+      run_baseline "$config" "$rep"
       run_bare "$config" "$rep"
     else
       run_bare "$config" "$rep"
+      run_baseline "$config" "$rep"
       run_streambench "$config" "$rep"
     fi
   done
@@ -275,6 +289,24 @@ for config, label in (("bidi_64B", "bidi 64 B"), ("bidi_1KiB", "bidi 1 KiB"),
         bare.append(r["run"]["cpu_seconds"] / m * 1e5)
     add(f"4. generator CPU per 100k msgs, {label}",
         f"{med(gen):.3f} s (bare client {med(bare):.3f} s)", "", None)
+
+# 5. This build against another build of the generator (STREAMBENCH_BASELINE), when one ran.
+for config, label in (("bidi_64B", "bidi 64 B, 2x8"), ("bidi_1KiB", "bidi 1 KiB, 2x8"),
+                      ("server_stream_1MiB", "server-stream 1 MiB"), ("latency_64B", "bidi 64 B 1x1")):
+    base = runs("baseline", config)
+    if not base:
+        continue
+    this = runs("streambench", config)
+    rate = gen_bytes_per_s if config.startswith("server_stream") else gen_msgs_per_s
+    ratio = med([rate(r) for r in this]) / med([rate(r) for r in base])
+    add(f"5. this build / baseline build, throughput, {label}", f"{ratio:.3f}x", "", None)
+    p50 = lambda r: r["run"]["latency_us"]["message"]["p50"]
+    add(f"5. this build / baseline build, message p50, {label}",
+        f"{med([p50(r) for r in this]) / med([p50(r) for r in base]):.3f}x", "", None)
+    cpu = lambda r: gen_cpu_measured(r)[0] / (r["run"]["messages"]["sent"] +
+                                              r["run"]["messages"]["received"])
+    add(f"5. this build / baseline build, CPU per message, {label}",
+        f"{med([cpu(r) for r in this]) / med([cpu(r) for r in base]):.3f}x", "", None)
 
 print(f"\nstreambench macro benchmarks: {cores} cores, Linux {kernel}, {duration} per run, "
       f"median of {repeats}\n")
