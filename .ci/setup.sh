@@ -10,6 +10,7 @@ PACKAGES=(
   prometheus prometheus-pushgateway
   clang libclang-rt-14-dev
   ccache libcli11-dev libnghttp2-dev
+  python3-grpcio python3-protobuf
 )
 
 missing=()

@@ -5,14 +5,12 @@
 #include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-#include <grpcpp/client_context.h>
-#include <grpcpp/completion_queue.h>
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/support/byte_buffer.h>
 
 #include <deque>
 #include <map>
 #include <set>
+
+#include "bench/methods/blocking_stream.h"
 
 namespace streambench::methods {
 namespace {
@@ -112,85 +110,6 @@ std::vector<std::string> RepeatedStrings(const pb::Message& message, const std::
   return out;
 }
 
-// A blocking bidi reflection stream over the generic async API: one request, one answer at a
-// time, all under one deadline.
-class ReflectionStream {
- public:
-  ReflectionStream(const ReflectionQuery& query, const std::string& method)
-      : deadline_(std::chrono::system_clock::now() + query.timeout) {
-    context_.set_deadline(deadline_);
-    for (const auto& [key, value] : query.metadata) context_.AddMetadata(key, value);
-    grpc::GenericStub stub(query.channel);
-    call_ = stub.PrepareCall(&context_, method, &queue_);
-    call_->StartCall(Tag());
-    open_ = Await();
-  }
-
-  ~ReflectionStream() {
-    if (!finished_) {
-      context_.TryCancel();
-      Finish();
-    }
-    queue_.Shutdown();
-    void* tag;
-    bool ok;
-    while (queue_.Next(&tag, &ok)) {
-    }
-  }
-
-  // Sends `request` and reads one answer into `response`; false when the stream ended (Finish
-  // then says why).
-  bool Exchange(const std::string& request, std::string* response) {
-    if (!open_) return false;
-    grpc::Slice slice(request);
-    grpc::ByteBuffer out(&slice, 1);
-    call_->Write(out, Tag());
-    if (!Await()) return open_ = false;
-    grpc::ByteBuffer in;
-    call_->Read(&in, Tag());
-    if (!Await()) return open_ = false;
-    std::vector<grpc::Slice> slices;
-    in.Dump(&slices).IgnoreError();
-    response->clear();
-    for (const grpc::Slice& s : slices) {
-      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-    return true;
-  }
-
-  grpc::Status Finish() {
-    if (finished_) return status_;
-    finished_ = true;
-    if (open_) {
-      call_->WritesDone(Tag());
-      Await();
-    }
-    call_->Finish(&status_, Tag());
-    if (!Await()) status_ = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "no answer");
-    return status_;
-  }
-
- private:
-  void* Tag() { return this; }
-  bool Await() {
-    void* tag = nullptr;
-    bool ok = false;
-    if (queue_.AsyncNext(&tag, &ok, deadline_ + std::chrono::seconds(1)) !=
-        grpc::CompletionQueue::GOT_EVENT) {
-      return false;
-    }
-    return ok;
-  }
-
-  std::chrono::system_clock::time_point deadline_;
-  grpc::ClientContext context_;
-  grpc::CompletionQueue queue_;
-  std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call_;
-  grpc::Status status_;
-  bool open_ = false;
-  bool finished_ = false;
-};
-
 std::string StatusText(const grpc::Status& status) {
   static const std::map<grpc::StatusCode, const char*> kNames = {
       {grpc::StatusCode::UNIMPLEMENTED, "UNIMPLEMENTED"},
@@ -215,12 +134,13 @@ struct Attempt {
 
 Attempt TryVersion(const ReflectionQuery& query, const std::string& package) {
   ReflectionProtocol protocol(package);
-  ReflectionStream stream(query, protocol.method());
+  BlockingGenericStream stream(query.channel, protocol.method(), query.metadata, query.timeout);
   Attempt attempt;
   auto ask = [&](const std::string& field, const std::string& value) {
     std::string bytes;
-    if (!stream.Exchange(protocol.Request(field, value), &bytes))
+    if (!stream.Write(protocol.Request(field, value)) || !stream.Read(&bytes)) {
       return std::unique_ptr<pb::Message>();
+    }
     return protocol.ParseResponse(bytes);
   };
   // The stream ended before an answer: its status says why.
