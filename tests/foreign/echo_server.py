@@ -5,12 +5,13 @@ faults in Converse so that the generator's correlation counts can be checked end
 Usage: /usr/bin/python3 echo_server.py --gen-dir DIR [--drop-every N] [--duplicate-every N]
        [--swap-every N] [--bad-every N] [--garbage-every N] [--max-seconds S]
 DIR holds echo_pb2.py (protoc --python_out). Binds 127.0.0.1 on an ephemeral port, prints
-"listening on 127.0.0.1:PORT" and serves until stdin closes or SIGTERM, at most --max-seconds.
+"listening on 127.0.0.1:PORT" and serves until SIGTERM or its parent exits, at most --max-seconds.
 Fault N counts the Converse notes of each stream from 1: every Nth note is dropped (no reply),
 answered twice, answered after the next one, answered with ok=false, or answered with bytes that
 do not parse as a Reply.
 """
 import argparse
+import ctypes
 import signal
 import sys
 import threading
@@ -90,7 +91,9 @@ def main():
 
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
-    threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
+    # Linux: SIGTERM when the test that started us exits, however it exits.
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     done.wait(args.max_seconds)
     server.stop(grace=0.5).wait()
 
