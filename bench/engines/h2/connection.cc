@@ -1,0 +1,410 @@
+#include "bench/engines/h2/connection.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+namespace streambench::engines::h2 {
+
+// One call's state on the connection.
+struct Connection::Stream {
+  int32_t id = -1;
+  StreamHandler* handler = nullptr;
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  std::string pending;        // framed messages not yet taken by nghttp2
+  size_t pending_offset = 0;  // bytes of `pending` already taken
+  bool writes_done = false;
+  bool deferred = false;  // nghttp2 was told there is no data for now
+  int http_status = 0;
+  bool has_grpc_status = false;
+  CallStatus status;
+  // Set when this side ended the stream, so the reset is reported as what it was.
+  std::optional<CallStatus> local_end;
+  MessageDeframer deframer;
+
+  explicit Stream(size_t max_message_bytes) : deframer(max_message_bytes) {}
+};
+
+namespace {
+
+// Splits "host:port" / "[v6]:port".
+bool SplitTarget(const std::string& target, std::string* host, std::string* port) {
+  if (!target.empty() && target[0] == '[') {
+    const size_t close = target.find(']');
+    if (close == std::string::npos || close + 1 >= target.size() || target[close + 1] != ':') {
+      return false;
+    }
+    *host = target.substr(1, close - 1);
+    *port = target.substr(close + 2);
+    return true;
+  }
+  const size_t colon = target.rfind(':');
+  if (colon == std::string::npos) return false;
+  *host = target.substr(0, colon);
+  *port = target.substr(colon + 1);
+  return !host->empty() && !port->empty();
+}
+
+nghttp2_nv Header(const std::string& name, const std::string& value) {
+  return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
+          reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
+          NGHTTP2_NV_FLAG_NONE};
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::Connect(const std::string& target,
+                                                const ConnectionSettings& settings,
+                                                std::string* error) {
+  std::string host, port;
+  if (!SplitTarget(target, &host, &port)) {
+    *error = "target \"" + target + "\" is not host:port";
+    return nullptr;
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV;
+  addrinfo* addresses = nullptr;
+  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &addresses); rc != 0) {
+    *error = target + ": " + ::gai_strerror(rc);
+    return nullptr;
+  }
+  int fd = -1;
+  std::string last_error = "no address";
+  for (addrinfo* a = addresses; a != nullptr && fd < 0; a = a->ai_next) {
+    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) continue;
+    int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
+    if (rc != 0 && errno == EINPROGRESS) {
+      pollfd p{fd, POLLOUT, 0};
+      rc = ::poll(&p, 1, static_cast<int>(settings.connect_timeout.count()));
+      int so_error = ETIMEDOUT;
+      socklen_t len = sizeof(so_error);
+      if (rc == 1) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
+      rc = so_error == 0 ? 0 : -1;
+      errno = so_error;
+    }
+    if (rc != 0) {
+      last_error = std::strerror(errno);
+      ::close(fd);
+      fd = -1;
+    }
+  }
+  ::freeaddrinfo(addresses);
+  if (fd < 0) {
+    *error = target + ": " + last_error;
+    return nullptr;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  std::unique_ptr<Connection> connection(
+      new Connection(fd, settings, settings.authority.empty() ? target : settings.authority));
+  if (!connection->alive()) {
+    *error = target + ": could not set up the HTTP/2 session";
+    return nullptr;
+  }
+  return connection;
+}
+
+Connection::Connection(int fd, const ConnectionSettings& settings, std::string authority)
+    : fd_(fd), settings_(settings), authority_(std::move(authority)) {
+  nghttp2_session_callbacks* callbacks = nullptr;
+  nghttp2_session_callbacks_new(&callbacks);
+  nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
+  nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Connection::OnDataChunk);
+  nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Connection::OnStreamClose);
+  const int rc = nghttp2_session_client_new(&session_, callbacks, this);
+  nghttp2_session_callbacks_del(callbacks);
+  if (rc != 0) {
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
+  const nghttp2_settings_entry entries[] = {
+      {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, settings_.initial_stream_window_bytes},
+      {NGHTTP2_SETTINGS_MAX_FRAME_SIZE, settings_.max_frame_size_bytes},
+  };
+  nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, entries,
+                          sizeof(entries) / sizeof(entries[0]));
+  nghttp2_session_set_local_window_size(
+      session_, NGHTTP2_FLAG_NONE, 0,
+      static_cast<int32_t>(settings_.initial_connection_window_bytes));
+  in_.resize(64 * 1024);
+}
+
+Connection::~Connection() {
+  Fail("the connection was closed by the client");
+  if (session_ != nullptr) nghttp2_session_del(session_);
+}
+
+Connection::Stream* Connection::Find(int32_t stream_id) {
+  auto it = streams_.find(stream_id);
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
+                              std::chrono::steady_clock::time_point deadline,
+                              StreamHandler* handler) {
+  if (!alive()) {
+    handler->OnClose({kUnavailable, "the connection is closed"});
+    return -1;
+  }
+  static const std::string kMethod = ":method", kPost = "POST", kScheme = ":scheme", kHttp = "http",
+                           kPath = ":path", kAuthority = ":authority",
+                           kContentType = "content-type", kGrpc = "application/grpc", kTe = "te",
+                           kTrailers = "trailers", kUserAgent = "user-agent",
+                           kAgent = "streambench-h2", kTimeout = "grpc-timeout";
+  std::vector<nghttp2_nv> headers = {Header(kMethod, kPost),      Header(kScheme, kHttp),
+                                     Header(kPath, path),         Header(kAuthority, authority_),
+                                     Header(kContentType, kGrpc), Header(kTe, kTrailers),
+                                     Header(kUserAgent, kAgent)};
+  std::string timeout;
+  if (deadline != std::chrono::steady_clock::time_point::max()) {
+    timeout = GrpcTimeoutHeader(deadline - std::chrono::steady_clock::now());
+    headers.push_back(Header(kTimeout, timeout));
+  }
+  for (const auto& [key, value] : metadata) headers.push_back(Header(key, value));
+
+  auto stream = std::make_unique<Stream>(settings_.max_receive_message_bytes);
+  stream->handler = handler;
+  stream->deadline = deadline;
+  nghttp2_data_provider body{};
+  body.read_callback = &Connection::ReadBody;
+  const int32_t id = nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(),
+                                            &body, stream.get());
+  if (id < 0) {
+    handler->OnClose({kUnavailable, std::string("cannot open a stream: ") + nghttp2_strerror(id)});
+    return -1;
+  }
+  stream->id = id;
+  streams_.emplace(id, std::move(stream));
+  return id;
+}
+
+void Connection::Write(int32_t stream_id, std::string_view message) {
+  Stream* stream = Find(stream_id);
+  if (stream == nullptr || stream->writes_done) return;
+  if (stream->pending_offset == stream->pending.size()) {
+    stream->pending.clear();
+    stream->pending_offset = 0;
+  }
+  AppendFramedMessage(message, &stream->pending);
+  if (stream->deferred) {
+    stream->deferred = false;
+    nghttp2_session_resume_data(session_, stream_id);
+  }
+}
+
+void Connection::WritesDone(int32_t stream_id) {
+  Stream* stream = Find(stream_id);
+  if (stream == nullptr || stream->writes_done) return;
+  stream->writes_done = true;
+  if (stream->deferred) {
+    stream->deferred = false;
+    nghttp2_session_resume_data(session_, stream_id);
+  }
+}
+
+void Connection::Cancel(int32_t stream_id) {
+  Stream* stream = Find(stream_id);
+  if (stream == nullptr) return;
+  if (!stream->local_end) stream->local_end = CallStatus{kCancelled, "cancelled by the client"};
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
+}
+
+void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
+  std::vector<int32_t> expired;
+  for (const auto& [id, stream] : streams_) {
+    if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
+  }
+  for (int32_t id : expired) {
+    Stream* stream = Find(id);
+    stream->local_end = CallStatus{kDeadlineExceeded, "Deadline Exceeded"};
+    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
+  }
+}
+
+std::chrono::steady_clock::time_point Connection::next_deadline() const {
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (const auto& [id, stream] : streams_) next = std::min(next, stream->deadline);
+  return next;
+}
+
+ssize_t Connection::ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
+                             uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  Stream* stream = self->Find(stream_id);
+  if (stream == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+  const size_t available = stream->pending.size() - stream->pending_offset;
+  if (available == 0) {
+    if (stream->writes_done) {
+      *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+      return 0;
+    }
+    stream->deferred = true;
+    return NGHTTP2_ERR_DEFERRED;
+  }
+  const size_t n = std::min(available, length);
+  std::memcpy(buf, stream->pending.data() + stream->pending_offset, n);
+  stream->pending_offset += n;
+  if (stream->pending_offset == stream->pending.size() && stream->writes_done) {
+    *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  }
+  return static_cast<ssize_t>(n);
+}
+
+int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
+                         size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
+                         void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  if (frame->hd.type != NGHTTP2_HEADERS) return 0;
+  Stream* stream = self->Find(frame->hd.stream_id);
+  if (stream == nullptr) return 0;
+  const std::string_view key(reinterpret_cast<const char*>(name), namelen);
+  const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
+  if (key == ":status") {
+    stream->http_status = std::atoi(std::string(text).c_str());
+  } else if (key == "grpc-status") {
+    stream->has_grpc_status = true;
+    stream->status.code = std::atoi(std::string(text).c_str());
+  } else if (key == "grpc-message") {
+    stream->status.message = PercentDecode(text);
+  }
+  return 0;
+}
+
+int Connection::OnDataChunk(nghttp2_session* session, uint8_t, int32_t stream_id,
+                            const uint8_t* data, size_t len, void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  Stream* stream = self->Find(stream_id);
+  if (stream == nullptr || stream->local_end) return 0;
+  std::string error;
+  const bool ok = stream->deframer.Feed(
+      std::string_view(reinterpret_cast<const char*>(data), len),
+      [stream](std::string_view message) { stream->handler->OnMessage(message); }, &error);
+  if (!ok) {
+    const bool too_large = error.find("over the limit") != std::string::npos;
+    stream->local_end = CallStatus{too_large ? kResourceExhausted : kInternal, error};
+    nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
+  }
+  return 0;
+}
+
+int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
+                              void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  auto it = self->streams_.find(stream_id);
+  if (it == self->streams_.end()) return 0;
+  std::unique_ptr<Stream> stream = std::move(it->second);
+  self->streams_.erase(it);
+  CallStatus status;
+  if (stream->local_end) {
+    status = *stream->local_end;
+  } else if (stream->has_grpc_status) {
+    status = stream->status;
+  } else if (error_code != NGHTTP2_NO_ERROR) {
+    status = {StatusFromRstStream(error_code),
+              std::string("stream reset by the server: ") + nghttp2_http2_strerror(error_code)};
+  } else if (stream->http_status != 200) {
+    status = {StatusFromHttpStatus(stream->http_status),
+              "HTTP status " + std::to_string(stream->http_status) + " without grpc-status"};
+  } else {
+    status = {kInternal, "the stream ended without grpc-status"};
+  }
+  if (status.code == kOk && !stream->deframer.idle()) {
+    status = {kInternal, "the stream ended inside a message"};
+  }
+  stream->handler->OnClose(status);
+  return 0;
+}
+
+bool Connection::OnReadable() {
+  if (!alive()) return false;
+  for (;;) {
+    const ssize_t n = ::recv(fd_, in_.data(), in_.size(), 0);
+    if (n > 0) {
+      const ssize_t used =
+          nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(in_.data()), n);
+      if (used < 0) {
+        Fail(std::string("HTTP/2 error from the server: ") +
+             nghttp2_strerror(static_cast<int>(used)));
+        return false;
+      }
+      if (static_cast<size_t>(n) < in_.size()) return true;
+      continue;
+    }
+    if (n == 0) {
+      Fail("the server closed the connection");
+      return false;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
+    if (errno == EINTR) continue;
+    Fail(std::string("connection error: ") + std::strerror(errno));
+    return false;
+  }
+}
+
+bool Connection::wants_write() const {
+  return alive() && (out_offset_ < out_.size() || nghttp2_session_want_write(session_) != 0);
+}
+
+bool Connection::Flush() {
+  if (!alive()) return false;
+  // Collect every frame nghttp2 has for every stream (bounded, so a huge backlog is written in
+  // pieces rather than copied whole), then write them together.
+  constexpr size_t kMaxBufferedBytes = 1 << 20;
+  for (;;) {
+    while (out_.size() - out_offset_ < kMaxBufferedBytes) {
+      const uint8_t* data = nullptr;
+      const ssize_t n = nghttp2_session_mem_send(session_, &data);
+      if (n < 0) {
+        Fail(std::string("HTTP/2 error: ") + nghttp2_strerror(static_cast<int>(n)));
+        return false;
+      }
+      if (n == 0) break;
+      out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
+    }
+    if (out_offset_ == out_.size()) return true;
+    const ssize_t written =
+        ::send(fd_, out_.data() + out_offset_, out_.size() - out_offset_, MSG_NOSIGNAL);
+    if (written < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;  // the loop waits for POLLOUT
+      if (errno == EINTR) continue;
+      Fail(std::string("connection error: ") + std::strerror(errno));
+      return false;
+    }
+    out_offset_ += static_cast<size_t>(written);
+    if (out_offset_ == out_.size()) {
+      out_.clear();
+      out_offset_ = 0;
+      if (nghttp2_session_want_write(session_) == 0) return true;
+    }
+  }
+}
+
+void Connection::Fail(const std::string& why) {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  // Every open stream ends with UNAVAILABLE, as gRPC reports a lost connection.
+  auto streams = std::move(streams_);
+  streams_.clear();
+  for (auto& [id, stream] : streams) {
+    stream->handler->OnClose(stream->local_end ? *stream->local_end
+                                               : CallStatus{kUnavailable, why});
+  }
+}
+
+}  // namespace streambench::engines::h2

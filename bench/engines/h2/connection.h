@@ -1,0 +1,117 @@
+// Connection: one HTTP/2 connection to a gRPC server, speaking gRPC over nghttp2 without gRPC's
+// own library. Streams are started, written, half-closed and cancelled here; their responses
+// arrive through a StreamHandler. Nothing is sent until Flush(), which hands every frame that all
+// streams queued since the last flush to the kernel in one write: the frames of many streams
+// share TCP segments and a single syscall, which is what lets one thread drive many streams.
+// Flow control: the initial stream and connection windows are settings; nghttp2 sends
+// WINDOW_UPDATEs as data is consumed. There is no BDP probing: the windows stay as configured.
+// Thread-safety: not thread-safe; one event-loop thread owns a connection and all its streams.
+#pragma once
+
+#include <nghttp2/nghttp2.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "bench/engines/h2/grpc_wire.h"
+
+namespace streambench::engines::h2 {
+
+// How a call ended: the gRPC status code (grpc_wire.h GrpcCode values) and message.
+struct CallStatus {
+  int code = kOk;
+  std::string message;
+};
+
+// Receives one stream's events, on the connection's thread.
+class StreamHandler {
+ public:
+  virtual ~StreamHandler() = default;
+  virtual void OnMessage(std::string_view message) = 0;
+  // The last event of the stream; the handler may be destroyed from here on.
+  virtual void OnClose(const CallStatus& status) = 0;
+};
+
+struct ConnectionSettings {
+  std::string authority;  // :authority; the target when empty
+  uint32_t initial_stream_window_bytes = 65535;
+  uint32_t initial_connection_window_bytes = 65535;
+  uint32_t max_frame_size_bytes = 16384;
+  size_t max_receive_message_bytes = 4 << 20;
+  std::chrono::milliseconds connect_timeout{5000};
+};
+
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+class Connection {
+ public:
+  // Connects to "host:port" (IPv4 or [IPv6]); nullptr with `error` when it cannot.
+  static std::unique_ptr<Connection> Connect(const std::string& target,
+                                             const ConnectionSettings& settings,
+                                             std::string* error);
+  ~Connection();  // closes the socket; open streams are closed with UNAVAILABLE first
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  int fd() const { return fd_; }
+  bool alive() const { return fd_ >= 0; }
+  size_t open_streams() const { return streams_.size(); }
+
+  // Starts a call of `path` ("/pkg.Service/Method"); `handler` must outlive the stream (until
+  // its OnClose). `deadline` = time_point::max() for none. Returns the stream id, or -1 when the
+  // connection cannot take another stream now (then handler->OnClose was called).
+  int32_t StartCall(const std::string& path, const Metadata& metadata,
+                    std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
+  // Queues one message on the stream (framed here); sent at the next Flush().
+  void Write(int32_t stream_id, std::string_view message);
+  // Half-closes the stream once its queued messages are out.
+  void WritesDone(int32_t stream_id);
+  // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED).
+  void Cancel(int32_t stream_id);
+
+  // Reads what the socket has and dispatches it. False when the connection has ended (every
+  // open stream then got OnClose with UNAVAILABLE).
+  bool OnReadable();
+  // Writes every queued frame of every stream, in as few writes as the kernel allows. False when
+  // the connection has ended.
+  bool Flush();
+  // True when frames are queued or a write is waiting for the socket.
+  bool wants_write() const;
+  // Ends the streams whose deadline has passed (DEADLINE_EXCEEDED).
+  void ExpireDeadlines(std::chrono::steady_clock::time_point now);
+  // The earliest deadline of an open stream (time_point::max() when none).
+  std::chrono::steady_clock::time_point next_deadline() const;
+
+ private:
+  struct Stream;
+  Connection(int fd, const ConnectionSettings& settings, std::string authority);
+  void Fail(const std::string& why);  // ends the connection and every stream
+  Stream* Find(int32_t stream_id);
+
+  static ssize_t ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
+                          uint32_t* data_flags, nghttp2_data_source*, void* user_data);
+  static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
+                      size_t namelen, const uint8_t* value, size_t valuelen, uint8_t flags,
+                      void* user_data);
+  static int OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, const uint8_t* data,
+                         size_t len, void* user_data);
+  static int OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
+                           void* user_data);
+
+  int fd_ = -1;
+  ConnectionSettings settings_;
+  std::string authority_;
+  nghttp2_session* session_ = nullptr;
+  std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  std::string out_;  // frames produced by nghttp2, not yet written to the socket
+  size_t out_offset_ = 0;
+  std::string in_;  // read buffer
+};
+
+}  // namespace streambench::engines::h2

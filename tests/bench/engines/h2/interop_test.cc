@@ -1,0 +1,255 @@
+// The nghttp2 engine as a gRPC client, through the standard interop cases that make sense for it,
+// against the reference server's grpc.testing.TestService on a loopback port: messages, statuses
+// and their messages, deadlines, cancellation and unimplemented methods as gRPC clients see them.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "bench/engines/h2/connection.h"
+#include "bench/engines/h2/event_loop.h"
+#include "grpc/testing/messages.pb.h"
+#include "tests/server/interop/interop_server_fixture.h"
+
+namespace streambench::engines::h2 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Collects a call's responses and its end.
+class Recorder : public StreamHandler {
+ public:
+  void OnMessage(std::string_view message) override { messages.emplace_back(message); }
+  void OnClose(const CallStatus& s) override {
+    status = s;
+    closed = true;
+  }
+  std::vector<std::string> messages;
+  CallStatus status;
+  bool closed = false;
+};
+
+class H2InteropTest : public testing::InteropServerTest {
+ protected:
+  void SetUp() override {
+    InteropServerTest::SetUp();
+    std::string error;
+    connection_ = Connection::Connect(server_->address(), ConnectionSettings{}, &error);
+    ASSERT_NE(connection_, nullptr) << error;
+    loop_.Add(connection_.get());
+  }
+  void TearDown() override {
+    loop_.Remove(connection_.get());
+    connection_.reset();
+    InteropServerTest::TearDown();
+  }
+
+  int32_t Start(const std::string& method, Recorder* recorder,
+                Clock::time_point deadline = Clock::time_point::max(), const Metadata& md = {}) {
+    return connection_->StartCall("/grpc.testing.TestService/" + method, md, deadline, recorder);
+  }
+  // Runs the loop until `recorder`'s call ended (at most 20 s).
+  bool Wait(const Recorder& recorder) {
+    return loop_.RunUntil([&] { return recorder.closed; }, Clock::now() + std::chrono::seconds(20));
+  }
+
+  std::unique_ptr<Connection> connection_;
+  EventLoop loop_;
+};
+
+std::string Request(int response_size, int payload_size = 0) {
+  grpc::testing::SimpleRequest request;
+  request.set_response_size(response_size);
+  request.mutable_payload()->set_body(std::string(static_cast<size_t>(payload_size), '\0'));
+  return request.SerializeAsString();
+}
+
+TEST_F(H2InteropTest, EmptyUnary) {
+  Recorder r;
+  const int32_t id = Start("EmptyCall", &r);
+  connection_->Write(id, "");
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kOk) << r.status.message;
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0], "");
+}
+
+TEST_F(H2InteropTest, LargeUnary) {
+  Recorder r;
+  const int32_t id = Start("UnaryCall", &r);
+  connection_->Write(id, Request(314159, 271828));
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kOk) << r.status.message;
+  ASSERT_EQ(r.messages.size(), 1u);
+  grpc::testing::SimpleResponse response;
+  ASSERT_TRUE(response.ParseFromString(r.messages[0]));
+  EXPECT_EQ(response.payload().body().size(), 314159u);
+}
+
+TEST_F(H2InteropTest, ClientStreaming) {
+  Recorder r;
+  const int32_t id = Start("StreamingInputCall", &r);
+  int total = 0;
+  for (int size : {27182, 8, 1828, 45904}) {
+    grpc::testing::StreamingInputCallRequest request;
+    request.mutable_payload()->set_body(std::string(static_cast<size_t>(size), '\0'));
+    connection_->Write(id, request.SerializeAsString());
+    total += size;
+  }
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kOk) << r.status.message;
+  ASSERT_EQ(r.messages.size(), 1u);
+  grpc::testing::StreamingInputCallResponse response;
+  ASSERT_TRUE(response.ParseFromString(r.messages[0]));
+  EXPECT_EQ(response.aggregated_payload_size(), total);
+}
+
+TEST_F(H2InteropTest, ServerStreaming) {
+  Recorder r;
+  const int32_t id = Start("StreamingOutputCall", &r);
+  grpc::testing::StreamingOutputCallRequest request;
+  for (int size : {31415, 9, 2653, 58979}) request.add_response_parameters()->set_size(size);
+  connection_->Write(id, request.SerializeAsString());
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kOk) << r.status.message;
+  ASSERT_EQ(r.messages.size(), 4u);
+  grpc::testing::StreamingOutputCallResponse response;
+  ASSERT_TRUE(response.ParseFromString(r.messages[3]));
+  EXPECT_EQ(response.payload().body().size(), 58979u);
+}
+
+TEST_F(H2InteropTest, PingPongAndEmptyStream) {
+  Recorder r;
+  const int32_t id = Start("FullDuplexCall", &r);
+  const int sizes[] = {31415, 9, 2653, 58979};
+  for (size_t i = 0; i < 4; ++i) {
+    grpc::testing::StreamingOutputCallRequest request;
+    request.add_response_parameters()->set_size(sizes[i]);
+    connection_->Write(id, request.SerializeAsString());
+    // One answer per request before the next is sent: a real ping-pong.
+    ASSERT_TRUE(loop_.RunUntil([&] { return r.messages.size() == i + 1 || r.closed; },
+                               Clock::now() + std::chrono::seconds(20)));
+    ASSERT_EQ(r.messages.size(), i + 1);
+  }
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kOk) << r.status.message;
+
+  Recorder empty;
+  const int32_t empty_id = Start("FullDuplexCall", &empty);
+  connection_->WritesDone(empty_id);
+  ASSERT_TRUE(Wait(empty));
+  EXPECT_EQ(empty.status.code, kOk) << empty.status.message;
+  EXPECT_TRUE(empty.messages.empty());
+}
+
+TEST_F(H2InteropTest, CancelAfterBeginAndAfterFirstResponse) {
+  Recorder begun;
+  const int32_t id = Start("StreamingInputCall", &begun);
+  connection_->Cancel(id);
+  ASSERT_TRUE(Wait(begun));
+  EXPECT_EQ(begun.status.code, kCancelled);
+
+  Recorder answered;
+  const int32_t id2 = Start("FullDuplexCall", &answered);
+  grpc::testing::StreamingOutputCallRequest request;
+  request.add_response_parameters()->set_size(31415);
+  connection_->Write(id2, request.SerializeAsString());
+  ASSERT_TRUE(loop_.RunUntil([&] { return !answered.messages.empty() || answered.closed; },
+                             Clock::now() + std::chrono::seconds(20)));
+  connection_->Cancel(id2);
+  ASSERT_TRUE(Wait(answered));
+  EXPECT_EQ(answered.status.code, kCancelled);
+  // The server saw the reset and ended its side of the call.
+  EXPECT_TRUE(WaitForNoActiveStreams("/grpc.testing.TestService/FullDuplexCall"));
+}
+
+TEST_F(H2InteropTest, TimeoutOnSleepingServer) {
+  Recorder r;
+  const auto start = Clock::now();
+  const int32_t id = Start("FullDuplexCall", &r, start + std::chrono::milliseconds(10));
+  grpc::testing::StreamingOutputCallRequest request;
+  request.add_response_parameters()->set_size(27182);
+  request.add_response_parameters()->set_interval_us(5'000'000);
+  connection_->Write(id, request.SerializeAsString());
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kDeadlineExceeded) << r.status.message;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(4));
+}
+
+TEST_F(H2InteropTest, StatusCodeAndMessageIncludingSpecialCharacters) {
+  for (const std::string& message :
+       {std::string("test status message"),
+        std::string("\t\ntest with whitespace\r\nand Unicode BMP \xE2\x98\xBA and non-BMP "
+                    "\xF0\x9F\x98\x88\t\n")}) {
+    Recorder r;
+    const int32_t id = Start("UnaryCall", &r);
+    grpc::testing::SimpleRequest request;
+    request.mutable_response_status()->set_code(2);
+    request.mutable_response_status()->set_message(message);
+    connection_->Write(id, request.SerializeAsString());
+    connection_->WritesDone(id);
+    ASSERT_TRUE(Wait(r));
+    EXPECT_EQ(r.status.code, kUnknown);
+    EXPECT_EQ(r.status.message, message);
+  }
+}
+
+TEST_F(H2InteropTest, UnimplementedMethodAndService) {
+  Recorder method;
+  const int32_t id = Start("UnimplementedCall", &method);
+  connection_->Write(id, "");
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(method));
+  EXPECT_EQ(method.status.code, kUnimplemented);
+
+  Recorder service;
+  const int32_t id2 = connection_->StartCall("/grpc.testing.UnimplementedService/UnimplementedCall",
+                                             {}, Clock::time_point::max(), &service);
+  connection_->Write(id2, "");
+  connection_->WritesDone(id2);
+  ASSERT_TRUE(Wait(service));
+  EXPECT_EQ(service.status.code, kUnimplemented);
+}
+
+TEST_F(H2InteropTest, ManyStreamsShareTheConnection) {
+  constexpr int kStreams = 100;
+  std::vector<Recorder> recorders(kStreams);
+  for (Recorder& r : recorders) {
+    const int32_t id = Start("UnaryCall", &r);
+    connection_->Write(id, Request(10, 10));
+    connection_->WritesDone(id);
+  }
+  ASSERT_TRUE(loop_.RunUntil(
+      [&] {
+        for (const Recorder& r : recorders) {
+          if (!r.closed) return false;
+        }
+        return true;
+      },
+      Clock::now() + std::chrono::seconds(20)));
+  for (const Recorder& r : recorders) {
+    EXPECT_EQ(r.status.code, kOk) << r.status.message;
+    EXPECT_EQ(r.messages.size(), 1u);
+  }
+}
+
+TEST_F(H2InteropTest, ServerGoneEndsOpenStreamsUnavailable) {
+  Recorder r;
+  const int32_t id = Start("FullDuplexCall", &r);
+  grpc::testing::StreamingOutputCallRequest request;
+  request.add_response_parameters()->set_size(1);
+  connection_->Write(id, request.SerializeAsString());
+  ASSERT_TRUE(loop_.RunUntil([&] { return !r.messages.empty() || r.closed; },
+                             Clock::now() + std::chrono::seconds(20)));
+  server_.reset();  // the server goes away with the stream open
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kUnavailable) << r.status.message;
+}
+
+}  // namespace
+}  // namespace streambench::engines::h2
