@@ -1,0 +1,138 @@
+// The nghttp2 engine against a server of another gRPC implementation (Python grpcio,
+// tests/foreign/echo_server.py): every call shape, messages built from the service's .proto at
+// run time.
+#include <google/protobuf/dynamic_message.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/engines/h2/connection.h"
+#include "bench/engines/h2/event_loop.h"
+#include "bench/methods/field_path.h"
+#include "bench/methods/message_template.h"
+#include "bench/methods/proto_sources.h"
+#include "tests/foreign/foreign_echo_server.h"
+
+namespace streambench::engines::h2 {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+using testing::ForeignEchoServer;
+
+class Recorder : public StreamHandler {
+ public:
+  void OnMessage(std::string_view message) override { messages.emplace_back(message); }
+  void OnClose(const CallStatus& s) override {
+    status = s;
+    closed = true;
+  }
+  std::vector<std::string> messages;
+  CallStatus status;
+  bool closed = false;
+};
+
+class H2ForeignTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(server_.target().empty()) << server_.error();
+    methods::SourceError error;
+    set_ = methods::LoadProtoFiles({ForeignEchoServer::ProtoFile()},
+                                   {ForeignEchoServer::ProtoDir()}, &error);
+    ASSERT_TRUE(set_) << error.message;
+    note_ = set_->pool().FindMessageTypeByName("acme.echo.v1.Note");
+    reply_ = set_->pool().FindMessageTypeByName("acme.echo.v1.Reply");
+    std::string why;
+    connection_ = Connection::Connect(server_.target(), ConnectionSettings{}, &why);
+    ASSERT_NE(connection_, nullptr) << why;
+    loop_.Add(connection_.get());
+  }
+  void TearDown() override {
+    if (connection_) loop_.Remove(connection_.get());
+  }
+
+  std::string Note(const json& value) {
+    methods::TemplateError error;
+    auto t = methods::MessageTemplate::Compile(*note_, value, factory_, &error);
+    EXPECT_TRUE(t) << error.message;
+    std::string bytes;
+    t->Render({}, &bytes);
+    return bytes;
+  }
+  // The field `name` of the Reply in `bytes`, as text.
+  std::string ReplyField(const std::string& bytes, const std::string& name) {
+    std::unique_ptr<google::protobuf::Message> m(factory_.GetPrototype(reply_)->New());
+    EXPECT_TRUE(m->ParseFromString(bytes));
+    std::string why;
+    return methods::FieldPath::Resolve(*reply_, name, &why)->ReadText(*m);
+  }
+  int32_t Start(const std::string& method, Recorder* r) {
+    return connection_->StartCall("/acme.echo.v1.EchoService/" + method, {},
+                                  Clock::now() + std::chrono::seconds(20), r);
+  }
+  bool Wait(const Recorder& r) {
+    return loop_.RunUntil([&] { return r.closed; }, Clock::now() + std::chrono::seconds(20));
+  }
+
+  ForeignEchoServer server_;
+  std::optional<methods::DescriptorSet> set_;
+  const google::protobuf::Descriptor* note_ = nullptr;
+  const google::protobuf::Descriptor* reply_ = nullptr;
+  google::protobuf::DynamicMessageFactory factory_;
+  std::unique_ptr<Connection> connection_;
+  EventLoop loop_;
+};
+
+TEST_F(H2ForeignTest, EveryCallShape) {
+  Recorder say;
+  int32_t id = Start("Say", &say);
+  connection_->Write(id, Note({{"id", "a"}, {"text", "hi"}}));
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(say));
+  EXPECT_EQ(say.status.code, kOk) << say.status.message;
+  ASSERT_EQ(say.messages.size(), 1u);
+  EXPECT_EQ(ReplyField(say.messages[0], "text"), "echo: hi");
+
+  Recorder follow;
+  id = Start("Follow", &follow);
+  connection_->Write(id, Note({{"id", "f"}, {"replies", 5}}));
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(follow));
+  EXPECT_EQ(follow.status.code, kOk) << follow.status.message;
+  ASSERT_EQ(follow.messages.size(), 5u);
+  EXPECT_EQ(ReplyField(follow.messages[4], "index"), "4");
+
+  Recorder upload;
+  id = Start("Upload", &upload);
+  for (int i = 0; i < 7; ++i) connection_->Write(id, Note({{"id", "u" + std::to_string(i)}}));
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(upload));
+  EXPECT_EQ(upload.status.code, kOk) << upload.status.message;
+  ASSERT_EQ(upload.messages.size(), 1u);
+  EXPECT_EQ(ReplyField(upload.messages[0], "index"), "7");
+  EXPECT_EQ(ReplyField(upload.messages[0], "reply_to"), "u6");
+
+  Recorder converse;
+  id = Start("Converse", &converse);
+  for (int i = 0; i < 10; ++i) {
+    connection_->Write(id, Note({{"id", std::to_string(i)}, {"text", "n"}}));
+    ASSERT_TRUE(loop_.RunUntil([&] { return converse.messages.size() == size_t(i) + 1; },
+                               Clock::now() + std::chrono::seconds(20)));
+    EXPECT_EQ(ReplyField(converse.messages[i], "reply_to"), std::to_string(i));
+  }
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(converse));
+  EXPECT_EQ(converse.status.code, kOk) << converse.status.message;
+}
+
+TEST_F(H2ForeignTest, UnknownMethodIsUnimplemented) {
+  Recorder r;
+  const int32_t id = Start("Nope", &r);
+  connection_->Write(id, "");
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, kUnimplemented) << r.status.message;
+}
+
+}  // namespace
+}  // namespace streambench::engines::h2
