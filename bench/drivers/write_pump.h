@@ -4,6 +4,9 @@
 // calls Kick(); the write's completion callback calls Release(). Exactly one party at a time runs
 // WorkLocked(), and no wake-up is lost: after giving the token back, the releaser re-checks for
 // work that arrived meanwhile.
+// A derived pump's HasWork() says whether WorkLocked() has something to do; queued operations it
+// cannot send yet (a stream not ready) are not work, so nobody spins on them: whoever makes them
+// sendable changes its state, then calls Kick().
 // Thread-safety: Submit() from one producer thread at a time; Kick()/Release() from any thread.
 #pragma once
 
@@ -47,14 +50,16 @@ class WritePump {
   // Called with the token held. Return true when an asynchronous operation was started (the token
   // stays held until its completion calls Release()), false when there was nothing to do.
   virtual bool WorkLocked() = 0;
-  // Work besides queued operations (e.g. a stream that must half-close). Read without the token.
-  virtual bool HasExtraWork() const { return false; }
+  // Whether WorkLocked() would start something now: by default, an operation is queued. A pump
+  // with more to do (e.g. a stream that must half-close) or with operations it holds back
+  // overrides it; it must be false whenever WorkLocked() would return false, or Kick() spins.
+  // Read without the token.
+  virtual bool HasWork() const { return !queue_.Empty(); }
 
   OpQueue& queue() { return queue_; }
+  const OpQueue& queue() const { return queue_; }
 
  private:
-  bool HasWork() const { return !queue_.Empty() || HasExtraWork(); }
-
   OpQueue queue_;
   std::atomic<bool> busy_{true};
 };

@@ -108,7 +108,7 @@ class ExtraWorkPump : public WritePump {
     }
     return false;
   }
-  bool HasExtraWork() const override { return close_requested.load(); }
+  bool HasWork() const override { return !queue().Empty() || close_requested.load(); }
 };
 
 TEST(WritePumpTest, ExtraWorkIsPickedUpAndKeepsTheToken) {
@@ -120,6 +120,42 @@ TEST(WritePumpTest, ExtraWorkIsPickedUpAndKeepsTheToken) {
   EXPECT_EQ(pump.closes, 1);
   pump.Kick();  // the token is held: nothing more runs
   EXPECT_EQ(pump.closes, 1);
+}
+
+// A pump that holds its queued operations back until a gate opens (like a chat member before its
+// room is complete): they are not work, so Kick() returns instead of spinning, and opening the
+// gate then kicking sends them.
+class GatedPump : public WritePump {
+ public:
+  GatedPump() : WritePump(8) {}
+  std::atomic<bool> open{false};
+  std::vector<int64_t> written;
+
+  void Complete() { Release(); }
+
+ protected:
+  bool WorkLocked() override {
+    int64_t op;
+    if (!open.load() || !queue().Pop(&op)) return false;
+    written.push_back(op);
+    return true;  // an asynchronous write: Complete() gives the token back
+  }
+  bool HasWork() const override { return open.load() && !queue().Empty(); }
+};
+
+TEST(WritePumpTest, HeldBackOperationsAreNotWorkUntilTheGateOpens) {
+  GatedPump pump;
+  pump.Release();
+  EXPECT_TRUE(pump.Submit(1));  // returns: the queued operation is held back, not spun on
+  EXPECT_TRUE(pump.Submit(2));
+  EXPECT_TRUE(pump.written.empty());
+  pump.open = true;
+  pump.Kick();
+  EXPECT_EQ(pump.written, std::vector<int64_t>({1}));
+  pump.Complete();
+  EXPECT_EQ(pump.written, std::vector<int64_t>({1, 2}));
+  pump.Complete();
+  EXPECT_EQ(pump.written.size(), 2u);
 }
 
 }  // namespace
