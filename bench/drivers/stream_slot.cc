@@ -5,7 +5,7 @@ namespace streambench::drivers {
 StreamSlot::StreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
                        StreamFactory factory)
     : ReconnectingSlot(dc, std::move(channel)),
-      WritePump(Slot::kMaxQueuedOps),
+      WritePump<StreamSlot>(Slot::kMaxQueuedOps),
       factory_(std::move(factory)) {}
 
 void StreamSlot::InstallStream() {

@@ -41,7 +41,7 @@ class SlotStream {
   uint64_t writes_started_ = 0;  // messages handed to StartWrite
 };
 
-class StreamSlot final : public ReconnectingSlot, private WritePump {
+class StreamSlot final : public ReconnectingSlot, private WritePump<StreamSlot> {
  public:
   using StreamFactory = std::function<SlotStream*(StreamSlot& slot, uint64_t stream_number)>;
 
@@ -93,15 +93,14 @@ class StreamSlot final : public ReconnectingSlot, private WritePump {
   void StreamDone(const grpc::Status& status);
 
  private:
-  bool WorkLocked() override;
+  friend class WritePump<StreamSlot>;
+  bool WorkLocked();
   // Backpressure made visible: how many operations wait behind the write in flight (the one just
   // queued included), read right after the push and before Kick() may take it.
   void RecordQueueDepth() {
     dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue().Size());
   }
-  bool HasWork() const override {
-    return !queue().Empty() || dc_.stopping() || close_requested_.load();
-  }
+  bool HasWork() const { return !queue().Empty() || dc_.stopping() || close_requested_.load(); }
   void InstallStream();
 
   StreamFactory factory_;

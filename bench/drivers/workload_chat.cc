@@ -107,6 +107,96 @@ struct ChatWorld {
   void Remove(Member* m, uint32_t room);
 };
 
+// What one member receives from the others of its room (its read path): every broadcast checked
+// and timed, and per sender the integrity of its sequence (K StreamIntegrity allocated with the
+// member, never per message).
+// Thread-safety: OnBroadcast and SetServerDropped from the member's reads (one at a time);
+// HasEverythingFromOthers from any thread; Finish from OnDone, after the last read.
+class ChatInbox {
+ public:
+  ChatInbox(const ChatWorld& world, uint32_t room, uint32_t k)
+      : world_(world), room_(room), k_(k), integrity_(world.members_per_room) {}
+
+  // A text / typing message `in` of room `room_name` (the member's), arrived at the DriverContext
+  // clock's `now_ns`.
+  void OnBroadcast(const v1::ChatServerMessage& in, const std::string& room_name, int64_t now_ns,
+                   stats::Recorder& rec) {
+    const uint32_t k = SenderIndex(in.sender());
+    if (k >= world_.members_per_room || k == k_ || in.room() != room_name) {
+      stats::IntegrityCounts counts;
+      counts.corrupted = 1;  // a message no member of this room sent
+      rec.AddIntegrity(counts);
+      return;
+    }
+    const uint32_t sender = room_ * world_.members_per_room + k;
+    const uint64_t seq = in.sender_seq();
+    bool intact;
+    if (in.has_typing()) {
+      intact = world_.IsTyping(seq);
+    } else {
+      intact = !world_.IsTyping(seq) && in.text().text() == world_.Text(sender, seq);
+    }
+    rec.RecordLatencyNs(Latency::kMessage, now_ns - in.intended_send_time_ns());
+    rec.AddReceived(1, in.has_text() ? in.text().text().size() : 0);
+    integrity_[k].OnMessage(seq, intact);
+    received_.fetch_add(1, std::memory_order_acq_rel);
+  }
+
+  // The server's latest count of messages it dropped for this (slow) member.
+  void SetServerDropped(uint64_t dropped) { dropped_.store(dropped); }
+
+  // Everything the others of the room wrote has arrived, or the server reported dropping it.
+  bool HasEverythingFromOthers() const {
+    uint64_t expected = 0;
+    const uint32_t first = room_ * world_.members_per_room;
+    for (uint32_t k = 0; k < world_.members_per_room; ++k) {
+      if (k != k_) expected += world_.written[first + k].load();
+    }
+    return received_.load(std::memory_order_acquire) + dropped_.load() >= expected;
+  }
+
+  // From OnDone: the integrity of what arrived. Each sender's count is known only when the member
+  // left cleanly (`left_cleanly`) and that sender finished sending without failing.
+  void Finish(bool left_cleanly, stats::Recorder& rec) {
+    stats::IntegrityCounts total;
+    const uint32_t first = room_ * world_.members_per_room;
+    for (uint32_t k = 0; k < world_.members_per_room; ++k) {
+      if (k == k_) continue;
+      const uint32_t sender = first + k;
+      if (left_cleanly && world_.done_sending[sender].load() && !world_.failed[sender].load()) {
+        integrity_[k].Finish(world_.written[sender].load());
+      } else {
+        integrity_[k].FinishUnknownCount();
+      }
+      total += integrity_[k].counts();
+    }
+    // What the server dropped for this slow member shows up as gaps; it is reported, not lost.
+    const uint64_t dropped = dropped_.load();
+    total.lost -= std::min(total.lost, dropped);
+    rec.AddServerDropped(dropped);
+    rec.AddIntegrity(total);
+  }
+
+ private:
+  // "m<k>" -> k; anything else -> out of range.
+  uint32_t SenderIndex(const std::string& name) const {
+    if (name.size() < 2 || name.size() > 10 || name[0] != 'm') return UINT32_MAX;
+    uint64_t k = 0;
+    for (size_t i = 1; i < name.size(); ++i) {
+      if (name[i] < '0' || name[i] > '9') return UINT32_MAX;
+      k = k * 10 + static_cast<uint64_t>(name[i] - '0');
+    }
+    return k < world_.members_per_room ? static_cast<uint32_t>(k) : UINT32_MAX;
+  }
+
+  const ChatWorld& world_;
+  const uint32_t room_;
+  const uint32_t k_;                               // the member's index in the room
+  std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
+  std::atomic<uint64_t> received_{0};              // broadcasts received
+  std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+};
+
 // A chat member: one bidi Chat stream on the shared write side. Its writes (the join, broadcast
 // messages, the leave, then the half-close) go one at a time through its WritePump: operations
 // queue there, and whoever holds the pump token starts the next write; StreamWriteSide accounts
@@ -114,18 +204,18 @@ struct ChatWorld {
 // complete.
 class Member final : public CallBase,
                      public grpc::ClientBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>,
-                     private WritePump {
+                     private WritePump<Member> {
  public:
   Member(DriverContext& dc, CallList& list, Workloads::Stub& stub, std::shared_ptr<ChatWorld> world,
          uint32_t g)
       : CallBase(dc, list),
-        WritePump(Slot::kMaxQueuedOps),
+        WritePump<Member>(Slot::kMaxQueuedOps),
         world_(std::move(world)),
         g_(g),
         room_(g / world_->members_per_room),
         k_(g % world_->members_per_room),
         room_name_(world_->RoomName(room_)),
-        integrity_(world_->members_per_room),
+        inbox_(*world_, room_, k_),
         write_(/*write_is_message=*/false) {
     Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
@@ -169,14 +259,7 @@ class Member final : public CallBase,
   // Leaves if the room is done sending and everything the others wrote has arrived.
   void MaybeLeave() {
     if (done_.load() || leave_.load() || !sending_done_.load() || !world_->RoomDone(room_)) return;
-    if (world_->room_failed[room_].load() == 0) {
-      uint64_t expected = 0;
-      const uint32_t first = room_ * world_->members_per_room;
-      for (uint32_t k = 0; k < world_->members_per_room; ++k) {
-        if (k != k_) expected += world_->written[first + k].load();
-      }
-      if (received_.load(std::memory_order_acquire) + dropped_.load() < expected) return;
-    }
+    if (world_->room_failed[room_].load() == 0 && !inbox_.HasEverythingFromOthers()) return;
     if (leave_.exchange(true)) return;
     Kick();
   }
@@ -206,7 +289,7 @@ class Member final : public CallBase,
       Kick();
       return;
     }
-    dropped_.store(in_.dropped_messages());
+    inbox_.SetServerDropped(in_.dropped_messages());
     switch (in_.kind_case()) {
       case v1::ChatServerMessage::kJoined:
         if (in_.joined().members() >= world_->members_per_room && in_.room() == room_name_) {
@@ -217,7 +300,7 @@ class Member final : public CallBase,
         break;
       case v1::ChatServerMessage::kText:
       case v1::ChatServerMessage::kTyping:
-        OnBroadcast();
+        inbox_.OnBroadcast(in_, room_name_, dc_.clock().NowNs(), dc_.registry().ForCurrentThread());
         break;
       default:
         break;  // left
@@ -231,23 +314,7 @@ class Member final : public CallBase,
     const bool left_cleanly = leave_.load() && status.ok();
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.AddCallFinished(status.error_code());
-    stats::IntegrityCounts total;
-    const uint32_t first = room_ * world_->members_per_room;
-    for (uint32_t k = 0; k < world_->members_per_room; ++k) {
-      if (k == k_) continue;
-      const uint32_t sender = first + k;
-      if (left_cleanly && world_->done_sending[sender].load() && !world_->failed[sender].load()) {
-        integrity_[k].Finish(world_->written[sender].load());
-      } else {
-        integrity_[k].FinishUnknownCount();
-      }
-      total += integrity_[k].counts();
-    }
-    // What the server dropped for this slow member shows up as gaps; it is reported, not lost.
-    const uint64_t dropped = dropped_.load();
-    total.lost -= std::min(total.lost, dropped);
-    rec.AddServerDropped(dropped);
-    rec.AddIntegrity(total);
+    inbox_.Finish(left_cleanly, rec);
     world_->MarkDoneSending(g_, status.ok());
     world_->Remove(this, room_);
     world_->CheckLeave(room_);
@@ -255,45 +322,12 @@ class Member final : public CallBase,
   }
 
  private:
-  // One text / typing message from another member of the room (read path only).
-  void OnBroadcast() {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    const uint32_t k = SenderIndex(in_.sender());
-    if (k >= world_->members_per_room || k == k_ || in_.room() != room_name_) {
-      stats::IntegrityCounts counts;
-      counts.corrupted = 1;  // a message no member of this room sent
-      rec.AddIntegrity(counts);
-      return;
-    }
-    const uint32_t sender = room_ * world_->members_per_room + k;
-    const uint64_t seq = in_.sender_seq();
-    bool intact;
-    if (in_.has_typing()) {
-      intact = world_->IsTyping(seq);
-    } else {
-      intact = !world_->IsTyping(seq) && in_.text().text() == world_->Text(sender, seq);
-    }
-    rec.RecordLatencyNs(Latency::kMessage, dc_.clock().NowNs() - in_.intended_send_time_ns());
-    rec.AddReceived(1, in_.has_text() ? in_.text().text().size() : 0);
-    integrity_[k].OnMessage(seq, intact);
-    received_.fetch_add(1, std::memory_order_acq_rel);
-  }
-
-  // "m<k>" -> k; anything else -> out of range.
-  uint32_t SenderIndex(const std::string& name) const {
-    if (name.size() < 2 || name.size() > 10 || name[0] != 'm') return UINT32_MAX;
-    uint64_t k = 0;
-    for (size_t i = 1; i < name.size(); ++i) {
-      if (name[i] < '0' || name[i] > '9') return UINT32_MAX;
-      k = k * 10 + static_cast<uint64_t>(name[i] - '0');
-    }
-    return k < world_->members_per_room ? static_cast<uint32_t>(k) : UINT32_MAX;
-  }
+  friend class WritePump<Member>;
 
   // Token held: the next write (a queued operation once the room is complete; at the stop, the
   // leave and then the half-close), or the end of the write side once the read side ended. The
   // token stays held after the half-close and the end: nothing more is written.
-  bool WorkLocked() override {
+  bool WorkLocked() {
     if (read_done_.load()) {
       CloseWriteSide();
       return true;
@@ -338,7 +372,7 @@ class Member final : public CallBase,
   }
   // Exactly when WorkLocked() would start something: operations wait (are not work) until the
   // room is complete; after the leave is written, the half-close is.
-  bool HasWork() const override {
+  bool HasWork() const {
     return read_done_.load() || (ready_.load() && !queue().Empty()) ||
            (closing_.load() && !sending_done_.load()) || leave_.load();
   }
@@ -369,11 +403,9 @@ class Member final : public CallBase,
   const uint32_t k_;     // index in the room: the member's name is "m<k_>"
   const std::string room_name_;
 
-  // Read path only.
+  // Read path.
   v1::ChatServerMessage in_;
-  std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
-  std::atomic<uint64_t> received_{0};              // broadcasts received
-  std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+  ChatInbox inbox_;
 
   // Set from any thread, then Kick(): what the write side acts on.
   std::atomic<bool> ready_{false};      // the room is complete: queued operations may go

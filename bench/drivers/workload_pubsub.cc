@@ -40,7 +40,7 @@ struct PubSubWorld {
         written(static_cast<size_t>(s.pubsub.publishers) * s.pubsub.event_types.size()) {}
 
   const scenario::PubSubSpec spec;
-  const int64_t start_ns;       // subscribers replay from here
+  const int64_t start_ns;       // subscribers replay from here; it also tags the run's topics
   const PayloadSource payload;  // event payloads (pubsub.event_size, not request.payload_size)
   std::vector<std::atomic<uint64_t>> written;  // [publisher * types + type]
   std::atomic<uint32_t> publishers_done{0};
@@ -52,6 +52,11 @@ struct PubSubWorld {
   std::vector<Subscriber*> subscribers;
 
   uint32_t types() const { return static_cast<uint32_t>(spec.event_types.size()); }
+  // Unique to the run, so runs sharing a target server (concurrent variants) never see each
+  // other's events.
+  std::string TopicName(uint32_t topic) const {
+    return "topic-" + std::to_string(start_ns) + "-" + std::to_string(topic);
+  }
   bool Wanted(uint32_t type) const {
     if (spec.filter.empty()) return true;
     for (const auto& f : spec.filter) {
@@ -80,7 +85,7 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   Subscriber(DriverContext& dc, CallList& list, Workloads::Stub& stub,
              std::shared_ptr<PubSubWorld> world, uint32_t topic)
       : CallBase(dc, list), world_(std::move(world)), topic_(topic) {
-    req_.set_topic("topic-" + std::to_string(topic));
+    req_.set_topic(world_->TopicName(topic));
     for (const auto& f : world_->spec.filter) req_.add_event_types(f);
     req_.set_start_time_ns(world_->start_ns);
     req_.set_heartbeat_interval_ms(
@@ -168,15 +173,15 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
 // flight, taken under the pump token), StreamWriteSide accounts for each write.
 class Publisher final : public CallBase,
                         public grpc::ClientWriteReactor<v1::PublishRequest>,
-                        private WritePump {
+                        private WritePump<Publisher> {
  public:
   Publisher(DriverContext& dc, CallList& list, Workloads::Stub& stub,
             std::shared_ptr<PubSubWorld> world, uint32_t id)
       : CallBase(dc, list),
-        WritePump(Slot::kMaxQueuedOps),
+        WritePump<Publisher>(Slot::kMaxQueuedOps),
         world_(std::move(world)),
         id_(id),
-        topic_("topic-" + std::to_string(id % world_->spec.topics)),
+        topic_(world_->TopicName(id % world_->spec.topics)),
         seq_(world_->types(), 0),
         write_(/*write_is_message=*/false) {
     Arm();
@@ -188,7 +193,7 @@ class Publisher final : public CallBase,
 
   // From the slots' Submit, one at a time (world->mu held): the pump's single producer.
   void Submit(int64_t intended_ns) {
-    if (closing_.load() || !WritePump::Submit(intended_ns)) dc_.AddDropped();
+    if (closing_.load() || !WritePump<Publisher>::Submit(intended_ns)) dc_.AddDropped();
   }
 
   // At the stop (world->mu held): half-closes once the queue is written.
@@ -216,9 +221,11 @@ class Publisher final : public CallBase,
   }
 
  private:
+  friend class WritePump<Publisher>;
+
   // Token held: the next event, or the half-close once closing with nothing queued (the token
   // then stays held: nothing is written after it).
-  bool WorkLocked() override {
+  bool WorkLocked() {
     int64_t intended_ns;
     if (!queue().Pop(&intended_ns)) {
       if (!closing_.load()) return false;
@@ -243,7 +250,7 @@ class Publisher final : public CallBase,
     StartWrite(&req_);
     return true;
   }
-  bool HasWork() const override { return !queue().Empty() || closing_.load(); }
+  bool HasWork() const { return !queue().Empty() || closing_.load(); }
 
   std::shared_ptr<PubSubWorld> world_;
   const uint32_t id_;
