@@ -3,12 +3,17 @@
 // (client_stream). SimpleRequest has no sequence numbers or timestamps, so latency comes from the
 // driver's own record of intended send times (ping-pong answers in order, so a ring per stream
 // suffices) and only counts are checked.
+#include <grpcpp/channel.h>
 #include <grpcpp/support/client_callback.h>
+
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "bench/drivers/driver_call.h"
 #include "bench/drivers/driver_stream.h"
 #include "bench/drivers/op_queue.h"
-#include "bench/drivers/v1_drivers.h"
+#include "bench/drivers/run_driver.h"
 #include "grpc/testing/benchmark_service.grpc.pb.h"
 
 namespace streambench::drivers {
@@ -57,17 +62,13 @@ class BenchPingPongStream final
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      slot_.RequestClose();
-      return;
-    }
+    stats::Recorder* rec = ResponseArrived(ok, resp_.payload().body().size());
+    if (rec == nullptr) return;
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.AddReceived(1, resp_.payload().body().size());
     ++received_;
     int64_t intended;
-    if (intended_ring_.Pop(&intended)) rec.RecordLatencyNs(Latency::kMessage, now - intended);
-    if (received_ == 1) rec.RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
+    if (intended_ring_.Pop(&intended)) rec->RecordLatencyNs(Latency::kMessage, now - intended);
+    if (received_ == 1) rec->RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
     CreditRead();  // closed loop: before the next StartRead (see CreditRead)
     StartRead(&resp_);
   }
@@ -186,36 +187,51 @@ class BenchServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Si
   }
 
  private:
-  const uint64_t wanted_;  // > 0 (IsSupported / MakeBenchmarkServiceSlot refuse 0)
+  const uint64_t wanted_;  // > 0 (CheckBenchmarkServerStream refuses 0)
   SimpleRequest req_;
   SimpleResponse resp_;
   bool client_ended_ = false;
 };
 
+// The run's driver: each slot gets its own stub and key; there is no per-run state.
+using BenchSlotMaker = std::unique_ptr<Slot> (*)(DriverContext& dc,
+                                                 std::shared_ptr<grpc::Channel> channel,
+                                                 std::shared_ptr<BenchShared> shared);
+std::unique_ptr<RunDriver> MakeBenchDriver(DriverContext& dc, BenchSlotMaker make_slot) {
+  return RunDriverFrom(
+      [&dc, make_slot](int index, std::shared_ptr<grpc::Channel> channel, std::string* /*error*/) {
+        auto shared = std::make_shared<BenchShared>();
+        shared->stub = BenchmarkService::NewStub(channel);
+        shared->slot_key = SizeSampler::SlotKey(index);
+        return make_slot(dc, std::move(channel), std::move(shared));
+      });
+}
+
 }  // namespace
 
-std::unique_ptr<Slot> MakeBenchmarkServiceSlot(DriverContext& dc,
-                                               std::shared_ptr<grpc::Channel> channel, int index,
-                                               std::string* error) {
-  auto shared = std::make_shared<BenchShared>();
-  shared->stub = BenchmarkService::NewStub(channel);
-  shared->slot_key = SizeSampler::Mix(static_cast<uint64_t>(index) + 1) << 8;
-  switch (dc.scenario().mode) {
-    case scenario::Mode::kBidi:
-      return MakeStreamSlot<BenchPingPongStream>(dc, shared);
-    case scenario::Mode::kUnary:
-      return MakeCallSlot<BenchUnaryCall>(dc, shared);
-    case scenario::Mode::kClientStream:
-      return MakeStreamSlot<BenchClientStream>(dc, shared);
-    case scenario::Mode::kServerStream:
-      if (!IsSupported(dc.scenario(), error)) return nullptr;  // response_count 0
-      return MakeCallSlot<BenchServerStreamCall>(dc, shared);
-    default:
-      if (!IsSupported(dc.scenario(), error)) return nullptr;
-      *error = std::string("grpc.testing.BenchmarkService: mode ") +
-               scenario::ModeName(dc.scenario().mode) + " is not supported";
-      return nullptr;
-  }
+bool CheckBenchmarkServerStream(const scenario::Scenario& scenario, std::string* error) {
+  // StreamingFromServer streams until the client stops it: the client needs a count to stop at,
+  // or a call would run until its deadline or the server's own cap.
+  if (scenario.behavior.response_count > 0) return true;
+  *error =
+      "grpc.testing.BenchmarkService: server_stream needs server_behavior.response_count > 0 "
+      "(each call reads that many responses, then cancels the stream)";
+  return false;
+}
+
+std::unique_ptr<RunDriver> MakeBenchmarkUnaryDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeBenchDriver(dc, MakeCallSlot<BenchUnaryCall, BenchShared>);
+}
+std::unique_ptr<RunDriver> MakeBenchmarkServerStreamDriver(DriverContext& dc,
+                                                           std::string* /*error*/) {
+  return MakeBenchDriver(dc, MakeCallSlot<BenchServerStreamCall, BenchShared>);
+}
+std::unique_ptr<RunDriver> MakeBenchmarkClientStreamDriver(DriverContext& dc,
+                                                           std::string* /*error*/) {
+  return MakeBenchDriver(dc, MakeStreamSlot<BenchClientStream, BenchShared>);
+}
+std::unique_ptr<RunDriver> MakeBenchmarkBidiDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeBenchDriver(dc, MakeStreamSlot<BenchPingPongStream, BenchShared>);
 }
 
 }  // namespace streambench::drivers

@@ -1,5 +1,6 @@
 // Drivers: the gRPC clients that put a scenario's load on the wire, one Slot per stream slot
-// (connections x streams_per_connection). A Slot runs one stream at a time (client_stream, bidi;
+// (connections x streams_per_connection), made by the run's RunDriver (run_driver.h, found in the
+// registry of driver_registry.h). A Slot runs one stream at a time (client_stream, bidi;
 // a finished stream is replaced while the run goes on) or any number of concurrent calls (unary,
 // server_stream). All drivers use gRPC's callback API: no thread per stream.
 //
@@ -18,7 +19,6 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <string>
 
 #include "bench/common/clock.h"
 #include "bench/drivers/outage_tracker.h"
@@ -88,18 +88,6 @@ class Slot {
   virtual void Stop() = 0;
   // Cancels every call / stream in flight (end of the drain period).
   virtual void CancelAll() = 0;
-  // The channel the slot's calls go over, so a failed call can be told apart as a connection
-  // failure (reconnect backoff, outages). MakeSlot attaches it before Start().
-  virtual void AttachChannel(std::shared_ptr<grpc::Channel> channel) { (void)channel; }
 };
-
-// The slot for the scenario's service and mode on `channel`. `index` distinguishes slots (seeds).
-// nullptr with *error when the combination is not supported.
-std::unique_ptr<Slot> MakeSlot(DriverContext& context, std::shared_ptr<grpc::Channel> channel,
-                               int index, std::string* error);
-
-// Checks a scenario's service/mode combination before anything starts; false with *error if no
-// driver exists for it.
-bool IsSupported(const scenario::Scenario& scenario, std::string* error);
 
 }  // namespace streambench::drivers

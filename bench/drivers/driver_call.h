@@ -1,11 +1,14 @@
 // DriverCall: the base of the calls a CallSlot starts for the streambench.v1 and
-// grpc.testing.BenchmarkService drivers (unary, server_stream). It owns the accounting they share,
+// grpc.testing.BenchmarkService drivers (unary, server_stream), and of the upload / download
+// calls of the transfer driver. It owns the accounting they share,
 // all timed from the call's intended start: the schedule lag and the call's start (active, counted,
 // its request sent) before the RPC is bound, each streamed message of a server_stream call, the
 // call's latency and final status in OnDone (and for a unary call its response, which is its
 // message), and the report back to the slot. Each driver
 // keeps its message types, fills its request and does its own checks.
-// `Reactor`: grpc::ClientUnaryReactor or grpc::ClientReadReactor<Response>.
+// `Reactor`: grpc::ClientUnaryReactor, grpc::ClientReadReactor<Response> or
+// grpc::ClientWriteReactor<Request>. `CallSlotType`: the slot that starts the calls, with dc(),
+// calls() and CallDone(status, intended_ns) as CallSlot's.
 // Internal to the drivers module. Nothing here adds a virtual call or an allocation per call.
 // Lifetime: as CallBase (the last reference deletes it, after OnDone's Done()).
 // Thread-safety: as the gRPC reactor: the constructor runs on the slot's issuing thread, reads one
@@ -18,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/call_slot.h"
@@ -25,10 +29,10 @@
 
 namespace streambench::drivers {
 
-template <class Reactor>
+template <class Reactor, class CallSlotType = CallSlot>
 class DriverCall : public CallBase, public Reactor {
  protected:
-  DriverCall(CallSlot& slot, int64_t intended_ns)
+  DriverCall(CallSlotType& slot, int64_t intended_ns)
       : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {}
 
   // Open loop: records how late the call starts (`now_ns`: the DriverContext clock now).
@@ -43,14 +47,17 @@ class DriverCall : public CallBase, public Reactor {
     if (dc_.open_loop()) RecordScheduleLag(dc_.clock().NowNs());
   }
 
-  // With the request filled (`request_bytes`: its payload), before binding the RPC: arms the call
-  // (deadline, cancel timer, active), counts it started and its request sent.
-  void Launch(size_t request_bytes) {
+  // Before binding the RPC: arms the call (deadline, cancel timer, active) and counts it started.
+  // Returns the recorder.
+  stats::Recorder& LaunchCall() {
     this->Arm();
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.AddCallStarted();
-    rec.AddSent(1, request_bytes);
+    return rec;
   }
+  // As LaunchCall, for a call whose one request is filled (`request_bytes`: its payload): counts
+  // the request sent too.
+  void Launch(size_t request_bytes) { LaunchCall().AddSent(1, request_bytes); }
 
   // OnDone's first step: the call's latency (intended start -> now) and its final status
   // (`status_code`). Returns the recorder for the driver's own accounting.
@@ -96,20 +103,22 @@ class DriverCall : public CallBase, public Reactor {
     this->Finished();
   }
 
-  CallSlot& slot_;
+  CallSlotType& slot_;
   const int64_t intended_ns_;  // the call's intended start (DriverContext clock)
 
  private:
   uint64_t received_ = 0;  // server_stream: reads complete one at a time, before OnDone
 };
 
-// A CallSlot whose calls are `Call`s, each constructed as
+// A CallSlot on `channel` whose calls are `Call`s, each constructed as
 // Call(slot, shared, intended_ns, call_number) with the slot's `shared` state; a call owns itself
 // (CallBase: deleted after its OnDone).
 template <class Call, class Shared>
-std::unique_ptr<Slot> MakeCallSlot(DriverContext& dc, std::shared_ptr<Shared> shared) {
+std::unique_ptr<Slot> MakeCallSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                   std::shared_ptr<Shared> shared) {
   return std::make_unique<CallSlot>(
-      dc, [shared = std::move(shared)](CallSlot& slot, int64_t intended_ns, uint64_t number) {
+      dc, std::move(channel),
+      [shared = std::move(shared)](CallSlot& slot, int64_t intended_ns, uint64_t number) {
         new Call(slot, shared, intended_ns, number);
       });
 }

@@ -14,8 +14,10 @@
 #include <grpcpp/support/client_callback.h>
 #include <grpcpp/support/status.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/size_sampler.h"
@@ -82,6 +84,19 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
     this->AddHold();
   }
 
+  // OnReadDone's first step for a stream whose server answers: nullptr when the read side ended
+  // (the slot half-closes the stream as soon as possible); otherwise counts the response
+  // received (`bytes`: its payload) and returns the recorder.
+  stats::Recorder* ResponseArrived(bool ok, size_t bytes) {
+    if (!ok) {
+      slot_.RequestClose();
+      return nullptr;
+    }
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddReceived(1, bytes);
+    return &rec;
+  }
+
   // From OnReadDone of an echo stream, before the next StartRead: closed loop sends one more.
   // Credit before the next read: once StartRead is called, the next OnReadDone may run on another
   // thread, and the slot's queue takes one producer at a time.
@@ -121,12 +136,14 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
   int64_t half_close_ns_ = 0;  // upload: when the stream half-closed (DriverContext clock)
 };
 
-// A StreamSlot whose streams are `Stream`s, each constructed as
+// A StreamSlot on `channel` whose streams are `Stream`s, each constructed as
 // Stream(slot, shared, stream_number) with the slot's `shared` state.
 template <class Stream, class Shared>
-std::unique_ptr<Slot> MakeStreamSlot(DriverContext& dc, std::shared_ptr<Shared> shared) {
+std::unique_ptr<Slot> MakeStreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                                     std::shared_ptr<Shared> shared) {
   return std::make_unique<StreamSlot>(
-      dc, [shared = std::move(shared)](StreamSlot& slot, uint64_t number) -> SlotStream* {
+      dc, std::move(channel),
+      [shared = std::move(shared)](StreamSlot& slot, uint64_t number) -> SlotStream* {
         return new Stream(slot, shared, number);
       });
 }

@@ -19,6 +19,9 @@ class SizeSampler {
 
   // A well-mixed 64-bit hash (splitmix64 finaliser); also used to build keys.
   static uint64_t Mix(uint64_t x);
+  // The key base of slot `index`: mixed into the size / payload keys of the slot's messages so
+  // slots draw different sequences.
+  static uint64_t SlotKey(int index) { return Mix(static_cast<uint64_t>(index) + 1) << 8; }
 
  private:
   scenario::SizeDistribution::Kind kind_;

@@ -2,11 +2,11 @@
 
 namespace streambench::drivers {
 
-StreamSlot::StreamSlot(DriverContext& dc, StreamFactory factory)
-    : WritePump(Slot::kMaxQueuedOps),
-      dc_(dc),
-      factory_(std::move(factory)),
-      reconnect_(dc, reinterpret_cast<uintptr_t>(this)) {}
+StreamSlot::StreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+                       StreamFactory factory)
+    : ReconnectingSlot(dc, std::move(channel)),
+      WritePump<StreamSlot>(Slot::kMaxQueuedOps),
+      factory_(std::move(factory)) {}
 
 void StreamSlot::InstallStream() {
   // Token held: by construction (first stream) or kept since the previous stream half-closed.

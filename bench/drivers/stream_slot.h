@@ -13,10 +13,9 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 
-#include "bench/drivers/call_base.h"
-#include "bench/drivers/driver.h"
-#include "bench/drivers/slot_reconnect.h"
+#include "bench/drivers/reconnecting_slot.h"
 #include "bench/drivers/write_pump.h"
 
 namespace streambench::drivers {
@@ -42,11 +41,11 @@ class SlotStream {
   uint64_t writes_started_ = 0;  // messages handed to StartWrite
 };
 
-class StreamSlot final : public Slot, private WritePump {
+class StreamSlot final : public ReconnectingSlot, private WritePump<StreamSlot> {
  public:
   using StreamFactory = std::function<SlotStream*(StreamSlot& slot, uint64_t stream_number)>;
 
-  StreamSlot(DriverContext& dc, StreamFactory factory);
+  StreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel, StreamFactory factory);
 
   void Start() override { InstallStream(); }
   void Submit(int64_t intended_ns) override {
@@ -65,17 +64,8 @@ class StreamSlot final : public Slot, private WritePump {
     if (dc_.scenario().call.cancel_after_us > 0) calls_.CancelAll();
     Kick();
   }
-  void CancelAll() override {
-    reconnect_.CancelPending();
-    calls_.CancelAll();
-  }
-  void AttachChannel(std::shared_ptr<grpc::Channel> channel) override {
-    reconnect_.AttachChannel(std::move(channel));
-  }
 
   // --- for streams ---
-  DriverContext& dc() { return dc_; }
-  CallList& calls() { return calls_; }
   // Closed loop: one more operation may be sent (after an echo, or a completed write). The queue
   // takes one producer at a time: call it before starting the next read (or write) whose
   // completion could call it again on another thread.
@@ -103,22 +93,20 @@ class StreamSlot final : public Slot, private WritePump {
   void StreamDone(const grpc::Status& status);
 
  private:
-  bool WorkLocked() override;
+  friend class WritePump<StreamSlot>;
+  bool WorkLocked();
   // Backpressure made visible: how many operations wait behind the write in flight (the one just
   // queued included), read right after the push and before Kick() may take it.
   void RecordQueueDepth() {
     dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue().Size());
   }
-  bool HasExtraWork() const override { return dc_.stopping() || close_requested_.load(); }
+  bool HasWork() const { return !queue().Empty() || dc_.stopping() || close_requested_.load(); }
   void InstallStream();
 
-  DriverContext& dc_;
   StreamFactory factory_;
-  CallList calls_;
   SlotStream* current_ = nullptr;  // guarded by the pump token
   uint64_t stream_count_ = 0;      // guarded by the pump token
   std::atomic<bool> close_requested_{false};
-  SlotReconnect reconnect_;
 };
 
 }  // namespace streambench::drivers

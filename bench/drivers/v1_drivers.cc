@@ -1,14 +1,17 @@
 // streambench.v1 drivers. Every request carries seq, the actual and intended send times, a
 // payload slice and its CRC-32C; the behaviour goes in the first request of each call/stream.
 // Latency comes from the times the server echoes back, so no per-message state is kept.
-#include "bench/drivers/v1_drivers.h"
-
+#include <grpcpp/channel.h>
 #include <grpcpp/support/client_callback.h>
 
+#include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 
 #include "bench/drivers/driver_call.h"
 #include "bench/drivers/driver_stream.h"
+#include "bench/drivers/run_driver.h"
 #include "bench/drivers/v1_behavior.h"
 #include "bench/stats/integrity.h"
 #include "server/common/crc32c.h"
@@ -18,16 +21,14 @@ namespace streambench::drivers {
 namespace {
 
 using stats::Latency;
-using streambench::v1::ClientStreamSummary;
-using streambench::v1::Request;
-using streambench::v1::Response;
-using streambench::v1::StreamBench;
+using v1::Request;
+using v1::Response;
 
-// Shared by every call of a slot: the stub and the behaviour message.
+// Shared by every call of a slot: its stub, and the run's behaviour message.
 struct V1Shared {
-  std::unique_ptr<StreamBench::Stub> stub;
-  streambench::v1::Behavior behavior;
-  uint64_t slot_key = 0;  // mixes the slot index into payload-size keys
+  std::unique_ptr<v1::StreamBench::Stub> stub;
+  v1::Behavior behavior;
+  uint64_t slot_key = 0;  // SizeSampler::SlotKey: mixes the slot index into payload-size keys
 };
 
 // Fills the per-message fields; returns the payload size.
@@ -111,9 +112,8 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
  public:
   V1BidiStream(StreamSlot& slot, const std::shared_ptr<V1Shared>& shared, uint64_t number)
       : V1Stream(slot,
-                 shared->behavior.bidi_mode() == streambench::v1::Behavior::ECHO
-                     ? StreamShape::kEcho
-                     : StreamShape::kIndependent,
+                 shared->behavior.bidi_mode() == v1::Behavior::ECHO ? StreamShape::kEcho
+                                                                    : StreamShape::kIndependent,
                  shared, number) {}
 
   void Begin() override {
@@ -123,21 +123,17 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      slot_.RequestClose();
-      return;
-    }
+    stats::Recorder* rec = ResponseArrived(ok, resp_.payload().size());
+    if (rec == nullptr) return;
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.AddReceived(1, resp_.payload().size());
     if (!first_seen_) {
       first_seen_ = true;
-      rec.RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
+      rec->RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
     }
     // Echo: from the echoed intended time (= actual send in closed loop). Independent: the
     // server's own stream, timed from the stream's start.
-    rec.RecordLatencyNs(Latency::kMessage,
-                        echo() ? now - resp_.intended_send_time_ns() : now - start_ns_);
+    rec->RecordLatencyNs(Latency::kMessage,
+                         echo() ? now - resp_.intended_send_time_ns() : now - start_ns_);
     responses_.OnResponse(resp_);
     CreditRead();  // echo, closed loop: before the next StartRead (see CreditRead)
     StartRead(&resp_);
@@ -200,7 +196,7 @@ class V1ClientStream final : public V1Stream<grpc::ClientWriteReactor<Request>> 
   }
 
  private:
-  ClientStreamSummary summary_;
+  v1::ClientStreamSummary summary_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -268,28 +264,37 @@ class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Respo
   ResponseCheck responses_;
 };
 
+// The run's driver: the behaviour message built once; each slot gets its own stub and key.
+using V1SlotMaker = std::unique_ptr<Slot> (*)(DriverContext& dc,
+                                              std::shared_ptr<grpc::Channel> channel,
+                                              std::shared_ptr<V1Shared> shared);
+std::unique_ptr<RunDriver> MakeV1Driver(DriverContext& dc, V1SlotMaker make_slot,
+                                        std::string* error) {
+  v1::Behavior behavior;
+  if (!BuildV1Behavior(dc.scenario().behavior, &behavior, error)) return nullptr;
+  return RunDriverFrom([&dc, behavior, make_slot](int index, std::shared_ptr<grpc::Channel> channel,
+                                                  std::string* /*error*/) {
+    auto shared = std::make_shared<V1Shared>();
+    shared->stub = v1::StreamBench::NewStub(channel);
+    shared->behavior = behavior;
+    shared->slot_key = SizeSampler::SlotKey(index);
+    return make_slot(dc, std::move(channel), std::move(shared));
+  });
+}
+
 }  // namespace
 
-std::unique_ptr<Slot> MakeV1Slot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-                                 int index, std::string* error) {
-  auto shared = std::make_shared<V1Shared>();
-  shared->stub = StreamBench::NewStub(channel);
-  shared->slot_key = SizeSampler::Mix(static_cast<uint64_t>(index) + 1) << 8;
-  if (!BuildV1Behavior(dc.scenario().behavior, &shared->behavior, error)) return nullptr;
-  switch (dc.scenario().mode) {
-    case scenario::Mode::kBidi:
-      return MakeStreamSlot<V1BidiStream>(dc, shared);
-    case scenario::Mode::kClientStream:
-      return MakeStreamSlot<V1ClientStream>(dc, shared);
-    case scenario::Mode::kUnary:
-      return MakeCallSlot<V1UnaryCall>(dc, shared);
-    case scenario::Mode::kServerStream:
-      return MakeCallSlot<V1ServerStreamCall>(dc, shared);
-    default:  // the workload modes have their own drivers (workload_drivers.h)
-      break;
-  }
-  *error = "unknown mode";
-  return nullptr;
+std::unique_ptr<RunDriver> MakeV1UnaryDriver(DriverContext& dc, std::string* error) {
+  return MakeV1Driver(dc, MakeCallSlot<V1UnaryCall, V1Shared>, error);
+}
+std::unique_ptr<RunDriver> MakeV1ServerStreamDriver(DriverContext& dc, std::string* error) {
+  return MakeV1Driver(dc, MakeCallSlot<V1ServerStreamCall, V1Shared>, error);
+}
+std::unique_ptr<RunDriver> MakeV1ClientStreamDriver(DriverContext& dc, std::string* error) {
+  return MakeV1Driver(dc, MakeStreamSlot<V1ClientStream, V1Shared>, error);
+}
+std::unique_ptr<RunDriver> MakeV1BidiDriver(DriverContext& dc, std::string* error) {
+  return MakeV1Driver(dc, MakeStreamSlot<V1BidiStream, V1Shared>, error);
 }
 
 }  // namespace streambench::drivers

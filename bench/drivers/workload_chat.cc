@@ -23,15 +23,17 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <mutex>
 #include <random>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "bench/drivers/call_base.h"
+#include "bench/drivers/stream_write_side.h"
 #include "bench/drivers/workload_drivers.h"
 #include "bench/drivers/world_slot.h"
+#include "bench/drivers/write_pump.h"
 #include "bench/stats/integrity.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
@@ -105,151 +107,64 @@ struct ChatWorld {
   void Remove(Member* m, uint32_t room);
 };
 
-class Member final : public CallBase,
-                     public grpc::ClientBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage> {
+// What one member receives from the others of its room (its read path): every broadcast checked
+// and timed, and per sender the integrity of its sequence (K StreamIntegrity allocated with the
+// member, never per message).
+// Thread-safety: OnBroadcast and SetServerDropped from the member's reads (one at a time);
+// HasEverythingFromOthers from any thread; Finish from OnDone, after the last read.
+class ChatInbox {
  public:
-  Member(DriverContext& dc, CallList& list, Workloads::Stub& stub, std::shared_ptr<ChatWorld> world,
-         uint32_t g)
-      : CallBase(dc, list),
-        world_(std::move(world)),
-        g_(g),
-        room_(g / world_->members_per_room),
-        k_(g % world_->members_per_room),
-        room_name_(world_->RoomName(room_)),
-        integrity_(world_->members_per_room) {
-    Arm();
-    dc_.registry().ForCurrentThread().AddCallStarted();
-    stub.async()->Chat(&context(), this);
-    // Held while the write side may still start operations (until the half-close completes, a
-    // write fails or the call is over), so OnDone never races a write started from Submit.
-    AddHold();
-    StartRead(&in_);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      PumpLocked();  // the join
-    }
-    StartCall();
-  }
+  ChatInbox(const ChatWorld& world, uint32_t room, uint32_t k)
+      : world_(world), room_(room), k_(k), integrity_(world.members_per_room) {}
 
-  uint32_t id() const { return g_; }
-  uint32_t room() const { return room_; }
-
-  // An operation intended at `intended_ns` (from a slot's Submit, world->mu held).
-  void Submit(int64_t intended_ns) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closing_ || done_ || queue_.size() >= Slot::kMaxQueuedOps) {
-      dc_.AddDropped();
+  // A text / typing message `in` of room `room_name` (the member's), arrived at the DriverContext
+  // clock's `now_ns`.
+  void OnBroadcast(const v1::ChatServerMessage& in, const std::string& room_name, int64_t now_ns,
+                   stats::Recorder& rec) {
+    const uint32_t k = SenderIndex(in.sender());
+    if (k >= world_.members_per_room || k == k_ || in.room() != room_name) {
+      stats::IntegrityCounts counts;
+      counts.corrupted = 1;  // a message no member of this room sent
+      rec.AddIntegrity(counts);
       return;
     }
-    queue_.push_back(intended_ns);
-    if (writing_) dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue_.size());
-    PumpLocked();
+    const uint32_t sender = room_ * world_.members_per_room + k;
+    const uint64_t seq = in.sender_seq();
+    bool intact;
+    if (in.has_typing()) {
+      intact = world_.IsTyping(seq);
+    } else {
+      intact = !world_.IsTyping(seq) && in.text().text() == world_.Text(sender, seq);
+    }
+    rec.RecordLatencyNs(Latency::kMessage, now_ns - in.intended_send_time_ns());
+    rec.AddReceived(1, in.has_text() ? in.text().text().size() : 0);
+    integrity_[k].OnMessage(seq, intact);
+    received_.fetch_add(1, std::memory_order_acq_rel);
   }
 
-  // At the stop (world->mu held, so it must not call the world's locked functions). True when
-  // the member became done sending now: the caller marks it after releasing world->mu.
-  bool Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-    return PumpLocked();
+  // The server's latest count of messages it dropped for this (slow) member.
+  void SetServerDropped(uint64_t dropped) { dropped_.store(dropped); }
+
+  // Everything the others of the room wrote has arrived, or the server reported dropping it.
+  bool HasEverythingFromOthers() const {
+    uint64_t expected = 0;
+    const uint32_t first = room_ * world_.members_per_room;
+    for (uint32_t k = 0; k < world_.members_per_room; ++k) {
+      if (k != k_) expected += world_.written[first + k].load();
+    }
+    return received_.load(std::memory_order_acquire) + dropped_.load() >= expected;
   }
 
-  // Leaves if the room is done sending and everything the others wrote has arrived.
-  void MaybeLeave() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (done_ || leave_ || !sending_done_ || !world_->RoomDone(room_)) return;
-    if (world_->room_failed[room_].load() == 0) {
-      uint64_t expected = 0;
-      const uint32_t first = room_ * world_->members_per_room;
-      for (uint32_t k = 0; k < world_->members_per_room; ++k) {
-        if (k != k_) expected += world_->written[first + k].load();
-      }
-      if (received_.load(std::memory_order_acquire) + dropped_.load() < expected) return;
-    }
-    leave_ = true;
-    PumpLocked();
-  }
-
-  void OnWriteDone(bool ok) override {
-    bool became_done = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      writing_ = false;
-      if (!ok || read_done_) {
-        CloseWriteSideLocked();  // the call is ending; OnDone accounts for it
-        return;
-      }
-      if (write_kind_ == v1::ChatClientMessage::kText ||
-          write_kind_ == v1::ChatClientMessage::kTyping) {
-        stats::Recorder& rec = dc_.registry().ForCurrentThread();
-        rec.AddSent(1, out_.text().text().size());
-        rec.RecordLatencyNs(Latency::kWriteBlocked, dc_.clock().NowNs() - write_start_ns_);
-        world_->written[g_].fetch_add(1, std::memory_order_acq_rel);
-      }
-      became_done = PumpLocked();
-    }
-    if (became_done) {
-      world_->MarkDoneSending(g_, true);
-      world_->CheckLeave(room_);
-    }
-  }
-
-  void OnWritesDoneDone(bool /*ok*/) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    CloseWriteSideLocked();
-  }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      // The server ended the call (or it was cancelled): no more writes. OnDone follows.
-      std::lock_guard<std::mutex> lock(mu_);
-      read_done_ = true;
-      if (!writing_) CloseWriteSideLocked();
-      return;
-    }
-    dropped_.store(in_.dropped_messages());
-    switch (in_.kind_case()) {
-      case v1::ChatServerMessage::kJoined:
-        if (in_.joined().members() >= world_->members_per_room && in_.room() == room_name_) {
-          bool became_done = false;
-          {
-            std::lock_guard<std::mutex> lock(mu_);
-            ready_ = true;
-            became_done = PumpLocked();
-          }
-          if (became_done) {
-            world_->MarkDoneSending(g_, true);
-            world_->CheckLeave(room_);
-          }
-        }
-        break;
-      case v1::ChatServerMessage::kText:
-      case v1::ChatServerMessage::kTyping:
-        OnBroadcast();
-        break;
-      default:
-        break;  // left
-    }
-    StartRead(&in_);
-    if (dc_.stopping()) MaybeLeave();
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    bool left_cleanly = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-      left_cleanly = leave_ && status.ok();
-    }
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.AddCallFinished(status.error_code());
+  // From OnDone: the integrity of what arrived. Each sender's count is known only when the member
+  // left cleanly (`left_cleanly`) and that sender finished sending without failing.
+  void Finish(bool left_cleanly, stats::Recorder& rec) {
     stats::IntegrityCounts total;
-    const uint32_t first = room_ * world_->members_per_room;
-    for (uint32_t k = 0; k < world_->members_per_room; ++k) {
+    const uint32_t first = room_ * world_.members_per_room;
+    for (uint32_t k = 0; k < world_.members_per_room; ++k) {
       if (k == k_) continue;
       const uint32_t sender = first + k;
-      if (left_cleanly && world_->done_sending[sender].load() && !world_->failed[sender].load()) {
-        integrity_[k].Finish(world_->written[sender].load());
+      if (left_cleanly && world_.done_sending[sender].load() && !world_.failed[sender].load()) {
+        integrity_[k].Finish(world_.written[sender].load());
       } else {
         integrity_[k].FinishUnknownCount();
       }
@@ -260,37 +175,9 @@ class Member final : public CallBase,
     total.lost -= std::min(total.lost, dropped);
     rec.AddServerDropped(dropped);
     rec.AddIntegrity(total);
-    world_->MarkDoneSending(g_, status.ok());
-    world_->Remove(this, room_);
-    world_->CheckLeave(room_);
-    Finished();
   }
 
  private:
-  // One text / typing message from another member of the room (read path only).
-  void OnBroadcast() {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    const uint32_t k = SenderIndex(in_.sender());
-    if (k >= world_->members_per_room || k == k_ || in_.room() != room_name_) {
-      stats::IntegrityCounts counts;
-      counts.corrupted = 1;  // a message no member of this room sent
-      rec.AddIntegrity(counts);
-      return;
-    }
-    const uint32_t sender = room_ * world_->members_per_room + k;
-    const uint64_t seq = in_.sender_seq();
-    bool intact;
-    if (in_.has_typing()) {
-      intact = world_->IsTyping(seq);
-    } else {
-      intact = !world_->IsTyping(seq) && in_.text().text() == world_->Text(sender, seq);
-    }
-    rec.RecordLatencyNs(Latency::kMessage, dc_.clock().NowNs() - in_.intended_send_time_ns());
-    rec.AddReceived(1, in_.has_text() ? in_.text().text().size() : 0);
-    integrity_[k].OnMessage(seq, intact);
-    received_.fetch_add(1, std::memory_order_acq_rel);
-  }
-
   // "m<k>" -> k; anything else -> out of range.
   uint32_t SenderIndex(const std::string& name) const {
     if (name.size() < 2 || name.size() > 10 || name[0] != 'm') return UINT32_MAX;
@@ -299,72 +186,214 @@ class Member final : public CallBase,
       if (name[i] < '0' || name[i] > '9') return UINT32_MAX;
       k = k * 10 + static_cast<uint64_t>(name[i] - '0');
     }
-    return k < world_->members_per_room ? static_cast<uint32_t>(k) : UINT32_MAX;
+    return k < world_.members_per_room ? static_cast<uint32_t>(k) : UINT32_MAX;
   }
 
-  // Starts the next write if none is in flight. True when the member just became done sending.
-  bool PumpLocked() {
-    if (done_ || writing_ || write_closed_ || half_closed_) return false;
-    out_.Clear();
-    if (!join_sent_) {
-      join_sent_ = true;
-      v1::ChatJoin* join = out_.mutable_join();
-      join->set_room(room_name_);
-      join->set_member("m" + std::to_string(k_));
-      StartWriteLocked(v1::ChatClientMessage::kJoin);
-      return false;
+  const ChatWorld& world_;
+  const uint32_t room_;
+  const uint32_t k_;                               // the member's index in the room
+  std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
+  std::atomic<uint64_t> received_{0};              // broadcasts received
+  std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+};
+
+// A chat member: one bidi Chat stream on the shared write side. Its writes (the join, broadcast
+// messages, the leave, then the half-close) go one at a time through its WritePump: operations
+// queue there, and whoever holds the pump token starts the next write; StreamWriteSide accounts
+// for each broadcast write. Queued operations are held back (not work) until the room is
+// complete.
+class Member final : public CallBase,
+                     public grpc::ClientBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>,
+                     private WritePump<Member> {
+ public:
+  Member(DriverContext& dc, CallList& list, Workloads::Stub& stub, std::shared_ptr<ChatWorld> world,
+         uint32_t g)
+      : CallBase(dc, list),
+        WritePump<Member>(Slot::kMaxQueuedOps),
+        world_(std::move(world)),
+        g_(g),
+        room_(g / world_->members_per_room),
+        k_(g % world_->members_per_room),
+        room_name_(world_->RoomName(room_)),
+        inbox_(*world_, room_, k_),
+        write_(/*write_is_message=*/false) {
+    Arm();
+    dc_.registry().ForCurrentThread().AddCallStarted();
+    stub.async()->Chat(&context(), this);
+    // Held while the write side may still start operations (until the half-close completes, a
+    // write fails or the call is over), so OnDone never races a write started from Submit.
+    AddHold();
+    StartRead(&in_);
+    // The join, under the pump token held since construction; its OnWriteDone releases it.
+    v1::ChatJoin* join = out_.mutable_join();
+    join->set_room(room_name_);
+    join->set_member("m" + std::to_string(k_));
+    StartWriteOf(v1::ChatClientMessage::kJoin);
+    StartCall();
+  }
+
+  uint32_t id() const { return g_; }
+  uint32_t room() const { return room_; }
+
+  // An operation intended at `intended_ns`, from a slot's Submit (world->mu held, so one producer
+  // at a time).
+  void Submit(int64_t intended_ns) {
+    if (closing_.load() || done_.load() || !queue().Push(intended_ns)) {
+      dc_.AddDropped();
+      return;
     }
-    if (ready_ && !queue_.empty()) {
-      const int64_t intended_ns = queue_.front();
-      queue_.pop_front();
+    if (writing_.load(std::memory_order_relaxed)) {
+      dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue().Size());
+    }
+    Kick();
+  }
+
+  // At the stop (world->mu held, so it must not call the world's locked functions). True when
+  // the member became done sending now: the caller marks it after releasing world->mu.
+  bool Close() {
+    closing_.store(true);
+    Kick();
+    return became_done_.exchange(false);
+  }
+
+  // Leaves if the room is done sending and everything the others wrote has arrived.
+  void MaybeLeave() {
+    if (done_.load() || leave_.load() || !sending_done_.load() || !world_->RoomDone(room_)) return;
+    if (world_->room_failed[room_].load() == 0 && !inbox_.HasEverythingFromOthers()) return;
+    if (leave_.exchange(true)) return;
+    Kick();
+  }
+
+  void OnWriteDone(bool ok) override {
+    writing_.store(false, std::memory_order_relaxed);
+    if (!ok || read_done_.load()) {
+      // The call is ending; OnDone accounts for it. The token stays held: nothing more is written.
+      CloseWriteSide();
+      return;
+    }
+    if (write_kind_ == v1::ChatClientMessage::kText ||
+        write_kind_ == v1::ChatClientMessage::kTyping) {
+      write_.Acked(dc_);
+      world_->written[g_].fetch_add(1, std::memory_order_acq_rel);
+    }
+    Release();
+    AnnounceIfDoneSending();
+  }
+
+  void OnWritesDoneDone(bool /*ok*/) override { CloseWriteSide(); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      // The server ended the call (or it was cancelled): no more writes. OnDone follows.
+      read_done_.store(true);
+      Kick();
+      return;
+    }
+    inbox_.SetServerDropped(in_.dropped_messages());
+    switch (in_.kind_case()) {
+      case v1::ChatServerMessage::kJoined:
+        if (in_.joined().members() >= world_->members_per_room && in_.room() == room_name_) {
+          ready_.store(true);
+          Kick();
+          AnnounceIfDoneSending();
+        }
+        break;
+      case v1::ChatServerMessage::kText:
+      case v1::ChatServerMessage::kTyping:
+        inbox_.OnBroadcast(in_, room_name_, dc_.clock().NowNs(), dc_.registry().ForCurrentThread());
+        break;
+      default:
+        break;  // left
+    }
+    StartRead(&in_);
+    if (dc_.stopping()) MaybeLeave();
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    done_.store(true);
+    const bool left_cleanly = leave_.load() && status.ok();
+    stats::Recorder& rec = dc_.registry().ForCurrentThread();
+    rec.AddCallFinished(status.error_code());
+    inbox_.Finish(left_cleanly, rec);
+    world_->MarkDoneSending(g_, status.ok());
+    world_->Remove(this, room_);
+    world_->CheckLeave(room_);
+    Finished();
+  }
+
+ private:
+  friend class WritePump<Member>;
+
+  // Token held: the next write (a queued operation once the room is complete; at the stop, the
+  // leave and then the half-close), or the end of the write side once the read side ended. The
+  // token stays held after the half-close and the end: nothing more is written.
+  bool WorkLocked() {
+    if (read_done_.load()) {
+      CloseWriteSide();
+      return true;
+    }
+    out_.Clear();
+    int64_t intended_ns;
+    if (ready_.load() && queue().Pop(&intended_ns)) {
       const int64_t now = dc_.clock().NowNs();
-      dc_.registry().ForCurrentThread().RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
-      const uint64_t seq = seq_++;
+      const uint64_t seq = write_.started();
       out_.set_seq(seq);
       out_.set_send_time_ns(now);
       out_.set_intended_send_time_ns(intended_ns);
+      size_t bytes = 0;
       if (world_->IsTyping(seq)) {
         out_.mutable_typing()->set_typing(true);
-        StartWriteLocked(v1::ChatClientMessage::kTyping);
       } else {
         const std::string_view text = world_->Text(g_, seq);
         out_.mutable_text()->set_text(text.data(), text.size());
-        StartWriteLocked(v1::ChatClientMessage::kText);
+        bytes = text.size();
       }
-      write_start_ns_ = now;
-      return false;
+      write_.Started(dc_, intended_ns, now, bytes);
+      StartWriteOf(world_->IsTyping(seq) ? v1::ChatClientMessage::kTyping
+                                         : v1::ChatClientMessage::kText);
+      return true;
     }
-    if (!closing_) return false;
-    bool became_done = false;
-    if (!sending_done_) {
-      // A room that never completed: its queued operations are not sent.
-      for (size_t i = 0; i < queue_.size(); ++i) dc_.AddDropped();
-      queue_.clear();
-      sending_done_ = true;
-      became_done = true;
+    if (!closing_.load()) return false;
+    if (!sending_done_.load()) {
+      // Everything queued is written, or the room never completed: its operations are not sent.
+      while (queue().Pop(&intended_ns)) dc_.AddDropped();
+      sending_done_.store(true);
+      became_done_.store(true);
     }
-    if (leave_) {
-      if (!leave_sent_) {
-        leave_sent_ = true;
-        out_.mutable_leave();
-        StartWriteLocked(v1::ChatClientMessage::kLeave);
-      } else {
-        half_closed_ = true;
-        StartWritesDone();
-      }
+    if (!leave_.load()) return false;
+    if (!leave_sent_) {
+      leave_sent_ = true;
+      out_.mutable_leave();
+      StartWriteOf(v1::ChatClientMessage::kLeave);
+    } else {
+      StartWritesDone();
     }
-    return became_done;
+    return true;
+  }
+  // Exactly when WorkLocked() would start something: operations wait (are not work) until the
+  // room is complete; after the leave is written, the half-close is.
+  bool HasWork() const {
+    return read_done_.load() || (ready_.load() && !queue().Empty()) ||
+           (closing_.load() && !sending_done_.load()) || leave_.load();
   }
 
-  void CloseWriteSideLocked() {
+  // Outside world->mu, after the pump ran: if this member just became done sending, tells the
+  // world and lets its room leave. Exactly one caller sees the change.
+  void AnnounceIfDoneSending() {
+    if (!became_done_.exchange(false)) return;
+    world_->MarkDoneSending(g_, true);
+    world_->CheckLeave(room_);
+  }
+
+  void CloseWriteSide() {
     if (write_closed_) return;
     write_closed_ = true;
     RemoveHold();  // OnDone runs on a gRPC thread, never inline here
   }
 
-  void StartWriteLocked(v1::ChatClientMessage::KindCase kind) {
+  void StartWriteOf(v1::ChatClientMessage::KindCase kind) {
     write_kind_ = kind;
-    writing_ = true;
+    writing_.store(true, std::memory_order_relaxed);
     StartWrite(&out_);
   }
 
@@ -374,22 +403,27 @@ class Member final : public CallBase,
   const uint32_t k_;     // index in the room: the member's name is "m<k_>"
   const std::string room_name_;
 
-  // Read path only.
+  // Read path.
   v1::ChatServerMessage in_;
-  std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
-  std::atomic<uint64_t> received_{0};              // broadcasts received
-  std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+  ChatInbox inbox_;
 
-  std::mutex mu_;  // guards the write side and the flags below
+  // Set from any thread, then Kick(): what the write side acts on.
+  std::atomic<bool> ready_{false};      // the room is complete: queued operations may go
+  std::atomic<bool> closing_{false};    // the run stopped: write what is queued, then done
+  std::atomic<bool> leave_{false};      // everything arrived: leave, then half-close
+  std::atomic<bool> read_done_{false};  // the read side ended: no more writes
+  std::atomic<bool> done_{false};       // OnDone ran
+  // Set under the pump token, read anywhere.
+  std::atomic<bool> sending_done_{false};  // wrote all it will write
+  std::atomic<bool> became_done_{false};   // sending_done_ set, not yet announced
+  std::atomic<bool> writing_{false};       // a write is in flight (for the send-queue depth)
+
+  // Under the pump token (or in the completion of the write that holds it).
   v1::ChatClientMessage out_;
   v1::ChatClientMessage::KindCase write_kind_ = v1::ChatClientMessage::KIND_NOT_SET;
-  std::deque<int64_t> queue_;  // intended times of queued operations
-  uint64_t seq_ = 0;
-  int64_t write_start_ns_ = 0;
-  bool join_sent_ = false, ready_ = false, writing_ = false, write_closed_ = false;
-  bool read_done_ = false;
-  bool closing_ = false, sending_done_ = false, leave_ = false, leave_sent_ = false;
-  bool half_closed_ = false, done_ = false;
+  StreamWriteSide write_;  // broadcast writes: their count is the next message's sequence
+  bool leave_sent_ = false;
+  bool write_closed_ = false;
 };
 
 void ChatWorld::CheckLeave(uint32_t room) {
@@ -406,8 +440,7 @@ void ChatWorld::Remove(Member* m, uint32_t room) {
 
 class ChatSlot final : public WorldSlot<ChatWorld> {
  public:
-  ChatSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel, int index)
-      : WorldSlot(dc, channel, index) {}
+  using WorldSlot::WorldSlot;
 
   void Start() override {
     const uint32_t slots = static_cast<uint32_t>(SlotCount(dc_.scenario()));
@@ -443,9 +476,8 @@ class ChatSlot final : public WorldSlot<ChatWorld> {
 
 }  // namespace
 
-std::unique_ptr<Slot> MakeChatSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-                                   int index) {
-  return std::make_unique<ChatSlot>(dc, channel, index);
+std::unique_ptr<RunDriver> MakeChatDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeWorldDriver<ChatSlot, ChatWorld>(dc);
 }
 
 }  // namespace streambench::drivers

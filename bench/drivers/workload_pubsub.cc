@@ -8,14 +8,16 @@
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
-#include <map>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/drivers/call_base.h"
+#include "bench/drivers/stream_write_side.h"
 #include "bench/drivers/workload_drivers.h"
 #include "bench/drivers/world_slot.h"
+#include "bench/drivers/write_pump.h"
 #include "bench/stats/integrity.h"
 #include "server/common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
@@ -38,7 +40,7 @@ struct PubSubWorld {
         written(static_cast<size_t>(s.pubsub.publishers) * s.pubsub.event_types.size()) {}
 
   const scenario::PubSubSpec spec;
-  const int64_t start_ns;       // subscribers replay from here
+  const int64_t start_ns;       // subscribers replay from here; it also tags the run's topics
   const PayloadSource payload;  // event payloads (pubsub.event_size, not request.payload_size)
   std::vector<std::atomic<uint64_t>> written;  // [publisher * types + type]
   std::atomic<uint32_t> publishers_done{0};
@@ -50,6 +52,11 @@ struct PubSubWorld {
   std::vector<Subscriber*> subscribers;
 
   uint32_t types() const { return static_cast<uint32_t>(spec.event_types.size()); }
+  // Unique to the run, so runs sharing a target server (concurrent variants) never see each
+  // other's events.
+  std::string TopicName(uint32_t topic) const {
+    return "topic-" + std::to_string(start_ns) + "-" + std::to_string(topic);
+  }
   bool Wanted(uint32_t type) const {
     if (spec.filter.empty()) return true;
     for (const auto& f : spec.filter) {
@@ -78,7 +85,7 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   Subscriber(DriverContext& dc, CallList& list, Workloads::Stub& stub,
              std::shared_ptr<PubSubWorld> world, uint32_t topic)
       : CallBase(dc, list), world_(std::move(world)), topic_(topic) {
-    req_.set_topic("topic-" + std::to_string(topic));
+    req_.set_topic(world_->TopicName(topic));
     for (const auto& f : world_->spec.filter) req_.add_event_types(f);
     req_.set_start_time_ns(world_->start_ns);
     req_.set_heartbeat_interval_ms(
@@ -162,46 +169,45 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   std::atomic<bool> ended_by_client_{false};
 };
 
-class Publisher final : public CallBase, public grpc::ClientWriteReactor<v1::PublishRequest> {
+// A publisher stream on the shared write side: operations queue in its WritePump (one write in
+// flight, taken under the pump token), StreamWriteSide accounts for each write.
+class Publisher final : public CallBase,
+                        public grpc::ClientWriteReactor<v1::PublishRequest>,
+                        private WritePump<Publisher> {
  public:
   Publisher(DriverContext& dc, CallList& list, Workloads::Stub& stub,
             std::shared_ptr<PubSubWorld> world, uint32_t id)
-      : CallBase(dc, list), world_(std::move(world)), id_(id), seq_(world_->types(), 0) {
+      : CallBase(dc, list),
+        WritePump<Publisher>(Slot::kMaxQueuedOps),
+        world_(std::move(world)),
+        id_(id),
+        topic_(world_->TopicName(id % world_->spec.topics)),
+        seq_(world_->types(), 0),
+        write_(/*write_is_message=*/false) {
     Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
     stub.async()->PublishStream(&context(), &summary_, this);
     StartCall();
+    Release();  // the pump's token, held since construction: writes may start now
   }
 
+  // From the slots' Submit, one at a time (world->mu held): the pump's single producer.
   void Submit(int64_t intended_ns) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (closing_ || queue_.size() >= Slot::kMaxQueuedOps) {
-      dc_.AddDropped();
-      return;
-    }
-    queue_.push_back(intended_ns);
-    PumpLocked();
+    if (closing_.load() || !WritePump<Publisher>::Submit(intended_ns)) dc_.AddDropped();
   }
 
+  // At the stop (world->mu held): half-closes once the queue is written.
   void Close() {
-    std::lock_guard<std::mutex> lock(mu_);
-    closing_ = true;
-    PumpLocked();
+    closing_.store(true);
+    Kick();
   }
 
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    if (!ok) {
-      failed_ = true;
-      return;
-    }
-    const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.AddSent(1, req_.event().payload().size());
-    rec.RecordLatencyNs(Latency::kWriteBlocked, now - write_start_ns_);
+    // A failed write keeps the pump's token: nothing more is written; OnDone follows.
+    if (!ok) return;
+    write_.Acked(dc_);
     world_->written[id_ * world_->types() + type_].fetch_add(1, std::memory_order_acq_rel);
-    PumpLocked();
+    Release();
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -215,24 +221,22 @@ class Publisher final : public CallBase, public grpc::ClientWriteReactor<v1::Pub
   }
 
  private:
-  void PumpLocked() {
-    if (writing_ || failed_ || half_closed_) return;
-    if (queue_.empty()) {
-      if (closing_) {
-        half_closed_ = true;
-        StartWritesDone();
-      }
-      return;
+  friend class WritePump<Publisher>;
+
+  // Token held: the next event, or the half-close once closing with nothing queued (the token
+  // then stays held: nothing is written after it).
+  bool WorkLocked() {
+    int64_t intended_ns;
+    if (!queue().Pop(&intended_ns)) {
+      if (!closing_.load()) return false;
+      StartWritesDone();
+      return true;
     }
-    const int64_t intended_ns = queue_.front();
-    queue_.pop_front();
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
     type_ = static_cast<uint32_t>(next_ % world_->types());
     ++next_;
     v1::Event* e = req_.mutable_event();
-    e->set_topic("topic-" + std::to_string(id_ % world_->spec.topics));
+    e->set_topic(topic_);
     e->set_event_type(world_->spec.event_types[type_]);
     e->set_publisher_id(id_);
     e->set_publisher_seq(seq_[type_]++);
@@ -242,20 +246,21 @@ class Publisher final : public CallBase, public grpc::ClientWriteReactor<v1::Pub
         world_->payload.Slice(next_, static_cast<size_t>(world_->spec.event_size_bytes));
     e->set_payload(payload.data(), payload.size());
     e->set_payload_crc32c(Crc32c(payload));
-    writing_ = true;
-    write_start_ns_ = now;
+    write_.Started(dc_, intended_ns, now, payload.size());
     StartWrite(&req_);
+    return true;
   }
+  bool HasWork() const { return !queue().Empty() || closing_.load(); }
 
   std::shared_ptr<PubSubWorld> world_;
   const uint32_t id_;
-  std::mutex mu_;
-  std::deque<int64_t> queue_;
+  const std::string topic_;  // every event's topic
+  std::atomic<bool> closing_{false};
+  // Under the pump token.
   std::vector<uint64_t> seq_;  // per event type
   uint64_t next_ = 0;
-  uint32_t type_ = 0;
-  bool writing_ = false, closing_ = false, half_closed_ = false, failed_ = false;
-  int64_t write_start_ns_ = 0;
+  uint32_t type_ = 0;  // event type of the write in flight
+  StreamWriteSide write_;
   v1::PublishRequest req_;
   v1::PublishStreamSummary summary_;
 };
@@ -278,8 +283,7 @@ void PubSubWorld::CheckDrain() {
 
 class PubSubSlot final : public WorldSlot<PubSubWorld> {
  public:
-  PubSubSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel, int index)
-      : WorldSlot(dc, channel, index) {}
+  using WorldSlot::WorldSlot;
 
   void Start() override {
     const int slots = SlotCount(dc_.scenario());
@@ -310,9 +314,8 @@ class PubSubSlot final : public WorldSlot<PubSubWorld> {
 
 }  // namespace
 
-std::unique_ptr<Slot> MakePubSubSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-                                     int index) {
-  return std::make_unique<PubSubSlot>(dc, channel, index);
+std::unique_ptr<RunDriver> MakePubSubDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeWorldDriver<PubSubSlot, PubSubWorld>(dc);
 }
 
 }  // namespace streambench::drivers

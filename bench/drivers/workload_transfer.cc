@@ -1,11 +1,16 @@
 // upload / download drivers: one call per file; closed loop keeps `outstanding` transfers per
 // slot, open loop starts one per Submit (at most Slot::kMaxQueuedOps in flight).
+#include <grpcpp/channel.h>
 #include <grpcpp/support/client_callback.h>
 
-#include <atomic>
 #include <cstring>
+#include <memory>
+#include <string>
+#include <utility>
 
 #include "bench/drivers/call_base.h"
+#include "bench/drivers/driver_call.h"
+#include "bench/drivers/run_driver.h"
 #include "bench/drivers/workload_drivers.h"
 #include "server/workloads/file_content.h"
 #include "server/workloads/sha256.h"
@@ -24,11 +29,15 @@ struct TransferFile {
   std::string sha256;
 };
 
+class TransferSlot;
+// Starts one transfer intended at `intended_ns` (upload or download).
+using TransferStarter = void (*)(TransferSlot& slot, int64_t intended_ns);
+
 class TransferSlot final : public Slot {
  public:
-  TransferSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-               std::shared_ptr<const TransferFile> file)
-      : dc_(dc), stub_(Workloads::NewStub(channel)), file_(std::move(file)) {}
+  TransferSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel,
+               std::shared_ptr<const TransferFile> file, TransferStarter starter)
+      : dc_(dc), stub_(Workloads::NewStub(channel)), file_(std::move(file)), starter_(starter) {}
 
   void Start() override {
     if (dc_.open_loop()) return;
@@ -44,8 +53,8 @@ class TransferSlot final : public Slot {
   void Stop() override {}
   void CancelAll() override { calls_.CancelAll(); }
 
-  // From a transfer's OnDone: in closed loop, the next transfer.
-  void TransferDone() {
+  // From a transfer's OnDone (DriverCall::Done): in closed loop, the next transfer at once.
+  void CallDone(const grpc::Status& /*status*/, int64_t /*intended_ns*/) {
     if (!dc_.open_loop()) Issue(dc_.clock().NowNs());
   }
 
@@ -55,11 +64,14 @@ class TransferSlot final : public Slot {
   const TransferFile& file() const { return *file_; }
 
  private:
-  void Issue(int64_t intended_ns);
+  void Issue(int64_t intended_ns) {
+    if (!dc_.stopping()) starter_(*this, intended_ns);
+  }
 
   DriverContext& dc_;
   std::unique_ptr<Workloads::Stub> stub_;
   std::shared_ptr<const TransferFile> file_;
+  const TransferStarter starter_;
   CallList calls_;
 };
 
@@ -73,21 +85,19 @@ void RecordVerification(stats::Recorder& rec, bool verified) {
 }
 
 // Upload: metadata, then chunks produced from the seed as they are written.
-class UploadCall final : public CallBase, public grpc::ClientWriteReactor<v1::UploadRequest> {
+class UploadCall final
+    : public DriverCall<grpc::ClientWriteReactor<v1::UploadRequest>, TransferSlot> {
  public:
-  UploadCall(TransferSlot& slot, int64_t intended_ns)
-      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {
+  UploadCall(TransferSlot& slot, int64_t intended_ns) : DriverCall(slot, intended_ns) {
     const TransferFile& file = slot_.file();
     const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+    RecordScheduleLag(now);
     v1::FileMetadata* m = req_.mutable_metadata();
     m->set_file_name("streambench.bin");
     m->set_total_size_bytes(file.size_bytes);
     m->set_content_type("application/octet-stream");
     m->set_sha256(file.sha256);
-    Arm();
-    rec.AddCallStarted();
+    LaunchCall();
     slot_.stub().async()->Upload(&context(), &resp_, this);
     write_start_ns_ = now;
     StartWrite(&req_);
@@ -119,9 +129,7 @@ class UploadCall final : public CallBase, public grpc::ClientWriteReactor<v1::Up
   }
 
   void OnDone(const grpc::Status& status) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
-    rec.AddCallFinished(status.error_code());
+    stats::Recorder& rec = RecordEnd(status.error_code());
     if (status.ok()) {
       rec.AddReceived(1, 0);
       RecordVerification(rec, resp_.checksum_matched() && resp_.sha256() == slot_.file().sha256 &&
@@ -129,13 +137,10 @@ class UploadCall final : public CallBase, public grpc::ClientWriteReactor<v1::Up
     } else if (status.error_code() == grpc::StatusCode::DATA_LOSS) {
       RecordVerification(rec, false);
     }
-    slot_.TransferDone();
-    Finished();
+    Done(status);
   }
 
  private:
-  TransferSlot& slot_;
-  const int64_t intended_ns_;
   v1::UploadRequest req_;
   v1::UploadResponse resp_;
   uint64_t offset_ = 0;
@@ -144,22 +149,18 @@ class UploadCall final : public CallBase, public grpc::ClientWriteReactor<v1::Up
 
 // Download: every chunk checked for its offset and, byte by byte, against the generator; the
 // SHA-256 of what arrived checked against the server's and the run's.
-class DownloadCall final : public CallBase, public grpc::ClientReadReactor<v1::DownloadChunk> {
+class DownloadCall final
+    : public DriverCall<grpc::ClientReadReactor<v1::DownloadChunk>, TransferSlot> {
  public:
-  DownloadCall(TransferSlot& slot, int64_t intended_ns)
-      : CallBase(slot.dc(), slot.calls()), slot_(slot), intended_ns_(intended_ns) {
+  DownloadCall(TransferSlot& slot, int64_t intended_ns) : DriverCall(slot, intended_ns) {
     const TransferFile& file = slot_.file();
-    const int64_t now = dc_.clock().NowNs();
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    if (dc_.open_loop()) rec.RecordLatencyNs(Latency::kScheduleLag, now - intended_ns);
+    RecordScheduleLag();
     req_.set_file_id(workloads::GeneratedFileId(file.seed, file.size_bytes));
     req_.set_chunk_size_bytes(static_cast<uint32_t>(dc_.scenario().transfer.chunk_size_bytes));
     if (dc_.scenario().transfer.inject_corruption) {
       req_.set_corrupt_at_offset_bytes(file.size_bytes / 2);
     }
-    Arm();
-    rec.AddCallStarted();
-    rec.AddSent(1, 0);
+    Launch(0);
     last_ns_ = intended_ns;
     slot_.stub().async()->Download(&context(), &req_, this);
     StartRead(&chunk_);
@@ -189,53 +190,49 @@ class DownloadCall final : public CallBase, public grpc::ClientReadReactor<v1::D
   }
 
   void OnDone(const grpc::Status& status) override {
-    stats::Recorder& rec = dc_.registry().ForCurrentThread();
-    rec.RecordLatencyNs(Latency::kCall, dc_.clock().NowNs() - intended_ns_);
-    rec.AddCallFinished(status.error_code());
+    stats::Recorder& rec = RecordEnd(status.error_code());
     if (status.ok()) {
       const std::string computed = sha_.Finish();
       RecordVerification(rec, good_ && offset_ == slot_.file().size_bytes &&
                                   computed == announced_sha256_ && computed == slot_.file().sha256);
     }
-    slot_.TransferDone();
-    Finished();
+    Done(status);
   }
 
  private:
-  TransferSlot& slot_;
-  const int64_t intended_ns_;
+  bool good_ = true;  // every chunk so far at its offset and as generated
+  bool first_seen_ = false;
   v1::DownloadRequest req_;
   v1::DownloadChunk chunk_;
   uint64_t offset_ = 0;
-  int64_t last_ns_ = 0;
-  bool first_seen_ = false;
-  bool good_ = true;
+  int64_t last_ns_ = 0;  // when the previous chunk arrived (the first: the intended start)
   std::string expected_;
   std::string announced_sha256_;
   workloads::Sha256 sha_;
 };
 
-void TransferSlot::Issue(int64_t intended_ns) {
-  if (dc_.stopping()) return;
-  if (dc_.scenario().mode == scenario::Mode::kUpload) {
-    new UploadCall(*this, intended_ns);
-  } else {
-    new DownloadCall(*this, intended_ns);
-  }
+// The run's driver: the file and its SHA-256 computed once for the run, shared by its slots.
+std::unique_ptr<RunDriver> MakeTransferDriver(DriverContext& dc, TransferStarter starter) {
+  auto file = std::make_shared<TransferFile>();
+  file->seed = dc.scenario().seed;
+  file->size_bytes = dc.scenario().transfer.file_size_bytes;
+  file->sha256 = workloads::FileSha256(file->seed, file->size_bytes);
+  return RunDriverFrom([&dc, file = std::shared_ptr<const TransferFile>(file), starter](
+                           int /*index*/, std::shared_ptr<grpc::Channel> channel,
+                           std::string* /*error*/) -> std::unique_ptr<Slot> {
+    return std::make_unique<TransferSlot>(dc, channel, file, starter);
+  });
 }
 
 }  // namespace
 
-std::unique_ptr<Slot> MakeTransferSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
-                                       int /*index*/) {
-  auto file = RunShared<TransferFile>(dc, [&] {
-    auto f = std::make_shared<TransferFile>();
-    f->seed = dc.scenario().seed;
-    f->size_bytes = dc.scenario().transfer.file_size_bytes;
-    f->sha256 = workloads::FileSha256(f->seed, f->size_bytes);
-    return f;
-  });
-  return std::make_unique<TransferSlot>(dc, std::move(channel), std::move(file));
+std::unique_ptr<RunDriver> MakeUploadDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeTransferDriver(
+      dc, [](TransferSlot& slot, int64_t intended_ns) { new UploadCall(slot, intended_ns); });
+}
+std::unique_ptr<RunDriver> MakeDownloadDriver(DriverContext& dc, std::string* /*error*/) {
+  return MakeTransferDriver(
+      dc, [](TransferSlot& slot, int64_t intended_ns) { new DownloadCall(slot, intended_ns); });
 }
 
 }  // namespace streambench::drivers

@@ -10,6 +10,7 @@
 #include "bench/common/clock.h"
 #include "bench/drivers/channels.h"
 #include "bench/drivers/driver.h"
+#include "bench/drivers/driver_registry.h"
 #include "bench/report/comparison.h"
 #include "bench/report/console_report.h"
 #include "bench/report/expectations.h"
@@ -116,11 +117,18 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   const SteadyClock& clock = SteadyClock::Get();
   auto registry = std::make_unique<stats::RecorderRegistry>();
   auto dc = std::make_unique<drivers::DriverContext>(s, *registry, clock);
+  std::unique_ptr<drivers::RunDriver> run_driver = drivers::MakeRunDriver(*dc, &error);
+  if (run_driver == nullptr) {
+    outcome.status = RunOutcome::Status::kBadInput;
+    outcome.error = error;
+    if (server) server->Shutdown();
+    return outcome;
+  }
   auto slots = std::make_unique<std::vector<std::unique_ptr<drivers::Slot>>>();
   for (uint32_t c = 0; c < s.connections; ++c) {
     for (uint32_t k = 0; k < s.streams_per_connection; ++k) {
-      auto slot = drivers::MakeSlot(*dc, channels[c],
-                                    static_cast<int>(c * s.streams_per_connection + k), &error);
+      auto slot = run_driver->MakeSlot(static_cast<int>(c * s.streams_per_connection + k),
+                                       channels[c], &error);
       if (slot == nullptr) {
         outcome.status = RunOutcome::Status::kBadInput;
         outcome.error = error;
@@ -310,6 +318,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   if (still_active > 0) {
     // Callbacks may still reference these; leaking is safer than freeing under them.
     (void)slots.release();
+    (void)run_driver.release();
     (void)dc.release();
     (void)registry.release();
   }

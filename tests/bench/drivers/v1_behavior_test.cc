@@ -36,12 +36,17 @@ TEST(V1BehaviorTest, CopiesEveryField) {
   EXPECT_EQ(b.read_stall().duration_us(), 1000u);
 }
 
-TEST(V1BehaviorTest, CodeWithoutTriggerMeansEveryCall) {
+// BuildV1Behavior of a behaviour that only injects failures with status `code`.
+bool BuildWithFailureCode(const char* code, streambench::v1::Behavior* b, std::string* error) {
   scenario::BehaviorSpec spec;
-  spec.failure.code = "INTERNAL";
+  spec.failure.code = code;
+  return BuildV1Behavior(spec, b, error);
+}
+
+TEST(V1BehaviorTest, CodeWithoutTriggerMeansEveryCall) {
   streambench::v1::Behavior b;
   std::string error;
-  ASSERT_TRUE(BuildV1Behavior(spec, &b, &error));
+  ASSERT_TRUE(BuildWithFailureCode("INTERNAL", &b, &error));
   EXPECT_EQ(b.failure().code(), 13);
   EXPECT_EQ(b.failure().probability(), 1.0);
 }
@@ -56,11 +61,9 @@ TEST(V1BehaviorTest, NoFailureNoStallByDefault) {
 }
 
 TEST(V1BehaviorTest, UnknownStatusIsAnError) {
-  scenario::BehaviorSpec spec;
-  spec.failure.code = "NOPE";
   streambench::v1::Behavior b;
   std::string error;
-  EXPECT_FALSE(BuildV1Behavior(spec, &b, &error));
+  EXPECT_FALSE(BuildWithFailureCode("NOPE", &b, &error));
   EXPECT_NE(error.find("NOPE"), std::string::npos);
   EXPECT_EQ(StatusCodeForName("OK"), 0);
   EXPECT_EQ(StatusCodeForName("UNAUTHENTICATED"), 16);

@@ -13,10 +13,10 @@ namespace {
 
 // A pump whose "writes" complete on another thread, like gRPC's OnWriteDone. Checks that writes
 // never overlap, all operations are written in order, and none is left behind (no lost wake-up).
-class FakeStreamPump : public WritePump {
+class FakeStreamPump : public WritePump<FakeStreamPump> {
  public:
-  FakeStreamPump() : WritePump(1024) {}
-  ~FakeStreamPump() override { Join(); }
+  FakeStreamPump() : WritePump<FakeStreamPump>(1024) {}
+  ~FakeStreamPump() { Join(); }
 
   void Open() { Release(); }  // the owner gives the initial token away
 
@@ -31,8 +31,9 @@ class FakeStreamPump : public WritePump {
   std::atomic<int> max_in_flight{0};
   std::atomic<int64_t> completed{0};
 
- protected:
-  bool WorkLocked() override {
+ private:
+  friend class WritePump;
+  bool WorkLocked() {
     int64_t v;
     if (!queue().Pop(&v)) return false;
     written.push_back(v);
@@ -94,21 +95,22 @@ TEST(WritePumpTest, OneWriteInFlightAllWrittenInOrderFromAnotherThread) {
 }
 
 // A pump whose extra work (like "half-close now") arrives without a queued operation.
-class ExtraWorkPump : public WritePump {
+class ExtraWorkPump : public WritePump<ExtraWorkPump> {
  public:
-  ExtraWorkPump() : WritePump(8) {}
+  ExtraWorkPump() : WritePump<ExtraWorkPump>(8) {}
   std::atomic<bool> close_requested{false};
   int closes = 0;
 
- protected:
-  bool WorkLocked() override {
+ private:
+  friend class WritePump;
+  bool WorkLocked() {
     if (close_requested.load()) {
       ++closes;
       return true;  // keeps the token, like a half-closed stream
     }
     return false;
   }
-  bool HasExtraWork() const override { return close_requested.load(); }
+  bool HasWork() const { return !queue().Empty() || close_requested.load(); }
 };
 
 TEST(WritePumpTest, ExtraWorkIsPickedUpAndKeepsTheToken) {
@@ -120,6 +122,43 @@ TEST(WritePumpTest, ExtraWorkIsPickedUpAndKeepsTheToken) {
   EXPECT_EQ(pump.closes, 1);
   pump.Kick();  // the token is held: nothing more runs
   EXPECT_EQ(pump.closes, 1);
+}
+
+// A pump that holds its queued operations back until a gate opens (like a chat member before its
+// room is complete): they are not work, so Kick() returns instead of spinning, and opening the
+// gate then kicking sends them.
+class GatedPump : public WritePump<GatedPump> {
+ public:
+  GatedPump() : WritePump<GatedPump>(8) {}
+  std::atomic<bool> open{false};
+  std::vector<int64_t> written;
+
+  void Complete() { Release(); }
+
+ private:
+  friend class WritePump;
+  bool WorkLocked() {
+    int64_t op;
+    if (!open.load() || !queue().Pop(&op)) return false;
+    written.push_back(op);
+    return true;  // an asynchronous write: Complete() gives the token back
+  }
+  bool HasWork() const { return open.load() && !queue().Empty(); }
+};
+
+TEST(WritePumpTest, HeldBackOperationsAreNotWorkUntilTheGateOpens) {
+  GatedPump pump;
+  pump.Release();
+  EXPECT_TRUE(pump.Submit(1));  // returns: the queued operation is held back, not spun on
+  EXPECT_TRUE(pump.Submit(2));
+  EXPECT_TRUE(pump.written.empty());
+  pump.open = true;
+  pump.Kick();
+  EXPECT_EQ(pump.written, std::vector<int64_t>({1}));
+  pump.Complete();
+  EXPECT_EQ(pump.written, std::vector<int64_t>({1, 2}));
+  pump.Complete();
+  EXPECT_EQ(pump.written.size(), 2u);
 }
 
 }  // namespace
