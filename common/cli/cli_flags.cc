@@ -133,6 +133,15 @@ std::string DescribeLeftOver(const CLI::App& app) {
   return "unexpected argument '" + left[0] + "'";
 }
 
+// Control characters of an argument echoed in a message shown as '?', so that the message stays
+// one line and cannot drive the terminal.
+std::string Printable(std::string text) {
+  for (char& c : text) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return text;
+}
+
 }  // namespace
 
 CLI::Validator CheckedBy(std::function<bool(const std::string& text, std::string* why)> check) {
@@ -229,14 +238,14 @@ ParseOutcome ParseArgs(CLI::App* app, const std::vector<std::string>& args) {
     return outcome;
   } catch (const CLI::ArgumentMismatch& e) {
     outcome.kind = ParseOutcome::Kind::kError;
-    outcome.error = DescribeMismatch(*app, args, e);
+    outcome.error = Printable(DescribeMismatch(*app, args, e));
     return outcome;
   } catch (const CLI::ParseError& e) {
     outcome.kind = ParseOutcome::Kind::kError;
-    outcome.error = e.what();
+    outcome.error = Printable(e.what());
     return outcome;
   }
-  outcome.error = DescribeLeftOver(*app);
+  outcome.error = Printable(DescribeLeftOver(*app));
   if (!outcome.error.empty()) outcome.kind = ParseOutcome::Kind::kError;
   return outcome;
 }

@@ -45,7 +45,7 @@ CLI::Validator CheckedBy(std::function<bool(const std::string& text, std::string
 CLI::Validator IntegerIn(int64_t min, int64_t max);
 // Anything but the empty text: "must not be empty".
 CLI::Validator NotEmpty();
-// "true", "false", "1" or "0" (becoming "1" or "0"): "'maybe' is not true or false".
+// "true", "false", "1" or "0": "'maybe' is not true or false".
 CLI::Validator TrueOrFalse();
 // One of `choices`: "expected bidi or server_stream, got 'x'".
 CLI::Validator OneOf(std::vector<std::string> choices);
@@ -73,7 +73,8 @@ struct ParseOutcome {
 // argument nobody declared is an error ("unknown flag --x", "unknown command 'x'" where `app`
 // has subcommands and none was given, "unexpected argument 'x'"); " for 'run'" is added when it
 // came after a subcommand. "--flag=" gives the flag an empty value (its check says why that is
-// wrong) rather than taking the next argument.
+// wrong) rather than taking the next argument. Control characters of arguments quoted in the error
+// show as '?'.
 ParseOutcome ParseArgs(CLI::App* app, const std::vector<std::string>& args);
 
 }  // namespace streambench::cli

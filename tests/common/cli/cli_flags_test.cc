@@ -118,6 +118,11 @@ TEST(CliFlagsTest, UsageMistakesAreOneLineNamingTheArgument) {
   EXPECT_EQ(TestApp().ErrorOf({"go", "a", "b"}), "unexpected argument 'b' for 'go'");
   EXPECT_EQ(TestApp().ErrorOf({"went", "a"}), "unknown command 'went'");
   EXPECT_EQ(TestApp().ErrorOf({"--nope"}), "unknown flag --nope");
+  // An argument carrying a newline or a terminal escape cannot split or colour the line.
+  EXPECT_EQ(TestApp().ErrorOf({"go", "a", "b\n\x1b[31m"}),
+            "unexpected argument 'b??[31m' for 'go'");
+  EXPECT_EQ(TestApp().ErrorOf({"go", "--port", "1\n"}),
+            "--port: '1?' is not an integer in [0, 65535]");
 }
 
 TEST(CliFlagsTest, HelpOfTheCommandAskedFor) {
