@@ -17,9 +17,9 @@ int main(int argc, char** argv) {
   int64_t response_count = static_cast<int64_t>(o.response_count);
   streambench::macro::MacroFlags flags(
       "bare_client",
-      "The minimal callback-API streambench.v1 client the generator is compared with; prints one "
-      "JSON line with messages/s and bytes/s.");
-  flags.String("target", &o.target, "HOST:PORT of the server (required)");
+      "The minimal callback-API streambench.v1 client the generator is compared with; prints\n"
+      "one JSON line with messages/s and bytes/s.");
+  flags.String("target", "HOST:PORT", &o.target, "the server (required)");
   flags.Choice("mode", {"bidi", "server_stream"}, &mode, "what each stream does");
   flags.Integer("connections", 1, 10000, &connections, "channels, each its own TCP connection");
   flags.Integer("streams", 1, 100000, &streams, "streams (or call slots) per connection");

@@ -16,17 +16,20 @@ MacroFlags::MacroFlags(const std::string& tool, const std::string& description)
 
 MacroFlags::~MacroFlags() = default;
 
-void MacroFlags::String(const std::string& name, std::string* out, const std::string& help) {
+void MacroFlags::String(const std::string& name, const std::string& value_name, std::string* out,
+                        const std::string& help) {
   app_->add_option("--" + name, *out, help)
-      ->type_name("TEXT")
+      ->type_name(value_name)
       ->default_str(*out)
       ->check(cli::NotEmpty());
 }
 
 void MacroFlags::Choice(const std::string& name, std::vector<std::string> choices, std::string* out,
                         const std::string& help) {
+  std::string value_name;  // "bidi|server_stream"
+  for (const std::string& choice : choices) value_name += (value_name.empty() ? "" : "|") + choice;
   app_->add_option("--" + name, *out, help)
-      ->type_name("CHOICE")
+      ->type_name(value_name)
       ->default_str(*out)
       ->check(cli::OneOf(std::move(choices)));
 }

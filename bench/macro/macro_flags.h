@@ -26,8 +26,9 @@ class MacroFlags {
   MacroFlags(const MacroFlags&) = delete;
   MacroFlags& operator=(const MacroFlags&) = delete;
 
-  // Declarations. `name` without "--".
-  void String(const std::string& name, std::string* out, const std::string& help);
+  // Declarations. `name` without "--"; value_name shows in --help ("HOST:PORT").
+  void String(const std::string& name, const std::string& value_name, std::string* out,
+              const std::string& help);
   void Choice(const std::string& name, std::vector<std::string> choices, std::string* out,
               const std::string& help);
   void Bool(const std::string& name, bool* out, const std::string& help);

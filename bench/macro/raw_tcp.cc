@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
   int64_t round_trips = 20000, duration_us = 2'000'000;
   streambench::macro::MacroFlags flags(
       "raw_tcp_bench",
-      "The loopback TCP floor: ping-pong round trips of --payload (at most --round-trips, at most "
-      "--duration), and one connection written with --write-size writes for --duration.");
+      "The loopback TCP floor: ping-pong round trips of --payload (at most --round-trips, at\n"
+      "most --duration), and one connection written with --write-size writes for --duration.");
   flags.Choice("mode", {"pingpong", "bulk", "both"}, &mode, "which measurements to make");
   flags.SizeBytes("payload", &payload, "pingpong: bytes each way, 1B..64MiB");
   flags.Integer("round-trips", 1, 100'000'000, &round_trips, "pingpong: at most this many");

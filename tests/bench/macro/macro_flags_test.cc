@@ -20,7 +20,7 @@ struct Tool {
   MacroFlags flags{"tool", "A test tool."};
 
   Tool() {
-    flags.String("target", &target, "where");
+    flags.String("target", "HOST:PORT", &target, "where");
     flags.Choice("mode", {"bidi", "server_stream"}, &mode, "what");
     flags.Bool("record", &record, "keep samples");
     flags.DurationUs("duration", &duration_us, "how long");
