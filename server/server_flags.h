@@ -1,6 +1,7 @@
 // Command-line flags of `streambench-server` turned into ServerOptions, plus the size and
-// duration syntax they accept ("64KiB", "1MiB", "250ms", "10s", "1m"). Kept out of main.cc so the
-// parsing is unit-tested; errors are values (one line naming the flag and why).
+// duration syntax they accept ("64KiB", "1MiB", "250ms", "10s", "1m"). The flags are declared on
+// CLI11 (common/cli/cli_flags.h) with these unit parsers plugged in as transformers; kept out of
+// main.cc so the parsing is unit-tested; errors are values (one line naming the flag and why).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -26,10 +27,10 @@ struct ServerFlags {
   std::string error;  // kError: e.g. "--stream-window: '64KB!' is not a size (like 65536 or 64KiB)"
 };
 
-// Parses argv[1..argc) ("--flag=value" or "--flag value").
+// Parses argv[1..argc) ("--flag=value" or "--flag value"; a bare --bdp-probe is true).
 ServerFlags ParseServerFlags(int argc, const char* const* argv);
 
-// The --help text.
+// The --help text (generated from the flag declarations).
 std::string ServerUsage();
 
 }  // namespace streambench

@@ -1,105 +1,86 @@
 #include "bench/macro/macro_flags.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include <iostream>
+#include <utility>
 
 #include "bench/scenario/units.h"
+#include "common/cli/cli_flags.h"
 
 namespace streambench::macro {
 
-bool MacroFlags::Parse(int argc, const char* const* argv, const std::set<std::string>& known,
-                       std::string* error) {
-  for (int i = 1; i < argc; ++i) {
-    std::string arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      help_ = true;
-      continue;
-    }
-    if (arg.rfind("--", 0) != 0) {
-      *error = "unexpected argument `" + arg + "`";
-      return false;
-    }
-    std::string name = arg.substr(2);
-    std::string value;
-    const size_t eq = name.find('=');
-    if (eq != std::string::npos) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    } else if (i + 1 < argc) {
-      value = argv[++i];
-    } else {
-      *error = "--" + name + ": missing value";
-      return false;
-    }
-    if (known.count(name) == 0) {
-      *error = "unknown flag --" + name;
-      return false;
-    }
-    values_[name] = value;
-  }
-  return true;
+MacroFlags::MacroFlags(const std::string& tool, const std::string& description)
+    : tool_(tool), app_(std::make_unique<CLI::App>(description, tool)) {
+  cli::SetUpApp(app_.get());
+  app_->footer("SIZE: 64B, 1KiB, 1MiB. DURATION: 250ms, 5s, 1m.");
 }
 
-bool MacroFlags::String(const std::string& name, const std::string& fallback, std::string* out,
-                        std::string* error) const {
-  auto it = values_.find(name);
-  *out = it == values_.end() ? fallback : it->second;
-  if (out->empty()) {
-    *error = "--" + name + ": must not be empty";
-    return false;
-  }
-  return true;
+MacroFlags::~MacroFlags() = default;
+
+void MacroFlags::String(const std::string& name, const std::string& value_name, std::string* out,
+                        const std::string& help) {
+  app_->add_option("--" + name, *out, help)
+      ->type_name(value_name)
+      ->default_str(*out)
+      ->check(cli::NotEmpty());
 }
 
-bool MacroFlags::DurationUs(const std::string& name, int64_t fallback_us, int64_t* out_us,
-                            std::string* error) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) {
-    *out_us = fallback_us;
-    return true;
-  }
-  std::string why;
-  if (!scenario::ParseDurationUs(it->second, out_us, &why)) {
-    *error = "--" + name + ": " + why;
-    return false;
-  }
-  return true;
+void MacroFlags::Choice(const std::string& name, std::vector<std::string> choices, std::string* out,
+                        const std::string& help) {
+  std::string value_name;  // "bidi|server_stream"
+  for (const std::string& choice : choices) value_name += (value_name.empty() ? "" : "|") + choice;
+  app_->add_option("--" + name, *out, help)
+      ->type_name(value_name)
+      ->default_str(*out)
+      ->check(cli::OneOf(std::move(choices)));
 }
 
-bool MacroFlags::SizeBytes(const std::string& name, uint64_t fallback_bytes, uint64_t* out_bytes,
-                           std::string* error) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) {
-    *out_bytes = fallback_bytes;
-    return true;
-  }
-  std::string why;
-  if (!scenario::ParseSizeBytes(it->second, out_bytes, &why)) {
-    *error = "--" + name + ": " + why;
-    return false;
-  }
-  return true;
+void MacroFlags::Bool(const std::string& name, bool* out, const std::string& help) {
+  app_->add_option("--" + name, *out, help)
+      ->type_name("true|false")
+      ->default_str(*out ? "true" : "false")
+      ->check(cli::TrueOrFalse());
 }
 
-bool MacroFlags::Integer(const std::string& name, int64_t fallback, int64_t min, int64_t max,
-                         int64_t* out, std::string* error) const {
-  auto it = values_.find(name);
-  if (it == values_.end()) {
-    *out = fallback;
-    return true;
+void MacroFlags::DurationUs(const std::string& name, int64_t* out_us, const std::string& help) {
+  app_->add_option("--" + name, *out_us, help)
+      ->type_name("DURATION")
+      ->default_str(scenario::FormatDurationUs(*out_us))
+      ->transform(cli::UnitTransformer<int64_t>(scenario::ParseDurationUs));
+}
+
+void MacroFlags::SizeBytes(const std::string& name, uint64_t* out_bytes, const std::string& help) {
+  app_->add_option("--" + name, *out_bytes, help)
+      ->type_name("SIZE")
+      ->default_str(scenario::FormatSizeBytes(*out_bytes))
+      ->transform(cli::UnitTransformer<uint64_t>(scenario::ParseSizeBytes));
+}
+
+void MacroFlags::Integer(const std::string& name, int64_t min, int64_t max, int64_t* out,
+                         const std::string& help) {
+  app_->add_option("--" + name, *out, help)
+      ->type_name("N")
+      ->default_str(std::to_string(*out))
+      ->check(cli::IntegerIn(min, max));
+}
+
+std::optional<int> MacroFlags::Parse(int argc, const char* const* argv) {
+  const cli::ParseOutcome parsed =
+      cli::ParseArgs(app_.get(), std::vector<std::string>(argv + (argc > 0 ? 1 : 0), argv + argc));
+  switch (parsed.kind) {
+    case cli::ParseOutcome::Kind::kRun:
+      return std::nullopt;
+    case cli::ParseOutcome::Kind::kHelp:
+      std::cout << parsed.help;
+      return 0;
+    case cli::ParseOutcome::Kind::kError:
+      break;
   }
-  const std::string& text = it->second;
-  char* end = nullptr;
-  errno = 0;
-  const long long value = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || end != text.c_str() + text.size() || errno != 0 || value < min ||
-      value > max) {
-    *error = "--" + name + ": expected an integer in [" + std::to_string(min) + ", " +
-             std::to_string(max) + "], got `" + text + "`";
-    return false;
-  }
-  *out = value;
-  return true;
+  return Fail(parsed.error);
+}
+
+int MacroFlags::Fail(const std::string& error) const {
+  std::cerr << tool_ << ": " << error << " (see " << tool_ << " --help)\n";
+  return 2;
 }
 
 }  // namespace streambench::macro

@@ -1,41 +1,54 @@
-// MacroFlags: the small "--name value" / "--name=value" command-line parser shared by the macro
-// benchmark tools (bare_client, raw_tcp_bench). Values use the scenario files' unit syntax
-// ("5s", "250ms", "64B", "1MiB") so a figure means the same thing on both sides of a comparison.
-// Errors are values: every accessor returns false with a one-line message naming the flag.
-// Thread-safety: not thread-safe; parse once in main().
+// MacroFlags: the command line of the macro benchmark tools (bare_client, raw_tcp_bench), on
+// CLI11 through the project's glue (common/cli/cli_flags.h). Values use the scenario files' unit
+// syntax ("5s", "250ms", "64B", "1MiB") so a figure means the same thing on both sides of a
+// comparison. Each declaration names the variable the flag writes; the variable holds the default
+// beforehand (shown by --help). "--name value" and "--name=value" are accepted.
+// Thread-safety: not thread-safe; declare and parse once in main().
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <set>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace streambench::macro {
 
 class MacroFlags {
  public:
-  // Parses argv[1..argc). Every flag must be in `known` (names without "--") and have a value.
-  // "--help" / "-h" sets help(). False with *error on an unknown flag or a missing value.
-  bool Parse(int argc, const char* const* argv, const std::set<std::string>& known,
-             std::string* error);
+  // tool: the program name for usage and messages; description: one line for --help.
+  MacroFlags(const std::string& tool, const std::string& description);
+  ~MacroFlags();
+  MacroFlags(const MacroFlags&) = delete;
+  MacroFlags& operator=(const MacroFlags&) = delete;
 
-  bool help() const { return help_; }
-  bool Has(const std::string& name) const { return values_.count(name) > 0; }
+  // Declarations. `name` without "--"; value_name shows in --help ("HOST:PORT").
+  void String(const std::string& name, const std::string& value_name, std::string* out,
+              const std::string& help);
+  void Choice(const std::string& name, std::vector<std::string> choices, std::string* out,
+              const std::string& help);
+  void Bool(const std::string& name, bool* out, const std::string& help);
+  void DurationUs(const std::string& name, int64_t* out_us, const std::string& help);
+  void SizeBytes(const std::string& name, uint64_t* out_bytes, const std::string& help);
+  // A whole number in [min, max].
+  void Integer(const std::string& name, int64_t min, int64_t max, int64_t* out,
+               const std::string& help);
 
-  // Each: the flag's value, or `fallback` when absent; false with *error when malformed.
-  bool String(const std::string& name, const std::string& fallback, std::string* out,
-              std::string* error) const;
-  bool DurationUs(const std::string& name, int64_t fallback_us, int64_t* out_us,
-                  std::string* error) const;
-  bool SizeBytes(const std::string& name, uint64_t fallback_bytes, uint64_t* out_bytes,
-                 std::string* error) const;
-  // A positive integer in [min, max].
-  bool Integer(const std::string& name, int64_t fallback, int64_t min, int64_t max, int64_t* out,
-               std::string* error) const;
+  // Parses argv[1..argc). nullopt: go on and run. Otherwise the exit code to return: 0 after
+  // --help (printed on stdout), 2 after a usage error (printed on stderr, see Fail).
+  std::optional<int> Parse(int argc, const char* const* argv);
+
+  // A usage error found after parsing ("--target is required"): prints "TOOL: error" and a hint
+  // to stderr, returns 2 (the exit code for bad flags).
+  int Fail(const std::string& error) const;
 
  private:
-  std::map<std::string, std::string> values_;
-  bool help_ = false;
+  std::string tool_;
+  std::unique_ptr<CLI::App> app_;
 };
 
 }  // namespace streambench::macro

@@ -43,6 +43,18 @@ ToolRun RunTool(const std::string& command) {
   return run;
 }
 
+// The run exited 0 and printed exactly `count` lines, each a JSON object.
+::testing::AssertionResult PrintedObjects(const ToolRun& run, size_t count) {
+  if (run.exit_code != 0) return ::testing::AssertionFailure() << "exit code " << run.exit_code;
+  if (run.lines.size() != count) {
+    return ::testing::AssertionFailure() << run.lines.size() << " lines, not " << count;
+  }
+  for (const nlohmann::json& line : run.lines) {
+    if (!line.is_object()) return ::testing::AssertionFailure() << "not an object: " << line;
+  }
+  return ::testing::AssertionSuccess();
+}
+
 class MacroSmokeTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -63,10 +75,8 @@ TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
   const ToolRun run =
       RunTool(BareClient("--mode bidi --connections 2 --streams 2 --payload 1KiB"
                          " --record-rtt true"));
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 1u);
+  ASSERT_TRUE(PrintedObjects(run, 1));
   const nlohmann::json& j = run.lines[0];
-  ASSERT_TRUE(j.is_object());
   EXPECT_EQ(j["mode"], "bidi");
   EXPECT_GT(j["messages_sent"].get<uint64_t>(), 0u);
   EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
@@ -84,10 +94,8 @@ TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
 TEST_F(MacroSmokeTest, BareClientServerStreamReportsBytes) {
   const ToolRun run =
       RunTool(BareClient("--mode server_stream --response-size 64KiB --response-count 10"));
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 1u);
+  ASSERT_TRUE(PrintedObjects(run, 1));
   const nlohmann::json& j = run.lines[0];
-  ASSERT_TRUE(j.is_object());
   EXPECT_EQ(j["mode"], "server_stream");
   EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["bytes_received"].get<uint64_t>(), j["messages_received"].get<uint64_t>() * 65536);
@@ -117,12 +125,9 @@ TEST_F(MacroSmokeTest, BareClientRejectsBadFlagsAndUnreachableTarget) {
 TEST(MacroSmoke, RawTcpReportsRoundTripsAndBandwidth) {
   const ToolRun run = RunTool(std::string(RAW_TCP_BENCH_PATH) +
                               " --mode both --payload 64B --round-trips 5000 --duration 1s");
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 2u);
+  ASSERT_TRUE(PrintedObjects(run, 2));
   const nlohmann::json& ping = run.lines[0];
   const nlohmann::json& bulk = run.lines[1];
-  ASSERT_TRUE(ping.is_object());
-  ASSERT_TRUE(bulk.is_object());
   EXPECT_EQ(ping["mode"], "pingpong");
   EXPECT_GT(ping["round_trips"].get<uint64_t>(), 0u);
   EXPECT_LE(ping["round_trips"].get<uint64_t>(), 5000u);

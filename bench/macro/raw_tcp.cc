@@ -1,57 +1,34 @@
-// raw_tcp_bench: the loopback TCP floor for the macro benchmarks (bench/run_macro.sh, issue 8):
+// raw_tcp_bench: the loopback TCP floor for the macro benchmarks (bench/run_macro.sh):
 // ping-pong round-trip time of a payload, and bulk bandwidth of one connection. Prints one JSON
 // line per measurement. Exit codes: 0 ran, 2 bad flags, 3 a socket error.
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "bench/macro/macro_flags.h"
 #include "bench/macro/tcp_loopback.h"
 
-namespace {
-
-constexpr char kUsage[] =
-    "usage: raw_tcp_bench [--mode pingpong|bulk|both] [--payload 64B] [--round-trips 20000]\n"
-    "                     [--duration 2s] [--write-size 1MiB]\n"
-    "  pingpong: round trips of --payload (at most --round-trips, at most --duration);\n"
-    "  bulk: one connection written with --write-size writes for --duration.\n";
-
-int Usage(const std::string& error) {
-  std::cerr << "raw_tcp_bench: " << error << "\n" << kUsage;
-  return 2;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
-  streambench::macro::MacroFlags flags;
-  std::string error;
-  if (!flags.Parse(argc, argv, {"mode", "payload", "round-trips", "duration", "write-size"},
-                   &error)) {
-    return Usage(error);
-  }
-  if (flags.help()) {
-    std::cout << kUsage;
-    return 0;
-  }
-  std::string mode;
-  uint64_t payload = 0, write_size = 0;
-  int64_t round_trips = 0, duration_us = 0;
-  if (!flags.String("mode", "both", &mode, &error) ||
-      !flags.SizeBytes("payload", 64, &payload, &error) ||
-      !flags.Integer("round-trips", 20000, 1, 100'000'000, &round_trips, &error) ||
-      !flags.DurationUs("duration", 2'000'000, &duration_us, &error) ||
-      !flags.SizeBytes("write-size", 1 << 20, &write_size, &error)) {
-    return Usage(error);
-  }
-  if (mode != "pingpong" && mode != "bulk" && mode != "both") {
-    return Usage("--mode: expected pingpong, bulk or both, got `" + mode + "`");
-  }
-  if (payload == 0 || payload > (64u << 20)) return Usage("--payload: must be in 1B..64MiB");
+  std::string mode = "both";
+  uint64_t payload = 64, write_size = 1 << 20;
+  int64_t round_trips = 20000, duration_us = 2'000'000;
+  streambench::macro::MacroFlags flags(
+      "raw_tcp_bench",
+      "The loopback TCP floor: ping-pong round trips of --payload (at most --round-trips, at\n"
+      "most --duration), and one connection written with --write-size writes for --duration.");
+  flags.Choice("mode", {"pingpong", "bulk", "both"}, &mode, "which measurements to make");
+  flags.SizeBytes("payload", &payload, "pingpong: bytes each way, 1B..64MiB");
+  flags.Integer("round-trips", 1, 100'000'000, &round_trips, "pingpong: at most this many");
+  flags.DurationUs("duration", &duration_us, "each measurement at most this long");
+  flags.SizeBytes("write-size", &write_size, "bulk: bytes per write, 1B..64MiB");
+  if (std::optional<int> exit_code = flags.Parse(argc, argv)) return *exit_code;
+  if (payload == 0 || payload > (64u << 20)) return flags.Fail("--payload: must be in 1B..64MiB");
   if (write_size == 0 || write_size > (64u << 20)) {
-    return Usage("--write-size: must be in 1B..64MiB");
+    return flags.Fail("--write-size: must be in 1B..64MiB");
   }
-  if (duration_us <= 0) return Usage("--duration: must be > 0");
+  if (duration_us <= 0) return flags.Fail("--duration: must be > 0");
+  std::string error;
 
   if (mode != "bulk") {
     streambench::macro::TcpPingPongOptions o;

@@ -1,7 +1,8 @@
-// Command-line parsing for the `streambench` CLI: subcommand, scenario file and flags. Flags live
-// in one table (kFlags in cli_args.cc): adding a flag is one entry naming it, the subcommands that
-// accept it, its help text and how it sets CliOptions. Both `--flag value` and `--flag=value`
-// are accepted. Parsing only checks syntax and units; the scenario is loaded later.
+// Command-line parsing for the `streambench` CLI: subcommand, scenario file and flags, declared on
+// CLI11 (through common/cli/cli_flags.h) in cli_args.cc: adding a flag is one declaration on the
+// subcommands that accept it, with its help text, the CliOptions field it sets and its check (the
+// scenario's unit syntax plugged in as a transformer). Both `--flag value` and `--flag=value` are
+// accepted. Parsing only checks syntax and units; the scenario is loaded later.
 // Thread-safety: pure functions.
 #pragma once
 

@@ -108,9 +108,26 @@ TEST(ParseServerFlagsTest, BadInputIsOneClearError) {
   }
 }
 
+TEST(ParseServerFlagsTest, BareBdpProbeTurnsItOn) {
+  EXPECT_EQ(Parse({"--bdp-probe"}).options.transport.bdp_probe, true);
+  EXPECT_EQ(Parse({"--bdp-probe", "--port=1"}).options.transport.bdp_probe, true);
+  EXPECT_EQ(Parse({"--bdp-probe", "false"}).options.transport.bdp_probe, false);
+  EXPECT_EQ(Parse({"--bdp-probe=false"}).options.transport.bdp_probe, false);
+  EXPECT_EQ(Parse({"--bdp-probe=1"}).options.transport.bdp_probe, true);
+}
+
+TEST(ParseServerFlagsTest, LastValueWins) {
+  ServerFlags f = Parse({"--port=1", "--port", "2"});
+  ASSERT_EQ(f.outcome, ServerFlags::Outcome::kRun) << f.error;
+  EXPECT_EQ(f.options.port, 2);
+}
+
 TEST(ParseServerFlagsTest, HelpWins) {
   EXPECT_EQ(Parse({"--port=1", "--help"}).outcome, ServerFlags::Outcome::kHelp);
   EXPECT_THAT(ServerUsage(), HasSubstr("--max-response-bytes"));
+  // Usage first (scripts and the binary test read the first line), flags in their groups.
+  EXPECT_EQ(ServerUsage().rfind("usage: streambench-server", 0), 0u) << ServerUsage();
+  EXPECT_THAT(ServerUsage(), HasSubstr("caps on what one request may ask for:"));
 }
 
 }  // namespace

@@ -1,9 +1,12 @@
 #include "bench/runner/cli_args.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 namespace streambench::runner {
 namespace {
+
+using ::testing::HasSubstr;
 
 bool Parse(std::vector<std::string> args, CliOptions* o, std::string* e) {
   return ParseCliArgs(args, o, e);
@@ -57,42 +60,66 @@ TEST(CliArgsTest, FlagsMayPrecedeTheFile) {
   EXPECT_EQ(o.overrides.size(), 1u);
 }
 
-TEST(CliArgsTest, UnknownFlagIsNamed) {
+// The error of a command line that must not parse ("" when it parses).
+std::string ErrorOf(std::vector<std::string> args) {
   CliOptions o;
   std::string e;
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--bogus", "1"}, &o, &e));
-  EXPECT_NE(e.find("--bogus"), std::string::npos) << e;
+  return ParseCliArgs(args, &o, &e) ? std::string() : e;
+}
+
+TEST(CliArgsTest, UnknownFlagIsNamed) {
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--bogus", "1"}), HasSubstr("--bogus"));
   // A run flag is not a validate flag.
-  EXPECT_FALSE(Parse({"validate", "s.yaml", "--out", "x"}, &o, &e));
-  EXPECT_NE(e.find("--out"), std::string::npos) << e;
+  EXPECT_THAT(ErrorOf({"validate", "s.yaml", "--out", "x"}), HasSubstr("--out"));
 }
 
 TEST(CliArgsTest, BadValues) {
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--duration", "10"}), HasSubstr("--duration"));
+  EXPECT_NE(ErrorOf({"run", "s.yaml", "--threads", "0"}), "");
+  EXPECT_NE(ErrorOf({"run", "s.yaml", "--threads", "2x"}), "");
+  EXPECT_NE(ErrorOf({"run", "s.yaml", "--target", "nohostport"}), "");
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--out"}), HasSubstr("needs a value"));
+  EXPECT_NE(ErrorOf({"run", "s.yaml", "--quiet=yes"}), "");
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--heap-trim-interval", "-1s"}),
+              HasSubstr("--heap-trim-interval"));
+}
+
+// Every message is one line that names the flag and says what was wrong with the value.
+TEST(CliArgsTest, ErrorsNameTheFlagAndTheValue) {
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--threads", "0"}),
+            "--threads: '0' is not an integer in [1, 1024]");
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--target", "nohostport"}),
+            "--target: expected HOST:PORT, got 'nohostport'");
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--out"}), "--out needs a value (FILE)");
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--quiet=yes"}), "--quiet takes no value");
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--bogus", "1"}), "unknown flag --bogus for 'run'");
+  EXPECT_EQ(ErrorOf({"run", "s.yaml", "--job="}).rfind("--job: expected letters", 0), 0u);
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--push-timeout", "0s"}), HasSubstr("--push-timeout"));
+  EXPECT_THAT(ErrorOf({"run", "s.yaml", "--threshold", "frobs.p99 < 5ms"}),
+              HasSubstr("--threshold: "));
+}
+
+TEST(CliArgsTest, RepeatedFlags) {
   CliOptions o;
   std::string e;
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--duration", "10"}, &o, &e));
-  EXPECT_NE(e.find("--duration"), std::string::npos) << e;
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--threads", "0"}, &o, &e));
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--threads", "2x"}, &o, &e));
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--target", "nohostport"}, &o, &e));
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--out"}, &o, &e));
-  EXPECT_NE(e.find("needs a value"), std::string::npos) << e;
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--quiet=yes"}, &o, &e));
-  EXPECT_FALSE(Parse({"run", "s.yaml", "--heap-trim-interval", "-1s"}, &o, &e));
-  EXPECT_NE(e.find("--heap-trim-interval"), std::string::npos) << e;
+  // A single-value flag keeps its last value; repeatable ones keep every value in order.
+  ASSERT_TRUE(ParseCliArgs({"run", "s.yaml", "--out", "a.json", "--out", "b.json", "--threshold",
+                            "error_rate == 0", "--threshold", "error_rate < 1%"},
+                           &o, &e))
+      << e;
+  EXPECT_EQ(o.out_path, "b.json");
+  EXPECT_EQ(o.thresholds, (std::vector<std::string>{"error_rate == 0", "error_rate < 1%"}));
 }
 
 TEST(CliArgsTest, MissingOrExtraArguments) {
-  CliOptions o;
-  std::string e;
-  EXPECT_FALSE(Parse({}, &o, &e));
-  EXPECT_FALSE(Parse({"run"}, &o, &e));
-  EXPECT_NE(e.find("FILE"), std::string::npos) << e;
-  EXPECT_FALSE(Parse({"run", "a.yaml", "b.yaml"}, &o, &e));
-  EXPECT_FALSE(Parse({"frobnicate", "a.yaml"}, &o, &e));
-  EXPECT_NE(e.find("frobnicate"), std::string::npos) << e;
-  EXPECT_FALSE(Parse({"--nope"}, &o, &e));
-  EXPECT_NE(e.find("--nope"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf({}), "");
+  EXPECT_THAT(ErrorOf({"run"}), HasSubstr("FILE"));
+  EXPECT_NE(ErrorOf({"run", "a.yaml", "b.yaml"}), "");
+  EXPECT_THAT(ErrorOf({"frobnicate", "a.yaml"}), HasSubstr("frobnicate"));
+  EXPECT_THAT(ErrorOf({"--nope"}), HasSubstr("--nope"));
+  EXPECT_EQ(ErrorOf({"frobnicate", "a.yaml"}), "unknown command 'frobnicate'");
+  EXPECT_EQ(ErrorOf({"compare", "a.json"}),
+            "'compare' needs two results files: A.json (baseline) B.json (new)");
 }
 
 TEST(CliArgsTest, Help) {
@@ -111,6 +138,17 @@ TEST(CliArgsTest, Help) {
   }
   EXPECT_EQ(CommandUsage("validate").find("--out"), std::string::npos);
   EXPECT_NE(MainUsage().find("validate"), std::string::npos);
+  // `help COMMAND` is `COMMAND --help`; the help flag wins over a missing file.
+  ASSERT_TRUE(Parse({"help", "compare"}, &o, &e));
+  EXPECT_TRUE(o.help);
+  EXPECT_EQ(o.command, "compare");
+  ASSERT_TRUE(Parse({"validate", "-h"}, &o, &e));
+  EXPECT_TRUE(o.help);
+  EXPECT_EQ(o.command, "validate");
+  // The top-level help lists each command with what it takes.
+  EXPECT_THAT(MainUsage(), HasSubstr("run FILE"));
+  EXPECT_THAT(MainUsage(), HasSubstr("compare A.json B.json"));
+  EXPECT_EQ(CommandUsage("run").rfind("usage: streambench run", 0), 0u) << CommandUsage("run");
 }
 
 }  // namespace
