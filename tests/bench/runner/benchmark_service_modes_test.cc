@@ -21,20 +21,15 @@ namespace {
 // MustRunAllOk also checks that the result names grpc.testing.BenchmarkService.
 class BenchmarkServiceModesTest : public testing::RunTest {};
 
-// 2 connections x 2 slots = 4 slots.
-constexpr char kBase[] =
-    "name: t\n"
-    "service: grpc.testing.BenchmarkService\n"
-    "connections: 2\n"
-    "streams_per_connection: 2\n"
-    "warmup: 0s\n"
-    "duration: 1s\n"
-    "request: {payload_size: 100B}\n";
+// kShortRun against BenchmarkService: 2 connections x 2 slots = 4 slots.
+std::string Base() {
+  return std::string(testing::kShortRun) + "service: grpc.testing.BenchmarkService\n";
+}
 constexpr uint64_t kSlots = 4;
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
   const report::RunResult r =
-      MustRunAllOk(std::string(kBase) +
+      MustRunAllOk(Base() +
                    "mode: server_stream\nload: {type: closed, outstanding: 1}\n"
                    "server_behavior: {response_size: 40B, response_count: 5}\n");
   EXPECT_EQ(Code(r, "CANCELLED"), 0u) << "the client's own cancel after the last response is OK";
@@ -53,7 +48,7 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamOpenLoopKeepsTheSchedule) {
   const report::RunResult r =
-      MustRunAllOk(std::string(kBase) +
+      MustRunAllOk(Base() +
                    "mode: server_stream\nload: {type: constant, rate: 200/s}\n"
                    "server_behavior: {response_size: 8B, response_count: 3}\n");
   ExpectScheduledCount(r.calls_finished, 200, 10);  // 200/s for 1 s
@@ -71,7 +66,7 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
   auto server = ReferenceServer::Start(server_options, &error);
   ASSERT_NE(server, nullptr) << error;
   const report::RunResult r =
-      MustRunAllOk(std::string(kBase) + "target: " + server->address() +
+      MustRunAllOk(Base() + "target: " + server->address() +
                    "\nmode: server_stream\nload: {type: closed, outstanding: 1}\n"
                    "server_behavior: {response_count: 5}\n");
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
@@ -80,7 +75,7 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
 }
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
-  scenario::Scenario& s = Scenario(std::string(kBase) +
+  scenario::Scenario& s = Scenario(Base() +
                                    "mode: server_stream\n"
                                    "load: {type: closed, outstanding: 1}\n"
                                    "server_behavior: {response_count: 1}\n");
@@ -95,7 +90,7 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
 
 TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
   const report::RunResult r = MustRunAllOk(
-      std::string(kBase) +
+      Base() +
       "mode: client_stream\nload: {type: closed, outstanding: 2}\nstream: {messages: 50}\n");
   EXPECT_GT(r.calls_finished, kSlots) << "streams reaching stream.messages are replaced";
   // Every stream but each slot's last (half-closed by the stop) sent exactly 50.
@@ -118,7 +113,7 @@ TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
 
 TEST_F(BenchmarkServiceModesTest, ClientStreamOpenLoopStreamDuration) {
   const report::RunResult r = MustRunAllOk(
-      std::string(kBase) +
+      Base() +
       "mode: client_stream\nload: {type: constant, rate: 500/s}\nstream: {duration: 200ms}\n");
   ExpectScheduledCount(r.messages_sent, 500, 25);  // 500/s for 1 s
   EXPECT_EQ(Latency(r, "schedule_lag").count, r.messages_sent);

@@ -2,6 +2,7 @@
 // the time asked for and then lets the fake slots make their traffic and the scheduled events
 // (a stop request at a given time) happen, all on the controller's thread; a run of seconds
 // takes milliseconds. The target is a fake handle and the slots are FakeSlots.
+// Thread-safety: none; for one run at a time on the test's thread.
 #pragma once
 
 #include <cstdint>

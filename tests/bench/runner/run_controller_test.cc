@@ -18,13 +18,7 @@ namespace {
 
 class RunControllerTest : public testing::RunTest {};
 
-constexpr char kBase[] =
-    "name: t\n"
-    "connections: 2\n"
-    "streams_per_connection: 2\n"
-    "warmup: 0s\n"
-    "duration: 1s\n"
-    "request: {payload_size: 100B}\n";
+constexpr const char* kBase = testing::kShortRun;
 
 TEST_F(RunControllerTest, BidiClosedLoopEchoesEveryMessage) {
   // Streams end after stream.messages and are replaced.

@@ -17,6 +17,12 @@
 
 namespace streambench::runner::testing {
 
+// A short run: 2 connections x 2 stream slots (4 slots), no warm-up, 1 s, 100-byte requests, so
+// that every message sent is accounted for after the drain. Tests append mode, load and the rest.
+constexpr char kShortRun[] =
+    "name: t\nconnections: 2\nstreams_per_connection: 2\nwarmup: 0s\nduration: 1s\n"
+    "request: {payload_size: 100B}\n";
+
 // The first run of `yaml` (an empty Scenario, and a test failure, when it does not load).
 inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
   scenario::ScenarioFile file;
