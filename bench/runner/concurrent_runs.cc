@@ -4,8 +4,6 @@
 #include <string>
 #include <thread>
 
-#include "bench/runner/embedded_target.h"
-
 namespace streambench::runner {
 namespace {
 
@@ -44,15 +42,14 @@ std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenar
   }
 
   // The loader made sure every run has the same target and server_transport: runs without a
-  // target share one embedded server, started here for all of them.
-  std::unique_ptr<ReferenceServer> server;
-  if (runs[0]->target.addresses.empty()) {
-    server = StartEmbeddedServer(runs[0]->server_transport, &error);
-    if (server == nullptr) return NoneStarted(runs.size(), RunOutcome::Status::kCouldNotRun, error);
+  // target share one embedded server.
+  std::unique_ptr<TargetProvider> shared_target =
+      env.targets->ShareAmong(*runs[0], runs.size(), &error);
+  if (shared_target == nullptr) {
+    return NoneStarted(runs.size(), RunOutcome::Status::kCouldNotRun, error);
   }
-  EmbeddedOrGivenTarget shared_target(server.get(), runs.size());
   RunEnvironment per_run_env = env;
-  if (server != nullptr) per_run_env.targets = &shared_target;
+  per_run_env.targets = shared_target.get();
   RunOptions per_run = options;
   per_run.show_progress = false;
   per_run.environment = &per_run_env;
@@ -64,7 +61,6 @@ std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenar
     threads.emplace_back([&, i] { outcomes[i] = RunController(per_run).Run(*runs[i]); });
   }
   for (std::thread& t : threads) t.join();
-  if (server != nullptr) server->Shutdown();
   return outcomes;
 }
 

@@ -25,7 +25,7 @@ bool CheckEveryRun(const std::vector<const scenario::Scenario*>& runs, const Slo
 // The live progress line is off (one line cannot show several runs); warnings and snapshot hooks
 // work as for one run (the hook is called from every run's thread). When the shared embedded
 // server cannot start, every outcome is kCouldNotRun. `options.environment` (or the production
-// one) serves every run, except that runs without a target get the shared server.
+// one) serves every run; its target provider's ShareAmong gives them their one server.
 std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenario*>& runs,
                                         const RunOptions& options);
 

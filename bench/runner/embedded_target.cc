@@ -67,7 +67,7 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
   if (!run.target.addresses.empty()) {
     target = std::make_unique<OpenedTarget>(nullptr, false, run.target.addresses,
                                             drivers::ChannelTarget(run.target.addresses));
-  } else if (shared_ != nullptr) {
+  } else if (shared_) {
     target =
         std::make_unique<OpenedTarget>(nullptr, true, std::vector<std::string>{shared_->address()},
                                        "embedded " + shared_->address() + " (shared by " +
@@ -81,6 +81,14 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
   }
   if (run.link.enabled && !target->StartLink(run.link, error)) return nullptr;
   return target;
+}
+
+std::unique_ptr<TargetProvider> EmbeddedOrGivenTarget::ShareAmong(const scenario::Scenario& first,
+                                                                  size_t runs, std::string* error) {
+  if (!first.target.addresses.empty()) return std::make_unique<EmbeddedOrGivenTarget>();
+  std::unique_ptr<ReferenceServer> server = StartEmbeddedServer(first.server_transport, error);
+  if (server == nullptr) return nullptr;
+  return std::make_unique<EmbeddedOrGivenTarget>(std::move(server), runs);
 }
 
 }  // namespace streambench::runner

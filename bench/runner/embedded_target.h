@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "bench/runner/run_target.h"
 #include "server/reference_server.h"
@@ -23,15 +24,17 @@ class EmbeddedOrGivenTarget final : public TargetProvider {
  public:
   // A fresh embedded server for every run without addresses.
   EmbeddedOrGivenTarget() = default;
-  // Runs without addresses use `shared` (started by the caller, outliving every handle) and say
-  // that `sharing_runs` runs share it.
-  EmbeddedOrGivenTarget(const ReferenceServer* shared, size_t sharing_runs)
-      : shared_(shared), sharing_runs_(sharing_runs) {}
+  // Runs without addresses use `shared` (shut down with this provider, after every handle it
+  // opened is gone) and say that `sharing_runs` runs share it.
+  EmbeddedOrGivenTarget(std::unique_ptr<ReferenceServer> shared, size_t sharing_runs)
+      : shared_(std::move(shared)), sharing_runs_(sharing_runs) {}
 
   std::unique_ptr<RunTarget> Open(const scenario::Scenario& run, std::string* error) override;
+  std::unique_ptr<TargetProvider> ShareAmong(const scenario::Scenario& first, size_t runs,
+                                             std::string* error) override;
 
  private:
-  const ReferenceServer* shared_ = nullptr;
+  std::unique_ptr<ReferenceServer> shared_;
   size_t sharing_runs_ = 0;
 };
 

@@ -6,6 +6,7 @@
 // several concurrent runs at once.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +37,12 @@ class TargetProvider {
   // The target for `run`; nullptr with a one-line *error when it cannot be set up (the embedded
   // server or the link cannot start): the run could not be carried out.
   virtual std::unique_ptr<RunTarget> Open(const scenario::Scenario& run, std::string* error) = 0;
+  // For runs that go at the same time (`concurrent: true`, same target and server settings as
+  // `first`): a provider whose targets share one server among `runs` runs (one embedded server
+  // started now, or the scenario's own). Destroying it stops what it started, after every handle
+  // it opened is gone. nullptr with *error when the shared server cannot start.
+  virtual std::unique_ptr<TargetProvider> ShareAmong(const scenario::Scenario& first, size_t runs,
+                                                     std::string* error) = 0;
 };
 
 }  // namespace streambench::runner

@@ -115,6 +115,7 @@ variants:
   EXPECT_EQ(outcome.error, "variant `b`: refused by the fake");
   EXPECT_TRUE(outcome.result.runs.empty());
   EXPECT_EQ(fake.targets.opened, 0);
+  EXPECT_EQ(fake.targets.shared, 0) << "not even the shared server was started";
   EXPECT_TRUE(fake.slots.dialled.empty());
   EXPECT_EQ(fake.sleeper.sleeps, 0);
 }

@@ -148,7 +148,13 @@ class FakeTargetProvider final : public TargetProvider {
     }
     return std::make_unique<FakeTarget>(&closed);
   }
+  std::unique_ptr<TargetProvider> ShareAmong(const scenario::Scenario&, size_t,
+                                             std::string*) override {
+    ++shared;
+    return std::make_unique<FakeTargetProvider>();
+  }
   bool fail = false;
+  int shared = 0;  // ShareAmong calls
   int opened = 0;
   int closed = 0;
 };

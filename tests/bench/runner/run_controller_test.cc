@@ -142,6 +142,9 @@ struct EndStatusCase {
   const char* also_code;  // a status the other calls may end with; nullptr = none
 };
 
+// ctest lists each case by its name rather than its bytes.
+void PrintTo(const EndStatusCase& c, std::ostream* os) { *os << c.name; }
+
 class RunControllerEndStatusTest : public RunControllerTest,
                                    public ::testing::WithParamInterface<EndStatusCase> {};
 

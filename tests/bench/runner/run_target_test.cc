@@ -42,24 +42,39 @@ TEST(EmbeddedOrGivenTargetTest, NoTargetStartsAnEmbeddedServerForTheRun) {
 }
 
 TEST(EmbeddedOrGivenTargetTest, ConcurrentRunsShareOneServerBehindTheirOwnLinks) {
+  EmbeddedOrGivenTarget targets;
   std::string error;
-  const auto server = StartEmbeddedServer(scenario::TransportSpec{}, &error);
-  ASSERT_NE(server, nullptr) << error;
-  EmbeddedOrGivenTarget targets(server.get(), 3);
-  const auto direct = targets.Open(LoadFirstRun(kUnary), &error);
+  const auto shared = targets.ShareAmong(LoadFirstRun(kUnary), 3, &error);
+  ASSERT_NE(shared, nullptr) << error;
+  const auto direct = shared->Open(LoadFirstRun(kUnary), &error);
   ASSERT_NE(direct, nullptr) << error;
-  EXPECT_EQ(direct->addresses(), std::vector<std::string>{server->address()});
-  EXPECT_EQ(direct->description(),
-            "embedded " + server->address() + " (shared by 3 concurrent runs)");
+  ASSERT_EQ(direct->addresses().size(), 1u);
+  const std::string address = direct->addresses()[0];
+  EXPECT_EQ(direct->description(), "embedded " + address + " (shared by 3 concurrent runs)");
   EXPECT_TRUE(direct->includes_server());
+  const auto again = shared->Open(LoadFirstRun(kUnary), &error);
+  ASSERT_NE(again, nullptr) << error;
+  EXPECT_EQ(again->addresses(), direct->addresses()) << "one server for all";
 
   const auto linked =
-      targets.Open(LoadFirstRun(std::string(kUnary) + "link: {rtt: 10ms}\n"), &error);
+      shared->Open(LoadFirstRun(std::string(kUnary) + "link: {rtt: 10ms}\n"), &error);
   ASSERT_NE(linked, nullptr) << error;
   EXPECT_NE(linked->addresses(), direct->addresses()) << "the generator dials the link's relay";
   EXPECT_EQ(linked->description().rfind(direct->description() + " via emulated link (", 0), 0u)
       << linked->description();
   EXPECT_TRUE(linked->LinkResult().enabled);
+}
+
+TEST(EmbeddedOrGivenTargetTest, RunsWithTheirOwnTargetShareIt) {
+  EmbeddedOrGivenTarget targets;
+  std::string error;
+  const std::string yaml = std::string(kUnary) + "target: 127.0.0.1:1\n";
+  const auto shared = targets.ShareAmong(LoadFirstRun(yaml), 2, &error);
+  ASSERT_NE(shared, nullptr) << error;
+  const auto target = shared->Open(LoadFirstRun(yaml), &error);
+  ASSERT_NE(target, nullptr) << error;
+  EXPECT_EQ(target->description(), "127.0.0.1:1");
+  EXPECT_FALSE(target->includes_server());
 }
 
 TEST(EmbeddedOrGivenTargetTest, ALinkCannotRelayAUriTarget) {
