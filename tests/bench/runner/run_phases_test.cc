@@ -174,6 +174,24 @@ TEST_F(RunPhasesTest, ProgressAndSnapshotsOncePerSecondThenTheFinalOne) {
   EXPECT_EQ(text.back(), '\n') << "the line is ended before the table is printed";
 }
 
+// Open loop: the workers run on their own threads (FakeSlot ignores their submissions); the live
+// state reads the schedule's rate at the moment of each tick.
+TEST_F(RunPhasesTest, OpenLoopLiveStateCarriesTheScheduledRate) {
+  std::vector<double> rates_per_s;
+  options_.on_snapshot = [&](const scenario::Scenario&, const stats::Snapshot&,
+                             const LiveState& live) {
+    rates_per_s.push_back(live.target_rate_per_s);
+  };
+  const RunOutcome outcome =
+      Run("name: t\nmode: unary\nconnections: 1\nwarmup: 0s\nduration: 2500ms\n"
+          "load: {type: ramp, start_rate: 100/s, stages: [{duration: 2500ms, rate: 600/s}]}\n");
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  ASSERT_EQ(rates_per_s.size(), 3u) << "ticks at 1 and 2 s, and the final one";
+  EXPECT_NEAR(rates_per_s[0], 300, 1) << "100/s + 500/s x (1 s / 2.5 s)";
+  EXPECT_NEAR(rates_per_s[1], 500, 1);
+  EXPECT_NEAR(rates_per_s[2], 600, 1) << "the end of the ramp";
+}
+
 TEST_F(RunPhasesTest, HeapTrimmerIsPolledWithTheClock) {
   options_.heap_trim_interval = std::chrono::seconds(1);
   Run(Yaml("0s", "3500ms"));
