@@ -99,7 +99,7 @@ LatencySummary Summarize(const stats::LogLinearHistogram& histogram) {
 }
 
 RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
-                         double duration_s) {
+                         double duration_s, const stats::Counters* rate_counts) {
   RunResult run;
   run.variant = scenario.variant;
   run.mode = ModeNameOf(scenario.mode);
@@ -121,13 +121,14 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   }
 
   // A zero-length phase has no meaningful rate; report 0 rather than inf/NaN (JSON has neither).
+  const stats::Counters& rated = rate_counts != nullptr ? *rate_counts : counters;
   if (duration_s > 0) {
-    run.messages_sent_per_s = static_cast<double>(run.messages_sent) / duration_s;
-    run.messages_received_per_s = static_cast<double>(run.messages_received) / duration_s;
+    run.messages_sent_per_s = static_cast<double>(rated.messages_sent) / duration_s;
+    run.messages_received_per_s = static_cast<double>(rated.messages_received) / duration_s;
     run.messages_per_s = run.messages_sent_per_s + run.messages_received_per_s;
-    run.bytes_sent_per_s = static_cast<double>(run.bytes_sent) / duration_s;
-    run.bytes_received_per_s = static_cast<double>(run.bytes_received) / duration_s;
-    run.calls_per_s = static_cast<double>(run.calls_finished) / duration_s;
+    run.bytes_sent_per_s = static_cast<double>(rated.bytes_sent) / duration_s;
+    run.bytes_received_per_s = static_cast<double>(rated.bytes_received) / duration_s;
+    run.calls_per_s = static_cast<double>(rated.CallsFinished()) / duration_s;
   }
   run.target_rate_per_s = TargetRatePerS(scenario.load);
 

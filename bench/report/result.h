@@ -198,9 +198,11 @@ struct ScenarioResult {
 LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
 
 // Builds a RunResult's measured fields from the measured-phase snapshot (already warm-up
-// subtracted) and the phase's actual length. Expectations are evaluated separately.
+// subtracted) and the phase's actual length. The per-second rates divide `rate_counts` (the
+// counts up to the end of the measured phase, when `measured` also holds the drain after it;
+// nullptr = measured's own). Expectations are evaluated separately.
 RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
-                         double duration_s);
+                         double duration_s, const stats::Counters* rate_counts = nullptr);
 
 // Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
 // its runs. A result without runs does not pass.

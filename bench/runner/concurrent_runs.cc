@@ -4,62 +4,63 @@
 #include <string>
 #include <thread>
 
-#include "server/reference_server.h"
-
 namespace streambench::runner {
+namespace {
+
+// Every outcome says the same: the runs go together or not at all.
+std::vector<RunOutcome> NoneStarted(size_t runs, RunOutcome::Status status,
+                                    const std::string& error) {
+  std::vector<RunOutcome> outcomes(runs);
+  for (RunOutcome& o : outcomes) {
+    o.status = status;
+    o.error = error;
+  }
+  return outcomes;
+}
+
+}  // namespace
+
+bool CheckEveryRun(const std::vector<const scenario::Scenario*>& runs, const SlotFactory& slots,
+                   std::string* error) {
+  for (const scenario::Scenario* run : runs) {
+    std::string why;
+    if (slots.Check(*run, &why)) continue;
+    *error = run->variant.empty() ? why : "variant `" + run->variant + "`: " + why;
+    return false;
+  }
+  return true;
+}
 
 std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenario*>& runs,
                                         const RunOptions& options) {
-  std::vector<RunOutcome> outcomes(runs.size());
-  if (runs.empty()) return outcomes;
-  // Copies: each run's DriverContext refers to its scenario until the run ends, and the embedded
-  // server's address is filled in below.
-  std::vector<scenario::Scenario> scenarios;
-  scenarios.reserve(runs.size());
-  for (const scenario::Scenario* run : runs) scenarios.push_back(*run);
-
-  // The loader made sure every run has the same target and server_transport.
-  std::unique_ptr<ReferenceServer> server;
-  if (scenarios[0].target.addresses.empty()) {
-    ServerOptions server_options;
-    server_options.host = "127.0.0.1";
-    server_options.port = 0;
-    server_options.transport = scenarios[0].server_transport;
-    server_options.shutdown_grace_us = 500'000;  // every run has drained or cancelled its calls
-    std::string error;
-    server = ReferenceServer::Start(server_options, &error);
-    if (server == nullptr) {
-      for (RunOutcome& o : outcomes) {
-        o.status = RunOutcome::Status::kCouldNotRun;
-        o.error = "cannot start the embedded server: " + error;
-      }
-      return outcomes;
-    }
-    for (scenario::Scenario& s : scenarios) s.target.addresses = {server->address()};
+  if (runs.empty()) return {};
+  const RunEnvironment& env =
+      options.environment != nullptr ? *options.environment : ProductionRunEnvironment();
+  std::string error;
+  if (!CheckEveryRun(runs, *env.slots, &error)) {
+    return NoneStarted(runs.size(), RunOutcome::Status::kBadInput, error);
   }
 
+  // The loader made sure every run has the same target and server_transport: runs without a
+  // target share one embedded server.
+  std::unique_ptr<TargetProvider> shared_target =
+      env.targets->ShareAmong(*runs[0], runs.size(), &error);
+  if (shared_target == nullptr) {
+    return NoneStarted(runs.size(), RunOutcome::Status::kCouldNotRun, error);
+  }
+  RunEnvironment per_run_env = env;
+  per_run_env.targets = shared_target.get();
   RunOptions per_run = options;
   per_run.show_progress = false;
+  per_run.environment = &per_run_env;
+
+  std::vector<RunOutcome> outcomes(runs.size());
   std::vector<std::thread> threads;
-  threads.reserve(scenarios.size());
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    threads.emplace_back([&, i] { outcomes[i] = RunController(per_run).Run(scenarios[i]); });
+  threads.reserve(runs.size());
+  for (size_t i = 0; i < runs.size(); ++i) {
+    threads.emplace_back([&, i] { outcomes[i] = RunController(per_run).Run(*runs[i]); });
   }
   for (std::thread& t : threads) t.join();
-
-  if (server != nullptr) {
-    const std::string target = "embedded " + server->address() + " (shared by " +
-                               std::to_string(scenarios.size()) + " concurrent runs)";
-    for (RunOutcome& o : outcomes) {
-      if (o.status != RunOutcome::Status::kCompleted) continue;
-      // The run saw an external address; say what it was.
-      const std::string& old_target = o.result.target;
-      const size_t via = old_target.find(" via emulated link");
-      o.result.target = target + (via == std::string::npos ? "" : old_target.substr(via));
-      o.result.generator.includes_server = true;
-    }
-    server->Shutdown();
-  }
   return outcomes;
 }
 

@@ -6,17 +6,26 @@
 // Thread-safety: call from one thread; it starts and joins one thread per run.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "bench/runner/run_controller.h"
+#include "bench/runner/slot_factory.h"
 #include "bench/scenario/scenario.h"
 
 namespace streambench::runner {
 
-// Runs `runs` together and returns their outcomes in the same order. The live progress line is
-// off (one line cannot show several runs); warnings and snapshot hooks work as for one run (the
-// hook is called from every run's thread). When the shared embedded server cannot start, every
-// outcome is kCouldNotRun.
+// Whether every run can be driven as written (SlotFactory::Check), before any starts; false with
+// *error naming the first variant that cannot.
+bool CheckEveryRun(const std::vector<const scenario::Scenario*>& runs, const SlotFactory& slots,
+                   std::string* error);
+
+// Runs `runs` together and returns their outcomes in the same order. Every run is checked first
+// (CheckEveryRun): when one cannot run, none starts and every outcome is kBadInput with its error.
+// The live progress line is off (one line cannot show several runs); warnings and snapshot hooks
+// work as for one run (the hook is called from every run's thread). When the shared embedded
+// server cannot start, every outcome is kCouldNotRun. `options.environment` (or the production
+// one) serves every run; its target provider's ShareAmong gives them their one server.
 std::vector<RunOutcome> RunConcurrently(const std::vector<const scenario::Scenario*>& runs,
                                         const RunOptions& options);
 

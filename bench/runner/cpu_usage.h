@@ -1,4 +1,4 @@
-// CpuUsage: the generator's own CPU use over a run's measured phase (issue 8), so a result can
+// CpuUsage: the generator's own CPU use over a run's measured phase, so a result can
 // say when the numbers are the harness's limit rather than the server's. A sample reads the
 // process's CPU clock and every thread's CPU time (/proc/self/task/*/schedstat, in ns; gRPC's
 // threads included, since they run the drivers' callbacks); two samples give the CPU seconds,

@@ -1,11 +1,10 @@
-// RunController: carries out one run of a scenario (one variant): starts the embedded reference
-// server when the scenario has no target, opens the channels and waits for them, starts the
-// drivers (closed loop) or the open-loop workers, then goes through the phases warm-up (recorded,
-// then subtracted), measured phase, drain (up to drain_timeout, then cancel what is left), and
-// builds the RunResult with its expectations evaluated. A stop signal (signals.h) ends the run
-// early with `interrupted` set; it still produces a result. The controller reads the process-wide
-// stop count as is: whoever starts a run resets it first (ResetStopSignals) if earlier signals
-// must not count.
+// RunController: carries out one run of a scenario (one variant) in explicit phases: prepare
+// (check the scenario, open the target, make the slots: run_environment.h), then the timed phases
+// warm-up (recorded, then subtracted), measured phase and drain (run_phases.h), then assemble the
+// RunResult once with its expectations evaluated (run_result_assembly.h). A stop request ends the
+// run early with `interrupted` set; it still produces a result. The controller reads the
+// environment's stop count as is: whoever starts a run resets it first (ResetStopSignals) if
+// earlier signals must not count.
 // RunScenarioFile does this for every run of a file and assembles the ScenarioResult.
 // Thread-safety: a RunController is used from one thread; it starts and joins its own workers.
 #pragma once
@@ -17,6 +16,7 @@
 #include <string>
 
 #include "bench/report/result.h"
+#include "bench/runner/run_environment.h"
 #include "bench/scenario/scenario.h"
 #include "bench/stats/recorder.h"
 
@@ -53,6 +53,9 @@ struct RunOptions {
   std::chrono::milliseconds poll_interval{50};
   // How often freed heap pages go back to the OS during a run (heap_trimmer.h); 0 = never.
   std::chrono::microseconds heap_trim_interval{std::chrono::seconds(10)};
+  // Clock, sleeper, stop source, CPU sampler, heap trimmer, target and slots; nullptr = the real
+  // process (ProductionRunEnvironment()). Must outlive the runs.
+  const RunEnvironment* environment = nullptr;
 };
 
 struct RunOutcome {
@@ -70,11 +73,13 @@ struct RunOutcome {
 
 class RunController {
  public:
-  explicit RunController(RunOptions options) : options_(std::move(options)) {}
+  explicit RunController(RunOptions options);
+  // `scenario` must outlive the call (the drivers refer to it).
   RunOutcome Run(const scenario::Scenario& scenario);
 
  private:
   RunOptions options_;
+  const RunEnvironment& env_;
 };
 
 struct ScenarioOutcome {

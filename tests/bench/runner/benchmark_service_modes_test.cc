@@ -18,32 +18,20 @@
 namespace streambench::runner {
 namespace {
 
-class BenchmarkServiceModesTest : public testing::RunTest {
- protected:
-  static void ExpectAllOk(const report::RunResult& r) {
-    RunTest::ExpectAllOk(r);
-    EXPECT_EQ(r.service, "grpc.testing.BenchmarkService");
-  }
-};
+// MustRunAllOk also checks that the result names grpc.testing.BenchmarkService.
+class BenchmarkServiceModesTest : public testing::RunTest {};
 
-// 2 connections x 2 slots = 4 slots.
-constexpr char kBase[] =
-    "name: t\n"
-    "service: grpc.testing.BenchmarkService\n"
-    "connections: 2\n"
-    "streams_per_connection: 2\n"
-    "warmup: 0s\n"
-    "duration: 1s\n"
-    "request: {payload_size: 100B}\n";
+// kShortRun against BenchmarkService: 2 connections x 2 slots = 4 slots.
+std::string Base() {
+  return std::string(testing::kShortRun) + "service: grpc.testing.BenchmarkService\n";
+}
 constexpr uint64_t kSlots = 4;
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
-  scenario::Scenario& s = Scenario(std::string(kBase) +
-                                   "mode: server_stream\n"
-                                   "load: {type: closed, outstanding: 1}\n"
-                                   "server_behavior: {response_size: 40B, response_count: 5}\n");
-  const report::RunResult r = MustRun(s);
-  ExpectAllOk(r);
+  const report::RunResult r =
+      MustRunAllOk(Base() +
+                   "mode: server_stream\nload: {type: closed, outstanding: 1}\n"
+                   "server_behavior: {response_size: 40B, response_count: 5}\n");
   EXPECT_EQ(Code(r, "CANCELLED"), 0u) << "the client's own cancel after the last response is OK";
   EXPECT_GT(r.calls_finished, kSlots) << "closed loop replaces each finished call";
   EXPECT_EQ(r.messages_received, r.calls_finished * 5);
@@ -59,15 +47,11 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
 }
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamOpenLoopKeepsTheSchedule) {
-  scenario::Scenario& s = Scenario(std::string(kBase) +
-                                   "mode: server_stream\n"
-                                   "load: {type: constant, rate: 200/s}\n"
-                                   "server_behavior: {response_size: 8B, response_count: 3}\n");
-  const report::RunResult r = MustRun(s);
-  ExpectAllOk(r);
-  // The schedule fixes the count: 200/s for 1 s, whatever the machine's speed.
-  EXPECT_GE(r.calls_finished, 190u);
-  EXPECT_LE(r.calls_finished, 210u);
+  const report::RunResult r =
+      MustRunAllOk(Base() +
+                   "mode: server_stream\nload: {type: constant, rate: 200/s}\n"
+                   "server_behavior: {response_size: 8B, response_count: 3}\n");
+  ExpectScheduledCount(r.calls_finished, 200, 10);  // 200/s for 1 s
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
   EXPECT_EQ(Latency(r, "schedule_lag").count, r.calls_finished);
   EXPECT_EQ(Latency(r, "message").count, r.messages_received);
@@ -81,20 +65,17 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
   std::string error;
   auto server = ReferenceServer::Start(server_options, &error);
   ASSERT_NE(server, nullptr) << error;
-  scenario::Scenario& s = Scenario(std::string(kBase) + "target: " + server->address() +
-                                   "\n"
-                                   "mode: server_stream\n"
-                                   "load: {type: closed, outstanding: 1}\n"
-                                   "server_behavior: {response_count: 5}\n");
-  const report::RunResult r = MustRun(s);
-  ExpectAllOk(r);
+  const report::RunResult r =
+      MustRunAllOk(Base() + "target: " + server->address() +
+                   "\nmode: server_stream\nload: {type: closed, outstanding: 1}\n"
+                   "server_behavior: {response_count: 5}\n");
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
   EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
   server->Shutdown();
 }
 
 TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
-  scenario::Scenario& s = Scenario(std::string(kBase) +
+  scenario::Scenario& s = Scenario(Base() +
                                    "mode: server_stream\n"
                                    "load: {type: closed, outstanding: 1}\n"
                                    "server_behavior: {response_count: 1}\n");
@@ -108,11 +89,9 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamWithoutResponseCountIsBadInput) {
 }
 
 TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
-  const report::RunResult r =
-      MustRun(Scenario(std::string(kBase) + "mode: client_stream\n"
-                                            "load: {type: closed, outstanding: 2}\n"
-                                            "stream: {messages: 50}\n"));
-  ExpectAllOk(r);
+  const report::RunResult r = MustRunAllOk(
+      Base() +
+      "mode: client_stream\nload: {type: closed, outstanding: 2}\nstream: {messages: 50}\n");
   EXPECT_GT(r.calls_finished, kSlots) << "streams reaching stream.messages are replaced";
   // Every stream but each slot's last (half-closed by the stop) sent exactly 50.
   EXPECT_LE(r.messages_sent, r.calls_finished * 50);
@@ -133,14 +112,10 @@ TEST_F(BenchmarkServiceModesTest, ClientStreamClosedLoopStreamMessages) {
 }
 
 TEST_F(BenchmarkServiceModesTest, ClientStreamOpenLoopStreamDuration) {
-  const report::RunResult r =
-      MustRun(Scenario(std::string(kBase) + "mode: client_stream\n"
-                                            "load: {type: constant, rate: 500/s}\n"
-                                            "stream: {duration: 200ms}\n"));
-  ExpectAllOk(r);
-  // The schedule fixes the count: 500/s for 1 s, whatever the machine's speed.
-  EXPECT_GE(r.messages_sent, 475u);
-  EXPECT_LE(r.messages_sent, 525u);
+  const report::RunResult r = MustRunAllOk(
+      Base() +
+      "mode: client_stream\nload: {type: constant, rate: 500/s}\nstream: {duration: 200ms}\n");
+  ExpectScheduledCount(r.messages_sent, 500, 25);  // 500/s for 1 s
   EXPECT_EQ(Latency(r, "schedule_lag").count, r.messages_sent);
   EXPECT_EQ(Latency(r, "final_response").count, r.calls_finished);
   EXPECT_EQ(r.messages_received, r.calls_finished);

@@ -13,6 +13,7 @@
 #include "bench/runner/run_controller.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "tests/bench/runner/fake_run_environment.h"
 
 namespace streambench::runner {
 namespace {
@@ -90,6 +91,58 @@ TEST(ConcurrentRunsTest, EveryModeAtOnceAgainstOneEmbeddedServer) {
     EXPECT_NE(std::find(events.begin(), first_final, std::make_pair(name, false)), first_final)
         << name << " had not started when the first run finished";
   }
+}
+
+// Every variant is checked before any starts: one that cannot run stops them all, and nothing
+// (target, slots) was set up for the others.
+TEST(ConcurrentRunsTest, AVariantThatCannotRunStopsThemAllBeforeAnyStarts) {
+  testing::FakeRunEnvironment fake;
+  fake.slots.refused_variant = "b";
+  RunOptions options;
+  options.environment = &fake.environment;
+  const ScenarioOutcome outcome = RunScenarioFile(LoadFile(R"(name: mix
+concurrent: true
+mode: unary
+target: 127.0.0.1:1
+variants:
+  - name: a
+  - name: b
+  - name: c
+)"),
+                                                  options);
+  EXPECT_EQ(outcome.status, RunOutcome::Status::kBadInput);
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_EQ(outcome.error, "variant `b`: refused by the fake");
+  EXPECT_TRUE(outcome.result.runs.empty());
+  EXPECT_EQ(fake.targets.opened, 0);
+  EXPECT_EQ(fake.targets.shared, 0) << "not even the shared server was started";
+  EXPECT_TRUE(fake.slots.dialled.empty());
+  EXPECT_EQ(fake.sleeper.sleeps, 0);
+}
+
+// The same with the real drivers: BenchmarkService's server_stream needs a response count.
+TEST(ConcurrentRunsTest, UnsupportedVariantIsRefusedBeforeTheServerStarts) {
+  ResetStopSignals();
+  scenario::ScenarioFile file = LoadFile(R"(name: mix
+concurrent: true
+service: grpc.testing.BenchmarkService
+load: {type: closed, outstanding: 1}
+warmup: 0s
+duration: 30s
+variants:
+  - name: unary
+    set: {mode: unary}
+  - name: server
+    set: {mode: server_stream, server_behavior.response_count: 1}
+)");
+  ASSERT_EQ(file.runs.size(), 2u);
+  file.runs[1].behavior.response_count = 0;  // past the loader, which refuses 0
+  const ScenarioOutcome outcome = RunScenarioFile(file, RunOptions{});
+  EXPECT_EQ(outcome.status, RunOutcome::Status::kBadInput);
+  EXPECT_EQ(outcome.exit_code, 2);
+  EXPECT_NE(outcome.error.find("variant `server`: "), std::string::npos) << outcome.error;
+  EXPECT_NE(outcome.error.find("response_count"), std::string::npos) << outcome.error;
+  EXPECT_TRUE(outcome.result.runs.empty()) << "the unary variant did not run its 30 s";
 }
 
 TEST(ConcurrentRunsTest, RepeatRunsTheRoundsOneAfterAnother) {

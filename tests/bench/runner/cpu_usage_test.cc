@@ -74,15 +74,19 @@ int64_t ThreadCpuNs() {
   return static_cast<int64_t>(ts.tv_sec) * kSecondNs + ts.tv_nsec;
 }
 
+// Publishes the calling thread's id in *tid, then spins until the thread has used `cpu_ns` of
+// its own CPU time.
+void SpinOwnCpu(int64_t cpu_ns, std::atomic<int64_t>* tid) {
+  *tid = static_cast<int64_t>(syscall(SYS_gettid));
+  const int64_t start = ThreadCpuNs();
+  volatile uint64_t sink = 0;
+  while (ThreadCpuNs() - start < cpu_ns) sink = sink + 1;
+}
+
 TEST(SampleCpuTest, SeesASpinningThreadsCpuTime) {
   const CpuSample begin = SampleCpu();
   std::atomic<int64_t> tid{0};
-  std::thread spinner([&] {
-    tid = static_cast<int64_t>(syscall(SYS_gettid));
-    const int64_t start = ThreadCpuNs();
-    volatile uint64_t sink = 0;
-    while (ThreadCpuNs() - start < 200'000'000) sink = sink + 1;  // 200 ms of its own CPU
-  });
+  std::thread spinner(SpinOwnCpu, 200'000'000, &tid);  // 200 ms of its own CPU
   // Sample while the thread still exists (after it spun), then let it go.
   while (tid.load() == 0) std::this_thread::yield();
   spinner.join();
@@ -100,10 +104,7 @@ TEST(SampleCpuTest, ThreadTimesOfALiveThreadAreCounted) {
   std::atomic<bool> spun{false}, release{false};
   std::atomic<int64_t> tid{0};
   std::thread spinner([&] {
-    tid = static_cast<int64_t>(syscall(SYS_gettid));
-    const int64_t start = ThreadCpuNs();
-    volatile uint64_t sink = 0;
-    while (ThreadCpuNs() - start < 100'000'000) sink = sink + 1;  // 100 ms of its own CPU
+    SpinOwnCpu(100'000'000, &tid);  // 100 ms of its own CPU
     spun = true;
     while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   });

@@ -1,4 +1,4 @@
-// A real run reports the generator's own CPU (issue 8): measured over the measured phase, with
+// A real run reports the generator's own CPU: measured over the measured phase, with
 // the embedded server flagged as included when the generator started it. Nothing here depends on
 // how fast the machine is: only that the figures exist and are consistent.
 #include <gtest/gtest.h>

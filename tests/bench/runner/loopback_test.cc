@@ -1,4 +1,4 @@
-// Ports bind loopback unless told otherwise (issue 7): every socket `streambench-server` (gRPC
+// Ports bind loopback unless told otherwise: every socket `streambench-server` (gRPC
 // and /metrics) and `streambench run --metrics-port 0` (its /metrics and its embedded server)
 // listen on is bound to 127.0.0.1. Checked from the kernel's view: the child's socket inodes
 // (/proc/PID/fd) matched against the listening entries of /proc/net/tcp and /proc/net/tcp6.

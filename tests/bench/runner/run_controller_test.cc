@@ -18,21 +18,14 @@ namespace {
 
 class RunControllerTest : public testing::RunTest {};
 
-constexpr char kBase[] =
-    "name: t\n"
-    "connections: 2\n"
-    "streams_per_connection: 2\n"
-    "warmup: 0s\n"
-    "duration: 1s\n"
-    "request: {payload_size: 100B}\n";
+constexpr const char* kBase = testing::kShortRun;
 
 TEST_F(RunControllerTest, BidiClosedLoopEchoesEveryMessage) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: bidi\n"
-                         "load: {type: closed, outstanding: 2}\n"
-                         "stream: {messages: 300}\n"  // streams end and are replaced
-                         "server_behavior: {bidi: echo, response_size: 0B}\n");
-  ExpectAllOk(r);
+  // Streams end after stream.messages and are replaced.
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: bidi\nload: {type: closed, outstanding: 2}\n"
+                              "stream: {messages: 300}\n"
+                              "server_behavior: {bidi: echo, response_size: 0B}\n");
   EXPECT_GT(r.messages_sent, 300u);
   EXPECT_EQ(r.messages_received, r.messages_sent);
   EXPECT_EQ(r.bytes_sent, r.messages_sent * 100);
@@ -45,28 +38,20 @@ TEST_F(RunControllerTest, BidiClosedLoopEchoesEveryMessage) {
 }
 
 TEST_F(RunControllerTest, BidiOpenLoopConstantRate) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: bidi\n"
-                         "threads: 2\n"
-                         "load: {type: constant, rate: 400/s}\n"
-                         "server_behavior: {bidi: echo, response_size: 32B}\n");
-  ExpectAllOk(r);
-  // The schedule fixes the count: 400/s for 1 s, whatever the machine's speed.
-  EXPECT_GE(r.messages_sent, 380u);
-  EXPECT_LE(r.messages_sent, 420u);
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: bidi\nthreads: 2\nload: {type: constant, rate: 400/s}\n"
+                              "server_behavior: {bidi: echo, response_size: 32B}\n");
+  ExpectScheduledCount(r.messages_sent, 400, 20);  // 400/s for 1 s
   EXPECT_EQ(r.messages_received, r.messages_sent);
   EXPECT_EQ(r.bytes_received, r.messages_received * 32);
   EXPECT_EQ(Latency(r, "schedule_lag").count, r.messages_sent);
 }
 
 TEST_F(RunControllerTest, BidiIndependentStreamsResponseCount) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: bidi\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "stream: {messages: 20}\n"
-                         "server_behavior: {bidi: independent, response_count: 5, "
-                         "response_size: 16B}\n");
-  ExpectAllOk(r);
+  const auto r =
+      MustRunAllOk(std::string(kBase) +
+                   "mode: bidi\nload: {type: closed, outstanding: 1}\nstream: {messages: 20}\n"
+                   "server_behavior: {bidi: independent, response_count: 5, response_size: 16B}\n");
   // Every stream that sent its first request got its 5 responses (integrity 0 above); a stream
   // replaced just as the run stopped may have half-closed before sending anything (at most one
   // per slot, 4 slots), and is owed nothing.
@@ -78,11 +63,9 @@ TEST_F(RunControllerTest, BidiIndependentStreamsResponseCount) {
 }
 
 TEST_F(RunControllerTest, UnaryClosedLoop) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: unary\n"
-                         "load: {type: closed, outstanding: 3}\n"
-                         "server_behavior: {response_size: 50B}\n");
-  ExpectAllOk(r);
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: unary\nload: {type: closed, outstanding: 3}\n"
+                              "server_behavior: {response_size: 50B}\n");
   EXPECT_EQ(r.calls_finished, r.messages_sent);
   EXPECT_EQ(r.messages_received, r.messages_sent);
   EXPECT_EQ(r.bytes_received, r.messages_received * 50);
@@ -90,10 +73,8 @@ TEST_F(RunControllerTest, UnaryClosedLoop) {
 }
 
 TEST_F(RunControllerTest, UnaryOpenLoopPoisson) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: unary\n"
-                         "load: {type: poisson, rate: 300/s}\n");
-  ExpectAllOk(r);
+  const auto r =
+      MustRunAllOk(std::string(kBase) + "mode: unary\nload: {type: poisson, rate: 300/s}\n");
   EXPECT_GT(r.calls_finished, 150u);  // ~300 expected; Poisson spread is ~17
   EXPECT_LT(r.calls_finished, 450u);
   EXPECT_EQ(r.messages_received, r.calls_finished);
@@ -101,34 +82,27 @@ TEST_F(RunControllerTest, UnaryOpenLoopPoisson) {
 }
 
 TEST_F(RunControllerTest, ServerStreamReceivesEveryResponse) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: server_stream\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "server_behavior: {response_count: 7, response_size: 20B}\n");
-  ExpectAllOk(r);
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: server_stream\nload: {type: closed, outstanding: 1}\n"
+                              "server_behavior: {response_count: 7, response_size: 20B}\n");
   EXPECT_EQ(r.messages_received, r.calls_finished * 7);
   EXPECT_EQ(r.bytes_received, r.messages_received * 20);
   EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
 }
 
 TEST_F(RunControllerTest, ServerStreamOpenLoopRamp) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: server_stream\n"
-                         "load: {type: ramp, start_rate: 100/s, stages: [{duration: 1s, rate: "
-                         "300/s}]}\n"
-                         "server_behavior: {response_count: 3}\n");
-  ExpectAllOk(r);
-  EXPECT_GE(r.calls_finished, 180u);  // the integral of the ramp: 200 calls
-  EXPECT_LE(r.calls_finished, 220u);
+  const auto r = MustRunAllOk(
+      std::string(kBase) +
+      "mode: server_stream\nserver_behavior: {response_count: 3}\n"
+      "load: {type: ramp, start_rate: 100/s, stages: [{duration: 1s, rate: 300/s}]}\n");
+  ExpectScheduledCount(r.calls_finished, 200, 20);  // the integral of the ramp
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
 }
 
 TEST_F(RunControllerTest, ClientStreamSummariesMatch) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: client_stream\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "stream: {messages: 50}\n");
-  ExpectAllOk(r);
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: client_stream\nload: {type: closed, outstanding: 1}\n"
+                              "stream: {messages: 50}\n");
   // Streams carry 50 messages, except the 4 open at the stop, which half-close early.
   EXPECT_LE(r.messages_sent, r.calls_finished * 50);
   EXPECT_GE(r.messages_sent, (r.calls_finished - 4) * 50);
@@ -137,84 +111,78 @@ TEST_F(RunControllerTest, ClientStreamSummariesMatch) {
 }
 
 TEST_F(RunControllerTest, ClientStreamOpenLoop) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: client_stream\n"
-                         "load: {type: constant, rate: 500/s}\n"
-                         "stream: {duration: 200ms}\n");
-  ExpectAllOk(r);
-  EXPECT_GE(r.messages_sent, 480u);
-  EXPECT_LE(r.messages_sent, 520u);
+  const auto r = MustRunAllOk(std::string(kBase) +
+                              "mode: client_stream\nload: {type: constant, rate: 500/s}\n"
+                              "stream: {duration: 200ms}\n");
+  ExpectScheduledCount(r.messages_sent, 500, 20);  // 500/s for 1 s
 }
 
 TEST_F(RunControllerTest, BenchmarkServiceUnaryAndPingPong) {
-  const auto unary = MustRun(std::string(kBase) +
-                             "service: grpc.testing.BenchmarkService\n"
-                             "mode: unary\n"
-                             "load: {type: closed, outstanding: 1}\n"
-                             "server_behavior: {response_size: 40B}\n");
-  ExpectAllOk(unary);
+  const std::string benchmark = std::string(kBase) +
+                                "service: grpc.testing.BenchmarkService\n"
+                                "load: {type: closed, outstanding: 1}\n"
+                                "server_behavior: {response_size: 40B}\n";
+  const auto unary = MustRunAllOk(benchmark + "mode: unary\n");
   EXPECT_EQ(unary.messages_received, unary.calls_finished);
   EXPECT_EQ(unary.bytes_received, unary.messages_received * 40);
-  EXPECT_EQ(unary.service, "grpc.testing.BenchmarkService");
 
-  const auto bidi = MustRun(std::string(kBase) +
-                            "service: grpc.testing.BenchmarkService\n"
-                            "mode: bidi\n"
-                            "load: {type: closed, outstanding: 1}\n"
-                            "stream: {messages: 100}\n"
-                            "server_behavior: {response_size: 40B}\n");
-  ExpectAllOk(bidi);
+  const auto bidi = MustRunAllOk(benchmark + "mode: bidi\nstream: {messages: 100}\n");
   EXPECT_EQ(bidi.messages_received, bidi.messages_sent);
   EXPECT_EQ(bidi.bytes_received, bidi.messages_received * 40);
   EXPECT_EQ(Latency(bidi, "message").count, bidi.messages_received);
 }
 
-TEST_F(RunControllerTest, InjectedStatusAtMessageN) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: bidi\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "server_behavior: {bidi: echo, failure: {code: UNAVAILABLE, message: x, "
-                         "after_messages: 5}}\n"
-                         "expect: {statuses: {UNAVAILABLE: some, OK: any}}\n");
-  EXPECT_GT(Code(r, "UNAVAILABLE"), 4u) << "each stream fails and is replaced";
-  EXPECT_EQ(Code(r, "UNAVAILABLE") + Code(r, "OK"), r.calls_finished);
+// Calls that end with a status other than OK: injected by the server, a deadline, a client
+// cancel. Each scenario expects that status, so the run passes.
+struct EndStatusCase {
+  const char* name;
+  const char* settings;   // after kBase
+  const char* code;       // the status the calls end with
+  uint64_t more_than;     // how many calls at least end with it, minus one
+  const char* also_code;  // a status the other calls may end with; nullptr = none
+};
+
+// ctest lists each case by its name rather than its bytes.
+void PrintTo(const EndStatusCase& c, std::ostream* os) { *os << c.name; }
+
+class RunControllerEndStatusTest : public RunControllerTest,
+                                   public ::testing::WithParamInterface<EndStatusCase> {};
+
+TEST_P(RunControllerEndStatusTest, EveryCallEndsWithTheExpectedStatus) {
+  const EndStatusCase& c = GetParam();
+  const auto r = MustRun(std::string(kBase) + c.settings);
+  EXPECT_GT(Code(r, c.code), c.more_than);
+  const uint64_t others = c.also_code == nullptr ? 0 : Code(r, c.also_code);
+  EXPECT_EQ(Code(r, c.code) + others, r.calls_finished);
   EXPECT_TRUE(r.pass);
 }
 
-TEST_F(RunControllerTest, DeadlineExceeded) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: unary\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "server_behavior: {response_delay: 300ms}\n"
-                         "call: {deadline: 30ms}\n"
-                         "expect: {statuses: {DEADLINE_EXCEEDED: some}}\n");
-  EXPECT_GT(Code(r, "DEADLINE_EXCEEDED"), 0u);
-  EXPECT_EQ(Code(r, "DEADLINE_EXCEEDED"), r.calls_finished);
-  EXPECT_TRUE(r.pass);
-}
-
-TEST_F(RunControllerTest, ClientCancellationCountsCancelled) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: bidi\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "call: {cancel_after: 100ms}\n"
-                         "expect: {statuses: {CANCELLED: some}}\n");
-  // Streams live 100 ms in a 1 s run and are replaced; those open at the end are cancelled too.
-  EXPECT_GT(Code(r, "CANCELLED"), 8u);
-  EXPECT_EQ(Code(r, "CANCELLED"), r.calls_finished);
-  EXPECT_TRUE(r.pass);
-}
-
-TEST_F(RunControllerTest, UnaryCancellation) {
-  const auto r = MustRun(std::string(kBase) +
-                         "mode: unary\n"
-                         "load: {type: closed, outstanding: 1}\n"
-                         "server_behavior: {response_delay: 500ms}\n"
-                         "call: {cancel_after: 20ms}\n"
-                         "expect: {statuses: {CANCELLED: some}}\n");
-  EXPECT_GT(Code(r, "CANCELLED"), 0u);
-  EXPECT_EQ(Code(r, "CANCELLED"), r.calls_finished);
-}
+INSTANTIATE_TEST_SUITE_P(
+    EndStatuses, RunControllerEndStatusTest,
+    ::testing::Values(
+        // Each stream fails at its 5th message and is replaced.
+        EndStatusCase{"InjectedStatusAtMessageN",
+                      "mode: bidi\nload: {type: closed, outstanding: 1}\n"
+                      "server_behavior: {bidi: echo, failure: {code: UNAVAILABLE, message: x, "
+                      "after_messages: 5}}\nexpect: {statuses: {UNAVAILABLE: some, OK: any}}\n",
+                      "UNAVAILABLE", 4, "OK"},
+        EndStatusCase{"DeadlineExceeded",
+                      "mode: unary\nload: {type: closed, outstanding: 1}\n"
+                      "server_behavior: {response_delay: 300ms}\ncall: {deadline: 30ms}\n"
+                      "expect: {statuses: {DEADLINE_EXCEEDED: some}}\n",
+                      "DEADLINE_EXCEEDED", 0, nullptr},
+        // Streams live 100 ms in a 1 s run and are replaced; those open at the end are
+        // cancelled too.
+        EndStatusCase{"ClientCancellationCountsCancelled",
+                      "mode: bidi\nload: {type: closed, outstanding: 1}\n"
+                      "call: {cancel_after: 100ms}\nexpect: {statuses: {CANCELLED: some}}\n",
+                      "CANCELLED", 8, nullptr},
+        EndStatusCase{"UnaryCancellation",
+                      "mode: unary\nload: {type: closed, outstanding: 1}\n"
+                      "server_behavior: {response_delay: 500ms}\ncall: {cancel_after: 20ms}\n"
+                      "expect: {statuses: {CANCELLED: some}}\n",
+                      "CANCELLED", 0, nullptr}),
+    [](const ::testing::TestParamInfo<EndStatusCase>& info) { return info.param.name; });
 
 // The coordinated-omission test. The server stops reading one bidi stream for 300 ms. Open loop
 // keeps its schedule: the messages intended during the stall wait, and their latency from the

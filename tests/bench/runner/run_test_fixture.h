@@ -17,6 +17,12 @@
 
 namespace streambench::runner::testing {
 
+// A short run: 2 connections x 2 stream slots (4 slots), no warm-up, 1 s, 100-byte requests, so
+// that every message sent is accounted for after the drain. Tests append mode, load and the rest.
+constexpr char kShortRun[] =
+    "name: t\nconnections: 2\nstreams_per_connection: 2\nwarmup: 0s\nduration: 1s\n"
+    "request: {payload_size: 100B}\n";
+
 // The first run of `yaml` (an empty Scenario, and a test failure, when it does not load).
 inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
   scenario::ScenarioFile file;
@@ -52,6 +58,16 @@ class RunTest : public ::testing::Test {
   }
   report::RunResult MustRun(const std::string& yaml) { return MustRun(Scenario(yaml)); }
 
+  // A run of `yaml` in which every call must end OK (ExpectAllOk) and the result name the
+  // scenario's service; returns its result.
+  report::RunResult MustRunAllOk(const std::string& yaml) {
+    const scenario::Scenario& s = Scenario(yaml);
+    report::RunResult r = MustRun(s);
+    ExpectAllOk(r);
+    EXPECT_EQ(r.service, ServiceName(s.target.service));
+    return r;
+  }
+
   static uint64_t Code(const report::RunResult& r, const std::string& name) {
     auto it = r.calls_by_code.find(name);
     return it == r.calls_by_code.end() ? 0 : it->second;
@@ -63,6 +79,13 @@ class RunTest : public ::testing::Test {
     EXPECT_EQ(r.integrity.Total(), 0u);
     EXPECT_TRUE(r.pass);
     EXPECT_FALSE(r.interrupted);
+  }
+
+  // Open loop: the schedule fixes a count whatever the machine's speed; `count` must be within
+  // `tolerance` of `scheduled`.
+  static void ExpectScheduledCount(uint64_t count, uint64_t scheduled, uint64_t tolerance) {
+    EXPECT_GE(count, scheduled - tolerance);
+    EXPECT_LE(count, scheduled + tolerance);
   }
 
   static const report::LatencySummary& Latency(const report::RunResult& r,

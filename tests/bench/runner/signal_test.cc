@@ -1,4 +1,4 @@
-// Ctrl-C / SIGTERM to the real `streambench` binary at several moments (issue 7): during warm-up,
+// Ctrl-C / SIGTERM to the real `streambench` binary at several moments: during warm-up,
 // mid-run, and right at the end of the measured phase (while it drains and writes results). Each
 // must leave a complete, valid results file: `interrupted: true` when the signal cut the run
 // short, and otherwise either the complete old file or the complete new one (results are written

@@ -1,4 +1,4 @@
-// The four shipped workload scenarios (issue 9: file_upload, file_download, pubsub_fanout,
+// The four shipped workload scenarios (file_upload, file_download, pubsub_fanout,
 // chat_rooms) run briefly through RunScenarioFile against the embedded reference server, with
 // counts that must agree with each other; and a download with injected corruption through the
 // CLI, which must fail the run (exit 1). Runs have no warm-up, so everything sent in a run is

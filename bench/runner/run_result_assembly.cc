@@ -1,0 +1,31 @@
+#include "bench/runner/run_result_assembly.h"
+
+#include "bench/report/expectations.h"
+#include "bench/runner/cpu_usage.h"
+#include "bench/runner/outage_results.h"
+
+namespace streambench::runner {
+
+report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRecord& phases,
+                                    const RunTarget& target, const drivers::DriverContext& context,
+                                    int usable_cores) {
+  stats::Snapshot measured = phases.final_state;
+  measured.Subtract(phases.baseline);
+  stats::Snapshot in_phase = phases.phase_end;
+  in_phase.Subtract(phases.baseline);
+  report::RunResult result =
+      report::BuildRunResult(run, measured, phases.measured_duration_s(), &in_phase.counters);
+  result.service = ServiceName(run.target.service);
+  result.target = target.description();
+  result.interrupted = phases.interrupted;
+  result.dropped_ops = context.dropped_ops();
+  result.generator = AssessCpu(phases.cpu_begin, phases.cpu_end, usable_cores);
+  result.generator.includes_server = target.includes_server();
+  result.link = target.LinkResult();
+  result.outages = OutagesInMeasuredPhase(context.outages().Outages(), phases.measured_start_ns,
+                                          phases.measured_end_ns);
+  report::EvaluateExpectations(run, &result);
+  return result;
+}
+
+}  // namespace streambench::runner

@@ -1,0 +1,238 @@
+// The run's phase logic (prepare, warm-up, measured phase, drain, assemble) on a fake clock with
+// fake slots (fake_run_environment.h): every run here lasts seconds of fake time and milliseconds
+// of real time. The real-server tests (run_controller_test.cc) prove the wiring.
+#include "bench/runner/run_phases.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "bench/runner/run_controller.h"
+#include "tests/bench/runner/fake_run_environment.h"
+#include "tests/bench/runner/run_test_fixture.h"
+
+namespace streambench::runner {
+namespace {
+
+using testing::kMsNs;
+
+constexpr int64_t kSecondNs = 1000 * kMsNs;
+
+// One fake slot (connections: 1) that moves one message each way per 50 ms poll.
+std::string Yaml(const std::string& warmup, const std::string& duration) {
+  return "name: t\nmode: bidi\nconnections: 1\nstreams_per_connection: 1\n"
+         "load: {type: closed, outstanding: 1}\nwarmup: " +
+         warmup + "\nduration: " + duration + "\n";
+}
+
+class RunPhasesTest : public ::testing::Test {
+ protected:
+  RunPhasesTest() { options_.environment = &fake_.environment; }
+
+  RunOutcome Run(const std::string& yaml) {
+    scenario_ = testing::LoadFirstRun(yaml);
+    start_ns_ = fake_.clock.NowNs();
+    return RunController(options_).Run(scenario_);
+  }
+  // Fake time since the run started.
+  int64_t ElapsedNs() const { return fake_.clock.NowNs() - start_ns_; }
+
+  testing::FakeRunEnvironment fake_;
+  RunOptions options_;
+  scenario::Scenario scenario_;
+  int64_t start_ns_ = 0;
+};
+
+TEST_F(RunPhasesTest, WarmUpIsSubtractedAndTheMeasuredWindowIsExact) {
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_FALSE(r.interrupted);
+  EXPECT_DOUBLE_EQ(r.duration_s, 2.0);
+  // 20 polls of warm-up are subtracted; the 40 polls of the measured phase remain.
+  EXPECT_EQ(r.messages_sent, 40u);
+  EXPECT_EQ(r.messages_received, 40u);
+  EXPECT_EQ(r.bytes_sent, 4000u);
+  EXPECT_DOUBLE_EQ(r.messages_sent_per_s, 20.0);
+  EXPECT_EQ(r.calls_finished, 1u);
+  EXPECT_EQ(ElapsedNs(), 3 * kSecondNs) << "the slot ended on Stop: no drain wait";
+  ASSERT_EQ(fake_.slots.made.size(), 1u);
+}
+
+TEST_F(RunPhasesTest, DrainRepliesCountInTotalsButNotInRates) {
+  fake_.slots.behavior.replies_after_stop = 4;
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_EQ(r.messages_sent, 20u);
+  EXPECT_EQ(r.messages_received, 24u) << "every reply is accounted for";
+  EXPECT_DOUBLE_EQ(r.messages_received_per_s, 20.0) << "rates stop at the measured phase's end";
+  EXPECT_DOUBLE_EQ(r.calls_per_s, 0.0) << "the call finished in the drain";
+  EXPECT_EQ(ElapsedNs(), kSecondNs + 4 * 5 * kMsNs) << "the drain polls every 5 ms";
+}
+
+TEST_F(RunPhasesTest, DrainTimeoutThenCancel) {
+  fake_.slots.behavior.ends_after_replies = false;
+  options_.drain_timeout = std::chrono::milliseconds(300);
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  ASSERT_EQ(fake_.slots.made.size(), 1u);
+  EXPECT_TRUE(fake_.slots.made[0]->cancelled());
+  EXPECT_EQ(ElapsedNs(), kSecondNs + 300 * kMsNs) << "waited the drain timeout, not more";
+  EXPECT_EQ(outcome.result.calls_by_code.at("CANCELLED"), 1u);
+  EXPECT_FALSE(outcome.result.interrupted);
+}
+
+TEST_F(RunPhasesTest, CallsThatOutliveTheCancelAreReported) {
+  fake_.slots.behavior.ends_after_replies = false;
+  fake_.slots.behavior.ends_on_cancel = false;
+  options_.drain_timeout = std::chrono::milliseconds(100);
+  std::ostringstream log;
+  options_.log_out = &log;
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_EQ(ElapsedNs(), kSecondNs + 100 * kMsNs + 2 * kSecondNs)
+      << "the drain timeout, then 2 s for the cancelled calls";
+  EXPECT_NE(log.str().find("1 calls did not finish after cancel"), std::string::npos) << log.str();
+  EXPECT_EQ(fake_.targets.closed, 1) << "the target is closed even when slots are leaked";
+}
+
+TEST_F(RunPhasesTest, StopBeforeTheRunStartsStillGivesAResult) {
+  fake_.stop.requests = 1;  // arrived while the target and slots were being prepared
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_TRUE(outcome.result.interrupted);
+  EXPECT_EQ(outcome.result.duration_s, 0.0);
+  EXPECT_EQ(outcome.result.calls_finished, 1u);
+  EXPECT_FALSE(outcome.stop_now);
+  ASSERT_EQ(fake_.slots.made.size(), 1u);
+  EXPECT_TRUE(fake_.slots.made[0]->stopped());
+}
+
+TEST_F(RunPhasesTest, StopDuringWarmUpReportsEverythingRecorded) {
+  fake_.sleeper.At(fake_.clock.NowNs() + 500 * kMsNs, [this] { fake_.stop.requests = 1; });
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_TRUE(outcome.result.interrupted);
+  EXPECT_EQ(outcome.result.messages_sent, 10u) << "nothing subtracted: the warm-up never ended";
+  EXPECT_DOUBLE_EQ(outcome.result.duration_s, 0.5);
+}
+
+TEST_F(RunPhasesTest, StopDuringTheMeasuredPhaseKeepsTheWarmUpSubtracted) {
+  fake_.sleeper.At(fake_.clock.NowNs() + 1500 * kMsNs, [this] { fake_.stop.requests = 1; });
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_TRUE(outcome.result.interrupted);
+  EXPECT_EQ(outcome.result.messages_sent, 10u);
+  EXPECT_DOUBLE_EQ(outcome.result.duration_s, 0.5);
+  EXPECT_EQ(ElapsedNs(), 1500 * kMsNs);
+}
+
+TEST_F(RunPhasesTest, FirstStopDuringTheDrainKeepsTheCompleteMeasurement) {
+  fake_.slots.behavior.replies_after_stop = 10;
+  fake_.sleeper.At(fake_.clock.NowNs() + 1010 * kMsNs, [this] { fake_.stop.requests = 1; });
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_FALSE(outcome.result.interrupted) << "the measured phase was over";
+  EXPECT_FALSE(outcome.stop_now);
+  EXPECT_EQ(outcome.result.messages_received, 30u) << "the drain went on";
+}
+
+TEST_F(RunPhasesTest, SecondStopDuringTheDrainCancelsAtOnce) {
+  fake_.slots.behavior.ends_after_replies = false;
+  fake_.sleeper.At(fake_.clock.NowNs() + 1010 * kMsNs, [this] { fake_.stop.requests = 2; });
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_TRUE(outcome.stop_now) << "no further runs";
+  EXPECT_TRUE(fake_.slots.made[0]->cancelled());
+  EXPECT_EQ(ElapsedNs(), 1010 * kMsNs) << "neither the drain timeout nor the 2 s after cancel";
+  EXPECT_EQ(outcome.result.messages_sent, 20u) << "still a result";
+}
+
+TEST_F(RunPhasesTest, ProgressAndSnapshotsOncePerSecondThenTheFinalOne) {
+  std::ostringstream progress;
+  options_.show_progress = true;
+  options_.progress_out = &progress;
+  std::vector<std::pair<uint64_t, bool>> snapshots;  // (messages sent so far, final)
+  options_.on_snapshot = [&](const scenario::Scenario&, const stats::Snapshot& cumulative,
+                             const LiveState& live) {
+    snapshots.emplace_back(cumulative.counters.messages_sent, live.final);
+    EXPECT_EQ(live.active_streams, live.final ? 0 : 1);
+  };
+  const RunOutcome outcome = Run(Yaml("0s", "3500ms"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const std::vector<std::pair<uint64_t, bool>> want = {
+      {20, false}, {40, false}, {60, false}, {70, true}};
+  EXPECT_EQ(snapshots, want) << "cumulative counts at 1, 2 and 3 s, and after the drain";
+  const std::string text = progress.str();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\r'), 3) << text;
+  EXPECT_NE(text.find("errors 0"), std::string::npos) << text;
+  EXPECT_EQ(text.back(), '\n') << "the line is ended before the table is printed";
+}
+
+// Open loop: the workers run on their own threads (FakeSlot ignores their submissions); the live
+// state reads the schedule's rate at the moment of each tick.
+TEST_F(RunPhasesTest, OpenLoopLiveStateCarriesTheScheduledRate) {
+  std::vector<double> rates_per_s;
+  options_.on_snapshot = [&](const scenario::Scenario&, const stats::Snapshot&,
+                             const LiveState& live) {
+    rates_per_s.push_back(live.target_rate_per_s);
+  };
+  const RunOutcome outcome =
+      Run("name: t\nmode: unary\nconnections: 1\nwarmup: 0s\nduration: 2500ms\n"
+          "load: {type: ramp, start_rate: 100/s, stages: [{duration: 2500ms, rate: 600/s}]}\n");
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  ASSERT_EQ(rates_per_s.size(), 3u) << "ticks at 1 and 2 s, and the final one";
+  EXPECT_NEAR(rates_per_s[0], 300, 1) << "100/s + 500/s x (1 s / 2.5 s)";
+  EXPECT_NEAR(rates_per_s[1], 500, 1);
+  EXPECT_NEAR(rates_per_s[2], 600, 1) << "the end of the ramp";
+}
+
+TEST_F(RunPhasesTest, HeapTrimmerIsPolledWithTheClock) {
+  options_.heap_trim_interval = std::chrono::seconds(1);
+  Run(Yaml("0s", "3500ms"));
+  EXPECT_EQ(fake_.trims, 4) << "at the start, then at 1, 2 and 3 s";
+}
+
+TEST_F(RunPhasesTest, ResultCarriesTargetCpuAndService) {
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_EQ(r.target, "fake target");
+  EXPECT_EQ(r.service, "streambench.v1");
+  EXPECT_TRUE(r.generator.includes_server);
+  EXPECT_EQ(r.generator.cores, 2);
+  EXPECT_DOUBLE_EQ(r.generator.cpu_utilization, 0.25) << "half a core of two";
+  EXPECT_TRUE(r.pass);
+  EXPECT_EQ(fake_.slots.dialled, std::vector<std::string>{"fake:1"});
+  EXPECT_EQ(fake_.targets.closed, 1);
+}
+
+TEST_F(RunPhasesTest, PrepareFailuresSayWhatFailed) {
+  fake_.slots.refused_variant = "v";
+  RunOutcome refused = Run(Yaml("0s", "1s") + "variants:\n  - name: v\n");
+  EXPECT_EQ(refused.status, RunOutcome::Status::kBadInput);
+  EXPECT_EQ(refused.error, "refused by the fake");
+  EXPECT_EQ(fake_.targets.opened, 0) << "checked before the target is opened";
+  fake_.slots.refused_variant.clear();
+
+  fake_.targets.fail = true;
+  RunOutcome no_target = Run(Yaml("0s", "1s"));
+  EXPECT_EQ(no_target.status, RunOutcome::Status::kCouldNotRun);
+  EXPECT_EQ(no_target.error, "fake target cannot start");
+  fake_.targets.fail = false;
+
+  fake_.slots.make_status = SlotsStatus::kUnreachable;
+  EXPECT_EQ(Run(Yaml("0s", "1s")).status, RunOutcome::Status::kCouldNotRun);
+  fake_.slots.make_status = SlotsStatus::kUnsupported;
+  EXPECT_EQ(Run(Yaml("0s", "1s")).status, RunOutcome::Status::kBadInput);
+  EXPECT_EQ(fake_.targets.closed, 2) << "each opened target is closed";
+  EXPECT_EQ(fake_.sleeper.sleeps, 0) << "no phase ran";
+}
+
+}  // namespace
+}  // namespace streambench::runner
