@@ -2,7 +2,6 @@
 #include <deque>
 #include <string>
 
-#include "server/workloads/reactor_base.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -12,11 +11,12 @@ namespace {
 // time from a bounded queue that the room fills. Leaving (a leave message, the half-close or a
 // cancel) removes the member from the room; the call ends once what was queued has been written.
 class ChatReactor final
-    : public WorkloadReactor<grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>>,
+    : public WorkloadReactor<ChatReactor,
+                             grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>>,
       public ChatMember {
  public:
-  ChatReactor(WorkloadsService& service, ServerMetrics::Method& metrics, ChatRooms& rooms)
-      : WorkloadReactor(service, metrics), rooms_(rooms) {
+  ChatReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms)
+      : LifecycleReactor(metrics, live_calls), rooms_(rooms) {
     StartRead(&in_);
   }
 
@@ -90,6 +90,8 @@ class ChatReactor final
   }
 
  private:
+  friend LifecycleReactor;  // calls BeforeDelete
+
   std::shared_ptr<const v1::ChatServerMessage> ToBroadcast(const v1::ChatClientMessage& in) const {
     auto out = std::make_shared<v1::ChatServerMessage>();
     out->set_room(membership_.room->name);
@@ -111,7 +113,7 @@ class ChatReactor final
     membership_ = ChatRooms::Membership();
   }
 
-  void BeforeDelete() override { LeaveRoom(); }
+  void BeforeDelete() { LeaveRoom(); }
 
   void MaybeFinishLocked() {
     if (closing_ && !writing_ && queue_.empty()) FinishLocked(grpc::Status::OK);
@@ -139,8 +141,8 @@ class ChatReactor final
 }  // namespace
 
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* NewChatReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, ChatRooms& rooms) {
-  return new ChatReactor(service, metrics, rooms);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms) {
+  return new ChatReactor(live_calls, metrics, rooms);
 }
 
 }  // namespace streambench::workloads

@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "server/workloads/reactor_base.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -13,11 +12,11 @@ namespace {
 // Client-streaming publish: each event read is fanned out before the next read, so a publisher's
 // events reach every subscriber in the order it wrote them.
 class PublishStreamReactor final
-    : public WorkloadReactor<grpc::ServerReadReactor<v1::PublishRequest>> {
+    : public WorkloadReactor<PublishStreamReactor, grpc::ServerReadReactor<v1::PublishRequest>> {
  public:
-  PublishStreamReactor(WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+  PublishStreamReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
                        v1::PublishStreamSummary* response)
-      : WorkloadReactor(service, metrics), hub_(hub), response_(response) {
+      : LifecycleReactor(metrics, live_calls), hub_(hub), response_(response) {
     StartRead(&request_);
   }
 
@@ -53,12 +52,12 @@ class PublishStreamReactor final
 // A subscriber: a bounded queue of events filled by the hub and drained by one write at a time;
 // a heartbeat after heartbeat_interval without a write.
 class SubscribeReactor final
-    : public WorkloadReactor<grpc::ServerWriteReactor<v1::SubscribeResponse>>,
+    : public WorkloadReactor<SubscribeReactor, grpc::ServerWriteReactor<v1::SubscribeResponse>>,
       public EventSink {
  public:
-  SubscribeReactor(WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+  SubscribeReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
                    const v1::SubscribeRequest& request)
-      : WorkloadReactor(service, metrics), hub_(hub) {
+      : LifecycleReactor(metrics, live_calls), hub_(hub) {
     heartbeat_ns_ = static_cast<int64_t>(request.heartbeat_interval_ms() == 0
                                              ? kDefaultHeartbeatMs
                                              : request.heartbeat_interval_ms()) *
@@ -72,7 +71,7 @@ class SubscribeReactor final
           "subscribe: max_queued_events must be at most " + std::to_string(kMaxQueuedEvents)));
       return;
     }
-    last_write_ns_ = MonotonicNs();
+    last_write_ns_ = SteadyNowNs();
     const std::vector<std::string> types(request.event_types().begin(),
                                          request.event_types().end());
     // Not under mu_: the replay calls Deliver, which takes it.
@@ -83,7 +82,7 @@ class SubscribeReactor final
       FinishLocked(status);
       return;
     }
-    if (!finished_) ArmAlarmLocked(heartbeat_ns_);
+    if (!finished_) ArmInLocked(kHeartbeatAlarm, heartbeat_ns_);
   }
 
   void Deliver(const std::shared_ptr<const v1::Event>& event) override {
@@ -105,26 +104,29 @@ class SubscribeReactor final
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "subscribe: write failed"));
       return;
     }
-    last_write_ns_ = MonotonicNs();
+    last_write_ns_ = SteadyNowNs();
     if (!queue_.empty()) WriteNextLocked();
   }
 
  private:
-  void BeforeDelete() override { hub_.Unsubscribe(subscription_); }
+  friend LifecycleReactor;  // calls BeforeDelete and OnAlarmLocked
+  static constexpr int kHeartbeatAlarm = 0;
 
-  void OnAlarmLocked() override {
-    const int64_t idle_ns = MonotonicNs() - last_write_ns_;
+  void BeforeDelete() { hub_.Unsubscribe(subscription_); }
+
+  void OnAlarmLocked(int /*slot*/) {
+    const int64_t idle_ns = SteadyNowNs() - last_write_ns_;
     if (!writing_ && queue_.empty() && idle_ns >= heartbeat_ns_) {
       response_.Clear();
-      response_.mutable_heartbeat()->set_server_time_ns(MonotonicNs());
+      response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
       response_.set_dropped_events(dropped_);
       writing_ = true;
       StartWrite(&response_);
-      ArmAlarmLocked(heartbeat_ns_);
+      ArmInLocked(kHeartbeatAlarm, heartbeat_ns_);
       return;
     }
     // Busy, or written recently: look again one interval after the last write.
-    ArmAlarmLocked(writing_ ? heartbeat_ns_ : heartbeat_ns_ - idle_ns);
+    ArmInLocked(kHeartbeatAlarm, writing_ ? heartbeat_ns_ : heartbeat_ns_ - idle_ns);
   }
 
   void WriteNextLocked() {
@@ -151,15 +153,15 @@ class SubscribeReactor final
 }  // namespace
 
 grpc::ServerReadReactor<v1::PublishRequest>* NewPublishStreamReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     v1::PublishStreamSummary* response) {
-  return new PublishStreamReactor(service, metrics, hub, response);
+  return new PublishStreamReactor(live_calls, metrics, hub, response);
 }
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* NewSubscribeReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     const v1::SubscribeRequest& request) {
-  return new SubscribeReactor(service, metrics, hub, request);
+  return new SubscribeReactor(live_calls, metrics, hub, request);
 }
 
 }  // namespace streambench::workloads
