@@ -26,21 +26,12 @@ v1::Behavior FailAfter(int code, const std::string& message, uint64_t after_mess
   return behavior;
 }
 
-class StreamBenchFailureTest : public ::testing::Test {
+class StreamBenchFailureTest : public testing::ServerStubTest<v1::StreamBench> {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeStub(server_->address());
-  }
-
   double Injected(const char* method, const char* code) {
     return MetricValue(server_->metrics(), "streambench_server_injected_failures_total", method,
                        "code", code);
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::StreamBench::Stub> stub_;
 };
 
 TEST_F(StreamBenchFailureTest, UnaryFailsWithTheInjectedStatus) {

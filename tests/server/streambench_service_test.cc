@@ -26,17 +26,7 @@ int64_t RealtimeNs() {
       .count();
 }
 
-class StreamBenchServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeStub(server_->address());
-  }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::StreamBench::Stub> stub_;
-};
+using StreamBenchServiceTest = testing::ServerStubTest<v1::StreamBench>;
 
 TEST_F(StreamBenchServiceTest, UnaryAnswersWithEchoedTimesPayloadAndChecksum) {
   v1::Behavior behavior;

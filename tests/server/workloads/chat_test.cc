@@ -19,20 +19,8 @@ using testing::JoinMessage;
 using testing::TextMessage;
 using Stream = grpc::ClientReaderWriter<v1::ChatClientMessage, v1::ChatServerMessage>;
 
-class ChatTest : public ::testing::Test {
+class ChatTest : public testing::WorkloadsServiceTest {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeWorkloadsStub(server_->address());
-  }
-  void TearDown() override {
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return server_->workloads_service().live_calls() == 0 &&
-             server_->workloads_service().rooms().room_count() == 0;
-    }));
-  }
-
   struct Member {
     std::string room, name;
     grpc::ClientContext context;
@@ -52,9 +40,6 @@ class ChatTest : public ::testing::Test {
     }
     return m;
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::Workloads::Stub> stub_;
 };
 
 TEST_F(ChatTest, EveryMemberGetsEveryMessageOfItsRoomOnceInOrder) {

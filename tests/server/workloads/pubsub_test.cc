@@ -28,26 +28,12 @@ v1::PublishRequest Publication(const std::string& topic, const std::string& type
   return request;
 }
 
-class PubSubTest : public ::testing::Test {
+class PubSubTest : public testing::WorkloadsServiceTest {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeWorkloadsStub(server_->address());
-  }
-  void TearDown() override {
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return server_->workloads_service().live_calls() == 0 &&
-             server_->workloads_service().topics().subscriber_count() == 0;
-    }));
-  }
   bool WaitForSubscribers(size_t n) {
     return testing::WaitFor(
         [&] { return server_->workloads_service().topics().subscriber_count() == n; });
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::Workloads::Stub> stub_;
 };
 
 struct Subscriber {
