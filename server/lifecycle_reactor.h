@@ -20,7 +20,9 @@
 //
 // Thread-safety: a reactor's state is guarded by mu_. Calling StartRead / StartWrite / Finish and
 // Alarm::Cancel with mu_ held is safe: gRPC runs server reactions and callback alarms on its own
-// threads, never inline in those calls.
+// threads, never inline in those calls. No reaction runs before the method handler has returned
+// the reactor (operations started in the constructor wait until then), so a constructor that only
+// starts a read needs no lock.
 #pragma once
 
 #include <grpc/support/time.h>
@@ -51,7 +53,6 @@ class LifecycleReactor : public GrpcReactor {
  public:
   void OnCancel() override {
     std::lock_guard<std::mutex> lock(mu_);
-    cancelled_ = true;
     FinishLocked(grpc::Status(CancelledCode(), "cancelled by the client or its deadline"));
   }
 
@@ -106,21 +107,28 @@ class LifecycleReactor : public GrpcReactor {
   void ArmInLocked(int slot, int64_t delay_ns) { ArmAtLocked(slot, SteadyNowNs() + delay_ns); }
   bool ArmedLocked(int slot) const { return armed_[slot]; }
 
-  // One write in flight at a time, timed from StartWrite to OnWriteDone for the server's
-  // write-blocked metric (flow-control backpressure).
+  // One write in flight at a time: StartWriteLocked, then WriteDoneLocked at the top of
+  // OnWriteDone; when the write failed (the stream is gone) that finishes the call and returns
+  // false. The timed pair also feeds the server's write-blocked metric (flow-control
+  // backpressure) with the time from StartWrite to OnWriteDone.
   template <typename Response>
-  void StartTimedWriteLocked(const Response* response) {
+  void StartWriteLocked(const Response* response) {
     write_in_flight_ = true;
-    write_started_ns_ = SteadyNowNs();
     this->StartWrite(response);
   }
-  // At the top of OnWriteDone: the write in flight is over. When it failed (the stream is gone)
-  // finishes the call and returns false.
-  bool TimedWriteDoneLocked(bool ok) {
+  bool WriteDoneLocked(bool ok) {
     write_in_flight_ = false;
-    metrics_.WriteCompleted(SteadyNowNs() - write_started_ns_);
     if (!ok) FinishLocked(grpc::Status(CancelledCode(), "the client went away mid-stream"));
     return ok;
+  }
+  template <typename Response>
+  void StartTimedWriteLocked(const Response* response) {
+    write_started_ns_ = SteadyNowNs();
+    StartWriteLocked(response);
+  }
+  bool TimedWriteDoneLocked(bool ok) {
+    metrics_.WriteCompleted(SteadyNowNs() - write_started_ns_);
+    return WriteDoneLocked(ok);
   }
 
   // The code of a call that ended because the client went away: DEADLINE_EXCEEDED when the
@@ -134,8 +142,7 @@ class LifecycleReactor : public GrpcReactor {
 
   std::mutex mu_;
   bool finished_ = false;         // Finish called
-  bool cancelled_ = false;        // OnCancel ran
-  bool write_in_flight_ = false;  // StartTimedWriteLocked called, OnWriteDone not yet
+  bool write_in_flight_ = false;  // StartWriteLocked called, OnWriteDone not yet
   ServerMetrics::Method& metrics_;
 
  private:
@@ -155,7 +162,7 @@ class LifecycleReactor : public GrpcReactor {
   LiveCalls& live_calls_;
   const grpc::CallbackServerContext* const deadline_context_;
   bool done_ = false;             // OnDone ran
-  int64_t write_started_ns_ = 0;  // SteadyNowNs() of the write in flight
+  int64_t write_started_ns_ = 0;  // SteadyNowNs() when the timed write in flight started
   int pending_alarms_ = 0;
   std::array<std::unique_ptr<grpc::Alarm>, kAlarmSlots> alarms_;
   std::array<bool, kAlarmSlots> armed_{};

@@ -147,6 +147,92 @@ class Pacer {
   int64_t start_ns_ = 0;
 };
 
+// What the reactors that send a paced stream of responses (ServerStream; Bidi INDEPENDENT) add:
+// response `sent_` written when the pacer says it is due, or, with app-level flow control, taken
+// from the queue a producer fills on its own schedule (decoupled from the writer). One write in
+// flight; response_ is reused for every write. Derived provides PacedNextLocked() (after `sent_`
+// responses: fail, finish, or WriteWhenDueLocked) and FlowNextLocked() (the same for the queue,
+// around FlowPumpLocked).
+template <typename Derived, typename GrpcReactor>
+class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
+ protected:
+  using StreamBenchReactor<Derived, GrpcReactor>::StreamBenchReactor;
+
+  static constexpr int kPaceAlarm = 0;
+  static constexpr int kProduceAlarm = 2;  // app-level flow control's producer
+
+  // Starts the stream that behavior_ asks for; `request` is the one that carried it.
+  void StartStreamLocked(const v1::Request& request) {
+    response_.set_client_send_time_ns(request.client_send_time_ns());
+    response_.set_intended_send_time_ns(request.intended_send_time_ns());
+    pacer_.Configure(behavior_);
+    pacer_.Start();
+    if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
+      flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
+      flow_->Start(pacer_.DueNs(0));
+      ProduceLocked();
+    } else {
+      derived().PacedNextLocked();
+    }
+  }
+
+  // After a write of the stream went through.
+  void StreamWriteDoneLocked() {
+    ++sent_;
+    this->env_.metrics.MessageSent(response_.payload().size());
+    if (flow_) {
+      derived().FlowNextLocked();
+    } else {
+      derived().PacedNextLocked();
+    }
+  }
+
+  // The producer's alarm: queues the responses due by now, then lets the writer take them.
+  void ProduceLocked() {
+    ProduceDueResponses(*flow_, this->env_.metrics);
+    derived().FlowNextLocked();
+  }
+
+  // Writes response `sent_` now if it is due, else arms the pace alarm for when it is.
+  void WriteWhenDueLocked() {
+    const int64_t due_ns = pacer_.DueNs(sent_);
+    if (due_ns > SteadyNowNs()) {
+      this->ArmAtLocked(kPaceAlarm, due_ns);
+    } else {
+      WriteNextLocked();
+    }
+  }
+
+  void WriteNextLocked() {
+    FillStreamResponse(this->env_.payloads, sent_, behavior_.response_size_bytes(), response_);
+    this->StartTimedWriteLocked(&response_);
+  }
+
+  // Writes the head of the queue unless a write is in flight, and re-arms the producer; true once
+  // every response the producer will make has been written.
+  bool FlowPumpLocked() {
+    if (!this->write_in_flight_ && !flow_->Empty()) {
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
+      FillStreamResponse(this->env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
+      response_.set_dropped_before(item.dropped_before);
+      this->StartTimedWriteLocked(&response_);
+    }
+    const int64_t due_ns = flow_->NextDueNs();
+    if (due_ns >= 0 && !this->ArmedLocked(kProduceAlarm)) this->ArmAtLocked(kProduceAlarm, due_ns);
+    return !this->write_in_flight_ && flow_->Empty() && flow_->ProducerFinished();
+  }
+
+  v1::Behavior behavior_;
+  FailurePlan plan_;
+  Pacer pacer_;
+  v1::Response response_;  // reused for every write; only one is in flight
+  uint64_t sent_ = 0;
+  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
+
+ private:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+};
+
 // ---------------------------------------------------------------------------------------------
 // Unary: wait response_delay_us, then one Response.
 class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerUnaryReactor> {
@@ -196,86 +282,53 @@ class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerU
 // ServerStream: first_response_delay_us, then response_count responses every
 // response_interval_us, one write in flight.
 class ServerStreamReactor final
-    : public StreamBenchReactor<ServerStreamReactor, grpc::ServerWriteReactor<v1::Response>> {
+    : public PacedStreamReactor<ServerStreamReactor, grpc::ServerWriteReactor<v1::Response>> {
  public:
   ServerStreamReactor(grpc::CallbackServerContext* context, const CallEnv& env,
                       const v1::Request& request)
-      : StreamBenchReactor(context, env), behavior_(request.behavior()) {
+      : PacedStreamReactor(context, env) {
     std::lock_guard<std::mutex> lock(mu_);
     env_.metrics.MessageReceived(request.payload().size());
+    behavior_ = request.behavior();
     if (!ValidateLocked(behavior_)) return;
     plan_ = PlanFailure(behavior_.failure());
     if (plan_.FiresAt(0)) {
       InjectFailureLocked(plan_);
       return;
     }
-    response_.set_client_send_time_ns(request.client_send_time_ns());
-    response_.set_intended_send_time_ns(request.intended_send_time_ns());
-    pacer_.Configure(behavior_);
-    pacer_.Start();
-    if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
-      flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
-      flow_->Start(pacer_.DueNs(0));
-      FlowProduceLocked();
-      return;
-    }
-    NextLocked();
+    StartStreamLocked(request);
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (!TimedWriteDoneLocked(ok)) return;  // the stream is gone (cancelled)
-    ++sent_;
-    env_.metrics.MessageSent(response_.payload().size());
-    if (flow_) {
-      FlowNextLocked();
-      return;
-    }
-    NextLocked();
+    StreamWriteDoneLocked();
   }
 
  private:
-  friend LifecycleReactor;  // calls OnAlarmLocked
-  static constexpr int kPaceAlarm = 0;
-  static constexpr int kProduceAlarm = 1;  // app-level flow control's producer
+  friend LifecycleReactor;    // calls OnAlarmLocked
+  friend PacedStreamReactor;  // calls PacedNextLocked and FlowNextLocked
 
   void OnAlarmLocked(int slot) {
     if (slot == kProduceAlarm) {
-      FlowProduceLocked();
+      ProduceLocked();
     } else {
-      WriteLocked();
+      WriteNextLocked();
     }
   }
 
-  // App-level flow control: the producer fills the queue on its own schedule (decoupled from the
-  // writer), then the writer takes what is queued.
-  void FlowProduceLocked() {
-    ProduceDueResponses(*flow_, env_.metrics);
-    FlowNextLocked();
-  }
-
-  // Starts the next write if none is in flight, re-arms the producer, and finishes once every
-  // produced response is written.
+  // Writes the next queued response, and finishes once every produced response is written.
   void FlowNextLocked() {
     if (finished_) return;
     if (plan_.FiresAt(sent_)) {
       InjectFailureLocked(plan_);
       return;
     }
-    if (!write_in_flight_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
-      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      response_.set_dropped_before(item.dropped_before);
-      StartTimedWriteLocked(&response_);
-    }
-    const int64_t due_ns = flow_->NextDueNs();
-    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmAtLocked(kProduceAlarm, due_ns);
-    if (!write_in_flight_ && flow_->Empty() && flow_->ProducerFinished())
-      FinishLocked(grpc::Status::OK);
+    if (FlowPumpLocked()) FinishLocked(grpc::Status::OK);
   }
 
   // After `sent_` responses: fail, finish, or write the next one when it is due.
-  void NextLocked() {
+  void PacedNextLocked() {
     if (finished_) return;
     if (plan_.FiresAt(sent_)) {
       InjectFailureLocked(plan_);
@@ -285,25 +338,8 @@ class ServerStreamReactor final
       FinishLocked(grpc::Status::OK);
       return;
     }
-    const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNowNs()) {
-      ArmAtLocked(kPaceAlarm, due_ns);
-    } else {
-      WriteLocked();
-    }
+    WriteWhenDueLocked();
   }
-
-  void WriteLocked() {
-    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    StartTimedWriteLocked(&response_);
-  }
-
-  const v1::Behavior behavior_;
-  FailurePlan plan_;
-  Pacer pacer_;
-  v1::Response response_;  // reused for every write; only one is in flight
-  uint64_t sent_ = 0;
-  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -393,10 +429,10 @@ class ClientStreamReactor final
 // responses at response_interval_us while the client's messages are read and counted; the call
 // ends when both sides are done.
 class BidiReactor final
-    : public StreamBenchReactor<BidiReactor, grpc::ServerBidiReactor<v1::Request, v1::Response>> {
+    : public PacedStreamReactor<BidiReactor, grpc::ServerBidiReactor<v1::Request, v1::Response>> {
  public:
   BidiReactor(grpc::CallbackServerContext* context, const CallEnv& env)
-      : StreamBenchReactor(context, env), checker_(env.metrics) {
+      : PacedStreamReactor(context, env), checker_(env.metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     ReadLocked();
   }
@@ -411,7 +447,7 @@ class BidiReactor final
         if (behavior_.response_count() == 0) flow_->Stop();  // "until the client half-closes"
         FlowNextLocked();
       } else if (independent_) {
-        IndependentNextLocked();
+        PacedNextLocked();
       } else {
         EchoPumpLocked();
       }
@@ -434,19 +470,7 @@ class BidiReactor final
         InjectFailureLocked(plan_);
         return;
       }
-      if (first) {
-        response_.set_client_send_time_ns(request_.client_send_time_ns());
-        response_.set_intended_send_time_ns(request_.intended_send_time_ns());
-        pacer_.Configure(behavior_);
-        pacer_.Start();
-        if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
-          flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
-          flow_->Start(pacer_.DueNs(0));
-          FlowProduceLocked();
-        } else {
-          IndependentNextLocked();
-        }
-      }
+      if (first) StartStreamLocked(request_);
     } else {
       // Exactly after_messages requests are answered, then the call fails once they are sent.
       if (plan_.active && received > plan_.after_messages) {
@@ -466,13 +490,7 @@ class BidiReactor final
     std::lock_guard<std::mutex> lock(mu_);
     if (!TimedWriteDoneLocked(ok)) return;
     if (independent_) {
-      env_.metrics.MessageSent(response_.payload().size());
-      ++sent_;
-      if (flow_) {
-        FlowNextLocked();
-      } else {
-        IndependentNextLocked();
-      }
+      StreamWriteDoneLocked();
       return;
     }
     const uint64_t bytes = echoes_.front().payload().size();
@@ -485,19 +503,19 @@ class BidiReactor final
   }
 
  private:
-  friend LifecycleReactor;               // calls OnAlarmLocked
-  static constexpr int kWriteAlarm = 0;  // echo delay or independent pacing
+  friend LifecycleReactor;                        // calls OnAlarmLocked
+  friend PacedStreamReactor;                      // calls PacedNextLocked and FlowNextLocked
+  static constexpr int kWriteAlarm = kPaceAlarm;  // echo delay or independent pacing
   static constexpr int kStallAlarm = 1;
-  static constexpr int kProduceAlarm = 2;  // app-level flow control's producer
 
   void OnAlarmLocked(int slot) {
     if (slot == kProduceAlarm) {
-      FlowProduceLocked();
+      ProduceLocked();
     } else if (slot == kStallAlarm) {
       stall_active_ = false;
       ReadLocked();
     } else if (independent_) {
-      IndependentWriteLocked();
+      WriteNextLocked();
     } else {
       EchoPumpLocked();
     }
@@ -523,24 +541,9 @@ class BidiReactor final
 
   // App-level flow control (INDEPENDENT): as in ServerStreamReactor, plus the read side: the call
   // ends once every produced response is written and the client has half-closed.
-  void FlowProduceLocked() {
-    ProduceDueResponses(*flow_, env_.metrics);
-    FlowNextLocked();
-  }
-
   void FlowNextLocked() {
     if (finished_) return;
-    if (!write_in_flight_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
-      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      response_.set_dropped_before(item.dropped_before);
-      StartTimedWriteLocked(&response_);
-    }
-    const int64_t due_ns = flow_->NextDueNs();
-    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmAtLocked(kProduceAlarm, due_ns);
-    if (!write_in_flight_ && flow_->Empty() && flow_->ProducerFinished() && read_closed_) {
-      FinishLocked(grpc::Status::OK);
-    }
+    if (FlowPumpLocked() && read_closed_) FinishLocked(grpc::Status::OK);
   }
 
   void QueueEchoLocked(bool first) {
@@ -586,7 +589,7 @@ class BidiReactor final
 
   // INDEPENDENT: after `sent_` responses, write the next when due, or finish when both sides
   // are done (response_count 0 = stream until the client half-closes).
-  void IndependentNextLocked() {
+  void PacedNextLocked() {
     if (finished_ || write_in_flight_ || ArmedLocked(kWriteAlarm)) return;
     const uint64_t count = behavior_.response_count();
     const bool writer_done = count > 0 ? sent_ >= count : read_closed_;
@@ -595,22 +598,10 @@ class BidiReactor final
       return;
     }
     if (checker_.messages() == 0) return;  // the behaviour has not arrived yet
-    const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNowNs()) {
-      ArmAtLocked(kWriteAlarm, due_ns);
-    } else {
-      IndependentWriteLocked();
-    }
-  }
-
-  void IndependentWriteLocked() {
-    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    StartTimedWriteLocked(&response_);
+    WriteWhenDueLocked();
   }
 
   v1::Request request_;
-  v1::Behavior behavior_;
-  FailurePlan plan_;
   RequestChecker checker_;
   bool independent_ = false;
   bool reading_ = false;      // a read is outstanding
@@ -623,11 +614,6 @@ class BidiReactor final
   std::deque<int64_t> echo_due_ns_;  // SteadyNowNs() when each queued echo may be written
   uint64_t echoes_sent_or_queued_ = 0;
   uint64_t queued_bytes_ = 0;
-  // INDEPENDENT state.
-  Pacer pacer_;
-  v1::Response response_;
-  uint64_t sent_ = 0;
-  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 }  // namespace

@@ -38,14 +38,9 @@ class StreamBenchService final : public v1::StreamBench::CallbackService {
   // reaction can reach a destroyed service. Destroy the grpc::Server (which cancels calls) first.
   ~StreamBenchService() override;
 
-  // Reactors alive now: calls in progress plus finished ones whose OnDone or alarm callbacks are
-  // still to run. Returns to 0 once every call has ended (tests use it to prove nothing leaks).
-  int64_t live_calls() const { return live_calls_.count(); }
-
-  // Waits until live_calls() is 0 or `timeout` passes; true when idle.
-  bool WaitUntilIdle(std::chrono::milliseconds timeout) {
-    return live_calls_.WaitUntilIdle(timeout);
-  }
+  // Reactors alive now (calls in progress plus finished ones whose OnDone or alarm callbacks are
+  // still to run), and a wait for none; tests use it to prove that nothing leaks.
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const v1::Request* request,
                                   v1::Response* response) override;

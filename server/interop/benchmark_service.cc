@@ -57,18 +57,28 @@ class BenchmarkReactor : public LifecycleReactor<Derived, GrpcReactor> {
   const BehaviorCaps& caps_;  // the service's, which outlives its reactors
 };
 
+// The bidi reactors (StreamingCall, StreamingBothWays): a read outstanding from the start.
+template <typename Derived>
+class BidiBenchmarkReactor
+    : public BenchmarkReactor<Derived, grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>> {
+ public:
+  BidiBenchmarkReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
+                       LiveCalls& live_calls, const BehaviorCaps& caps)
+      : BenchmarkReactor<Derived, grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>>(
+            context, metrics, live_calls, caps) {
+    this->StartRead(&request_);
+  }
+
+ protected:
+  SimpleRequest request_;    // target of the one read in flight
+  SimpleResponse response_;  // the one write in flight
+};
+
 // StreamingCall: ping-pong. Reads one request, writes one response, then reads again; one
 // operation outstanding at a time.
-class PingPongReactor final
-    : public BenchmarkReactor<PingPongReactor,
-                              grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>> {
+class PingPongReactor final : public BidiBenchmarkReactor<PingPongReactor> {
  public:
-  PingPongReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
-                  LiveCalls& live_calls, const BehaviorCaps& caps)
-      : BenchmarkReactor(context, metrics, live_calls, caps) {
-    std::lock_guard<std::mutex> lock(mu_);
-    StartRead(&request_);
-  }
+  using BidiBenchmarkReactor::BidiBenchmarkReactor;
 
   void OnReadDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -84,10 +94,6 @@ class PingPongReactor final
     std::lock_guard<std::mutex> lock(mu_);
     if (WriteDoneLocked(ok, response_)) StartRead(&request_);
   }
-
- private:
-  SimpleRequest request_;
-  SimpleResponse response_;
 };
 
 // StreamingFromClient: reads every request (keeping none), then answers once with the
@@ -98,7 +104,6 @@ class FromClientReactor final
   FromClientReactor(grpc::CallbackServerContext* context, SimpleResponse* response,
                     ServerMetrics::Method& metrics, LiveCalls& live_calls, const BehaviorCaps& caps)
       : BenchmarkReactor(context, metrics, live_calls, caps), response_(response) {
-    std::lock_guard<std::mutex> lock(mu_);
     StartRead(&request_);
   }
 
@@ -158,16 +163,9 @@ class FromServerReactor final
 // continuously (one in flight) while requests keep being read and discarded; the call ends when
 // the client half-closes (after the write in flight completes), cancels, or max_response_count
 // responses were sent. Reads and writes overlap; mu_ guards the state.
-class BothWaysReactor final
-    : public BenchmarkReactor<BothWaysReactor,
-                              grpc::ServerBidiReactor<SimpleRequest, SimpleResponse>> {
+class BothWaysReactor final : public BidiBenchmarkReactor<BothWaysReactor> {
  public:
-  BothWaysReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
-                  LiveCalls& live_calls, const BehaviorCaps& caps)
-      : BenchmarkReactor(context, metrics, live_calls, caps) {
-    std::lock_guard<std::mutex> lock(mu_);
-    StartRead(&request_);
-  }
+  using BidiBenchmarkReactor::BidiBenchmarkReactor;
 
   void OnReadDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -198,9 +196,7 @@ class BothWaysReactor final
   }
 
  private:
-  SimpleRequest request_;    // target of the one read in flight
-  SimpleResponse response_;  // the one write in flight; fixed once responding starts
-  bool responding_ = false;  // the first request arrived and writing started
+  bool responding_ = false;  // the first request arrived; response_ is fixed from then on
   bool read_done_ = false;
   uint64_t responses_sent_ = 0;
 };

@@ -33,7 +33,7 @@ class StandardBenchmarkService final : public grpc::testing::BenchmarkService::C
   ~StandardBenchmarkService() override;
 
   // Streaming reactors alive now; back to 0 once every call has ended.
-  int64_t live_calls() const { return live_calls_.count(); }
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* UnaryCall(grpc::CallbackServerContext* context,
                                       const grpc::testing::SimpleRequest* request,

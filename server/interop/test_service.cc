@@ -148,7 +148,6 @@ class DuplexReactor final
       : ResponseStreamer(context, metrics, live_calls, caps),
         half_duplex_(half_duplex),
         max_buffered_bytes_(max_buffered_bytes) {
-    std::lock_guard<std::mutex> lock(mu_);
     StartRead(&request_);
   }
 
@@ -236,7 +235,6 @@ class StreamingInputReactor final
                         ServerMetrics::Method& metrics, LiveCalls& live_calls)
       : LifecycleReactor(metrics, live_calls), response_(response) {
     EchoTestMetadata(context);
-    std::lock_guard<std::mutex> lock(mu_);
     StartRead(&request_);
   }
 

@@ -43,7 +43,7 @@ class StandardTestService final : public grpc::testing::TestService::CallbackSer
   ~StandardTestService() override;
 
   // Streaming reactors alive now; back to 0 once every call has ended.
-  int64_t live_calls() const { return live_calls_.count(); }
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* EmptyCall(grpc::CallbackServerContext* context,
                                       const grpc::testing::Empty* request,

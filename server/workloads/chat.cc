@@ -1,7 +1,7 @@
 // Chat reactor of the Workloads service: a member of one room.
-#include <deque>
 #include <string>
 
+#include "server/workloads/outbox.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -65,24 +65,13 @@ class ChatReactor final
 
   void Deliver(const std::shared_ptr<const v1::ChatServerMessage>& message) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (finished_) return;
-    if (queue_.size() >= kMaxQueuedChatMessages) {
-      ++dropped_;
-      return;
-    }
-    queue_.push_back(message);
-    if (!writing_) WriteNextLocked();
+    if (!finished_ && outbox_.Offer(message) && !write_in_flight_) WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    if (finished_) return;
-    if (!ok) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "chat: write failed"));
-      return;
-    }
-    if (!queue_.empty()) {
+    if (!WriteDoneLocked(ok) || finished_) return;
+    if (!outbox_.empty()) {
       WriteNextLocked();
     } else {
       MaybeFinishLocked();
@@ -116,25 +105,21 @@ class ChatReactor final
   void BeforeDelete() { LeaveRoom(); }
 
   void MaybeFinishLocked() {
-    if (closing_ && !writing_ && queue_.empty()) FinishLocked(grpc::Status::OK);
+    if (closing_ && !write_in_flight_ && outbox_.empty()) FinishLocked(grpc::Status::OK);
   }
 
   void WriteNextLocked() {
-    out_ = *queue_.front();
-    queue_.pop_front();
-    out_.set_dropped_messages(dropped_);
+    out_ = *outbox_.Take();
+    out_.set_dropped_messages(outbox_.dropped());
     metrics_.MessageSent(out_.ByteSizeLong());
-    writing_ = true;
-    StartWrite(&out_);
+    StartWriteLocked(&out_);
   }
 
   ChatRooms& rooms_;
   ChatRooms::Membership membership_;  // owned by the read path (and OnDone, after it)
   v1::ChatClientMessage in_;
   v1::ChatServerMessage out_;
-  std::deque<std::shared_ptr<const v1::ChatServerMessage>> queue_;
-  uint64_t dropped_ = 0;
-  bool writing_ = false;
+  Outbox<v1::ChatServerMessage> outbox_{kMaxQueuedChatMessages};
   bool closing_ = false;
 };
 

@@ -1,9 +1,9 @@
 // PublishStream and Subscribe reactors of the Workloads service (unary Publish is in
 // workloads_service.cc).
-#include <deque>
 #include <string>
 #include <vector>
 
+#include "server/workloads/outbox.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -57,13 +57,14 @@ class SubscribeReactor final
  public:
   SubscribeReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
                    const v1::SubscribeRequest& request)
-      : LifecycleReactor(metrics, live_calls), hub_(hub) {
+      : LifecycleReactor(metrics, live_calls),
+        hub_(hub),
+        outbox_(request.max_queued_events() == 0 ? kDefaultQueuedEvents
+                                                 : request.max_queued_events()) {
     heartbeat_ns_ = static_cast<int64_t>(request.heartbeat_interval_ms() == 0
                                              ? kDefaultHeartbeatMs
                                              : request.heartbeat_interval_ms()) *
                     1'000'000;
-    max_queued_ =
-        request.max_queued_events() == 0 ? kDefaultQueuedEvents : request.max_queued_events();
     if (request.max_queued_events() > kMaxQueuedEvents) {
       std::lock_guard<std::mutex> lock(mu_);
       FinishLocked(grpc::Status(
@@ -87,25 +88,14 @@ class SubscribeReactor final
 
   void Deliver(const std::shared_ptr<const v1::Event>& event) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (finished_) return;
-    if (queue_.size() >= max_queued_) {
-      ++dropped_;
-      return;
-    }
-    queue_.push_back(event);
-    if (!writing_) WriteNextLocked();
+    if (!finished_ && outbox_.Offer(event) && !write_in_flight_) WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    if (finished_) return;
-    if (!ok) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "subscribe: write failed"));
-      return;
-    }
+    if (!WriteDoneLocked(ok) || finished_) return;
     last_write_ns_ = SteadyNowNs();
-    if (!queue_.empty()) WriteNextLocked();
+    if (!outbox_.empty()) WriteNextLocked();
   }
 
  private:
@@ -116,36 +106,30 @@ class SubscribeReactor final
 
   void OnAlarmLocked(int /*slot*/) {
     const int64_t idle_ns = SteadyNowNs() - last_write_ns_;
-    if (!writing_ && queue_.empty() && idle_ns >= heartbeat_ns_) {
+    if (!write_in_flight_ && outbox_.empty() && idle_ns >= heartbeat_ns_) {
       response_.Clear();
       response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
-      response_.set_dropped_events(dropped_);
-      writing_ = true;
-      StartWrite(&response_);
+      response_.set_dropped_events(outbox_.dropped());
+      StartWriteLocked(&response_);
       ArmInLocked(kHeartbeatAlarm, heartbeat_ns_);
       return;
     }
     // Busy, or written recently: look again one interval after the last write.
-    ArmInLocked(kHeartbeatAlarm, writing_ ? heartbeat_ns_ : heartbeat_ns_ - idle_ns);
+    ArmInLocked(kHeartbeatAlarm, write_in_flight_ ? heartbeat_ns_ : heartbeat_ns_ - idle_ns);
   }
 
   void WriteNextLocked() {
     response_.Clear();
-    *response_.mutable_event() = *queue_.front();
-    queue_.pop_front();
-    response_.set_dropped_events(dropped_);
+    *response_.mutable_event() = *outbox_.Take();
+    response_.set_dropped_events(outbox_.dropped());
     metrics_.MessageSent(response_.event().payload().size());
-    writing_ = true;
-    StartWrite(&response_);
+    StartWriteLocked(&response_);
   }
 
   TopicHub& hub_;
   TopicHub::Subscription subscription_;
   int64_t heartbeat_ns_ = 0;
-  size_t max_queued_ = kDefaultQueuedEvents;
-  std::deque<std::shared_ptr<const v1::Event>> queue_;
-  uint64_t dropped_ = 0;
-  bool writing_ = false;
+  Outbox<v1::Event> outbox_;
   int64_t last_write_ns_ = 0;
   v1::SubscribeResponse response_;
 };

@@ -31,12 +31,7 @@ class WorkloadsService final : public v1::Workloads::CallbackService {
   ~WorkloadsService() override;
 
   // Reactors alive now (calls in progress, or finished with OnDone / an alarm still to run).
-  int64_t live_calls() const { return live_calls_.count(); }
-  // Waits until live_calls() is 0 or `timeout` passes; true when idle.
-  bool WaitUntilIdle(std::chrono::milliseconds timeout) {
-    return live_calls_.WaitUntilIdle(timeout);
-  }
-
+  LiveCalls& live_calls() { return live_calls_; }
   // The hubs, for tests (room_count() back to 0 once everyone left, and the like).
   workloads::TopicHub& topics() { return topics_; }
   workloads::ChatRooms& rooms() { return rooms_; }

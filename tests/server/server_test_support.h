@@ -35,6 +35,25 @@ std::unique_ptr<v1::StreamBench::Stub> MakeStub(const std::string& address,
 // A request with `payload_bytes` of payload, its CRC-32C and the given seq and behaviour.
 v1::Request MakeRequest(uint64_t seq, size_t payload_bytes, const v1::Behavior& behavior = {});
 
+// Writes requests 0..count-1 of 10 payload bytes with `behavior` until the stream refuses one
+// (the server may end the call early), then half-closes. `Stream` is a ClientWriter or
+// ClientReaderWriter of v1::Request.
+template <typename Stream>
+void WriteRequestsThenHalfClose(Stream& stream, uint64_t count, const v1::Behavior& behavior) {
+  for (uint64_t seq = 0; seq < count; ++seq) {
+    if (!stream.Write(MakeRequest(seq, 10, behavior))) break;
+  }
+  stream.WritesDone();
+}
+
+// Reads (into `*scratch`, discarded) whatever `stream` still delivers, then finishes it.
+template <typename Stream, typename Response>
+grpc::Status DrainAndFinish(Stream& stream, Response* scratch) {
+  while (stream.Read(scratch)) {
+  }
+  return stream.Finish();
+}
+
 // True when `response` carries a payload of `size_bytes` whose checksum is right.
 bool PayloadValid(const v1::Response& response, size_t size_bytes);
 

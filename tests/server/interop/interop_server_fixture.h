@@ -14,11 +14,17 @@
 #include <string>
 #include <vector>
 
+#include "grpc/testing/messages.pb.h"
 #include "server/reference_server.h"
 #include "server/server_metrics.h"
 #include "tests/server/server_test_support.h"
 
 namespace streambench::testing {
+
+// The status and message types every interop test uses.
+using grpc::StatusCode;
+using grpc::testing::SimpleRequest;
+using grpc::testing::SimpleResponse;
 
 class InteropServerTest : public ::testing::Test {
  protected:

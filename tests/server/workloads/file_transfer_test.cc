@@ -166,9 +166,7 @@ TEST_F(FileTransferTest, DownloadDefaultChunkIs64KiB) {
   v1::DownloadChunk chunk;
   ASSERT_TRUE(reader->Read(&chunk));
   EXPECT_EQ(chunk.data().size(), 65536u);
-  while (reader->Read(&chunk)) {
-  }
-  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_TRUE(testing::DrainAndFinish(*reader, &chunk).ok());
 }
 
 TEST_F(FileTransferTest, CorruptedDownloadIsDetectedByTheClient) {
@@ -201,11 +199,9 @@ TEST_F(FileTransferTest, CancelledDownloadStopsTheServerAtOnce) {
   v1::DownloadChunk chunk;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(reader->Read(&chunk));
   context.TryCancel();
-  while (reader->Read(&chunk)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(testing::DrainAndFinish(*reader, &chunk).error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_TRUE(testing::WaitFor([&] {
-    return server_->workloads_service().live_calls() == 0 &&
+    return server_->workloads_service().live_calls().count() == 0 &&
            MetricValue(server_->metrics(), "streambench_server_active_streams",
                        WorkloadsService::kDownloadMethod) == 0;
   }));

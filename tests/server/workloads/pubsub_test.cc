@@ -139,9 +139,7 @@ TEST_F(PubSubTest, UnaryPublishReportsSeqAndSubscribers) {
     EXPECT_EQ(message.event().topic_seq(), i);
   }
   sub_context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, StartTimeReplaysEventsPublishedBeforeTheSubscription) {
@@ -163,9 +161,7 @@ TEST_F(PubSubTest, StartTimeReplaysEventsPublishedBeforeTheSubscription) {
     EXPECT_EQ(message.event().publisher_seq(), seq);
   }
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, IdleSubscriptionGetsHeartbeats) {
@@ -181,9 +177,7 @@ TEST_F(PubSubTest, IdleSubscriptionGetsHeartbeats) {
     EXPECT_GT(message.heartbeat().server_time_ns(), 0);
   }
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(testing::DrainAndFinish(*reader, &message).error_code(), grpc::StatusCode::CANCELLED);
 }
 
 // A subscriber that does not read: its queue (4 events) fills once flow control stops the writes,
@@ -221,9 +215,7 @@ TEST_F(PubSubTest, SlowSubscriberLosesEventsWithACount) {
   EXPECT_GT(dropped, 0u);
   EXPECT_EQ(received + dropped, kEvents);
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, CancelledSubscriptionsLeaveNothingBehind) {

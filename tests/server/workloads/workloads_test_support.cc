@@ -9,7 +9,7 @@ namespace streambench::testing {
 void WorkloadsServiceTest::TearDown() {
   EXPECT_TRUE(WaitFor([&] {
     WorkloadsService& service = server_->workloads_service();
-    return service.live_calls() == 0 && service.rooms().room_count() == 0 &&
+    return service.live_calls().count() == 0 && service.rooms().room_count() == 0 &&
            service.topics().subscriber_count() == 0;
   }));
 }
