@@ -6,11 +6,13 @@
 #include <grpcpp/server_builder.h>
 #include <prometheus/exposer.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <thread>
+#include <vector>
 
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
@@ -105,12 +107,14 @@ void ReferenceServer::Shutdown() {
     });
     // Lets the shutdown thread reach grpc_server_shutdown_and_notify (no new calls after that).
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    // Quiet = no call in flight and no StreamBench reactor left (a reactor goes only after its
-    // status has been sent). Interop calls are counted at Finish, so a quiet state must last a
-    // moment before connections are cut, lest a status still being sent is lost.
+    // Quiet = no call in flight and no reactor left (a reactor goes only after its status has
+    // been sent). Unary interop calls are counted at Finish, so a quiet state must last a moment
+    // before connections are cut, lest a status still being sent is lost.
     auto quiet = [this] {
-      return metrics_->ActiveStreams() == 0 && streambench_->live_calls() == 0 &&
-             workloads_->live_calls() == 0;
+      const std::vector<LiveCalls*> services = LiveCallsOfServices();
+      return metrics_->ActiveStreams() == 0 &&
+             std::all_of(services.begin(), services.end(),
+                         [](const LiveCalls* calls) { return calls->count() == 0; });
     };
     auto before_deadline = [deadline] { return std::chrono::system_clock::now() < deadline; };
     while (!shut && before_deadline()) {
@@ -127,8 +131,16 @@ void ReferenceServer::Shutdown() {
   // Cancelled calls end in OnDone or a last alarm callback just after the server lets go of them;
   // wait for that so "shut down" means no reactor is left. The services, metrics and the metrics
   // endpoint stay until destruction, so a final scrape still sees every call counted.
-  if (streambench_ != nullptr) streambench_->WaitUntilIdle(std::chrono::seconds(10));
-  if (workloads_ != nullptr) workloads_->WaitUntilIdle(std::chrono::seconds(10));
+  for (LiveCalls* calls : LiveCallsOfServices()) calls->WaitUntilIdle(std::chrono::seconds(10));
+}
+
+std::vector<LiveCalls*> ReferenceServer::LiveCallsOfServices() {
+  std::vector<LiveCalls*> calls;
+  if (streambench_ != nullptr) calls.push_back(&streambench_->live_calls());
+  if (test_service_ != nullptr) calls.push_back(&test_service_->live_calls());
+  if (benchmark_service_ != nullptr) calls.push_back(&benchmark_service_->live_calls());
+  if (workloads_ != nullptr) calls.push_back(&workloads_->live_calls());
+  return calls;
 }
 
 }  // namespace streambench

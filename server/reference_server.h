@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "server/behavior_caps.h"
 #include "server/server_metrics.h"
@@ -25,6 +26,7 @@ class Exposer;
 
 namespace streambench {
 
+class LiveCalls;
 class StreamBenchService;
 class StandardTestService;
 class StandardBenchmarkService;
@@ -65,6 +67,8 @@ class ReferenceServer {
 
  private:
   explicit ReferenceServer(const ServerOptions& options);
+  // The live-reactor counts of the services that exist.
+  std::vector<LiveCalls*> LiveCallsOfServices();
 
   const ServerOptions options_;
   std::unique_ptr<ServerMetrics> metrics_;

@@ -16,6 +16,8 @@
 #include "server/behavior.h"
 #include "server/common/crc32c.h"
 #include "server/failure_plan.h"
+#include "server/lifecycle_reactor.h"
+#include "server/test_metadata_echo.h"
 
 namespace streambench {
 namespace {
@@ -31,34 +33,14 @@ int64_t RealtimeNs() {
       .count();
 }
 
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 // Everything a call needs from its service.
 struct CallEnv {
-  StreamBenchService& service;
+  LiveCalls& live_calls;
   ServerMetrics::Method& metrics;
   const BehaviorCaps& caps;
   uint64_t max_send_message_bytes;
   const PayloadSource& payloads;
 };
-
-void EchoTestMetadata(grpc::CallbackServerContext* context) {
-  const auto& metadata = context->client_metadata();
-  auto initial = metadata.find("x-grpc-test-echo-initial");
-  if (initial != metadata.end()) {
-    context->AddInitialMetadata("x-grpc-test-echo-initial",
-                                std::string(initial->second.data(), initial->second.size()));
-  }
-  auto trailing = metadata.find("x-grpc-test-echo-trailing-bin");
-  if (trailing != metadata.end()) {
-    context->AddTrailingMetadata("x-grpc-test-echo-trailing-bin",
-                                 std::string(trailing->second.data(), trailing->second.size()));
-  }
-}
 
 // Fills `response` with a payload of `size_bytes` for response `seq` and its checksum.
 void FillPayload(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
@@ -79,7 +61,7 @@ void FillStreamResponse(const PayloadSource& payloads, uint64_t seq, size_t size
 // App-level flow control's producer: queues the responses due by now, counting those the full
 // queue dropped, and samples the queue's depth.
 void ProduceDueResponses(AppFlowQueue& flow, ServerMetrics::Method& metrics) {
-  const uint64_t dropped = flow.ProduceDue(SteadyNs());
+  const uint64_t dropped = flow.ProduceDue(SteadyNowNs());
   if (dropped > 0) metrics.AppMessagesDropped(dropped);
   metrics.SendQueueDepth(flow.depth());
 }
@@ -119,74 +101,20 @@ class RequestChecker {
   uint64_t next_seq_ = 0;
 };
 
-// What every reactor here shares: the mutex guarding its state, Finish exactly once (recording
-// the call's status), failure injection, alarms, and deletion only when gRPC is done with the
-// call (OnDone) and no alarm callback is outstanding.
-//
-// Calling StartRead/StartWrite/Finish and Alarm::Cancel with mu_ held is safe: gRPC runs server
-// reactions and callback alarms on its own threads, never inline in those calls.
-template <typename GrpcReactor>
-class ReactorBase : public GrpcReactor {
- public:
-  void OnDone() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    done_ = true;
-    if (pending_alarms_ > 0) return;  // the last alarm callback deletes
-    lock.unlock();
-    delete this;
-  }
-
-  void OnCancel() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    FinishLocked(grpc::Status(CancelledCode(), "cancelled by the client or its deadline"));
-  }
-
+// What every StreamBench reactor adds to the shared lifecycle: its call environment, the
+// interop metadata echo, failure injection and the check of the request's behaviour. Alarm slots:
+// at most three per reactor (a write or reply delay, a read stall, the app-level producer).
+template <typename Derived, typename GrpcReactor>
+class StreamBenchReactor : public LifecycleReactor<Derived, GrpcReactor, 3> {
  protected:
-  static constexpr int kAlarmSlots = 3;
-
-  ~ReactorBase() override { env_.service.CallDeleted(); }
-
-  ReactorBase(grpc::CallbackServerContext* context, const CallEnv& env)
-      : context_(context), env_(env) {
-    env_.service.CallCreated();
-    env_.metrics.CallStarted();
+  StreamBenchReactor(grpc::CallbackServerContext* context, const CallEnv& env)
+      : LifecycleReactor<Derived, GrpcReactor, 3>(env.metrics, env.live_calls, context), env_(env) {
     EchoTestMetadata(context);
-  }
-
-  // The reaction to alarm `slot` firing (not cancelled), with mu_ held and the call unfinished.
-  virtual void OnAlarmLocked(int slot) = 0;
-
-  // Arms alarm `slot` to fire at `steady_ns` (a SteadyNs() value; the past fires at once).
-  void ArmLocked(int slot, int64_t steady_ns) {
-    const int64_t delay_ns = std::max<int64_t>(0, steady_ns - SteadyNs());
-    const gpr_timespec deadline =
-        gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_nanos(delay_ns, GPR_TIMESPAN));
-    // A fresh Alarm each time: an Alarm must not be Set again from inside its own callback, which
-    // is where the next interval is usually armed. The old one's callback has already run.
-    alarms_[slot] = std::make_unique<grpc::Alarm>();
-    armed_[slot] = true;
-    ++pending_alarms_;
-    alarms_[slot]->Set(deadline, [this, slot](bool ok) { AlarmDone(slot, ok); });
-  }
-  void ArmAfterLocked(int slot, uint64_t delay_us) {
-    ArmLocked(slot, SteadyNs() + static_cast<int64_t>(delay_us) * 1000);
-  }
-  bool ArmedLocked(int slot) const { return armed_[slot]; }
-
-  // Finishes the call with `status` unless it is already finished.
-  void FinishLocked(const grpc::Status& status) {
-    if (finished_) return;
-    finished_ = true;
-    for (int slot = 0; slot < kAlarmSlots; ++slot) {
-      if (armed_[slot]) alarms_[slot]->Cancel();
-    }
-    env_.metrics.CallFinished(status.error_code());
-    this->Finish(status);
   }
 
   void InjectFailureLocked(const FailurePlan& plan) {
     env_.metrics.FailureInjected(plan.code);
-    FinishLocked(plan.status());
+    this->FinishLocked(plan.status());
   }
 
   // Checks the behaviour; on INVALID_ARGUMENT finishes the call and returns false.
@@ -194,63 +122,11 @@ class ReactorBase : public GrpcReactor {
     grpc::Status status = ValidateBehavior(behavior, env_.caps, env_.max_send_message_bytes);
     if (status.ok()) status = ValidateAppFlowControl(behavior, env_.caps);
     if (status.ok()) return true;
-    FinishLocked(status);
+    this->FinishLocked(status);
     return false;
   }
 
-  grpc::StatusCode CancelledCode() const {
-    return context_->deadline() <= std::chrono::system_clock::now()
-               ? grpc::StatusCode::DEADLINE_EXCEEDED
-               : grpc::StatusCode::CANCELLED;
-  }
-
-  std::mutex mu_;
-  bool finished_ = false;  // Finish called
-  grpc::CallbackServerContext* const context_;
   const CallEnv env_;
-
- private:
-  void AlarmDone(int slot, bool ok) {
-    std::unique_lock<std::mutex> lock(mu_);
-    --pending_alarms_;
-    armed_[slot] = false;
-    if (done_) {
-      if (pending_alarms_ > 0) return;
-      lock.unlock();
-      delete this;
-      return;
-    }
-    if (ok && !finished_) OnAlarmLocked(slot);
-  }
-
-  bool done_ = false;  // OnDone called
-  int pending_alarms_ = 0;
-  std::array<std::unique_ptr<grpc::Alarm>, kAlarmSlots> alarms_;
-  std::array<bool, kAlarmSlots> armed_{};
-};
-
-// What the reactors that write a stream of responses add: one write in flight at a time
-// (writing_), timed from StartWrite to OnWriteDone for the server's write-blocked metric.
-template <typename GrpcReactor>
-class WriterReactorBase : public ReactorBase<GrpcReactor> {
- protected:
-  using ReactorBase<GrpcReactor>::ReactorBase;
-
-  void StartTimedWriteLocked(const v1::Response* response) {
-    writing_ = true;
-    write_start_ns_ = SteadyNs();
-    this->StartWrite(response);
-  }
-  // At the top of OnWriteDone: the write in flight is over.
-  void WriteDoneLocked() {
-    writing_ = false;
-    this->env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
-  }
-
-  bool writing_ = false;  // a write is outstanding
-
- private:
-  int64_t write_start_ns_ = 0;
 };
 
 // Paces a stream of responses at first_response_delay_us, then every response_interval_us, on
@@ -261,8 +137,8 @@ class Pacer {
     first_delay_ns_ = static_cast<int64_t>(behavior.first_response_delay_us()) * 1000;
     interval_ns_ = static_cast<int64_t>(behavior.response_interval_us()) * 1000;
   }
-  void Start() { start_ns_ = SteadyNs() + first_delay_ns_; }
-  // When response `seq` is due, as a SteadyNs() value.
+  void Start() { start_ns_ = SteadyNowNs() + first_delay_ns_; }
+  // When response `seq` is due, as a SteadyNowNs() value.
   int64_t DueNs(uint64_t seq) const { return start_ns_ + static_cast<int64_t>(seq) * interval_ns_; }
 
  private:
@@ -271,13 +147,99 @@ class Pacer {
   int64_t start_ns_ = 0;
 };
 
+// What the reactors that send a paced stream of responses (ServerStream; Bidi INDEPENDENT) add:
+// response `sent_` written when the pacer says it is due, or, with app-level flow control, taken
+// from the queue a producer fills on its own schedule (decoupled from the writer). One write in
+// flight; response_ is reused for every write. Derived provides PacedNextLocked() (after `sent_`
+// responses: fail, finish, or WriteWhenDueLocked) and FlowNextLocked() (the same for the queue,
+// around FlowPumpLocked).
+template <typename Derived, typename GrpcReactor>
+class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
+ protected:
+  using StreamBenchReactor<Derived, GrpcReactor>::StreamBenchReactor;
+
+  static constexpr int kPaceAlarm = 0;
+  static constexpr int kProduceAlarm = 2;  // app-level flow control's producer
+
+  // Starts the stream that behavior_ asks for; `request` is the one that carried it.
+  void StartStreamLocked(const v1::Request& request) {
+    response_.set_client_send_time_ns(request.client_send_time_ns());
+    response_.set_intended_send_time_ns(request.intended_send_time_ns());
+    pacer_.Configure(behavior_);
+    pacer_.Start();
+    if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
+      flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
+      flow_->Start(pacer_.DueNs(0));
+      ProduceLocked();
+    } else {
+      derived().PacedNextLocked();
+    }
+  }
+
+  // After a write of the stream went through.
+  void StreamWriteDoneLocked() {
+    ++sent_;
+    this->env_.metrics.MessageSent(response_.payload().size());
+    if (flow_) {
+      derived().FlowNextLocked();
+    } else {
+      derived().PacedNextLocked();
+    }
+  }
+
+  // The producer's alarm: queues the responses due by now, then lets the writer take them.
+  void ProduceLocked() {
+    ProduceDueResponses(*flow_, this->env_.metrics);
+    derived().FlowNextLocked();
+  }
+
+  // Writes response `sent_` now if it is due, else arms the pace alarm for when it is.
+  void WriteWhenDueLocked() {
+    const int64_t due_ns = pacer_.DueNs(sent_);
+    if (due_ns > SteadyNowNs()) {
+      this->ArmAtLocked(kPaceAlarm, due_ns);
+    } else {
+      WriteNextLocked();
+    }
+  }
+
+  void WriteNextLocked() {
+    FillStreamResponse(this->env_.payloads, sent_, behavior_.response_size_bytes(), response_);
+    this->StartTimedWriteLocked(&response_);
+  }
+
+  // Writes the head of the queue unless a write is in flight, and re-arms the producer; true once
+  // every response the producer will make has been written.
+  bool FlowPumpLocked() {
+    if (!this->write_in_flight_ && !flow_->Empty()) {
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
+      FillStreamResponse(this->env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
+      response_.set_dropped_before(item.dropped_before);
+      this->StartTimedWriteLocked(&response_);
+    }
+    const int64_t due_ns = flow_->NextDueNs();
+    if (due_ns >= 0 && !this->ArmedLocked(kProduceAlarm)) this->ArmAtLocked(kProduceAlarm, due_ns);
+    return !this->write_in_flight_ && flow_->Empty() && flow_->ProducerFinished();
+  }
+
+  v1::Behavior behavior_;
+  FailurePlan plan_;
+  Pacer pacer_;
+  v1::Response response_;  // reused for every write; only one is in flight
+  uint64_t sent_ = 0;
+  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
+
+ private:
+  Derived& derived() { return static_cast<Derived&>(*this); }
+};
+
 // ---------------------------------------------------------------------------------------------
 // Unary: wait response_delay_us, then one Response.
-class UnaryReactor final : public ReactorBase<grpc::ServerUnaryReactor> {
+class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerUnaryReactor> {
  public:
   UnaryReactor(grpc::CallbackServerContext* context, const CallEnv& env, const v1::Request& request,
                v1::Response* response)
-      : ReactorBase(context, env), request_(request), response_(response) {
+      : StreamBenchReactor(context, env), request_(request), response_(response) {
     std::lock_guard<std::mutex> lock(mu_);
     env_.metrics.MessageReceived(request.payload().size());
     const v1::Behavior& behavior = request.behavior();
@@ -288,16 +250,17 @@ class UnaryReactor final : public ReactorBase<grpc::ServerUnaryReactor> {
       return;
     }
     if (behavior.response_delay_us() > 0) {
-      ArmAfterLocked(kDelayAlarm, behavior.response_delay_us());
+      ArmInLocked(kDelayAlarm, static_cast<int64_t>(behavior.response_delay_us()) * 1000);
     } else {
       RespondLocked();
     }
   }
 
  private:
+  friend LifecycleReactor;  // calls OnAlarmLocked
   static constexpr int kDelayAlarm = 0;
 
-  void OnAlarmLocked(int /*slot*/) override { RespondLocked(); }
+  void OnAlarmLocked(int /*slot*/) { RespondLocked(); }
 
   void RespondLocked() {
     const size_t size = request_.behavior().response_size_bytes();
@@ -318,88 +281,54 @@ class UnaryReactor final : public ReactorBase<grpc::ServerUnaryReactor> {
 // ---------------------------------------------------------------------------------------------
 // ServerStream: first_response_delay_us, then response_count responses every
 // response_interval_us, one write in flight.
-class ServerStreamReactor final : public WriterReactorBase<grpc::ServerWriteReactor<v1::Response>> {
+class ServerStreamReactor final
+    : public PacedStreamReactor<ServerStreamReactor, grpc::ServerWriteReactor<v1::Response>> {
  public:
   ServerStreamReactor(grpc::CallbackServerContext* context, const CallEnv& env,
                       const v1::Request& request)
-      : WriterReactorBase(context, env), behavior_(request.behavior()) {
+      : PacedStreamReactor(context, env) {
     std::lock_guard<std::mutex> lock(mu_);
     env_.metrics.MessageReceived(request.payload().size());
+    behavior_ = request.behavior();
     if (!ValidateLocked(behavior_)) return;
     plan_ = PlanFailure(behavior_.failure());
     if (plan_.FiresAt(0)) {
       InjectFailureLocked(plan_);
       return;
     }
-    response_.set_client_send_time_ns(request.client_send_time_ns());
-    response_.set_intended_send_time_ns(request.intended_send_time_ns());
-    pacer_.Configure(behavior_);
-    pacer_.Start();
-    if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
-      flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
-      flow_->Start(pacer_.DueNs(0));
-      FlowProduceLocked();
-      return;
-    }
-    NextLocked();
+    StartStreamLocked(request);
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    WriteDoneLocked();
-    if (!ok) {  // the stream is gone (cancelled); OnCancel has the details
-      FinishLocked(grpc::Status(CancelledCode(), "write failed"));
-      return;
-    }
-    ++sent_;
-    env_.metrics.MessageSent(response_.payload().size());
-    if (flow_) {
-      FlowNextLocked();
-      return;
-    }
-    NextLocked();
+    if (!TimedWriteDoneLocked(ok)) return;  // the stream is gone (cancelled)
+    StreamWriteDoneLocked();
   }
 
  private:
-  static constexpr int kPaceAlarm = 0;
-  static constexpr int kProduceAlarm = 1;  // app-level flow control's producer
+  friend LifecycleReactor;    // calls OnAlarmLocked
+  friend PacedStreamReactor;  // calls PacedNextLocked and FlowNextLocked
 
-  void OnAlarmLocked(int slot) override {
+  void OnAlarmLocked(int slot) {
     if (slot == kProduceAlarm) {
-      FlowProduceLocked();
+      ProduceLocked();
     } else {
-      WriteLocked();
+      WriteNextLocked();
     }
   }
 
-  // App-level flow control: the producer fills the queue on its own schedule (decoupled from the
-  // writer), then the writer takes what is queued.
-  void FlowProduceLocked() {
-    ProduceDueResponses(*flow_, env_.metrics);
-    FlowNextLocked();
-  }
-
-  // Starts the next write if none is in flight, re-arms the producer, and finishes once every
-  // produced response is written.
+  // Writes the next queued response, and finishes once every produced response is written.
   void FlowNextLocked() {
     if (finished_) return;
     if (plan_.FiresAt(sent_)) {
       InjectFailureLocked(plan_);
       return;
     }
-    if (!writing_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
-      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      response_.set_dropped_before(item.dropped_before);
-      StartTimedWriteLocked(&response_);
-    }
-    const int64_t due_ns = flow_->NextDueNs();
-    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
-    if (!writing_ && flow_->Empty() && flow_->ProducerFinished()) FinishLocked(grpc::Status::OK);
+    if (FlowPumpLocked()) FinishLocked(grpc::Status::OK);
   }
 
   // After `sent_` responses: fail, finish, or write the next one when it is due.
-  void NextLocked() {
+  void PacedNextLocked() {
     if (finished_) return;
     if (plan_.FiresAt(sent_)) {
       InjectFailureLocked(plan_);
@@ -409,35 +338,19 @@ class ServerStreamReactor final : public WriterReactorBase<grpc::ServerWriteReac
       FinishLocked(grpc::Status::OK);
       return;
     }
-    const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNs()) {
-      ArmLocked(kPaceAlarm, due_ns);
-    } else {
-      WriteLocked();
-    }
+    WriteWhenDueLocked();
   }
-
-  void WriteLocked() {
-    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    StartTimedWriteLocked(&response_);
-  }
-
-  const v1::Behavior behavior_;
-  FailurePlan plan_;
-  Pacer pacer_;
-  v1::Response response_;  // reused for every write; only one is in flight
-  uint64_t sent_ = 0;
-  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 // ---------------------------------------------------------------------------------------------
 // ClientStream: read and verify every request (never buffered), honour read_stall, then after the
 // client half-closes wait response_delay_us and answer a ClientStreamSummary.
-class ClientStreamReactor final : public ReactorBase<grpc::ServerReadReactor<v1::Request>> {
+class ClientStreamReactor final
+    : public StreamBenchReactor<ClientStreamReactor, grpc::ServerReadReactor<v1::Request>> {
  public:
   ClientStreamReactor(grpc::CallbackServerContext* context, const CallEnv& env,
                       v1::ClientStreamSummary* summary)
-      : ReactorBase(context, env), summary_(summary), checker_(env.metrics) {
+      : StreamBenchReactor(context, env), summary_(summary), checker_(env.metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     StartRead(&request_);
   }
@@ -447,7 +360,7 @@ class ClientStreamReactor final : public ReactorBase<grpc::ServerReadReactor<v1:
     if (finished_) return;
     if (!ok) {  // half-close (or cancellation, which OnCancel finishes)
       if (behavior_.response_delay_us() > 0) {
-        ArmAfterLocked(kReplyAlarm, behavior_.response_delay_us());
+        ArmInLocked(kReplyAlarm, static_cast<int64_t>(behavior_.response_delay_us()) * 1000);
       } else {
         ReplyLocked();
       }
@@ -468,17 +381,18 @@ class ClientStreamReactor final : public ReactorBase<grpc::ServerReadReactor<v1:
     const v1::ReadStall& stall = behavior_.read_stall();
     if (!stalled_ && stall.duration_us() > 0 && checker_.messages() >= stall.after_messages()) {
       stalled_ = true;  // once per stream
-      ArmAfterLocked(kStallAlarm, stall.duration_us());
+      ArmInLocked(kStallAlarm, static_cast<int64_t>(stall.duration_us()) * 1000);
       return;
     }
     StartRead(&request_);
   }
 
  private:
+  friend LifecycleReactor;  // calls OnAlarmLocked
   static constexpr int kReplyAlarm = 0;
   static constexpr int kStallAlarm = 1;
 
-  void OnAlarmLocked(int slot) override {
+  void OnAlarmLocked(int slot) {
     if (slot == kStallAlarm) {
       StartRead(&request_);
     } else {
@@ -515,10 +429,10 @@ class ClientStreamReactor final : public ReactorBase<grpc::ServerReadReactor<v1:
 // responses at response_interval_us while the client's messages are read and counted; the call
 // ends when both sides are done.
 class BidiReactor final
-    : public WriterReactorBase<grpc::ServerBidiReactor<v1::Request, v1::Response>> {
+    : public PacedStreamReactor<BidiReactor, grpc::ServerBidiReactor<v1::Request, v1::Response>> {
  public:
   BidiReactor(grpc::CallbackServerContext* context, const CallEnv& env)
-      : WriterReactorBase(context, env), checker_(env.metrics) {
+      : PacedStreamReactor(context, env), checker_(env.metrics) {
     std::lock_guard<std::mutex> lock(mu_);
     ReadLocked();
   }
@@ -533,7 +447,7 @@ class BidiReactor final
         if (behavior_.response_count() == 0) flow_->Stop();  // "until the client half-closes"
         FlowNextLocked();
       } else if (independent_) {
-        IndependentNextLocked();
+        PacedNextLocked();
       } else {
         EchoPumpLocked();
       }
@@ -556,19 +470,7 @@ class BidiReactor final
         InjectFailureLocked(plan_);
         return;
       }
-      if (first) {
-        response_.set_client_send_time_ns(request_.client_send_time_ns());
-        response_.set_intended_send_time_ns(request_.intended_send_time_ns());
-        pacer_.Configure(behavior_);
-        pacer_.Start();
-        if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
-          flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
-          flow_->Start(pacer_.DueNs(0));
-          FlowProduceLocked();
-        } else {
-          IndependentNextLocked();
-        }
-      }
+      if (first) StartStreamLocked(request_);
     } else {
       // Exactly after_messages requests are answered, then the call fails once they are sent.
       if (plan_.active && received > plan_.after_messages) {
@@ -586,19 +488,9 @@ class BidiReactor final
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    WriteDoneLocked();
-    if (!ok) {
-      FinishLocked(grpc::Status(CancelledCode(), "write failed"));
-      return;
-    }
+    if (!TimedWriteDoneLocked(ok)) return;
     if (independent_) {
-      env_.metrics.MessageSent(response_.payload().size());
-      ++sent_;
-      if (flow_) {
-        FlowNextLocked();
-      } else {
-        IndependentNextLocked();
-      }
+      StreamWriteDoneLocked();
       return;
     }
     const uint64_t bytes = echoes_.front().payload().size();
@@ -611,18 +503,19 @@ class BidiReactor final
   }
 
  private:
-  static constexpr int kWriteAlarm = 0;  // echo delay or independent pacing
+  friend LifecycleReactor;                        // calls OnAlarmLocked
+  friend PacedStreamReactor;                      // calls PacedNextLocked and FlowNextLocked
+  static constexpr int kWriteAlarm = kPaceAlarm;  // echo delay or independent pacing
   static constexpr int kStallAlarm = 1;
-  static constexpr int kProduceAlarm = 2;  // app-level flow control's producer
 
-  void OnAlarmLocked(int slot) override {
+  void OnAlarmLocked(int slot) {
     if (slot == kProduceAlarm) {
-      FlowProduceLocked();
+      ProduceLocked();
     } else if (slot == kStallAlarm) {
       stall_active_ = false;
       ReadLocked();
     } else if (independent_) {
-      IndependentWriteLocked();
+      WriteNextLocked();
     } else {
       EchoPumpLocked();
     }
@@ -643,29 +536,14 @@ class BidiReactor final
     if (checker_.messages() < stall.after_messages()) return;
     stall_done_ = true;  // once per stream
     stall_active_ = true;
-    ArmAfterLocked(kStallAlarm, stall.duration_us());
+    ArmInLocked(kStallAlarm, static_cast<int64_t>(stall.duration_us()) * 1000);
   }
 
   // App-level flow control (INDEPENDENT): as in ServerStreamReactor, plus the read side: the call
   // ends once every produced response is written and the client has half-closed.
-  void FlowProduceLocked() {
-    ProduceDueResponses(*flow_, env_.metrics);
-    FlowNextLocked();
-  }
-
   void FlowNextLocked() {
     if (finished_) return;
-    if (!writing_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
-      FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
-      response_.set_dropped_before(item.dropped_before);
-      StartTimedWriteLocked(&response_);
-    }
-    const int64_t due_ns = flow_->NextDueNs();
-    if (due_ns >= 0 && !ArmedLocked(kProduceAlarm)) ArmLocked(kProduceAlarm, due_ns);
-    if (!writing_ && flow_->Empty() && flow_->ProducerFinished() && read_closed_) {
-      FinishLocked(grpc::Status::OK);
-    }
+    if (FlowPumpLocked() && read_closed_) FinishLocked(grpc::Status::OK);
   }
 
   void QueueEchoLocked(bool first) {
@@ -686,12 +564,12 @@ class BidiReactor final
     env_.metrics.SendQueueDepth(echoes_.size());
     int64_t delay_us = static_cast<int64_t>(behavior_.response_delay_us());
     if (first) delay_us += static_cast<int64_t>(behavior_.first_response_delay_us());
-    echo_due_ns_.push_back(SteadyNs() + delay_us * 1000);
+    echo_due_ns_.push_back(SteadyNowNs() + delay_us * 1000);
   }
 
   // Writes the head of the echo queue when it is due; finishes when nothing is left to do.
   void EchoPumpLocked() {
-    if (finished_ || writing_ || ArmedLocked(kWriteAlarm)) return;
+    if (finished_ || write_in_flight_ || ArmedLocked(kWriteAlarm)) return;
     if (echoes_.empty()) {
       if (failing_) {
         InjectFailureLocked(plan_);
@@ -700,8 +578,8 @@ class BidiReactor final
       }
       return;
     }
-    if (echo_due_ns_.front() > SteadyNs()) {
-      ArmLocked(kWriteAlarm, echo_due_ns_.front());
+    if (echo_due_ns_.front() > SteadyNowNs()) {
+      ArmAtLocked(kWriteAlarm, echo_due_ns_.front());
       return;
     }
     echoes_.front().set_server_send_time_ns(RealtimeNs());
@@ -711,8 +589,8 @@ class BidiReactor final
 
   // INDEPENDENT: after `sent_` responses, write the next when due, or finish when both sides
   // are done (response_count 0 = stream until the client half-closes).
-  void IndependentNextLocked() {
-    if (finished_ || writing_ || ArmedLocked(kWriteAlarm)) return;
+  void PacedNextLocked() {
+    if (finished_ || write_in_flight_ || ArmedLocked(kWriteAlarm)) return;
     const uint64_t count = behavior_.response_count();
     const bool writer_done = count > 0 ? sent_ >= count : read_closed_;
     if (writer_done) {
@@ -720,22 +598,10 @@ class BidiReactor final
       return;
     }
     if (checker_.messages() == 0) return;  // the behaviour has not arrived yet
-    const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNs()) {
-      ArmLocked(kWriteAlarm, due_ns);
-    } else {
-      IndependentWriteLocked();
-    }
-  }
-
-  void IndependentWriteLocked() {
-    FillStreamResponse(env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    StartTimedWriteLocked(&response_);
+    WriteWhenDueLocked();
   }
 
   v1::Request request_;
-  v1::Behavior behavior_;
-  FailurePlan plan_;
   RequestChecker checker_;
   bool independent_ = false;
   bool reading_ = false;      // a read is outstanding
@@ -745,14 +611,9 @@ class BidiReactor final
   bool stall_active_ = false;
   // ECHO state.
   std::deque<v1::Response> echoes_;
-  std::deque<int64_t> echo_due_ns_;  // SteadyNs() when each queued echo may be written
+  std::deque<int64_t> echo_due_ns_;  // SteadyNowNs() when each queued echo may be written
   uint64_t echoes_sent_or_queued_ = 0;
   uint64_t queued_bytes_ = 0;
-  // INDEPENDENT state.
-  Pacer pacer_;
-  v1::Response response_;
-  uint64_t sent_ = 0;
-  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
 };
 
 }  // namespace
@@ -770,48 +631,36 @@ StreamBenchService::StreamBenchService(ServerMetrics& metrics, const BehaviorCap
       client_stream_metrics_(metrics.ForMethod(kClientStreamMethod)),
       bidi_metrics_(metrics.ForMethod(kBidiMethod)) {}
 
-StreamBenchService::~StreamBenchService() { WaitUntilIdle(std::chrono::seconds(10)); }
-
-bool StreamBenchService::WaitUntilIdle(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(live_calls_mu_);
-  return live_calls_cv_.wait_for(lock, timeout, [this] { return live_calls() == 0; });
-}
-
-void StreamBenchService::CallCreated() { live_calls_.fetch_add(1, std::memory_order_relaxed); }
-
-void StreamBenchService::CallDeleted() {
-  // Under the mutex (once per call, not per message) so the destructor cannot see 0 and destroy
-  // the mutex while this is still about to notify.
-  std::lock_guard<std::mutex> lock(live_calls_mu_);
-  if (live_calls_.fetch_sub(1, std::memory_order_acq_rel) == 1) live_calls_cv_.notify_all();
-}
+StreamBenchService::~StreamBenchService() { live_calls_.WaitUntilIdle(std::chrono::seconds(10)); }
 
 grpc::ServerUnaryReactor* StreamBenchService::Unary(grpc::CallbackServerContext* context,
                                                     const v1::Request* request,
                                                     v1::Response* response) {
-  return new UnaryReactor(context,
-                          CallEnv{*this, unary_metrics_, caps_, max_send_message_bytes_, payloads_},
-                          *request, response);
+  return new UnaryReactor(
+      context, CallEnv{live_calls_, unary_metrics_, caps_, max_send_message_bytes_, payloads_},
+      *request, response);
 }
 
 grpc::ServerWriteReactor<v1::Response>* StreamBenchService::ServerStream(
     grpc::CallbackServerContext* context, const v1::Request* request) {
   return new ServerStreamReactor(
-      context, CallEnv{*this, server_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
+      context,
+      CallEnv{live_calls_, server_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
       *request);
 }
 
 grpc::ServerReadReactor<v1::Request>* StreamBenchService::ClientStream(
     grpc::CallbackServerContext* context, v1::ClientStreamSummary* response) {
   return new ClientStreamReactor(
-      context, CallEnv{*this, client_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
+      context,
+      CallEnv{live_calls_, client_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
       response);
 }
 
 grpc::ServerBidiReactor<v1::Request, v1::Response>* StreamBenchService::Bidi(
     grpc::CallbackServerContext* context) {
-  return new BidiReactor(context,
-                         CallEnv{*this, bidi_metrics_, caps_, max_send_message_bytes_, payloads_});
+  return new BidiReactor(
+      context, CallEnv{live_calls_, bidi_metrics_, caps_, max_send_message_bytes_, payloads_});
 }
 
 }  // namespace streambench

@@ -16,14 +16,12 @@
 // each call's state lives in its own reactor, guarded by the reactor's mutex.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 
 #include "server/behavior_caps.h"
 #include "server/common/payload.h"
+#include "server/live_calls.h"
 #include "server/server_metrics.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 
@@ -40,16 +38,9 @@ class StreamBenchService final : public v1::StreamBench::CallbackService {
   // reaction can reach a destroyed service. Destroy the grpc::Server (which cancels calls) first.
   ~StreamBenchService() override;
 
-  // Reactors alive now: calls in progress plus finished ones whose OnDone or alarm callbacks are
-  // still to run. Returns to 0 once every call has ended (tests use it to prove nothing leaks).
-  int64_t live_calls() const { return live_calls_.load(std::memory_order_acquire); }
-
-  // Waits until live_calls() is 0 or `timeout` passes; true when idle.
-  bool WaitUntilIdle(std::chrono::milliseconds timeout);
-
-  // Counts a reactor created / deleted (called by the reactors themselves).
-  void CallCreated();
-  void CallDeleted();
+  // Reactors alive now (calls in progress plus finished ones whose OnDone or alarm callbacks are
+  // still to run), and a wait for none; tests use it to prove that nothing leaks.
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* context, const v1::Request* request,
                                   v1::Response* response) override;
@@ -77,9 +68,7 @@ class StreamBenchService final : public v1::StreamBench::CallbackService {
   ServerMetrics::Method& client_stream_metrics_;
   ServerMetrics::Method& bidi_metrics_;
 
-  std::atomic<int64_t> live_calls_{0};
-  std::mutex live_calls_mu_;  // with live_calls_cv_, lets the destructor wait for 0
-  std::condition_variable live_calls_cv_;
+  LiveCalls live_calls_;
 };
 
 }  // namespace streambench

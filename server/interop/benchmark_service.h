@@ -9,7 +9,8 @@
 //                       until the client half-closes or cancels.
 // A response_size that is negative or above BehaviorCaps::max_response_bytes gets INVALID_ARGUMENT
 // naming the field. Callback-API reactors throughout: no thread per stream, at most one write in
-// flight, cleanup on OnCancel/OnDone. Metadata is echoed as in StandardTestService.
+// flight, the shared reactor lifecycle (server/lifecycle_reactor.h). Metadata is echoed as in
+// StandardTestService.
 //
 // Thread-safety: the service object is immutable after construction and may be shared by all of
 // gRPC's threads; each call's state lives in its own reactor.
@@ -18,6 +19,7 @@
 #include "grpc/testing/benchmark_service.grpc.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "server/behavior_caps.h"
+#include "server/live_calls.h"
 #include "server/server_metrics.h"
 
 namespace streambench {
@@ -26,6 +28,12 @@ class StandardBenchmarkService final : public grpc::testing::BenchmarkService::C
  public:
   // `metrics` must outlive the service.
   StandardBenchmarkService(ServerMetrics& metrics, const BehaviorCaps& caps);
+  // Waits (up to 10 s) for every streaming call's reactor to be deleted; destroy the grpc::Server
+  // (which cancels calls) first.
+  ~StandardBenchmarkService() override;
+
+  // Streaming reactors alive now; back to 0 once every call has ended.
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* UnaryCall(grpc::CallbackServerContext* context,
                                       const grpc::testing::SimpleRequest* request,
@@ -47,6 +55,7 @@ class StandardBenchmarkService final : public grpc::testing::BenchmarkService::C
   ServerMetrics::Method& streaming_from_client_metrics_;
   ServerMetrics::Method& streaming_from_server_metrics_;
   ServerMetrics::Method& streaming_both_ways_metrics_;
+  LiveCalls live_calls_;
 };
 
 }  // namespace streambench

@@ -4,21 +4,6 @@
 
 namespace streambench::interop {
 
-void EchoTestMetadata(grpc::CallbackServerContext* context) {
-  const auto& client_metadata = context->client_metadata();
-  auto it = client_metadata.find(kEchoInitialMetadataKey);
-  if (it != client_metadata.end()) {
-    context->AddInitialMetadata(kEchoInitialMetadataKey,
-                                std::string(it->second.data(), it->second.size()));
-  }
-  it = client_metadata.find(kEchoTrailingBinMetadataKey);
-  if (it != client_metadata.end()) {
-    // Binary ("-bin") values arrive decoded; AddTrailingMetadata re-encodes them.
-    context->AddTrailingMetadata(kEchoTrailingBinMetadataKey,
-                                 std::string(it->second.data(), it->second.size()));
-  }
-}
-
 void FillZeroPayload(int64_t size_bytes, grpc::testing::Payload* payload) {
   payload->set_type(grpc::testing::COMPRESSABLE);
   payload->mutable_body()->assign(static_cast<size_t>(size_bytes > 0 ? size_bytes : 0), '\0');

@@ -1,11 +1,11 @@
 // Helpers shared by the standard interop and benchmark services (StandardTestService,
-// StandardBenchmarkService): the interop metadata echo, zero-filled payloads, and the checks that
-// turn a request beyond the BehaviorCaps or malformed into INVALID_ARGUMENT naming the field.
+// StandardBenchmarkService): zero-filled payloads, and the checks that turn a request beyond the
+// BehaviorCaps or malformed into INVALID_ARGUMENT naming the field (the metadata echo is in
+// server/test_metadata_echo.h).
 // Thread-safety: free functions without shared state; safe from any thread.
 #pragma once
 
 #include <google/protobuf/repeated_field.h>
-#include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
 #include <cstdint>
@@ -15,15 +15,6 @@
 #include "server/behavior_caps.h"
 
 namespace streambench::interop {
-
-// Metadata keys of gRPC's interop tests: the server echoes the first in its initial metadata and
-// the second (binary) in its trailing metadata.
-inline constexpr char kEchoInitialMetadataKey[] = "x-grpc-test-echo-initial";
-inline constexpr char kEchoTrailingBinMetadataKey[] = "x-grpc-test-echo-trailing-bin";
-
-// Adds the echoed interop metadata to `context`. Must be called before initial metadata is sent
-// (i.e. when the reactor is created).
-void EchoTestMetadata(grpc::CallbackServerContext* context);
 
 // Sets `payload` to `size_bytes` zero bytes of type COMPRESSABLE (what interop clients check).
 void FillZeroPayload(int64_t size_bytes, grpc::testing::Payload* payload);

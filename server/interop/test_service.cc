@@ -1,8 +1,5 @@
 #include "server/interop/test_service.h"
 
-#include <grpcpp/alarm.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -13,6 +10,8 @@
 #include <utility>
 
 #include "server/interop/interop_support.h"
+#include "server/lifecycle_reactor.h"
+#include "server/test_metadata_echo.h"
 
 namespace streambench {
 namespace {
@@ -23,12 +22,6 @@ using grpc::testing::StreamingOutputCallRequest;
 using grpc::testing::StreamingOutputCallResponse;
 
 constexpr char kServiceName[] = "/grpc.testing.TestService/";
-
-int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Finishes a unary call on the context's default reactor and counts it.
 grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,
@@ -48,46 +41,28 @@ grpc::Status CheckOutputRequest(const StreamingOutputCallRequest& request,
 }
 
 // Writes the responses a StreamingOutputCallRequest's response_parameters ask for, one at a time
-// (at most one write in flight), waiting interval_us on a grpc::Alarm before each so no gRPC
-// thread ever sleeps. `Base` is a ServerWriteReactor or ServerBidiReactor of
-// StreamingOutputCallResponse. All state is guarded by mu_ because reactions (and the alarm's
-// callback) may run on different threads. Invariant: at most one of {read, write, alarm} is
-// outstanding, and Finish is only called when no alarm is pending, so OnDone (which deletes the
-// reactor) never races an alarm callback.
-template <class Base>
-class ResponseStreamer : public Base {
+// (at most one write in flight), waiting interval_us on the lifecycle's alarm before each so no
+// gRPC thread ever sleeps. `GrpcReactor` is a ServerWriteReactor or ServerBidiReactor of
+// StreamingOutputCallResponse. mu_ guards the state, since reactions and the alarm's callback may
+// run on different threads.
+template <class GrpcReactor>
+class ResponseStreamer : public LifecycleReactor<ResponseStreamer<GrpcReactor>, GrpcReactor, 1> {
+  using Lifecycle = LifecycleReactor<ResponseStreamer<GrpcReactor>, GrpcReactor, 1>;
+
  public:
   void OnWriteDone(bool ok) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    metrics_.WriteCompleted(SteadyNowNs() - write_started_ns_);
-    if (!ok || cancelled_) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away mid-stream"));
-      return;
-    }
-    metrics_.MessageSent(response_.payload().body().size());
+    std::lock_guard<std::mutex> lock(this->mu_);
+    if (!this->TimedWriteDoneLocked(ok) || this->finished_) return;
+    this->metrics_.MessageSent(response_.payload().body().size());
     ++next_parameter_;
     ContinueLocked();
   }
 
-  void OnCancel() override {
-    std::lock_guard<std::mutex> lock(mu_);
-    cancelled_ = true;
-    // The alarm's callback then runs with ok=false and finishes the call; a pending read or write
-    // fails by itself and its reaction finishes the call.
-    if (alarm_pending_) alarm_->Cancel();
-  }
-
-  void OnDone() override {
-    metrics_.CallFinished(finish_code_);
-    delete this;
-  }
-
  protected:
   ResponseStreamer(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
-                   const BehaviorCaps& caps)
-      : metrics_(metrics), caps_(caps) {
-    metrics_.CallStarted();
-    interop::EchoTestMetadata(context);
+                   LiveCalls& live_calls, const BehaviorCaps& caps)
+      : Lifecycle(metrics, live_calls), caps_(caps) {
+    EchoTestMetadata(context);
   }
 
   // Called with mu_ held once every response `request` asked for has been written.
@@ -101,26 +76,13 @@ class ResponseStreamer : public Base {
     ContinueLocked();
   }
 
-  // Finishes the call once; later calls are ignored. Requires mu_ and no pending alarm.
-  void FinishLocked(grpc::Status status) {
-    if (finished_) return;
-    finished_ = true;
-    finish_code_ = status.error_code();
-    this->Finish(std::move(status));
-  }
-
-  std::mutex mu_;
-  bool cancelled_ = false;  // guarded by mu_
-  bool finished_ = false;   // guarded by mu_
-  ServerMetrics::Method& metrics_;
-  const BehaviorCaps caps_;
+  const BehaviorCaps& caps_;  // the service's, which outlives its reactors
 
  private:
+  friend Lifecycle;  // calls OnAlarmLocked
+  static constexpr int kIntervalAlarm = 0;
+
   void ContinueLocked() {
-    if (cancelled_) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
-      return;
-    }
     if (next_parameter_ == serving_->response_parameters_size()) {
       const StreamingOutputCallRequest* served = serving_;
       serving_ = nullptr;
@@ -132,47 +94,20 @@ class ResponseStreamer : public Base {
       WriteLocked();
       return;
     }
-    // A fresh Alarm per wait: an Alarm is set once; destroying a fired one is safe.
-    alarm_ = std::make_unique<grpc::Alarm>();
-    alarm_pending_ = true;
-    alarm_->Set(std::chrono::system_clock::now() + std::chrono::microseconds(interval_us),
-                [this](bool ok) { OnAlarm(ok); });
+    this->ArmInLocked(kIntervalAlarm, interval_us * 1000);
   }
 
-  void OnAlarm(bool ok) {
-    bool finish = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      alarm_pending_ = false;
-      if (ok && !cancelled_) {
-        WriteLocked();
-      } else {
-        finish = !finished_;
-        finished_ = true;
-        finish_code_ = grpc::StatusCode::CANCELLED;
-      }
-    }
-    // Finish outside the lock and touch nothing afterwards: once Finish is called OnDone may
-    // delete this reactor on another thread (gRPC does not wait for alarm callbacks).
-    if (finish) {
-      this->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
-    }
-  }
+  void OnAlarmLocked(int /*slot*/) { WriteLocked(); }
 
   void WriteLocked() {
     interop::FillZeroPayload(serving_->response_parameters(next_parameter_).size(),
                              response_.mutable_payload());
-    write_started_ns_ = SteadyNowNs();
-    this->StartWrite(&response_);
+    this->StartTimedWriteLocked(&response_);
   }
 
   const StreamingOutputCallRequest* serving_ = nullptr;  // guarded by mu_
   int next_parameter_ = 0;                               // guarded by mu_
   StreamingOutputCallResponse response_;                 // the one write in flight
-  int64_t write_started_ns_ = 0;
-  std::unique_ptr<grpc::Alarm> alarm_;
-  bool alarm_pending_ = false;  // guarded by mu_
-  grpc::StatusCode finish_code_ = grpc::StatusCode::UNKNOWN;
 };
 
 // StreamingOutputCall: the responses of the one request, then its response_status.
@@ -181,8 +116,8 @@ class StreamingOutputReactor final
  public:
   StreamingOutputReactor(grpc::CallbackServerContext* context,
                          const StreamingOutputCallRequest* request, ServerMetrics::Method& metrics,
-                         const BehaviorCaps& caps)
-      : ResponseStreamer(context, metrics, caps) {
+                         LiveCalls& live_calls, const BehaviorCaps& caps)
+      : ResponseStreamer(context, metrics, live_calls, caps) {
     std::lock_guard<std::mutex> lock(mu_);
     metrics_.MessageReceived(request->payload().body().size());
     grpc::Status status = CheckOutputRequest(*request, caps_);
@@ -208,8 +143,9 @@ class DuplexReactor final
           grpc::ServerBidiReactor<StreamingOutputCallRequest, StreamingOutputCallResponse>> {
  public:
   DuplexReactor(grpc::CallbackServerContext* context, ServerMetrics::Method& metrics,
-                const BehaviorCaps& caps, bool half_duplex, uint64_t max_buffered_bytes)
-      : ResponseStreamer(context, metrics, caps),
+                LiveCalls& live_calls, const BehaviorCaps& caps, bool half_duplex,
+                uint64_t max_buffered_bytes)
+      : ResponseStreamer(context, metrics, live_calls, caps),
         half_duplex_(half_duplex),
         max_buffered_bytes_(max_buffered_bytes) {
     StartRead(&request_);
@@ -217,10 +153,9 @@ class DuplexReactor final
 
   void OnReadDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!ok) {  // the client half-closed, or the call is over
-      if (cancelled_) {
-        FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled by the client"));
-      } else if (half_duplex_) {
+    if (finished_) return;
+    if (!ok) {  // the client half-closed (a cancellation has finished the call already)
+      if (half_duplex_) {
         ServeNextBufferedLocked();
       } else {
         FinishLocked(grpc::Status::OK);
@@ -292,57 +227,41 @@ class DuplexReactor final
 
 // StreamingInputCall: sums the payload sizes of every request; answers when the client
 // half-closes. Keeps only the running sum, never the stream.
-class StreamingInputReactor final : public grpc::ServerReadReactor<StreamingInputCallRequest> {
+class StreamingInputReactor final
+    : public LifecycleReactor<StreamingInputReactor,
+                              grpc::ServerReadReactor<StreamingInputCallRequest>> {
  public:
   StreamingInputReactor(grpc::CallbackServerContext* context, StreamingInputCallResponse* response,
-                        ServerMetrics::Method& metrics)
-      : response_(response), metrics_(metrics) {
-    metrics_.CallStarted();
-    interop::EchoTestMetadata(context);
+                        ServerMetrics::Method& metrics, LiveCalls& live_calls)
+      : LifecycleReactor(metrics, live_calls), response_(response) {
+    EchoTestMetadata(context);
     StartRead(&request_);
   }
 
-  // Only one read is ever outstanding, so reactions other than OnCancel never overlap.
   void OnReadDone(bool ok) override {
-    if (!ok) {
-      if (cancelled_.load()) {
-        FinishWith(grpc::StatusCode::CANCELLED, "cancelled by the client");
-        return;
-      }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_) return;
+    if (!ok) {  // half-close (a cancellation has finished the call already)
       response_->set_aggregated_payload_size(static_cast<int32_t>(total_bytes_));
-      FinishWith(grpc::StatusCode::OK, "");
+      FinishLocked(grpc::Status::OK);
       return;
     }
     const uint64_t bytes = request_.payload().body().size();
     metrics_.MessageReceived(bytes);
     total_bytes_ += bytes;
     if (total_bytes_ > static_cast<uint64_t>(std::numeric_limits<int32_t>::max())) {
-      FinishWith(grpc::StatusCode::OUT_OF_RANGE,
-                 "aggregated_payload_size is an int32; the stream's payloads exceed 2^31-1 bytes");
+      FinishLocked(grpc::Status(
+          grpc::StatusCode::OUT_OF_RANGE,
+          "aggregated_payload_size is an int32; the stream's payloads exceed 2^31-1 bytes"));
       return;
     }
     StartRead(&request_);
   }
 
-  void OnCancel() override { cancelled_.store(true); }
-
-  void OnDone() override {
-    metrics_.CallFinished(finish_code_);
-    delete this;
-  }
-
  private:
-  void FinishWith(grpc::StatusCode code, const std::string& message) {
-    finish_code_ = code;
-    Finish(grpc::Status(code, message));
-  }
-
   StreamingInputCallResponse* response_;
-  ServerMetrics::Method& metrics_;
   StreamingInputCallRequest request_;
   uint64_t total_bytes_ = 0;
-  std::atomic<bool> cancelled_{false};
-  grpc::StatusCode finish_code_ = grpc::StatusCode::UNKNOWN;
 };
 
 }  // namespace
@@ -362,11 +281,13 @@ StandardTestService::StandardTestService(ServerMetrics& metrics, const BehaviorC
       full_duplex_call_metrics_(metrics.ForMethod(std::string(kServiceName) + "FullDuplexCall")),
       half_duplex_call_metrics_(metrics.ForMethod(std::string(kServiceName) + "HalfDuplexCall")) {}
 
+StandardTestService::~StandardTestService() { live_calls_.WaitUntilIdle(std::chrono::seconds(10)); }
+
 grpc::ServerUnaryReactor* StandardTestService::EmptyCall(grpc::CallbackServerContext* context,
                                                          const grpc::testing::Empty* /*request*/,
                                                          grpc::testing::Empty* /*response*/) {
   empty_call_metrics_.CallStarted();
-  interop::EchoTestMetadata(context);
+  EchoTestMetadata(context);
   empty_call_metrics_.MessageReceived(0);
   empty_call_metrics_.MessageSent(0);
   return FinishUnary(context, empty_call_metrics_, grpc::Status::OK);
@@ -382,7 +303,7 @@ grpc::ServerUnaryReactor* AnswerSimpleRequest(grpc::CallbackServerContext* conte
                                               ServerMetrics::Method& metrics,
                                               const BehaviorCaps& caps) {
   metrics.CallStarted();
-  interop::EchoTestMetadata(context);
+  EchoTestMetadata(context);
   metrics.MessageReceived(request.payload().body().size());
   grpc::Status status = interop::CheckEchoStatus(request.response_status());
   if (status.ok())
@@ -420,24 +341,25 @@ grpc::ServerUnaryReactor* StandardTestService::CacheableUnaryCall(
 
 grpc::ServerWriteReactor<StreamingOutputCallResponse>* StandardTestService::StreamingOutputCall(
     grpc::CallbackServerContext* context, const StreamingOutputCallRequest* request) {
-  return new StreamingOutputReactor(context, request, streaming_output_call_metrics_, caps_);
+  return new StreamingOutputReactor(context, request, streaming_output_call_metrics_, live_calls_,
+                                    caps_);
 }
 
 grpc::ServerReadReactor<StreamingInputCallRequest>* StandardTestService::StreamingInputCall(
     grpc::CallbackServerContext* context, StreamingInputCallResponse* response) {
-  return new StreamingInputReactor(context, response, streaming_input_call_metrics_);
+  return new StreamingInputReactor(context, response, streaming_input_call_metrics_, live_calls_);
 }
 
 grpc::ServerBidiReactor<StreamingOutputCallRequest, StreamingOutputCallResponse>*
 StandardTestService::FullDuplexCall(grpc::CallbackServerContext* context) {
-  return new DuplexReactor(context, full_duplex_call_metrics_, caps_, /*half_duplex=*/false,
-                           max_half_duplex_buffered_bytes_);
+  return new DuplexReactor(context, full_duplex_call_metrics_, live_calls_, caps_,
+                           /*half_duplex=*/false, max_half_duplex_buffered_bytes_);
 }
 
 grpc::ServerBidiReactor<StreamingOutputCallRequest, StreamingOutputCallResponse>*
 StandardTestService::HalfDuplexCall(grpc::CallbackServerContext* context) {
-  return new DuplexReactor(context, half_duplex_call_metrics_, caps_, /*half_duplex=*/true,
-                           max_half_duplex_buffered_bytes_);
+  return new DuplexReactor(context, half_duplex_call_metrics_, live_calls_, caps_,
+                           /*half_duplex=*/true, max_half_duplex_buffered_bytes_);
 }
 
 }  // namespace streambench

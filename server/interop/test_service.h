@@ -22,6 +22,7 @@
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
 #include "server/behavior_caps.h"
+#include "server/live_calls.h"
 #include "server/server_metrics.h"
 
 namespace streambench {
@@ -37,6 +38,12 @@ class StandardTestService final : public grpc::testing::TestService::CallbackSer
   explicit StandardTestService(
       ServerMetrics& metrics, const BehaviorCaps& caps = BehaviorCaps{},
       uint64_t max_half_duplex_buffered_bytes = kDefaultMaxHalfDuplexBufferedBytes);
+  // Waits (up to 10 s) for every streaming call's reactor to be deleted; destroy the grpc::Server
+  // (which cancels calls) first.
+  ~StandardTestService() override;
+
+  // Streaming reactors alive now; back to 0 once every call has ended.
+  LiveCalls& live_calls() { return live_calls_; }
 
   grpc::ServerUnaryReactor* EmptyCall(grpc::CallbackServerContext* context,
                                       const grpc::testing::Empty* request,
@@ -71,6 +78,7 @@ class StandardTestService final : public grpc::testing::TestService::CallbackSer
   ServerMetrics::Method& streaming_input_call_metrics_;
   ServerMetrics::Method& full_duplex_call_metrics_;
   ServerMetrics::Method& half_duplex_call_metrics_;
+  LiveCalls live_calls_;
 };
 
 }  // namespace streambench

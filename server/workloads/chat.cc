@@ -1,8 +1,7 @@
 // Chat reactor of the Workloads service: a member of one room.
-#include <deque>
 #include <string>
 
-#include "server/workloads/reactor_base.h"
+#include "server/workloads/outbox.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -12,11 +11,12 @@ namespace {
 // time from a bounded queue that the room fills. Leaving (a leave message, the half-close or a
 // cancel) removes the member from the room; the call ends once what was queued has been written.
 class ChatReactor final
-    : public WorkloadReactor<grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>>,
+    : public WorkloadReactor<ChatReactor,
+                             grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>>,
       public ChatMember {
  public:
-  ChatReactor(WorkloadsService& service, ServerMetrics::Method& metrics, ChatRooms& rooms)
-      : WorkloadReactor(service, metrics), rooms_(rooms) {
+  ChatReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms)
+      : LifecycleReactor(metrics, live_calls), rooms_(rooms) {
     StartRead(&in_);
   }
 
@@ -65,24 +65,13 @@ class ChatReactor final
 
   void Deliver(const std::shared_ptr<const v1::ChatServerMessage>& message) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (finished_) return;
-    if (queue_.size() >= kMaxQueuedChatMessages) {
-      ++dropped_;
-      return;
-    }
-    queue_.push_back(message);
-    if (!writing_) WriteNextLocked();
+    if (!finished_ && outbox_.Offer(message) && !write_in_flight_) WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
-    writing_ = false;
-    if (finished_) return;
-    if (!ok) {
-      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "chat: write failed"));
-      return;
-    }
-    if (!queue_.empty()) {
+    if (!WriteDoneLocked(ok) || finished_) return;
+    if (!outbox_.empty()) {
       WriteNextLocked();
     } else {
       MaybeFinishLocked();
@@ -90,6 +79,8 @@ class ChatReactor final
   }
 
  private:
+  friend LifecycleReactor;  // calls BeforeDelete
+
   std::shared_ptr<const v1::ChatServerMessage> ToBroadcast(const v1::ChatClientMessage& in) const {
     auto out = std::make_shared<v1::ChatServerMessage>();
     out->set_room(membership_.room->name);
@@ -111,36 +102,32 @@ class ChatReactor final
     membership_ = ChatRooms::Membership();
   }
 
-  void BeforeDelete() override { LeaveRoom(); }
+  void BeforeDelete() { LeaveRoom(); }
 
   void MaybeFinishLocked() {
-    if (closing_ && !writing_ && queue_.empty()) FinishLocked(grpc::Status::OK);
+    if (closing_ && !write_in_flight_ && outbox_.empty()) FinishLocked(grpc::Status::OK);
   }
 
   void WriteNextLocked() {
-    out_ = *queue_.front();
-    queue_.pop_front();
-    out_.set_dropped_messages(dropped_);
+    out_ = *outbox_.Take();
+    out_.set_dropped_messages(outbox_.dropped());
     metrics_.MessageSent(out_.ByteSizeLong());
-    writing_ = true;
-    StartWrite(&out_);
+    StartWriteLocked(&out_);
   }
 
   ChatRooms& rooms_;
   ChatRooms::Membership membership_;  // owned by the read path (and OnDone, after it)
   v1::ChatClientMessage in_;
   v1::ChatServerMessage out_;
-  std::deque<std::shared_ptr<const v1::ChatServerMessage>> queue_;
-  uint64_t dropped_ = 0;
-  bool writing_ = false;
+  Outbox<v1::ChatServerMessage> outbox_{kMaxQueuedChatMessages};
   bool closing_ = false;
 };
 
 }  // namespace
 
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* NewChatReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, ChatRooms& rooms) {
-  return new ChatReactor(service, metrics, rooms);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms) {
+  return new ChatReactor(live_calls, metrics, rooms);
 }
 
 }  // namespace streambench::workloads

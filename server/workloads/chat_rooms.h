@@ -13,16 +13,13 @@
 #include <mutex>
 #include <string>
 
+#include "server/workloads/recipient.h"
 #include "streambench/v1/workloads.pb.h"
 
 namespace streambench::workloads {
 
-// A member's outgoing side (the Chat reactor). Deliver must not block or call ChatRooms.
-class ChatMember {
- public:
-  virtual ~ChatMember() = default;
-  virtual void Deliver(const std::shared_ptr<const v1::ChatServerMessage>& message) = 0;
-};
+// A member's outgoing side (the Chat reactor).
+using ChatMember = Recipient<v1::ChatServerMessage>;
 
 class ChatRooms {
  public:

@@ -2,7 +2,6 @@
 #include <string>
 
 #include "server/workloads/file_content.h"
-#include "server/workloads/reactor_base.h"
 #include "server/workloads/reactors.h"
 #include "server/workloads/sha256.h"
 
@@ -11,11 +10,12 @@ namespace {
 
 // Upload: metadata, then chunks hashed as they arrive (nothing is kept, so nothing can stay
 // behind after a failure). The byte count is checked per chunk, so too many bytes fail at once.
-class UploadReactor final : public WorkloadReactor<grpc::ServerReadReactor<v1::UploadRequest>> {
+class UploadReactor final
+    : public WorkloadReactor<UploadReactor, grpc::ServerReadReactor<v1::UploadRequest>> {
  public:
-  UploadReactor(WorkloadsService& service, ServerMetrics::Method& metrics, uint64_t number,
+  UploadReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, uint64_t number,
                 v1::UploadResponse* response)
-      : WorkloadReactor(service, metrics), number_(number), response_(response) {
+      : LifecycleReactor(metrics, live_calls), number_(number), response_(response) {
     StartRead(&request_);
   }
 
@@ -104,11 +104,12 @@ class UploadReactor final : public WorkloadReactor<grpc::ServerReadReactor<v1::U
 
 // Download: generated content in chunks, one write in flight; the hash is computed as the chunks
 // are produced. A cancel finishes the call at once and no further chunk is produced.
-class DownloadReactor final : public WorkloadReactor<grpc::ServerWriteReactor<v1::DownloadChunk>> {
+class DownloadReactor final
+    : public WorkloadReactor<DownloadReactor, grpc::ServerWriteReactor<v1::DownloadChunk>> {
  public:
-  DownloadReactor(WorkloadsService& service, ServerMetrics::Method& metrics,
+  DownloadReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics,
                   const v1::DownloadRequest& request)
-      : WorkloadReactor(service, metrics) {
+      : LifecycleReactor(metrics, live_calls) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!ParseGeneratedFileId(request.file_id(), &seed_, &size_bytes_)) {
       FinishLocked(grpc::Status(
@@ -178,16 +179,16 @@ class DownloadReactor final : public WorkloadReactor<grpc::ServerWriteReactor<v1
 
 }  // namespace
 
-grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(WorkloadsService& service,
+grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(LiveCalls& live_calls,
                                                              ServerMetrics::Method& metrics,
                                                              uint64_t upload_number,
                                                              v1::UploadResponse* response) {
-  return new UploadReactor(service, metrics, upload_number, response);
+  return new UploadReactor(live_calls, metrics, upload_number, response);
 }
 
 grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, const v1::DownloadRequest& request) {
-  return new DownloadReactor(service, metrics, request);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, const v1::DownloadRequest& request) {
+  return new DownloadReactor(live_calls, metrics, request);
 }
 
 }  // namespace streambench::workloads

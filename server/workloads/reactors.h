@@ -1,5 +1,5 @@
-// Factories of the Workloads service's reactors, one file per workload. Internal to
-// server/workloads (WorkloadsService calls them).
+// Factories of the Workloads service's reactors, one file per workload, each counted in the
+// service's `live_calls`. Internal to server/workloads (WorkloadsService calls them).
 // Thread-safety: each returns a new reactor owned by gRPC (deleted in its OnDone).
 #pragma once
 
@@ -8,14 +8,12 @@
 #include <atomic>
 #include <cstdint>
 
+#include "server/lifecycle_reactor.h"
+#include "server/live_calls.h"
 #include "server/server_metrics.h"
 #include "server/workloads/chat_rooms.h"
 #include "server/workloads/topic_hub.h"
 #include "streambench/v1/workloads.grpc.pb.h"
-
-namespace streambench {
-class WorkloadsService;
-}  // namespace streambench
 
 namespace streambench::workloads {
 
@@ -28,20 +26,24 @@ constexpr uint32_t kMaxQueuedEvents = 65536;
 constexpr size_t kMaxQueuedChatMessages = 4096;
 constexpr uint32_t kDefaultHeartbeatMs = 1000;
 
-grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(WorkloadsService& service,
+// Every Workloads reactor has the shared lifecycle with one alarm slot (the heartbeat).
+template <typename Derived, typename GrpcReactor>
+using WorkloadReactor = LifecycleReactor<Derived, GrpcReactor, 1>;
+
+grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(LiveCalls& live_calls,
                                                              ServerMetrics::Method& metrics,
                                                              uint64_t upload_number,
                                                              v1::UploadResponse* response);
-grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(WorkloadsService& service,
+grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(LiveCalls& live_calls,
                                                                 ServerMetrics::Method& metrics,
                                                                 const v1::DownloadRequest& request);
 grpc::ServerReadReactor<v1::PublishRequest>* NewPublishStreamReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     v1::PublishStreamSummary* response);
 grpc::ServerWriteReactor<v1::SubscribeResponse>* NewSubscribeReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, TopicHub& hub,
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     const v1::SubscribeRequest& request);
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* NewChatReactor(
-    WorkloadsService& service, ServerMetrics::Method& metrics, ChatRooms& rooms);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms);
 
 }  // namespace streambench::workloads

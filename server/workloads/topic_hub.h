@@ -18,16 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "server/workloads/recipient.h"
 #include "streambench/v1/workloads.pb.h"
 
 namespace streambench::workloads {
 
-// Where a subscriber's events go (the Subscribe reactor). Deliver must not block or call the hub.
-class EventSink {
- public:
-  virtual ~EventSink() = default;
-  virtual void Deliver(const std::shared_ptr<const v1::Event>& event) = 0;
-};
+// Where a subscriber's events go (the Subscribe reactor).
+using EventSink = Recipient<v1::Event>;
 
 class TopicHub {
  public:

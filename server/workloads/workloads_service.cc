@@ -12,29 +12,17 @@ WorkloadsService::WorkloadsService(ServerMetrics& metrics)
       subscribe_metrics_(metrics.ForMethod(kSubscribeMethod)),
       chat_metrics_(metrics.ForMethod(kChatMethod)) {}
 
-WorkloadsService::~WorkloadsService() { WaitUntilIdle(std::chrono::seconds(10)); }
-
-void WorkloadsService::CallCreated() { live_calls_.fetch_add(1, std::memory_order_acq_rel); }
-
-void WorkloadsService::CallDeleted() {
-  std::lock_guard<std::mutex> lock(live_calls_mu_);
-  if (live_calls_.fetch_sub(1, std::memory_order_acq_rel) == 1) live_calls_cv_.notify_all();
-}
-
-bool WorkloadsService::WaitUntilIdle(std::chrono::milliseconds timeout) {
-  std::unique_lock<std::mutex> lock(live_calls_mu_);
-  return live_calls_cv_.wait_for(lock, timeout, [this] { return live_calls() == 0; });
-}
+WorkloadsService::~WorkloadsService() { live_calls_.WaitUntilIdle(std::chrono::seconds(10)); }
 
 grpc::ServerReadReactor<v1::UploadRequest>* WorkloadsService::Upload(grpc::CallbackServerContext*,
                                                                      v1::UploadResponse* response) {
-  return workloads::NewUploadReactor(*this, upload_metrics_, next_upload_id_.fetch_add(1),
+  return workloads::NewUploadReactor(live_calls_, upload_metrics_, next_upload_id_.fetch_add(1),
                                      response);
 }
 
 grpc::ServerWriteReactor<v1::DownloadChunk>* WorkloadsService::Download(
     grpc::CallbackServerContext*, const v1::DownloadRequest* request) {
-  return workloads::NewDownloadReactor(*this, download_metrics_, *request);
+  return workloads::NewDownloadReactor(live_calls_, download_metrics_, *request);
 }
 
 grpc::ServerUnaryReactor* WorkloadsService::Publish(grpc::CallbackServerContext* context,
@@ -58,17 +46,18 @@ grpc::ServerUnaryReactor* WorkloadsService::Publish(grpc::CallbackServerContext*
 
 grpc::ServerReadReactor<v1::PublishRequest>* WorkloadsService::PublishStream(
     grpc::CallbackServerContext*, v1::PublishStreamSummary* response) {
-  return workloads::NewPublishStreamReactor(*this, publish_stream_metrics_, topics_, response);
+  return workloads::NewPublishStreamReactor(live_calls_, publish_stream_metrics_, topics_,
+                                            response);
 }
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* WorkloadsService::Subscribe(
     grpc::CallbackServerContext*, const v1::SubscribeRequest* request) {
-  return workloads::NewSubscribeReactor(*this, subscribe_metrics_, topics_, *request);
+  return workloads::NewSubscribeReactor(live_calls_, subscribe_metrics_, topics_, *request);
 }
 
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* WorkloadsService::Chat(
     grpc::CallbackServerContext*) {
-  return workloads::NewChatReactor(*this, chat_metrics_, rooms_);
+  return workloads::NewChatReactor(live_calls_, chat_metrics_, rooms_);
 }
 
 }  // namespace streambench

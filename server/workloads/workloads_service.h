@@ -13,10 +13,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 
+#include "server/live_calls.h"
 #include "server/server_metrics.h"
 #include "server/workloads/chat_rooms.h"
 #include "server/workloads/topic_hub.h"
@@ -32,12 +31,7 @@ class WorkloadsService final : public v1::Workloads::CallbackService {
   ~WorkloadsService() override;
 
   // Reactors alive now (calls in progress, or finished with OnDone / an alarm still to run).
-  int64_t live_calls() const { return live_calls_.load(std::memory_order_acquire); }
-  // Waits until live_calls() is 0 or `timeout` passes; true when idle.
-  bool WaitUntilIdle(std::chrono::milliseconds timeout);
-  void CallCreated();
-  void CallDeleted();
-
+  LiveCalls& live_calls() { return live_calls_; }
   // The hubs, for tests (room_count() back to 0 once everyone left, and the like).
   workloads::TopicHub& topics() { return topics_; }
   workloads::ChatRooms& rooms() { return rooms_; }
@@ -74,9 +68,7 @@ class WorkloadsService final : public v1::Workloads::CallbackService {
   workloads::ChatRooms rooms_;
   std::atomic<uint64_t> next_upload_id_{1};
 
-  std::atomic<int64_t> live_calls_{0};
-  std::mutex live_calls_mu_;
-  std::condition_variable live_calls_cv_;
+  LiveCalls live_calls_;
 };
 
 }  // namespace streambench

@@ -1,4 +1,4 @@
-// The reference server under abuse (issue 7), in process over loopback:
+// The reference server under abuse, in process over loopback:
 // - 10,000 concurrent bidi streams from one client (10 connections x 1000 streams) against
 //   max_concurrent_streams 100 per connection: HTTP/2 holds the excess (or the server refuses it
 //   cleanly), the server never has more than 10 x 100 calls, nothing crashes, memory stays bounded;
@@ -130,7 +130,7 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
     Response response;
     ASSERT_TRUE(stub->Unary(&ctx, testing::MakeRequest(0, 64), &response).ok());
   }
-  ASSERT_TRUE(server_->streambench_service().WaitUntilIdle(std::chrono::seconds(10)));
+  ASSERT_TRUE(server_->streambench_service().live_calls().WaitUntilIdle(std::chrono::seconds(10)));
   const int64_t baseline_kib = RssKiB();
 
   StreamCounts counts;
@@ -150,7 +150,7 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
       std::chrono::seconds(30)))
       << "echoed " << counts.echoed.load() << ", refused " << counts.done_refused.load();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // would-be excess shows up now
-  const int64_t live_at_peak = server_->streambench_service().live_calls();
+  const int64_t live_at_peak = server_->streambench_service().live_calls().count();
   const int64_t held_kib = RssKiB();
   std::cerr << "10000 streams: echoed " << counts.echoed.load() << ", server live calls "
             << live_at_peak << ", refused " << counts.done_refused.load() << ", RSS baseline "
@@ -169,9 +169,11 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
   // The next queued streams take the freed places? No: those connections' streams are all gone,
   // so the server holds at most the other 8 connections' 800.
   EXPECT_TRUE(testing::WaitFor(
-      [&] { return server_->streambench_service().live_calls() <= 8 * kMaxConcurrentStreams; },
+      [&] {
+        return server_->streambench_service().live_calls().count() <= 8 * kMaxConcurrentStreams;
+      },
       std::chrono::seconds(20)))
-      << server_->streambench_service().live_calls();
+      << server_->streambench_service().live_calls().count();
 
   // Then every other client vanishes too: channels closed with streams still open.
   for (auto& s : streams) s->Cancel();
@@ -181,9 +183,9 @@ TEST_F(AbuseTest, TenThousandStreamsAreHeldAtTheLimitAndVanishingClientsLeakNoth
       << counts.done.load();
   streams.clear();
   stubs.clear();
-  EXPECT_TRUE(server_->streambench_service().WaitUntilIdle(std::chrono::seconds(20)))
-      << "server live calls " << server_->streambench_service().live_calls();
-  EXPECT_EQ(server_->streambench_service().live_calls(), 0);
+  EXPECT_TRUE(server_->streambench_service().live_calls().WaitUntilIdle(std::chrono::seconds(20)))
+      << "server live calls " << server_->streambench_service().live_calls().count();
+  EXPECT_EQ(server_->streambench_service().live_calls().count(), 0);
   // Connections close asynchronously; give the memory a moment to come back. Under
   // AddressSanitizer freed memory sits in its quarantine and RSS cannot return, so there the
   // sanitizer's leak check (at exit) stands in for this one.
@@ -231,9 +233,7 @@ TEST_F(AbuseTest, MessageAboveTheReceiveLimitIsResourceExhausted) {
     ASSERT_TRUE(stream->Read(&response));
     stream->Write(testing::MakeRequest(1, 4 * kMaxReceiveBytes));
     stream->WritesDone();
-    while (stream->Read(&response)) {
-    }
-    const grpc::Status status = stream->Finish();
+    const grpc::Status status = testing::DrainAndFinish(*stream, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
   }
   // Just under the limit is fine.
@@ -262,7 +262,7 @@ TEST_F(AbuseTest, RequestsAboveTheCapsAreInvalidArgument) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
     EXPECT_EQ(received, 0) << "refused up front, nothing streamed";
   }
-  EXPECT_TRUE(server_->streambench_service().WaitUntilIdle(std::chrono::seconds(10)));
+  EXPECT_TRUE(server_->streambench_service().live_calls().WaitUntilIdle(std::chrono::seconds(10)));
 }
 
 }  // namespace

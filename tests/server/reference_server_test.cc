@@ -116,14 +116,15 @@ TEST(ReferenceServerTest, ShutdownLetsShortCallsFinishAndCancelsLongOnes) {
   auto reader = stub->ServerStream(&long_context, MakeRequest(0, 0, endless));
   v1::Response response;
   ASSERT_TRUE(reader->Read(&response));
-  ASSERT_TRUE(testing::WaitFor([&] { return server->streambench_service().live_calls() == 2; }));
+  ASSERT_TRUE(
+      testing::WaitFor([&] { return server->streambench_service().live_calls().count() == 2; }));
 
   const auto start = std::chrono::steady_clock::now();
   server->Shutdown();
   const auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, std::chrono::milliseconds(250));  // it did wait for the grace period
   EXPECT_LT(took, std::chrono::seconds(10));
-  EXPECT_EQ(server->streambench_service().live_calls(), 0);
+  EXPECT_EQ(server->streambench_service().live_calls().count(), 0);
 
   EXPECT_TRUE(short_status.get_future().get().ok());
   int more = 0;

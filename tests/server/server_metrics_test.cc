@@ -5,10 +5,11 @@
 #include <prometheus/metric_family.h>
 #include <prometheus/text_serializer.h>
 
-#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/server/server_test_support.h"
 
 namespace streambench {
 namespace {
@@ -23,30 +24,7 @@ const prometheus::MetricFamily* Find(const std::vector<prometheus::MetricFamily>
   return nullptr;
 }
 
-// The value of the sample of `family` whose labels include all of `labels`.
-double Value(const prometheus::MetricFamily& family,
-             const std::vector<prometheus::ClientMetric::Label>& labels) {
-  for (const auto& m : family.metric) {
-    bool match = true;
-    for (const auto& want : labels) {
-      bool found = false;
-      for (const auto& l : m.label) found = found || l == want;
-      match = match && found;
-    }
-    if (!match) continue;
-    switch (family.type) {
-      case prometheus::MetricType::Counter:
-        return m.counter.value;
-      case prometheus::MetricType::Gauge:
-        return m.gauge.value;
-      case prometheus::MetricType::Histogram:
-        return static_cast<double>(m.histogram.sample_count);
-      default:
-        return NAN;
-    }
-  }
-  return NAN;
-}
+using testing::SampleValue;
 
 TEST(ServerMetricsTest, CountsByMethodCodeAndDirection) {
   ServerMetrics metrics(std::make_shared<prometheus::Registry>());
@@ -63,33 +41,24 @@ TEST(ServerMetricsTest, CountsByMethodCodeAndDirection) {
 
   auto families = metrics.collectable()->Collect();
   const std::vector<prometheus::ClientMetric::Label> m = {{"method", "/m/Bidi"}};
-  auto with = [&](std::string name, std::string value) {
+  // The sample of `family` for /m/Bidi whose `label` is `value`.
+  auto sample = [&](const std::string& family, std::string label, std::string value) {
     auto labels = m;
-    labels.push_back({std::move(name), std::move(value)});
-    return labels;
+    labels.push_back({std::move(label), std::move(value)});
+    return SampleValue(*Find(families, family), labels);
   };
   ASSERT_NE(Find(families, "streambench_server_calls_started_total"), nullptr);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_calls_started_total"), m), 2);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_active_streams"), m), 1);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_calls_total"), with("code", "UNAVAILABLE")),
-            1);
+  EXPECT_EQ(SampleValue(*Find(families, "streambench_server_calls_started_total"), m), 2);
+  EXPECT_EQ(SampleValue(*Find(families, "streambench_server_active_streams"), m), 1);
+  EXPECT_EQ(sample("streambench_server_calls_total", "code", "UNAVAILABLE"), 1);
   // Every code is pre-created, so a scrape shows explicit zeros.
-  EXPECT_EQ(Value(*Find(families, "streambench_server_calls_total"), with("code", "OK")), 0);
+  EXPECT_EQ(sample("streambench_server_calls_total", "code", "OK"), 0);
   EXPECT_EQ(Find(families, "streambench_server_calls_total")->metric.size(), 17u);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_messages_total"), with("direction", "sent")),
-            2);
-  EXPECT_EQ(
-      Value(*Find(families, "streambench_server_payload_bytes_total"), with("direction", "sent")),
-      70);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_payload_bytes_total"),
-                  with("direction", "received")),
-            100);
-  EXPECT_EQ(Value(*Find(families, "streambench_server_injected_failures_total"),
-                  with("code", "UNAVAILABLE")),
-            1);
-  EXPECT_EQ(
-      Value(*Find(families, "streambench_server_integrity_errors_total"), with("kind", "checksum")),
-      1);
+  EXPECT_EQ(sample("streambench_server_messages_total", "direction", "sent"), 2);
+  EXPECT_EQ(sample("streambench_server_payload_bytes_total", "direction", "sent"), 70);
+  EXPECT_EQ(sample("streambench_server_payload_bytes_total", "direction", "received"), 100);
+  EXPECT_EQ(sample("streambench_server_injected_failures_total", "code", "UNAVAILABLE"), 1);
+  EXPECT_EQ(sample("streambench_server_integrity_errors_total", "kind", "checksum"), 1);
   ASSERT_NE(Find(families, "process_cpu_seconds_total"), nullptr);
   EXPECT_GT(Find(families, "process_cpu_seconds_total")->metric[0].counter.value, 0);
   ASSERT_NE(Find(families, "process_resident_memory_bytes"), nullptr);
@@ -142,12 +111,12 @@ TEST(ServerMetricsTest, ConcurrentRecordingLosesNothing) {
   }
   for (auto& t : threads) t.join();
   auto families = metrics.collectable()->Collect();
-  EXPECT_EQ(Value(*Find(families, "streambench_server_messages_total"),
-                  {{"method", "/m/C"}, {"direction", "sent"}}),
+  EXPECT_EQ(SampleValue(*Find(families, "streambench_server_messages_total"),
+                        {{"method", "/m/C"}, {"direction", "sent"}}),
             kThreads * kPerThread);
-  EXPECT_EQ(
-      Value(*Find(families, "streambench_server_write_blocked_seconds"), {{"method", "/m/C"}}),
-      kThreads * kPerThread);
+  EXPECT_EQ(SampleValue(*Find(families, "streambench_server_write_blocked_seconds"),
+                        {{"method", "/m/C"}}),
+            kThreads * kPerThread);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 
@@ -22,14 +23,18 @@ std::unique_ptr<ReferenceServer> StartServer(ServerOptions options) {
   return server;
 }
 
-std::unique_ptr<v1::StreamBench::Stub> MakeStub(const std::string& address,
-                                                const TransportSettings& transport) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const TransportSettings& transport) {
   grpc::ChannelArguments args;
   ApplyToChannelArguments(transport, args);
-  // Each stub gets its own connection, so tests do not share HTTP/2 flow-control windows.
+  // A distinct argument value gives each channel its own connection.
   args.SetInt("streambench.test.unique", static_cast<int>(reinterpret_cast<uintptr_t>(&args)));
-  return v1::StreamBench::NewStub(
-      grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+std::unique_ptr<v1::StreamBench::Stub> MakeStub(const std::string& address,
+                                                const TransportSettings& transport) {
+  return v1::StreamBench::NewStub(MakeChannel(address, transport));
 }
 
 v1::Request MakeRequest(uint64_t seq, size_t payload_bytes, const v1::Behavior& behavior) {
@@ -59,31 +64,40 @@ bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds t
   return true;
 }
 
-double MetricValue(ServerMetrics& metrics, const std::string& name, const std::string& method,
-                   const std::string& label, const std::string& value) {
-  for (const prometheus::MetricFamily& family : metrics.collectable()->Collect()) {
-    if (family.name != name) continue;
-    for (const prometheus::ClientMetric& m : family.metric) {
-      bool method_ok = false;
-      bool label_ok = label.empty();
-      for (const auto& l : m.label) {
-        method_ok = method_ok || (l.name == "method" && l.value == method);
-        label_ok = label_ok || (l.name == label && l.value == value);
-      }
-      if (!method_ok || !label_ok) continue;
-      switch (family.type) {
-        case prometheus::MetricType::Counter:
-          return m.counter.value;
-        case prometheus::MetricType::Gauge:
-          return m.gauge.value;
-        case prometheus::MetricType::Histogram:
-          return static_cast<double>(m.histogram.sample_count);
-        default:
-          return NAN;
-      }
+double SampleValue(const prometheus::MetricFamily& family,
+                   const std::vector<prometheus::ClientMetric::Label>& labels) {
+  for (const prometheus::ClientMetric& m : family.metric) {
+    const bool has_all = std::all_of(labels.begin(), labels.end(), [&](const auto& want) {
+      return std::find(m.label.begin(), m.label.end(), want) != m.label.end();
+    });
+    if (!has_all) continue;
+    switch (family.type) {
+      case prometheus::MetricType::Counter:
+        return m.counter.value;
+      case prometheus::MetricType::Gauge:
+        return m.gauge.value;
+      case prometheus::MetricType::Histogram:
+        return static_cast<double>(m.histogram.sample_count);
+      default:
+        return NAN;
     }
   }
   return NAN;
+}
+
+double MetricValue(ServerMetrics& metrics, const std::string& name,
+                   const std::vector<prometheus::ClientMetric::Label>& labels) {
+  for (const prometheus::MetricFamily& family : metrics.collectable()->Collect()) {
+    if (family.name == name) return SampleValue(family, labels);
+  }
+  return NAN;
+}
+
+double MetricValue(ServerMetrics& metrics, const std::string& name, const std::string& method,
+                   const std::string& label, const std::string& value) {
+  std::vector<prometheus::ClientMetric::Label> labels = {{"method", method}};
+  if (!label.empty()) labels.push_back({label, value});
+  return MetricValue(metrics, name, labels);
 }
 
 std::string ScrapeMetrics(int port) {

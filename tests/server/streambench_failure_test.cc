@@ -26,21 +26,12 @@ v1::Behavior FailAfter(int code, const std::string& message, uint64_t after_mess
   return behavior;
 }
 
-class StreamBenchFailureTest : public ::testing::Test {
+class StreamBenchFailureTest : public testing::ServerStubTest<v1::StreamBench> {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeStub(server_->address());
-  }
-
   double Injected(const char* method, const char* code) {
     return MetricValue(server_->metrics(), "streambench_server_injected_failures_total", method,
                        "code", code);
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::StreamBench::Stub> stub_;
 };
 
 TEST_F(StreamBenchFailureTest, UnaryFailsWithTheInjectedStatus) {
@@ -77,10 +68,7 @@ TEST_F(StreamBenchFailureTest, ClientStreamFailsAfterExactlyNRequests) {
   grpc::ClientContext context;
   v1::ClientStreamSummary summary;
   auto writer = stub_->ClientStream(&context, &summary);
-  for (uint64_t seq = 0; seq < 20; ++seq) {
-    if (!writer->Write(MakeRequest(seq, 10, behavior))) break;  // fails once the call has ended
-  }
-  writer->WritesDone();
+  testing::WriteRequestsThenHalfClose(*writer, 20, behavior);
   grpc::Status s = writer->Finish();
   EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(s.error_message(), "too much");
@@ -94,10 +82,7 @@ TEST_F(StreamBenchFailureTest, BidiEchoAnswersNRequestsThenFails) {
     v1::Behavior behavior = FailAfter(9, "precondition", n);
     grpc::ClientContext context;
     auto stream = stub_->Bidi(&context);
-    for (uint64_t seq = 0; seq < 10; ++seq) {
-      if (!stream->Write(MakeRequest(seq, 10, behavior))) break;
-    }
-    stream->WritesDone();
+    testing::WriteRequestsThenHalfClose(*stream, 10, behavior);
     v1::Response response;
     uint64_t received = 0;
     while (stream->Read(&response)) {
@@ -117,10 +102,7 @@ TEST_F(StreamBenchFailureTest, BidiIndependentFailsAfterNRequests) {
   behavior.set_response_count(100);
   grpc::ClientContext context;
   auto stream = stub_->Bidi(&context);
-  for (uint64_t seq = 0; seq < 10; ++seq) {
-    if (!stream->Write(MakeRequest(seq, 10, behavior))) break;
-  }
-  stream->WritesDone();
+  testing::WriteRequestsThenHalfClose(*stream, 10, behavior);
   v1::Response response;
   int responses = 0;
   while (stream->Read(&response) && responses < 1000) ++responses;
@@ -205,8 +187,9 @@ TEST_F(StreamBenchFailureTest, ResponseDelayBeyondDeadlineIsDeadlineExceeded) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(4));  // the server's delay is not waited
   // The server ends the call too (its alarm cancelled), rather than holding it for 5 s.
-  EXPECT_TRUE(testing::WaitFor([&] { return server_->streambench_service().live_calls() == 0; },
-                               std::chrono::seconds(3)));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return server_->streambench_service().live_calls().count() == 0; },
+                       std::chrono::seconds(3)));
   const double ended = MetricValue(server_->metrics(), "streambench_server_calls_total",
                                    StreamBenchService::kUnaryMethod, "code", "DEADLINE_EXCEEDED") +
                        MetricValue(server_->metrics(), "streambench_server_calls_total",

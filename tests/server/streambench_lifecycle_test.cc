@@ -31,12 +31,10 @@ TEST(StreamBenchLifecycleTest, CancelMidServerStreamReleasesTheStream) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(reader->Read(&response));
   EXPECT_EQ(Active(*server, StreamBenchService::kServerStreamMethod), 1);
   context.TryCancel();
-  while (reader->Read(&response)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(testing::DrainAndFinish(*reader, &response).error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_TRUE(testing::WaitFor([&] {
     return Active(*server, StreamBenchService::kServerStreamMethod) == 0 &&
-           server->streambench_service().live_calls() == 0;
+           server->streambench_service().live_calls().count() == 0;
   }));
   EXPECT_EQ(MetricValue(server->metrics(), "streambench_server_calls_total",
                         StreamBenchService::kServerStreamMethod, "code", "CANCELLED"),
@@ -88,14 +86,15 @@ TEST(StreamBenchLifecycleTest, AThousandCancelledStreamsLeaveNothingBehind) {
   })) << Active(*server, StreamBenchService::kServerStreamMethod)
       << " " << Active(*server, StreamBenchService::kClientStreamMethod) << " "
       << Active(*server, StreamBenchService::kBidiMethod);
-  EXPECT_EQ(server->streambench_service().live_calls(), 4 * kPerKind);
+  EXPECT_EQ(server->streambench_service().live_calls().count(), 4 * kPerKind);
 
   for (auto& context : contexts) context->TryCancel();
   for (auto& s : server_streams) EXPECT_EQ(s->Finish().error_code(), grpc::StatusCode::CANCELLED);
   for (auto& s : client_streams) EXPECT_EQ(s->Finish().error_code(), grpc::StatusCode::CANCELLED);
   for (auto& s : bidis) EXPECT_EQ(s->Finish().error_code(), grpc::StatusCode::CANCELLED);
 
-  EXPECT_TRUE(testing::WaitFor([&] { return server->streambench_service().live_calls() == 0; }));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return server->streambench_service().live_calls().count() == 0; }));
   EXPECT_EQ(Active(*server, StreamBenchService::kServerStreamMethod), 0);
   EXPECT_EQ(Active(*server, StreamBenchService::kClientStreamMethod), 0);
   EXPECT_EQ(Active(*server, StreamBenchService::kBidiMethod), 0);

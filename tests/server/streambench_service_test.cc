@@ -26,17 +26,20 @@ int64_t RealtimeNs() {
       .count();
 }
 
-class StreamBenchServiceTest : public ::testing::Test {
+class StreamBenchServiceTest : public testing::ServerStubTest<v1::StreamBench> {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeStub(server_->address());
+  // The server's metric `name` for the Bidi method, of the sample whose `label` is `value`.
+  double BidiMetric(const std::string& name, const std::string& label, const std::string& value) {
+    return MetricValue(server_->metrics(), name, StreamBenchService::kBidiMethod, label, value);
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::StreamBench::Stub> stub_;
 };
+
+// A bidi behaviour in INDEPENDENT mode (responses paced on their own, not echoes).
+v1::Behavior IndependentBehavior() {
+  v1::Behavior behavior;
+  behavior.set_bidi_mode(v1::Behavior::INDEPENDENT);
+  return behavior;
+}
 
 TEST_F(StreamBenchServiceTest, UnaryAnswersWithEchoedTimesPayloadAndChecksum) {
   v1::Behavior behavior;
@@ -216,16 +219,13 @@ TEST_F(StreamBenchServiceTest, BidiEchoAnswersACorruptedRequestAndCountsIt) {
   EXPECT_TRUE(PayloadValid(response, 32));  // the response itself is sound
   ASSERT_TRUE(stream->WritesDone());
   EXPECT_TRUE(stream->Finish().ok());
-  EXPECT_EQ(MetricValue(server_->metrics(), "streambench_server_integrity_errors_total",
-                        StreamBenchService::kBidiMethod, "kind", "checksum"),
-            1);
+  EXPECT_EQ(BidiMetric("streambench_server_integrity_errors_total", "kind", "checksum"), 1);
 }
 
 TEST_F(StreamBenchServiceTest, BidiIndependentStreamsCountWhileReading) {
   grpc::ClientContext context;
   auto stream = stub_->Bidi(&context);
-  v1::Behavior behavior;
-  behavior.set_bidi_mode(v1::Behavior::INDEPENDENT);
+  v1::Behavior behavior = IndependentBehavior();
   behavior.set_response_count(20);
   behavior.set_response_size_bytes(64);
   for (uint64_t seq = 0; seq < 5; ++seq) {
@@ -244,16 +244,13 @@ TEST_F(StreamBenchServiceTest, BidiIndependentStreamsCountWhileReading) {
   ASSERT_TRUE(stream->WritesDone());  // the call ends only when both sides are done
   EXPECT_FALSE(stream->Read(&response));
   EXPECT_TRUE(stream->Finish().ok());
-  EXPECT_EQ(MetricValue(server_->metrics(), "streambench_server_messages_total",
-                        StreamBenchService::kBidiMethod, "direction", "received"),
-            5);
+  EXPECT_EQ(BidiMetric("streambench_server_messages_total", "direction", "received"), 5);
 }
 
 TEST_F(StreamBenchServiceTest, BidiIndependentWithZeroCountStreamsUntilHalfClose) {
   grpc::ClientContext context;
   auto stream = stub_->Bidi(&context);
-  v1::Behavior behavior;
-  behavior.set_bidi_mode(v1::Behavior::INDEPENDENT);
+  v1::Behavior behavior = IndependentBehavior();
   behavior.set_response_interval_us(1000);
   ASSERT_TRUE(stream->Write(MakeRequest(0, 10, behavior)));
   v1::Response response;
@@ -363,9 +360,7 @@ TEST_F(StreamBenchServiceTest, BadBehaviourIsInvalidArgumentNamingTheFieldInEver
       EXPECT_THAT(s.error_message(), HasSubstr(field));
     }
   }
-  EXPECT_EQ(MetricValue(server_->metrics(), "streambench_server_calls_total",
-                        StreamBenchService::kBidiMethod, "code", "INVALID_ARGUMENT"),
-            4);
+  EXPECT_EQ(BidiMetric("streambench_server_calls_total", "code", "INVALID_ARGUMENT"), 4);
 }
 
 TEST(StreamBenchTransportTest, MaxReceiveMessageSizeRefusesBiggerRequests) {
@@ -420,9 +415,7 @@ TEST(StreamBenchMetricsTest, ScrapedMetricsCountCallsMessagesAndWrites) {
     grpc::ClientContext context;
     auto reader = stub->ServerStream(&context, MakeRequest(0, 0, behavior));
     v1::Response response;
-    while (reader->Read(&response)) {
-    }
-    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_TRUE(testing::DrainAndFinish(*reader, &response).ok());
   }
   // The server records a call's end just before its status reaches the client.
   ASSERT_TRUE(testing::WaitFor([&] {

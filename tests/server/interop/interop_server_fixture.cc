@@ -1,9 +1,5 @@
 #include "tests/server/interop/interop_server_fixture.h"
 
-#include <prometheus/metric_family.h>
-
-#include <thread>
-
 namespace streambench::testing {
 
 void InteropServerTest::SetUp() {
@@ -38,37 +34,18 @@ std::unique_ptr<grpc::ClientContext> InteropServerTest::Context(std::chrono::mil
   return context;
 }
 
-double InteropServerTest::MetricValue(ServerMetrics& metrics, const std::string& name,
-                                      const std::map<std::string, std::string>& labels) {
-  for (const prometheus::MetricFamily& family : metrics.registry()->Collect()) {
-    if (family.name != name) continue;
-    for (const prometheus::ClientMetric& metric : family.metric) {
-      std::map<std::string, std::string> metric_labels;
-      for (const auto& label : metric.label) metric_labels[label.name] = label.value;
-      if (metric_labels != labels) continue;
-      switch (family.type) {
-        case prometheus::MetricType::Counter:
-          return metric.counter.value;
-        case prometheus::MetricType::Gauge:
-          return metric.gauge.value;
-        default:
-          return -1;
-      }
-    }
-  }
-  return -1;
-}
-
 bool InteropServerTest::WaitForActiveStreams(ServerMetrics& metrics, const std::string& method,
                                              double count) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (MetricValue(metrics, "streambench_server_active_streams", {{"method", method}}) == count) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
+  return WaitFor([&] {
+    return testing::MetricValue(metrics, "streambench_server_active_streams", method) == count;
+  });
+}
+
+void InteropServerTest::ExpectCancelledCallCleanedUp(const std::string& method) {
+  EXPECT_TRUE(WaitForNoActiveStreams(method));
+  EXPECT_EQ(
+      MetricValue("streambench_server_calls_total", {{"method", method}, {"code", "CANCELLED"}}),
+      1);
 }
 
 }  // namespace streambench::testing

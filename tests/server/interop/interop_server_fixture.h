@@ -1,7 +1,7 @@
 // InteropServerTest: a gtest fixture that starts the reference server (ReferenceServer, which
 // serves the standard TestService and BenchmarkService beside streambench.v1) on an ephemeral
 // loopback port with small caps, and gives each test a channel to it plus helpers to read the
-// server's metrics.
+// server's metrics (through tests/server/server_test_support.h).
 // Thread-safety: used from the test's thread only.
 #pragma once
 
@@ -10,14 +10,21 @@
 
 #include <chrono>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "grpc/testing/messages.pb.h"
 #include "server/reference_server.h"
 #include "server/server_metrics.h"
+#include "tests/server/server_test_support.h"
 
 namespace streambench::testing {
+
+// The status and message types every interop test uses.
+using grpc::StatusCode;
+using grpc::testing::SimpleRequest;
+using grpc::testing::SimpleResponse;
 
 class InteropServerTest : public ::testing::Test {
  protected:
@@ -32,11 +39,10 @@ class InteropServerTest : public ::testing::Test {
   static std::unique_ptr<grpc::ClientContext> Context(
       std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
-  // Value of the counter or gauge `name` with exactly `labels` in `metrics`, or -1 when absent.
-  static double MetricValue(ServerMetrics& metrics, const std::string& name,
-                            const std::map<std::string, std::string>& labels);
-  double MetricValue(const std::string& name, const std::map<std::string, std::string>& labels) {
-    return MetricValue(server_->metrics(), name, labels);
+  // Value of the counter or gauge `name` whose labels include `labels` (NaN when absent).
+  double MetricValue(const std::string& name,
+                     const std::vector<prometheus::ClientMetric::Label>& labels) {
+    return testing::MetricValue(server_->metrics(), name, labels);
   }
 
   // Polls until `method`'s active_streams gauge is `count`, for at most 10 s; returns whether it
@@ -47,6 +53,10 @@ class InteropServerTest : public ::testing::Test {
   }
   // The server cleaned up every call of `method`.
   bool WaitForNoActiveStreams(const std::string& method) { return WaitForActiveStreams(method, 0); }
+
+  // After the client cancelled the one call of `method`: the server cleaned it up and counted it
+  // as CANCELLED.
+  void ExpectCancelledCallCleanedUp(const std::string& method);
 
   std::unique_ptr<ReferenceServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

@@ -22,10 +22,7 @@
 namespace streambench::testing {
 namespace {
 
-using grpc::StatusCode;
 using grpc::testing::Empty;
-using grpc::testing::SimpleRequest;
-using grpc::testing::SimpleResponse;
 using grpc::testing::StreamingInputCallRequest;
 using grpc::testing::StreamingInputCallResponse;
 using grpc::testing::StreamingOutputCallRequest;
@@ -56,6 +53,20 @@ std::string Zeros(int size_bytes) { return std::string(static_cast<size_t>(size_
            << "payload of " << payload.body().size() << " bytes, want " << size_bytes << " zeros";
   }
   return ::testing::AssertionSuccess();
+}
+
+// Reads one response per entry of `sizes_bytes`, each a zero payload of that size, then the end of
+// the stream and an OK status. `Stream` reads StreamingOutputCallResponse.
+template <typename Stream>
+void ExpectZeroPayloadsThenOk(Stream& stream, const std::vector<int>& sizes_bytes) {
+  StreamingOutputCallResponse response;
+  for (int size : sizes_bytes) {
+    ASSERT_TRUE(stream.Read(&response));
+    EXPECT_TRUE(IsZeroPayload(response.payload(), size));
+  }
+  EXPECT_FALSE(stream.Read(&response));
+  grpc::Status status = stream.Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
 }
 
 std::string MetadataValue(const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
@@ -148,14 +159,7 @@ TEST_F(InteropTestServiceTest, ServerStreaming) {
   for (int size : kStreamingOutputSizes) request.add_response_parameters()->set_size(size);
   auto context = Context();
   auto reader = stub_->StreamingOutputCall(context.get(), request);
-  StreamingOutputCallResponse response;
-  for (int size : kStreamingOutputSizes) {
-    ASSERT_TRUE(reader->Read(&response));
-    EXPECT_TRUE(IsZeroPayload(response.payload(), size));
-  }
-  EXPECT_FALSE(reader->Read(&response));
-  grpc::Status status = reader->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ExpectZeroPayloadsThenOk(*reader, kStreamingOutputSizes);
 }
 
 TEST_F(InteropTestServiceTest, ServerStreamingWaitsIntervalBeforeEachResponse) {
@@ -361,9 +365,7 @@ TEST_F(InteropTestServiceTest, MetadataEchoedByEveryMethod) {
     auto context = with_echo();
     auto reader = stub_->StreamingOutputCall(context.get(), OutputRequest(3, 0));
     StreamingOutputCallResponse response;
-    while (reader->Read(&response)) {
-    }
-    ASSERT_TRUE(reader->Finish().ok());
+    ASSERT_TRUE(testing::DrainAndFinish(*reader, &response).ok());
     expect_echo(*context, "StreamingOutputCall");
   }
   {
@@ -398,14 +400,7 @@ TEST_F(InteropTestServiceTest, HalfDuplexAnswersAfterHalfCloseInOrder) {
   auto stream = stub_->HalfDuplexCall(context.get());
   for (int size : sizes) ASSERT_TRUE(stream->Write(OutputRequest(size, 10)));
   ASSERT_TRUE(stream->WritesDone());
-  StreamingOutputCallResponse response;
-  for (int size : sizes) {
-    ASSERT_TRUE(stream->Read(&response));
-    EXPECT_TRUE(IsZeroPayload(response.payload(), size));
-  }
-  EXPECT_FALSE(stream->Read(&response));
-  grpc::Status status = stream->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ExpectZeroPayloadsThenOk(*stream, sizes);
 }
 
 // The buffer cap is a parameter of StandardTestService (ReferenceServer keeps its 64 MiB
@@ -481,10 +476,7 @@ TEST_F(InteropTestServiceTest, CancelWhileServerWaitsOnInterval) {
   ASSERT_TRUE(WaitForActiveStreams(kStreamingOutputMethod, 1));
   context->TryCancel();
   EXPECT_EQ(reader->Finish().error_code(), StatusCode::CANCELLED);
-  EXPECT_TRUE(WaitForNoActiveStreams(kStreamingOutputMethod));
-  EXPECT_EQ(MetricValue("streambench_server_calls_total",
-                        {{"method", kStreamingOutputMethod}, {"code", "CANCELLED"}}),
-            1);
+  ExpectCancelledCallCleanedUp(kStreamingOutputMethod);
 }
 
 // Many clients vanishing mid-stream at once (some waiting on an interval, some mid-exchange):
@@ -554,9 +546,7 @@ TEST_F(InteropTestServiceTest, RequestsBeyondCapsOrMalformedAreInvalidArgument) 
     auto context = Context();
     auto reader = stub_->StreamingOutputCall(context.get(), request);
     StreamingOutputCallResponse response;
-    while (reader->Read(&response)) {
-    }
-    grpc::Status status = reader->Finish();
+    grpc::Status status = testing::DrainAndFinish(*reader, &response);
     EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
     EXPECT_NE(status.error_message().find("response_parameters[1].size"), std::string::npos)
         << status.error_message();

@@ -19,20 +19,8 @@ using testing::JoinMessage;
 using testing::TextMessage;
 using Stream = grpc::ClientReaderWriter<v1::ChatClientMessage, v1::ChatServerMessage>;
 
-class ChatTest : public ::testing::Test {
+class ChatTest : public testing::WorkloadsServiceTest {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeWorkloadsStub(server_->address());
-  }
-  void TearDown() override {
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return server_->workloads_service().live_calls() == 0 &&
-             server_->workloads_service().rooms().room_count() == 0;
-    }));
-  }
-
   struct Member {
     std::string room, name;
     grpc::ClientContext context;
@@ -52,9 +40,6 @@ class ChatTest : public ::testing::Test {
     }
     return m;
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::Workloads::Stub> stub_;
 };
 
 TEST_F(ChatTest, EveryMemberGetsEveryMessageOfItsRoomOnceInOrder) {
@@ -112,9 +97,7 @@ TEST_F(ChatTest, EveryMemberGetsEveryMessageOfItsRoomOnceInOrder) {
     m->stream->Write(leave);
     m->stream->WritesDone();
     v1::ChatServerMessage message;
-    while (m->stream->Read(&message)) {
-    }
-    EXPECT_TRUE(m->stream->Finish().ok()) << m->name;
+    EXPECT_TRUE(testing::DrainAndFinish(*m->stream, &message).ok()) << m->name;
   }
   EXPECT_EQ(server_->workloads_service().rooms().room_count(), 0u);
 }
@@ -149,17 +132,14 @@ TEST_F(ChatTest, SecondJoinAndTakenNameAreRejected) {
   auto a = Join("room", "a");
   a->stream->Write(JoinMessage("other", "a"));
   v1::ChatServerMessage message;
-  while (a->stream->Read(&message)) {
-  }
-  EXPECT_EQ(a->stream->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::DrainAndFinish(*a->stream, &message).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   auto b = Join("room2", "b");
   grpc::ClientContext context;
   auto dup = stub_->Chat(&context);
   dup->Write(JoinMessage("room2", "b"));
-  while (dup->Read(&message)) {
-  }
-  EXPECT_EQ(dup->Finish().error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(testing::DrainAndFinish(*dup, &message).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   b->stream->WritesDone();
   EXPECT_TRUE(b->stream->Finish().ok());
 }

@@ -28,18 +28,8 @@ double Calls(ReferenceServer& server, const char* method, const char* code) {
   return v == v ? v : 0;  // NaN (no sample yet) counts as 0
 }
 
-class FileTransferTest : public ::testing::Test {
+class FileTransferTest : public testing::WorkloadsServiceTest {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeWorkloadsStub(server_->address());
-  }
-  void TearDown() override {
-    // Every call, failed or not, must have released its reactor.
-    EXPECT_TRUE(testing::WaitFor([&] { return server_->workloads_service().live_calls() == 0; }));
-  }
-
   // Uploads `content` declared as `declared_size` with `sha256`, in `chunk` byte pieces.
   grpc::Status Upload(const std::string& content, uint64_t declared_size, const std::string& sha,
                       v1::UploadResponse* response, size_t chunk = 64 * 1024) {
@@ -53,9 +43,6 @@ class FileTransferTest : public ::testing::Test {
     }
     return writer->Finish();
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::Workloads::Stub> stub_;
 };
 
 TEST_F(FileTransferTest, UploadHashesTheContentAndAnswersAReceipt) {
@@ -179,9 +166,7 @@ TEST_F(FileTransferTest, DownloadDefaultChunkIs64KiB) {
   v1::DownloadChunk chunk;
   ASSERT_TRUE(reader->Read(&chunk));
   EXPECT_EQ(chunk.data().size(), 65536u);
-  while (reader->Read(&chunk)) {
-  }
-  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_TRUE(testing::DrainAndFinish(*reader, &chunk).ok());
 }
 
 TEST_F(FileTransferTest, CorruptedDownloadIsDetectedByTheClient) {
@@ -214,11 +199,9 @@ TEST_F(FileTransferTest, CancelledDownloadStopsTheServerAtOnce) {
   v1::DownloadChunk chunk;
   for (int i = 0; i < 4; ++i) ASSERT_TRUE(reader->Read(&chunk));
   context.TryCancel();
-  while (reader->Read(&chunk)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(testing::DrainAndFinish(*reader, &chunk).error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_TRUE(testing::WaitFor([&] {
-    return server_->workloads_service().live_calls() == 0 &&
+    return server_->workloads_service().live_calls().count() == 0 &&
            MetricValue(server_->metrics(), "streambench_server_active_streams",
                        WorkloadsService::kDownloadMethod) == 0;
   }));

@@ -12,19 +12,17 @@
 namespace streambench::workloads {
 namespace {
 
-class RecordingSink final : public EventSink {
+// Keeps a copy of every message delivered to it.
+template <typename Message>
+class RecordingRecipient final : public Recipient<Message> {
  public:
-  void Deliver(const std::shared_ptr<const v1::Event>& event) override { events.push_back(*event); }
-  std::vector<v1::Event> events;
-};
-
-class RecordingMember final : public ChatMember {
- public:
-  void Deliver(const std::shared_ptr<const v1::ChatServerMessage>& m) override {
-    messages.push_back(*m);
+  void Deliver(const std::shared_ptr<const Message>& message) override {
+    received.push_back(*message);
   }
-  std::vector<v1::ChatServerMessage> messages;
+  std::vector<Message> received;
 };
+using RecordingSink = RecordingRecipient<v1::Event>;
+using RecordingMember = RecordingRecipient<v1::ChatServerMessage>;
 
 v1::Event MakeEvent(const std::string& topic, const std::string& type, int64_t time_ns) {
   v1::Event e;
@@ -48,11 +46,11 @@ TEST(WorkloadsTopicHubTest, FansOutInOrderWithFilters) {
     EXPECT_EQ(seq, static_cast<uint64_t>(i));
     EXPECT_EQ(subscribers, i % 2 ? 2u : 1u);
   }
-  ASSERT_EQ(all.events.size(), 10u);
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(all.events[i].topic_seq(), static_cast<uint64_t>(i));
-  ASSERT_EQ(only_b.events.size(), 5u);
-  for (const auto& e : only_b.events) EXPECT_EQ(e.event_type(), "b");
-  EXPECT_TRUE(other_topic.events.empty());
+  ASSERT_EQ(all.received.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(all.received[i].topic_seq(), static_cast<uint64_t>(i));
+  ASSERT_EQ(only_b.received.size(), 5u);
+  for (const auto& e : only_b.received) EXPECT_EQ(e.event_type(), "b");
+  EXPECT_TRUE(other_topic.received.empty());
   EXPECT_EQ(hub.subscriber_count(), 3u);
   hub.Unsubscribe(s1);
   hub.Unsubscribe(s2);
@@ -60,7 +58,7 @@ TEST(WorkloadsTopicHubTest, FansOutInOrderWithFilters) {
   EXPECT_EQ(hub.subscriber_count(), 0u);
   ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 200), &seq, &subscribers).ok());
   EXPECT_EQ(subscribers, 0u);
-  EXPECT_EQ(all.events.size(), 10u);
+  EXPECT_EQ(all.received.size(), 10u);
 }
 
 TEST(WorkloadsTopicHubTest, ReplaysRetainedEventsFromTheStartTime) {
@@ -75,11 +73,11 @@ TEST(WorkloadsTopicHubTest, ReplaysRetainedEventsFromTheStartTime) {
   ASSERT_TRUE(hub.Subscribe("t", {}, 1002, &late, &s1).ok());
   ASSERT_TRUE(hub.Subscribe("t", {}, 0, &live_only, &s2).ok());
   ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 2000), &seq, &subscribers).ok());
-  ASSERT_EQ(late.events.size(), 4u);  // 1002, 1003, 1004 replayed, then the live one
-  EXPECT_EQ(late.events[0].topic_seq(), 2u);
-  EXPECT_EQ(late.events[3].topic_seq(), 5u);
-  ASSERT_EQ(live_only.events.size(), 1u);
-  EXPECT_EQ(live_only.events[0].topic_seq(), 5u);
+  ASSERT_EQ(late.received.size(), 4u);  // 1002, 1003, 1004 replayed, then the live one
+  EXPECT_EQ(late.received[0].topic_seq(), 2u);
+  EXPECT_EQ(late.received[3].topic_seq(), 5u);
+  ASSERT_EQ(live_only.received.size(), 1u);
+  EXPECT_EQ(live_only.received[0].topic_seq(), 5u);
 }
 
 TEST(WorkloadsTopicHubTest, RejectsBadTopicNames) {
@@ -103,29 +101,29 @@ TEST(WorkloadsChatRoomsTest, BroadcastsToOthersAndErasesEmptyRooms) {
   EXPECT_EQ(rooms.Join("r", "b", &c, &mc).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   ASSERT_TRUE(rooms.Join("r", "c", &c, &mc).ok());
   // a saw joins of a, b, c; b saw b, c; c saw c.
-  EXPECT_EQ(a.messages.size(), 3u);
-  EXPECT_EQ(b.messages.size(), 2u);
-  EXPECT_EQ(c.messages.size(), 1u);
-  EXPECT_EQ(c.messages[0].joined().members(), 3u);
+  EXPECT_EQ(a.received.size(), 3u);
+  EXPECT_EQ(b.received.size(), 2u);
+  EXPECT_EQ(c.received.size(), 1u);
+  EXPECT_EQ(c.received[0].joined().members(), 3u);
 
   auto text = std::make_shared<v1::ChatServerMessage>();
   text->set_sender("a");
   text->mutable_text()->set_text("hi");
   rooms.Broadcast(ma, text);
-  EXPECT_EQ(a.messages.size(), 3u);  // not to the sender
-  ASSERT_EQ(b.messages.size(), 3u);
-  EXPECT_EQ(b.messages.back().text().text(), "hi");
-  ASSERT_EQ(c.messages.size(), 2u);
+  EXPECT_EQ(a.received.size(), 3u);  // not to the sender
+  ASSERT_EQ(b.received.size(), 3u);
+  EXPECT_EQ(b.received.back().text().text(), "hi");
+  ASSERT_EQ(c.received.size(), 2u);
 
   rooms.Leave(ma);
-  EXPECT_EQ(b.messages.back().left().members(), 2u);
-  EXPECT_EQ(b.messages.back().sender(), "a");
+  EXPECT_EQ(b.received.back().left().members(), 2u);
+  EXPECT_EQ(b.received.back().sender(), "a");
   rooms.Leave(mb);
   EXPECT_EQ(rooms.room_count(), 1u);
   rooms.Leave(mc);
   EXPECT_EQ(rooms.room_count(), 0u);
   EXPECT_EQ(rooms.member_count(), 0u);
-  EXPECT_EQ(c.messages.back().left().members(), 1u);  // saw b leave, not its own leave
+  EXPECT_EQ(c.received.back().left().members(), 1u);  // saw b leave, not its own leave
 }
 
 }  // namespace

@@ -28,26 +28,12 @@ v1::PublishRequest Publication(const std::string& topic, const std::string& type
   return request;
 }
 
-class PubSubTest : public ::testing::Test {
+class PubSubTest : public testing::WorkloadsServiceTest {
  protected:
-  void SetUp() override {
-    server_ = testing::StartServer();
-    ASSERT_NE(server_, nullptr);
-    stub_ = testing::MakeWorkloadsStub(server_->address());
-  }
-  void TearDown() override {
-    EXPECT_TRUE(testing::WaitFor([&] {
-      return server_->workloads_service().live_calls() == 0 &&
-             server_->workloads_service().topics().subscriber_count() == 0;
-    }));
-  }
   bool WaitForSubscribers(size_t n) {
     return testing::WaitFor(
         [&] { return server_->workloads_service().topics().subscriber_count() == n; });
   }
-
-  std::unique_ptr<ReferenceServer> server_;
-  std::unique_ptr<v1::Workloads::Stub> stub_;
 };
 
 struct Subscriber {
@@ -153,9 +139,7 @@ TEST_F(PubSubTest, UnaryPublishReportsSeqAndSubscribers) {
     EXPECT_EQ(message.event().topic_seq(), i);
   }
   sub_context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, StartTimeReplaysEventsPublishedBeforeTheSubscription) {
@@ -177,9 +161,7 @@ TEST_F(PubSubTest, StartTimeReplaysEventsPublishedBeforeTheSubscription) {
     EXPECT_EQ(message.event().publisher_seq(), seq);
   }
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, IdleSubscriptionGetsHeartbeats) {
@@ -195,9 +177,7 @@ TEST_F(PubSubTest, IdleSubscriptionGetsHeartbeats) {
     EXPECT_GT(message.heartbeat().server_time_ns(), 0);
   }
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(testing::DrainAndFinish(*reader, &message).error_code(), grpc::StatusCode::CANCELLED);
 }
 
 // A subscriber that does not read: its queue (4 events) fills once flow control stops the writes,
@@ -235,9 +215,7 @@ TEST_F(PubSubTest, SlowSubscriberLosesEventsWithACount) {
   EXPECT_GT(dropped, 0u);
   EXPECT_EQ(received + dropped, kEvents);
   context.TryCancel();
-  while (reader->Read(&message)) {
-  }
-  reader->Finish();
+  testing::DrainAndFinish(*reader, &message);
 }
 
 TEST_F(PubSubTest, CancelledSubscriptionsLeaveNothingBehind) {

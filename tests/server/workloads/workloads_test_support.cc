@@ -1,9 +1,17 @@
 #include "tests/server/workloads/workloads_test_support.h"
 
+#include <gtest/gtest.h>
+
+#include "server/workloads/workloads_service.h"
+
 namespace streambench::testing {
 
-std::unique_ptr<v1::Workloads::Stub> MakeWorkloadsStub(const std::string& address) {
-  return v1::Workloads::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+void WorkloadsServiceTest::TearDown() {
+  EXPECT_TRUE(WaitFor([&] {
+    WorkloadsService& service = server_->workloads_service();
+    return service.live_calls().count() == 0 && service.rooms().room_count() == 0 &&
+           service.topics().subscriber_count() == 0;
+  }));
 }
 
 v1::UploadRequest MetadataMessage(uint64_t size_bytes, const std::string& sha256) {
