@@ -15,8 +15,9 @@
 
 namespace streambench::scenario {
 
-// The last four are the realistic workloads of streambench.v1.Workloads (issue 9): file upload
-// and download, event subscriptions with publishers, chat rooms.
+// The last four are the realistic workloads of streambench.v1.Workloads: file upload and
+// download, event subscriptions with publishers, chat rooms. Their names (`mode:` in a scenario,
+// reports, metric labels) are ModeNames(), in this order.
 enum class Mode {
   kUnary,
   kServerStream,
@@ -239,6 +240,9 @@ struct ScenarioFile {
   bool concurrent = false;
 };
 
-const char* ModeName(Mode mode);  // "unary", "server_stream", "client_stream", "bidi"
+// The one table of mode names, indexed by Mode: "unary", "server_stream", "client_stream",
+// "bidi", "upload", "download", "subscribe", "chat".
+const std::vector<std::string>& ModeNames();
+const char* ModeName(Mode mode);  // ModeNames()[mode]
 
 }  // namespace streambench::scenario
