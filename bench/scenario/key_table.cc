@@ -619,6 +619,11 @@ struct IsAlternative;
 template <typename F, typename... Ts>
 struct IsAlternative<F, std::variant<Ts...>> : std::disjunction<std::is_same<F, Ts>...> {};
 
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
 bool DescendsFrom(const std::string& path, const std::string& ancestor) {
   return path.size() > ancestor.size() && path.compare(0, ancestor.size(), ancestor) == 0 &&
          (path[ancestor.size()] == '.' || path[ancestor.size()] == '[');
@@ -809,6 +814,42 @@ bool CheckModeRules(const YamlNode& root, const Scenario& s, Diagnostics* diag) 
                           ModeText(s, key.modes->names_bidi_kind) + ")");
   }
   return true;
+}
+
+std::string KeyDefaultValueText(const ScenarioKey& key) {
+  Scenario defaults;
+  auto text = [&](const auto& value) -> std::string {
+    using T = std::decay_t<decltype(value)>;
+    if constexpr (std::is_same_v<T, std::string>) {
+      return value.empty() ? "empty" : value;
+    } else if constexpr (std::is_same_v<T, bool>) {
+      return value ? "true" : "false";
+    } else if constexpr (std::is_same_v<T, double>) {
+      return value == 0 ? "0" : RateText(value);
+    } else if constexpr (std::is_same_v<T, int64_t>) {
+      return value == 0 ? "0" : FormatDurationUs(value);
+    } else {
+      const bool size = key.kind == ValueKind::kSize || key.kind == ValueKind::kSizeInBytes;
+      return size ? FormatSizeBytes(value) : std::to_string(value);
+    }
+  };
+  return std::visit(
+      [&](auto get) -> std::string {
+        using F = decltype(get);
+        if constexpr (std::is_same_v<F, std::monostate> ||
+                      std::is_same_v<F, void (*)(Scenario&, size_t)>) {
+          return "";
+        } else {
+          const auto* value = get(defaults);
+          using T = std::decay_t<decltype(*value)>;
+          if constexpr (IsOptional<T>::value) {
+            return value->has_value() ? text(**value) : "";
+          } else {
+            return text(*value);
+          }
+        }
+      },
+      key.field);
 }
 
 std::string KeyTypeText(const ScenarioKey& key) {

@@ -152,6 +152,11 @@ bool ReadTableKeys(const YamlNode& root, ValueReader& r, Scenario* out);
 // Refuses the first key present in `root` whose mode rule does not hold for `s`.
 bool CheckModeRules(const YamlNode& root, const Scenario& s, Diagnostics* diag);
 
+// The key's value in a default-constructed Scenario as a scenario would write it ("1", "64B",
+// "10s", "false"); empty when it has no field or the field is unset. The README's "Default"
+// cell must contain it (key_table_test), so the table cannot drift from the structs.
+std::string KeyDefaultValueText(const ScenarioKey& key);
+
 // The README's "Type" and "Range" cells for a key.
 std::string KeyTypeText(const ScenarioKey& key);
 std::string KeyRangeText(const ScenarioKey& key);

@@ -1,7 +1,8 @@
 // Scenario: what one load run does, as plain structs with units in every field name.
 // Produced by the loader (scenario_loader.h) from YAML, validated, with --set overrides and
-// variants applied; consumed by the runner. The YAML keys are documented in scenarios/README.md
-// and map one-to-one onto these fields (YAML key in the comment where it differs).
+// variants applied; consumed by the runner. The YAML keys are declared in the key table
+// (key_table.h, which binds each to its field here and renders scenarios/README.md's tables) and
+// map one-to-one onto these fields (YAML key in the comment where it differs).
 // Thread-safety: plain values; safe to share read-only.
 #pragma once
 

@@ -112,6 +112,22 @@ TEST(KeyTableTest, ModeRulesNameTheBidiKindOnlyWhenTheyDependOnIt) {
   EXPECT_TRUE(CheckModeRules(Parse("stream: {messages: 3}\n"), s, &c));
 }
 
+TEST(KeyTableTest, DocumentedDefaultsAreTheStructDefaults) {
+  int checked = 0;
+  for (const ScenarioKey& key : ScenarioKeys()) {
+    const std::string value = KeyDefaultValueText(key);
+    if (value.empty() || key.required) continue;  // a required key's field has no default
+    ++checked;
+    EXPECT_NE(key.default_text.find(value), std::string::npos)
+        << key.path << ": the Scenario default is " << value << ", the table says "
+        << key.default_text;
+  }
+  EXPECT_GE(checked, 30);
+  EXPECT_EQ(KeyDefaultValueText(*FindKey("workload.chunk_size")), "64KiB");
+  EXPECT_EQ(KeyDefaultValueText(*FindKey("duration")), "10s");
+  EXPECT_EQ(KeyDefaultValueText(*FindKey("transport.stream_window")), "");
+}
+
 TEST(KeyTableTest, RangeTextIsMadeFromTheBounds) {
   EXPECT_EQ(KeyRangeText(*FindKey("connections")), "1–10000");
   EXPECT_EQ(KeyRangeText(*FindKey("seed")), "0–2⁶⁴−1");
