@@ -2,6 +2,9 @@
 
 #include <map>
 
+#include "bench/scenario/key_table.h"
+#include "bench/scenario/value_reader.h"
+
 namespace streambench::scenario {
 namespace {
 
@@ -19,8 +22,8 @@ std::string ValueLabel(const YamlNode& value, size_t index) {
 }  // namespace
 
 bool IsFileLevelKey(const std::string& first_component) {
-  return first_component == "variants" || first_component == "matrix" ||
-         first_component == "repeat" || first_component == "concurrent";
+  const ScenarioKey* key = FindKey(first_component);
+  return key != nullptr && key->file_level;
 }
 
 bool ExpandMatrix(const YamlNode& matrix, std::vector<MatrixCombination>* out, Diagnostics* diag) {
@@ -76,17 +79,8 @@ bool ExpandMatrix(const YamlNode& matrix, std::vector<MatrixCombination>* out, D
 }
 
 bool ReadRepeat(const YamlNode& node, uint32_t* out, Diagnostics* diag) {
-  const std::string range = "must be a whole number between 1 and " + std::to_string(kMaxRepeat);
-  if (!node.IsScalar() || node.scalar.empty() || node.scalar.size() > 3 ||
-      node.scalar.find_first_not_of("0123456789") != std::string::npos) {
-    return diag->Fail(node, "repeat", range + " (got " + node.Describe() + ")");
-  }
-  const int value = std::stoi(node.scalar);
-  if (value < 1 || value > static_cast<int>(kMaxRepeat)) {
-    return diag->Fail(node, "repeat", range + " (got " + node.scalar + ")");
-  }
-  *out = static_cast<uint32_t>(value);
-  return true;
+  ValueReader r(diag);
+  return r.Count(node, "repeat", 1, kMaxRepeat, out, /*max_digits=*/3);
 }
 
 bool ReadConcurrent(const YamlNode& node, bool* out, Diagnostics* diag) {

@@ -49,8 +49,8 @@ bool ReadRepeat(const YamlNode& node, uint32_t* out, Diagnostics* diag);
 bool ReadConcurrent(const YamlNode& node, bool* out, Diagnostics* diag);
 
 // True for keys that describe the file rather than one run (`variants`, `matrix`, `repeat`,
-// `concurrent`): a
-// --set on them applies before expansion, and no variant may set them.
+// `concurrent`; marked in the key table): a --set on them applies before expansion, and no
+// variant may set them.
 bool IsFileLevelKey(const std::string& first_component);
 
 }  // namespace streambench::scenario

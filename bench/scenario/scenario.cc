@@ -4,26 +4,15 @@
 
 namespace streambench::scenario {
 
+const std::vector<std::string>& ModeNames() {
+  static const std::vector<std::string>* const kNames = new std::vector<std::string>{
+      "unary", "server_stream", "client_stream", "bidi", "upload", "download", "subscribe", "chat"};
+  return *kNames;
+}
+
 const char* ModeName(Mode mode) {
-  switch (mode) {
-    case Mode::kUnary:
-      return "unary";
-    case Mode::kServerStream:
-      return "server_stream";
-    case Mode::kClientStream:
-      return "client_stream";
-    case Mode::kBidi:
-      return "bidi";
-    case Mode::kUpload:
-      return "upload";
-    case Mode::kDownload:
-      return "download";
-    case Mode::kSubscribe:
-      return "subscribe";
-    case Mode::kChat:
-      return "chat";
-  }
-  return "unknown";
+  const size_t index = static_cast<size_t>(mode);
+  return index < ModeNames().size() ? ModeNames()[index].c_str() : "unknown";
 }
 
 bool IsWorkloadMode(Mode mode) {

@@ -1,7 +1,8 @@
 // Scenario: what one load run does, as plain structs with units in every field name.
 // Produced by the loader (scenario_loader.h) from YAML, validated, with --set overrides and
-// variants applied; consumed by the runner. The YAML keys are documented in scenarios/README.md
-// and map one-to-one onto these fields (YAML key in the comment where it differs).
+// variants applied; consumed by the runner. The YAML keys are declared in the key table
+// (key_table.h, which binds each to its field here and renders scenarios/README.md's tables) and
+// map one-to-one onto these fields (YAML key in the comment where it differs).
 // Thread-safety: plain values; safe to share read-only.
 #pragma once
 
@@ -15,8 +16,9 @@
 
 namespace streambench::scenario {
 
-// The last four are the realistic workloads of streambench.v1.Workloads (issue 9): file upload
-// and download, event subscriptions with publishers, chat rooms.
+// The last four are the realistic workloads of streambench.v1.Workloads: file upload and
+// download, event subscriptions with publishers, chat rooms. Their names (`mode:` in a scenario,
+// reports, metric labels) are ModeNames(), in this order.
 enum class Mode {
   kUnary,
   kServerStream,
@@ -239,6 +241,9 @@ struct ScenarioFile {
   bool concurrent = false;
 };
 
-const char* ModeName(Mode mode);  // "unary", "server_stream", "client_stream", "bidi"
+// The one table of mode names, indexed by Mode: "unary", "server_stream", "client_stream",
+// "bidi", "upload", "download", "subscribe", "chat".
+const std::vector<std::string>& ModeNames();
+const char* ModeName(Mode mode);  // ModeNames()[mode]
 
 }  // namespace streambench::scenario

@@ -1,8 +1,8 @@
-// Checks that involve several keys of a parsed Scenario: keys that make no sense for the mode or
-// the target service, expectations an error-path scenario must declare, payloads that cannot fit
-// the message size limits, and totals. Runs after scenario_parser.h, on the same tree (to know
-// which keys the author wrote, and where). Internal to the scenario module.
-// Thread-safety: reentrant.
+// Checks that involve several keys of a parsed Scenario: keys that make no sense for the mode (the
+// key table's mode rules) or the target service, the workload modes' rules, expectations an
+// error-path scenario must declare, payloads that cannot fit the message size limits, and totals.
+// Runs after scenario_parser.h, on the same tree (to know which keys the author wrote, and where).
+// Internal to the scenario module. Thread-safety: reentrant.
 #pragma once
 
 #include "bench/scenario/diagnostics.h"

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "bench/scenario/key_table.h"
 #include "bench/scenario/suggest.h"
 
 namespace streambench::scenario {
@@ -9,85 +10,43 @@ namespace {
 
 using Shape = SchemaNode::Shape;
 
-SchemaNode Value(std::string key) {
-  return SchemaNode{std::move(key), Shape::kValue, false, false, {}};
-}
-
-SchemaNode Map(std::string key, std::vector<SchemaNode> children) {
-  return SchemaNode{std::move(key), Shape::kMap, false, false, std::move(children)};
-}
-
-// A mapping that also has a short scalar form (`target: host:port`, `payload_size: 64B`).
-SchemaNode MapOrScalar(std::string key, std::vector<SchemaNode> children) {
-  SchemaNode node = Map(std::move(key), std::move(children));
-  node.scalar_ok = true;
+// The schema node of one key of the key table, with the keys below it.
+SchemaNode NodeFor(const ScenarioKey& key, const std::string& name) {
+  SchemaNode node{name, Shape::kValue, false, false, {}};
+  // A list's elements and a free-form map's values are described by the entry `path[]` / `path.*`
+  // (a plain value when the table has none).
+  auto element = [&](const std::string& path) {
+    const ScenarioKey* entry = FindKey(path);
+    return entry != nullptr ? NodeFor(*entry, "") : SchemaNode{"", Shape::kValue, false, false, {}};
+  };
+  switch (key.shape) {
+    case KeyShape::kValue:
+      break;
+    case KeyShape::kMapOrScalar:
+      node.scalar_ok = true;
+      [[fallthrough]];
+    case KeyShape::kMap:
+      node.shape = Shape::kMap;
+      for (const ScenarioKey& child : ScenarioKeys()) {
+        if (child.Parent() == key.path) node.children.push_back(NodeFor(child, child.Name()));
+      }
+      break;
+    case KeyShape::kList:
+      node.shape = Shape::kList;
+      node.children.push_back(element(key.path + "[]"));
+      break;
+    case KeyShape::kFreeMap:
+      node.shape = Shape::kFreeMap;
+      node.children.push_back(element(key.path + ".*"));
+      break;
+  }
   return node;
 }
 
-SchemaNode List(std::string key, SchemaNode element) {
-  return SchemaNode{std::move(key), Shape::kList, false, false, {std::move(element)}};
-}
-
-SchemaNode FreeMap(std::string key, SchemaNode element) {
-  return SchemaNode{std::move(key), Shape::kFreeMap, false, false, {std::move(element)}};
-}
-
-std::vector<SchemaNode> TransportKeys() {
-  return {
-      Value("bdp_probe"),           Value("stream_window"),          Value("max_frame_size"),
-      Value("write_buffer"),        Value("max_concurrent_streams"), Value("max_send_message"),
-      Value("max_receive_message"), Value("keepalive_time"),         Value("keepalive_timeout")};
-}
-
 SchemaNode BuildSchema() {
-  return Map(
-      "",
-      {
-          Value("name"),
-          Value("description"),
-          Value("service"),
-          MapOrScalar("target", {Value("addresses"), Value("load_balancing")}),
-          Value("mode"),
-          Value("connections"),
-          Value("streams_per_connection"),
-          Value("threads"),
-          Map("load", {Value("type"), Value("outstanding"), Value("rate"), Value("start_rate"),
-                       List("stages", Map("", {Value("duration"), Value("rate")}))}),
-          Map("stream", {Value("messages"), Value("duration")}),
-          Map("request",
-              {MapOrScalar("payload_size", {Value("uniform"), Value("choice"), Value("weights")})}),
-          Map("server_behavior",
-              {Value("response_size"), Value("response_count"), Value("response_interval"),
-               Value("first_response_delay"), Value("response_delay"), Value("bidi"),
-               Map("failure", {Value("code"), Value("message"), Value("after_messages"),
-                               Value("probability")}),
-               Map("read_stall", {Value("after_messages"), Value("duration")}),
-               Map("app_flow_control",
-                   {Value("queue"), Value("policy"), Value("producer_interval")})}),
-          Map("call", {Value("deadline"), Value("cancel_after")}),
-          Map("workload", {Value("file_size"), Value("chunk_size"), Value("inject_corruption")}),
-          Map("pubsub", {Value("topics"), Value("subscribers"), Value("publishers"),
-                         Value("publish_rate"), List("event_types", Value("")),
-                         List("filter", Value("")), Value("event_size"), Value("heartbeat")}),
-          Map("chat", {Value("rooms"), Value("members_per_room"), Value("message_rate"),
-                       Value("typing"), Value("message_size")}),
-          Value("warmup"),
-          Value("duration"),
-          Value("seed"),
-          Map("transport", TransportKeys()),
-          Map("server_transport", TransportKeys()),
-          Map("link", {Value("rtt"), Value("bandwidth"), Value("jitter"), Value("buffer")}),
-          Map("expect", {FreeMap("statuses",
-                                 MapOrScalar("", {Value("min"), Value("max"), Value("min_calls")})),
-                         Value("allow_integrity_errors")}),
-          List("thresholds", Value("")),
-          List("variants",
-               Map("", {Value("name"), Value("description"), FreeMap("set", Value(""))})),
-          // `matrix: {key.path: [v1, v2], ...}`: one run per combination (bench/scenario/matrix.h).
-          FreeMap("matrix", List("", Value(""))),
-          Value("repeat"),
-          Value("concurrent"),
-      });
+  ScenarioKey root;
+  root.shape = KeyShape::kMap;
+  return NodeFor(root, "");
 }
 
 std::string ShapeText(const SchemaNode& schema) {

@@ -1,9 +1,9 @@
 // The shape of a scenario file: which keys exist where, and whether each holds a value, a
-// mapping, a list or a mapping with free-form keys. One table serves three purposes: rejecting
-// unknown keys (with the nearest valid key suggested), checking that --set and variant key paths
-// name real keys, and listing the valid keys in messages. Typed values (units, ranges) are
-// checked by scenario_parser.cc; this module knows only the structure. New keys (matrix,
-// thresholds, ...) are added in schema.cc and read in scenario_parser.cc.
+// mapping, a list or a mapping with free-form keys, as a tree derived from the key table
+// (key_table.h). It serves three purposes: rejecting unknown keys (with the nearest valid key
+// suggested), checking that --set and variant key paths name real keys, and listing the valid
+// keys in messages. Typed values (units, ranges) are checked by the typed read; this module knows
+// only the structure. New keys are added to the key table.
 // Thread-safety: the schema is immutable after first use; functions are reentrant.
 #pragma once
 

@@ -26,15 +26,8 @@ YamlNode* YamlNode::FindMutable(const std::string& key) {
 }
 
 std::string YamlNode::Describe() const {
-  switch (kind) {
-    case Kind::kNull:
-      return "nothing";
-    case Kind::kSequence:
-      return "a list";
-    case Kind::kMap:
-      return "a mapping";
-    case Kind::kScalar:
-      break;
+  if (kind != Kind::kScalar) {
+    return kind == Kind::kNull ? "nothing" : kind == Kind::kSequence ? "a list" : "a mapping";
   }
   if (scalar.empty()) return "an empty value";
   // Long or binary values are shortened so one bad value cannot flood the message.

@@ -1,4 +1,4 @@
-// Hostile input, end to end and as fuzz regressions (issue 7).
+// Hostile input, end to end and as fuzz regressions.
 //
 // HostileCliTest runs the real `streambench validate FILE` binary on the corpus in hostile/
 // (wrong types, huge numbers, negative durations, 10k-level nesting, binary garbage, alias

@@ -24,6 +24,12 @@ std::string LoadErrorText(const std::string& text, const std::vector<Override>& 
   return error.ToString();
 }
 
+// Loading `text` fails with a message that contains `fragment`.
+void ExpectLoadError(const std::string& text, const std::string& fragment) {
+  const std::string error = LoadErrorText(text);
+  EXPECT_NE(error.find(fragment), std::string::npos) << error;
+}
+
 std::vector<std::string> Names(const ScenarioFile& file) {
   std::vector<std::string> names;
   for (const Scenario& run : file.runs) names.push_back(run.variant);
@@ -111,33 +117,27 @@ TEST(MatrixTest, SetOnMatrixOrRepeatAppliesBeforeExpansion) {
 }
 
 TEST(MatrixTest, BadMatricesNameTheKey) {
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nmatrix: {transport.stream_windw: [1MiB]}\n")
-                .find("did you mean `stream_window`"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nmatrix: {connections: []}\n")
-                .find("matrix.connections: expected a non-empty list"),
-            std::string::npos);
-  EXPECT_NE(
-      LoadErrorText("name: w\nmode: bidi\nmatrix: {repeat: [1, 2]}\n").find("cannot vary `repeat`"),
-      std::string::npos);
+  ExpectLoadError("name: w\nmode: bidi\nmatrix: {transport.stream_windw: [1MiB]}\n",
+                  "did you mean `stream_window`");
+  ExpectLoadError("name: w\nmode: bidi\nmatrix: {connections: []}\n",
+                  "matrix.connections: expected a non-empty list");
+  ExpectLoadError("name: w\nmode: bidi\nmatrix: {repeat: [1, 2]}\n", "cannot vary `repeat`");
   // A bad value names the matrix entry and the generated variant.
   const std::string bad = LoadErrorText("name: w\nmode: bidi\nmatrix: {connections: [1, -2]}\n");
   EXPECT_NE(bad.find("connections"), std::string::npos) << bad;
   EXPECT_NE(bad.find("(variant `connections=-2`)"), std::string::npos) << bad;
   // More than 100 runs.
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nmatrix: {connections: [1,2,3,4,5,6,7,8,9,10,11], "
-                          "threads: [1,2,3,4,5,6,7,8,9,10]}\n")
-                .find("more than 100 runs"),
-            std::string::npos);
+  ExpectLoadError(
+      "name: w\nmode: bidi\nmatrix: {connections: [1,2,3,4,5,6,7,8,9,10,11], "
+      "threads: [1,2,3,4,5,6,7,8,9,10]}\n",
+      "more than 100 runs");
 }
 
 TEST(MatrixTest, VariantsCannotSetFileLevelKeys) {
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nvariants: [{name: a, set: {repeat: 2}}]\n")
-                .find("a variant cannot change `repeat`"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nvariants: [{name: a, set: {matrix: {}}}]\n")
-                .find("a variant cannot change `matrix`"),
-            std::string::npos);
+  ExpectLoadError("name: w\nmode: bidi\nvariants: [{name: a, set: {repeat: 2}}]\n",
+                  "a variant cannot change `repeat`");
+  ExpectLoadError("name: w\nmode: bidi\nvariants: [{name: a, set: {matrix: {}}}]\n",
+                  "a variant cannot change `matrix`");
 }
 
 TEST(RepeatTest, RangeIsOneToHundred) {
@@ -178,14 +178,10 @@ variants:
 
   ASSERT_TRUE(Load("name: w\nmode: bidi\n", &file, &error));
   EXPECT_FALSE(file.runs[0].link.enabled);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nlink: {rtt: 40}\n").find("link.rtt"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nlink: {bandwidth: fast}\n").find("link.bandwidth"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nlink: {rtt: 20s}\n").find("at most"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nlink: {delay: 1ms}\n").find("unknown key `delay`"),
-            std::string::npos);
+  ExpectLoadError("name: w\nmode: bidi\nlink: {rtt: 40}\n", "link.rtt");
+  ExpectLoadError("name: w\nmode: bidi\nlink: {bandwidth: fast}\n", "link.bandwidth");
+  ExpectLoadError("name: w\nmode: bidi\nlink: {rtt: 20s}\n", "at most");
+  ExpectLoadError("name: w\nmode: bidi\nlink: {delay: 1ms}\n", "unknown key `delay`");
 }
 
 TEST(AppFlowControlTest, ReadsQueuePolicyAndInterval) {
@@ -212,28 +208,26 @@ server_behavior:
 }
 
 TEST(AppFlowControlTest, RejectsModesWithoutAProducerAndBadValues) {
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nserver_behavior: {app_flow_control: {queue: 4}}\n")
-                .find("applies to mode server_stream, or bidi with"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: unary\nserver_behavior: {app_flow_control: {queue: 4}}\n")
-                .find("applies to mode server_stream"),
-            std::string::npos);
+  ExpectLoadError("name: w\nmode: bidi\nserver_behavior: {app_flow_control: {queue: 4}}\n",
+                  "applies to mode server_stream, or bidi with");
+  ExpectLoadError("name: w\nmode: unary\nserver_behavior: {app_flow_control: {queue: 4}}\n",
+                  "applies to mode server_stream");
   EXPECT_NE(LoadErrorText(
                 "name: w\nmode: server_stream\nserver_behavior: {app_flow_control: {queue: 0}}\n")
                 .find("server_behavior.app_flow_control.queue: must be a whole number between 1"),
             std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: server_stream\nserver_behavior: {app_flow_control: "
-                          "{queue: 2, policy: lossy}}\n")
-                .find("expected block or drop"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: server_stream\nserver_behavior: {app_flow_control: "
-                          "{policy: drop}}\n")
-                .find("required key `queue`"),
-            std::string::npos);
-  EXPECT_NE(LoadErrorText("name: w\nmode: server_stream\nserver_behavior: {response_interval: 1ms, "
-                          "app_flow_control: {queue: 2}}\n")
-                .find("use producer_interval"),
-            std::string::npos);
+  ExpectLoadError(
+      "name: w\nmode: server_stream\nserver_behavior: {app_flow_control: "
+      "{queue: 2, policy: lossy}}\n",
+      "expected block or drop");
+  ExpectLoadError(
+      "name: w\nmode: server_stream\nserver_behavior: {app_flow_control: "
+      "{policy: drop}}\n",
+      "required key `queue`");
+  ExpectLoadError(
+      "name: w\nmode: server_stream\nserver_behavior: {response_interval: 1ms, "
+      "app_flow_control: {queue: 2}}\n",
+      "use producer_interval");
 }
 
 // `concurrent`: a file-level boolean; the runs it puts side by side share one server, so they
@@ -262,23 +256,28 @@ TEST(ConcurrentTest, BadValuesAndServerSideVariantsNameTheKeyAndLine) {
   EXPECT_NE(not_bool.find("concurrent: must be true or false (got `yes`)"), std::string::npos)
       << not_bool;
 
-  const std::string server_side = LoadErrorText(
-      "name: w\nmode: bidi\nconcurrent: true\nvariants:\n  - name: a\n  - name: small\n"
-      "    set: {server_transport.stream_window: 64KiB}\n");
-  EXPECT_NE(server_side.find("m.yaml:3"), std::string::npos) << server_side;
-  EXPECT_NE(server_side.find("variant `small` changes server_transport"), std::string::npos)
-      << server_side;
+  // A variant that changes what the runs share is refused at `concurrent` (line 3).
+  struct SharedChange {
+    const char* variant;
+    const char* set;
+    const char* message;
+  };
+  for (const SharedChange& change :
+       {SharedChange{"small", "{server_transport.stream_window: 64KiB}",
+                     "variant `small` changes server_transport"},
+        SharedChange{"elsewhere", "{target: 127.0.0.1:1}", "variant `elsewhere` changes target"}}) {
+    const std::string text = LoadErrorText(
+        std::string("name: w\nmode: bidi\nconcurrent: true\nvariants:\n  - name: a\n  - name: ") +
+        change.variant + "\n    set: " + change.set + "\n");
+    EXPECT_NE(text.find("m.yaml:3"), std::string::npos) << text;
+    EXPECT_NE(text.find(change.message), std::string::npos) << text;
+  }
 
-  const std::string target = LoadErrorText(
-      "name: w\nmode: bidi\nconcurrent: true\nvariants:\n  - name: a\n  - name: elsewhere\n"
-      "    set: {target: 127.0.0.1:1}\n");
-  EXPECT_NE(target.find("variant `elsewhere` changes target"), std::string::npos) << target;
-
-  EXPECT_NE(LoadErrorText("name: w\nmode: bidi\nvariants:\n  - name: a\n"
-                          "    set: {concurrent: true}\n")
-                .find("concurrent"),
-            std::string::npos)
-      << "a variant cannot set a file-level key";
+  // A variant cannot set a file-level key.
+  ExpectLoadError(
+      "name: w\nmode: bidi\nvariants:\n  - name: a\n"
+      "    set: {concurrent: true}\n",
+      "concurrent");
 }
 
 }  // namespace

@@ -5,16 +5,12 @@
 #include <gtest/gtest.h>
 
 #include "bench/scenario/scenario_loader.h"
+#include "tests/bench/scenario/scenario_text.h"
 
 namespace streambench::scenario {
 namespace {
 
-constexpr char kBase[] = R"(name: base
-mode: bidi
-connections: 2
-load: {type: constant, rate: 1000/s}
-transport: {stream_window: 1MiB}
-)";
+const std::string kBase = BidiScenario("base", "{stream_window: 1MiB}");
 
 bool Load(const std::vector<std::string>& args, ScenarioFile* out, LoadError* error) {
   std::vector<Override> overrides;

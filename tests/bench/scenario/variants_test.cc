@@ -3,16 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "bench/scenario/scenario_loader.h"
+#include "tests/bench/scenario/scenario_text.h"
 
 namespace streambench::scenario {
 namespace {
 
-constexpr char kFile[] = R"(name: windows
-mode: bidi
-connections: 2
-load: {type: constant, rate: 1000/s}
-transport: {stream_window: 1MiB, bdp_probe: true}
-variants:
+const std::string kFile = BidiScenario("windows", "{stream_window: 1MiB, bdp_probe: true}") +
+                          R"(variants:
   - name: small-window
     description: 64 KiB window, no BDP probe
     set: {transport.stream_window: 64KiB, server_transport.bdp_probe: false}
@@ -78,7 +75,7 @@ TEST(VariantsTest, SetOnVariantsPathAppliesBeforeExpansion) {
 }
 
 TEST(VariantsTest, ErrorsInsideAVariantNameIt) {
-  const std::string text = std::string(kFile) + "  - name: bad-rate\n    set: {load.rate: 0}\n";
+  const std::string text = kFile + "  - name: bad-rate\n    set: {load.rate: 0}\n";
   ScenarioFile file;
   LoadError error;
   ASSERT_FALSE(LoadScenarioString(text, "windows.yaml", {}, &file, &error));

@@ -1,0 +1,33 @@
+// The readers of keys whose value is more than one typed scalar (KeyReader in key_table.h), and
+// the checks that involve several keys. The run's sections live in scenario_parser.cc, the
+// workload sections in workload_keys.cc, the flow-control sections in flow_keys.cc. Internal to
+// the scenario module.
+// Thread-safety: reentrant.
+#pragma once
+
+#include "bench/scenario/key_table.h"
+
+namespace streambench::scenario {
+
+// Each is a KeyReader: bool (const YamlNode& node, const YamlNode& root, ValueReader& r,
+// Scenario* out), `node` being the key's value and `root` the whole run.
+using KeyReaderFunction = bool(const YamlNode&, const YamlNode&, ValueReader&, Scenario*);
+
+// scenario_parser.cc: the run's sections.
+KeyReaderFunction ReadName, ReadTarget, ReadLoad, ReadPayloadSize, ReadFailure, ReadExpect,
+    ReadThresholds;
+
+// workload_keys.cc
+KeyReaderFunction ReadPublishRate, ReadMessageRate, ReadEventTypes, ReadEventFilter, ReadHeartbeat;
+// The workload modes' rules between keys: the service, corruption only in download, the chat's
+// fan-out, and an open-loop load for subscribe and chat.
+bool CheckWorkloadKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag);
+
+// flow_keys.cc
+bool ReadLink(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+bool ReadAppFlowControl(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+// Only a server that produces a stream on its own (server_stream, bidi independent) has a
+// producer to decouple from the writer.
+bool ServerProducesStream(const Scenario& s);
+
+}  // namespace streambench::scenario
