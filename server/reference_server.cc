@@ -12,6 +12,7 @@
 #include <exception>
 #include <thread>
 
+#include "common/transport_channel_args.h"
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
 #include "server/streambench_service.h"

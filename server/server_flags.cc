@@ -7,58 +7,9 @@
 #include <map>
 #include <vector>
 
+#include "common/units.h"
+
 namespace streambench {
-namespace {
-
-// Splits "64KiB" into the number 64 and the unit "KiB"; false if there is no number.
-bool SplitNumber(std::string_view text, double* number, std::string_view* unit) {
-  size_t i = 0;
-  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
-  if (i == 0) return false;
-  const std::string digits(text.substr(0, i));
-  char* end = nullptr;
-  *number = std::strtod(digits.c_str(), &end);
-  if (end != digits.c_str() + digits.size()) return false;
-  *unit = text.substr(i);
-  return true;
-}
-
-std::optional<uint64_t> ToUint(double value) {
-  if (!std::isfinite(value) || value < 0 || value >= 18446744073709551615.0) return std::nullopt;
-  if (value != std::floor(value)) return std::nullopt;  // fractions of a byte or microsecond
-  return static_cast<uint64_t>(value);
-}
-
-}  // namespace
-
-std::optional<uint64_t> ParseByteSize(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!SplitNumber(text, &number, &unit)) return std::nullopt;
-  static const std::map<std::string_view, double> kUnits = {
-      {"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
-      {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
-  };
-  auto it = kUnits.find(unit);
-  if (it == kUnits.end()) return std::nullopt;
-  return ToUint(number * it->second);
-}
-
-std::optional<int64_t> ParseDurationUs(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!SplitNumber(text, &number, &unit)) return std::nullopt;
-  static const std::map<std::string_view, double> kUnits = {
-      {"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"m", 60e6}, {"h", 3600e6},
-  };
-  auto it = kUnits.find(unit);
-  if (it == kUnits.end()) return std::nullopt;
-  const double us = std::round(number * it->second);
-  if (!(us >= 0) || us > static_cast<double>(std::numeric_limits<int64_t>::max() / 2)) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(us);
-}
 
 std::string ServerUsage() {
   return R"(usage: streambench-server [flags]
@@ -106,16 +57,22 @@ ServerFlags ParseServerFlags(int argc, const char* const* argv) {
   using Setter = std::function<std::optional<std::string>(const std::string& value)>;
   auto size_flag = [](auto setter) -> Setter {
     return [setter](const std::string& v) -> std::optional<std::string> {
-      auto bytes = ParseByteSize(v);
-      if (!bytes) return "'" + v + "' is not a size (like 65536, 64KiB or 1MiB)";
-      return setter(*bytes);
+      uint64_t bytes = 0;
+      std::string why;
+      if (!ParseSizeBytes(v, &bytes, &why)) {
+        return "'" + v + "' is not a size (like 65536, 64KiB or 1MiB)";
+      }
+      return setter(bytes);
     };
   };
   auto duration_flag = [](auto setter) -> Setter {
     return [setter](const std::string& v) -> std::optional<std::string> {
-      auto us = ParseDurationUs(v);
-      if (!us) return "'" + v + "' is not a duration (like 250ms, 10s or 1m)";
-      return setter(*us);
+      int64_t us = 0;
+      std::string why;
+      if (!ParseDurationUs(v, &us, &why)) {
+        return "'" + v + "' is not a duration (like 250ms, 10s or 1m)";
+      }
+      return setter(us);
     };
   };
   auto int_flag = [](int64_t min, int64_t max, auto setter) -> Setter {

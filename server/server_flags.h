@@ -1,6 +1,6 @@
-// Command-line flags of `streambench-server` turned into ServerOptions, plus the size and
-// duration syntax they accept ("64KiB", "1MiB", "250ms", "10s", "1m"). Kept out of main.cc so the
-// parsing is unit-tested; errors are values (one line naming the flag and why).
+// Command-line flags of `streambench-server` turned into ServerOptions. Sizes and durations
+// ("64KiB", "1MiB", "250ms", "10s", "1m") use the one unit grammar of common/units.h. Kept out of
+// main.cc so the parsing is unit-tested; errors are values (one line naming the flag and why).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -12,12 +12,6 @@
 #include "server/reference_server.h"
 
 namespace streambench {
-
-// "65536", "64KiB", "1MiB", "2GiB", "10KB", "1MB", "1GB", "512B" -> bytes; nullopt if malformed.
-std::optional<uint64_t> ParseByteSize(std::string_view text);
-// "500us", "250ms", "10s", "1m", "1h" (a unit is required; decimals allowed: "1.5s") ->
-// microseconds; nullopt if malformed or negative.
-std::optional<int64_t> ParseDurationUs(std::string_view text);
 
 struct ServerFlags {
   enum class Outcome { kRun, kHelp, kError };

@@ -12,9 +12,10 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
+#include "common/crc32c.h"
 #include "server/app_flow_control.h"
 #include "server/behavior.h"
-#include "server/common/crc32c.h"
 #include "server/failure_plan.h"
 
 namespace streambench {
@@ -28,12 +29,6 @@ constexpr uint64_t kMaxQueuedEchoBytes = 4ull << 20;
 int64_t RealtimeNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-int64_t SteadyNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
 
@@ -79,7 +74,7 @@ void FillStreamResponse(const PayloadSource& payloads, uint64_t seq, size_t size
 // App-level flow control's producer: queues the responses due by now, counting those the full
 // queue dropped, and samples the queue's depth.
 void ProduceDueResponses(AppFlowQueue& flow, ServerMetrics::Method& metrics) {
-  const uint64_t dropped = flow.ProduceDue(SteadyNs());
+  const uint64_t dropped = flow.ProduceDue(SteadyNowNs());
   if (dropped > 0) metrics.AppMessagesDropped(dropped);
   metrics.SendQueueDepth(flow.depth());
 }
@@ -156,9 +151,9 @@ class ReactorBase : public GrpcReactor {
   // The reaction to alarm `slot` firing (not cancelled), with mu_ held and the call unfinished.
   virtual void OnAlarmLocked(int slot) = 0;
 
-  // Arms alarm `slot` to fire at `steady_ns` (a SteadyNs() value; the past fires at once).
+  // Arms alarm `slot` to fire at `steady_ns` (a SteadyNowNs() value; the past fires at once).
   void ArmLocked(int slot, int64_t steady_ns) {
-    const int64_t delay_ns = std::max<int64_t>(0, steady_ns - SteadyNs());
+    const int64_t delay_ns = std::max<int64_t>(0, steady_ns - SteadyNowNs());
     const gpr_timespec deadline =
         gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC), gpr_time_from_nanos(delay_ns, GPR_TIMESPAN));
     // A fresh Alarm each time: an Alarm must not be Set again from inside its own callback, which
@@ -169,7 +164,7 @@ class ReactorBase : public GrpcReactor {
     alarms_[slot]->Set(deadline, [this, slot](bool ok) { AlarmDone(slot, ok); });
   }
   void ArmAfterLocked(int slot, uint64_t delay_us) {
-    ArmLocked(slot, SteadyNs() + static_cast<int64_t>(delay_us) * 1000);
+    ArmLocked(slot, SteadyNowNs() + static_cast<int64_t>(delay_us) * 1000);
   }
   bool ArmedLocked(int slot) const { return armed_[slot]; }
 
@@ -238,13 +233,13 @@ class WriterReactorBase : public ReactorBase<GrpcReactor> {
 
   void StartTimedWriteLocked(const v1::Response* response) {
     writing_ = true;
-    write_start_ns_ = SteadyNs();
+    write_start_ns_ = SteadyNowNs();
     this->StartWrite(response);
   }
   // At the top of OnWriteDone: the write in flight is over.
   void WriteDoneLocked() {
     writing_ = false;
-    this->env_.metrics.WriteCompleted(SteadyNs() - write_start_ns_);
+    this->env_.metrics.WriteCompleted(SteadyNowNs() - write_start_ns_);
   }
 
   bool writing_ = false;  // a write is outstanding
@@ -261,8 +256,8 @@ class Pacer {
     first_delay_ns_ = static_cast<int64_t>(behavior.first_response_delay_us()) * 1000;
     interval_ns_ = static_cast<int64_t>(behavior.response_interval_us()) * 1000;
   }
-  void Start() { start_ns_ = SteadyNs() + first_delay_ns_; }
-  // When response `seq` is due, as a SteadyNs() value.
+  void Start() { start_ns_ = SteadyNowNs() + first_delay_ns_; }
+  // When response `seq` is due, as a SteadyNowNs() value.
   int64_t DueNs(uint64_t seq) const { return start_ns_ + static_cast<int64_t>(seq) * interval_ns_; }
 
  private:
@@ -388,7 +383,7 @@ class ServerStreamReactor final : public WriterReactorBase<grpc::ServerWriteReac
       return;
     }
     if (!writing_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
       FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
       response_.set_dropped_before(item.dropped_before);
       StartTimedWriteLocked(&response_);
@@ -410,7 +405,7 @@ class ServerStreamReactor final : public WriterReactorBase<grpc::ServerWriteReac
       return;
     }
     const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNs()) {
+    if (due_ns > SteadyNowNs()) {
       ArmLocked(kPaceAlarm, due_ns);
     } else {
       WriteLocked();
@@ -656,7 +651,7 @@ class BidiReactor final
   void FlowNextLocked() {
     if (finished_) return;
     if (!writing_ && !flow_->Empty()) {
-      const AppFlowQueue::Item item = flow_->Pop(SteadyNs());
+      const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
       FillStreamResponse(env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
       response_.set_dropped_before(item.dropped_before);
       StartTimedWriteLocked(&response_);
@@ -686,7 +681,7 @@ class BidiReactor final
     env_.metrics.SendQueueDepth(echoes_.size());
     int64_t delay_us = static_cast<int64_t>(behavior_.response_delay_us());
     if (first) delay_us += static_cast<int64_t>(behavior_.first_response_delay_us());
-    echo_due_ns_.push_back(SteadyNs() + delay_us * 1000);
+    echo_due_ns_.push_back(SteadyNowNs() + delay_us * 1000);
   }
 
   // Writes the head of the echo queue when it is due; finishes when nothing is left to do.
@@ -700,7 +695,7 @@ class BidiReactor final
       }
       return;
     }
-    if (echo_due_ns_.front() > SteadyNs()) {
+    if (echo_due_ns_.front() > SteadyNowNs()) {
       ArmLocked(kWriteAlarm, echo_due_ns_.front());
       return;
     }
@@ -721,7 +716,7 @@ class BidiReactor final
     }
     if (checker_.messages() == 0) return;  // the behaviour has not arrived yet
     const int64_t due_ns = pacer_.DueNs(sent_);
-    if (due_ns > SteadyNs()) {
+    if (due_ns > SteadyNowNs()) {
       ArmLocked(kWriteAlarm, due_ns);
     } else {
       IndependentWriteLocked();
@@ -745,7 +740,7 @@ class BidiReactor final
   bool stall_active_ = false;
   // ECHO state.
   std::deque<v1::Response> echoes_;
-  std::deque<int64_t> echo_due_ns_;  // SteadyNs() when each queued echo may be written
+  std::deque<int64_t> echo_due_ns_;  // SteadyNowNs() when each queued echo may be written
   uint64_t echoes_sent_or_queued_ = 0;
   uint64_t queued_bytes_ = 0;
   // INDEPENDENT state.

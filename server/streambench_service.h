@@ -22,8 +22,8 @@
 #include <cstdint>
 #include <mutex>
 
-#include "server/behavior_caps.h"
-#include "server/common/payload.h"
+#include "common/behavior_caps.h"
+#include "common/payload.h"
 #include "server/server_metrics.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 

@@ -11,7 +11,7 @@
 #include "bench/drivers/driver_stream.h"
 #include "bench/drivers/v1_behavior.h"
 #include "bench/stats/integrity.h"
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 
 namespace streambench::drivers {

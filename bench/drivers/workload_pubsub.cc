@@ -17,7 +17,7 @@
 #include "bench/drivers/workload_drivers.h"
 #include "bench/drivers/world_slot.h"
 #include "bench/stats/integrity.h"
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
 namespace streambench::drivers {

@@ -7,8 +7,8 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/workload_drivers.h"
-#include "server/workloads/file_content.h"
-#include "server/workloads/sha256.h"
+#include "common/file_content.h"
+#include "common/sha256.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
 namespace streambench::drivers {

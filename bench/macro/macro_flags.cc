@@ -3,7 +3,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::macro {
 
@@ -59,7 +59,7 @@ bool MacroFlags::DurationUs(const std::string& name, int64_t fallback_us, int64_
     return true;
   }
   std::string why;
-  if (!scenario::ParseDurationUs(it->second, out_us, &why)) {
+  if (!ParseDurationUs(it->second, out_us, &why)) {
     *error = "--" + name + ": " + why;
     return false;
   }
@@ -74,7 +74,7 @@ bool MacroFlags::SizeBytes(const std::string& name, uint64_t fallback_bytes, uin
     return true;
   }
   std::string why;
-  if (!scenario::ParseSizeBytes(it->second, out_bytes, &why)) {
+  if (!ParseSizeBytes(it->second, out_bytes, &why)) {
     *error = "--" + name + ": " + why;
     return false;
   }

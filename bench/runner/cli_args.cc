@@ -8,7 +8,7 @@
 #include "bench/gate/baseline.h"
 #include "bench/gate/threshold.h"
 #include "bench/metrics/push_gateway_url.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::runner {
 namespace {
@@ -27,7 +27,7 @@ bool SetDuration(const std::string& flag, const std::string& v, std::optional<in
                  std::string* error) {
   int64_t us = 0;
   std::string why;
-  if (!scenario::ParseDurationUs(v, &us, &why)) {
+  if (!ParseDurationUs(v, &us, &why)) {
     *error = flag + ": " + why;
     return false;
   }

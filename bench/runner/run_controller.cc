@@ -7,7 +7,6 @@
 #include <thread>
 #include <vector>
 
-#include "bench/common/clock.h"
 #include "bench/drivers/channels.h"
 #include "bench/drivers/driver.h"
 #include "bench/report/comparison.h"
@@ -24,6 +23,7 @@
 #include "bench/runner/variant_order.h"
 #include "bench/schedule/schedule.h"
 #include "bench/stats/recorder.h"
+#include "common/clock.h"
 #include "server/reference_server.h"
 
 namespace streambench::runner {

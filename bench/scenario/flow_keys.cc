@@ -1,7 +1,7 @@
 #include "bench/scenario/flow_keys.h"
 
-#include "bench/scenario/units.h"
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

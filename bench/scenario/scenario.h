@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "server/transport_settings.h"
+#include "common/transport_settings.h"
 
 namespace streambench::scenario {
 
-// The last four are the realistic workloads of streambench.v1.Workloads (issue 9): file upload
+// The last four are the realistic workloads of streambench.v1.Workloads: file upload
 // and download, event subscriptions with publishers, chat rooms.
 enum class Mode {
   kUnary,
@@ -130,7 +130,7 @@ struct CallSpec {
                                 // 0 = never (key `cancel_after`)
 };
 
-// HTTP/2 and gRPC channel/server settings, shared with the server (server/transport_settings.h).
+// HTTP/2 and gRPC channel/server settings, shared with the server (common/transport_settings.h).
 // Used for the client (key `transport`) and the embedded server (key `server_transport`).
 using TransportSpec = streambench::TransportSettings;
 

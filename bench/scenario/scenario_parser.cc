@@ -10,11 +10,11 @@
 #include "bench/gate/threshold.h"
 #include "bench/scenario/flow_keys.h"
 #include "bench/scenario/schema.h"
-#include "bench/scenario/status_names.h"
 #include "bench/scenario/suggest.h"
-#include "bench/scenario/units.h"
 #include "bench/scenario/workload_keys.h"
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
+#include "common/status_names.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {
@@ -183,7 +183,7 @@ class Reader {
                   const std::string& key) {
     if (StatusCodeFromName(name) >= 0) return true;
     std::string message = "`" + name + "` is not a gRPC status name";
-    const std::string nearest = NearestName(name, StatusNames());
+    const std::string nearest = NearestName(name, StatusCodeNames());
     if (!nearest.empty()) {
       message += "; did you mean `" + nearest + "`?";
     } else {

@@ -1,8 +1,8 @@
 #include "bench/scenario/scenario_validator.h"
 
 #include "bench/scenario/scenario_parser.h"
-#include "bench/scenario/units.h"
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

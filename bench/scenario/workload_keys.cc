@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "common/clock.h"
 #include "server/interop/interop_support.h"
 
 namespace streambench {
@@ -16,12 +17,6 @@ using grpc::testing::SimpleRequest;
 using grpc::testing::SimpleResponse;
 
 constexpr char kServiceName[] = "/grpc.testing.BenchmarkService/";
-
-int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 grpc::Status CheckRequest(const SimpleRequest& request, const BehaviorCaps& caps) {
   return interop::CheckResponseSize("response_size", request.response_size(), caps);

@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "common/clock.h"
 #include "server/interop/interop_support.h"
 
 namespace streambench {
@@ -23,12 +24,6 @@ using grpc::testing::StreamingOutputCallRequest;
 using grpc::testing::StreamingOutputCallResponse;
 
 constexpr char kServiceName[] = "/grpc.testing.TestService/";
-
-int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // Finishes a unary call on the context's default reactor and counts it.
 grpc::ServerUnaryReactor* FinishUnary(grpc::CallbackServerContext* context,

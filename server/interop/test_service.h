@@ -18,10 +18,10 @@
 
 #include <cstdint>
 
+#include "common/behavior_caps.h"
 #include "grpc/testing/empty.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
-#include "server/behavior_caps.h"
 #include "server/server_metrics.h"
 
 namespace streambench {

@@ -72,7 +72,7 @@ class SubscribeReactor final
           "subscribe: max_queued_events must be at most " + std::to_string(kMaxQueuedEvents)));
       return;
     }
-    last_write_ns_ = MonotonicNs();
+    last_write_ns_ = SteadyNowNs();
     const std::vector<std::string> types(request.event_types().begin(),
                                          request.event_types().end());
     // Not under mu_: the replay calls Deliver, which takes it.
@@ -105,7 +105,7 @@ class SubscribeReactor final
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "subscribe: write failed"));
       return;
     }
-    last_write_ns_ = MonotonicNs();
+    last_write_ns_ = SteadyNowNs();
     if (!queue_.empty()) WriteNextLocked();
   }
 
@@ -113,10 +113,10 @@ class SubscribeReactor final
   void BeforeDelete() override { hub_.Unsubscribe(subscription_); }
 
   void OnAlarmLocked() override {
-    const int64_t idle_ns = MonotonicNs() - last_write_ns_;
+    const int64_t idle_ns = SteadyNowNs() - last_write_ns_;
     if (!writing_ && queue_.empty() && idle_ns >= heartbeat_ns_) {
       response_.Clear();
-      response_.mutable_heartbeat()->set_server_time_ns(MonotonicNs());
+      response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
       response_.set_dropped_events(dropped_);
       writing_ = true;
       StartWrite(&response_);

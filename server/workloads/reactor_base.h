@@ -14,16 +14,11 @@
 #include <memory>
 #include <mutex>
 
+#include "common/clock.h"
 #include "server/server_metrics.h"
 #include "server/workloads/workloads_service.h"
 
 namespace streambench::workloads {
-
-inline int64_t MonotonicNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 template <typename GrpcReactor>
 class WorkloadReactor : public GrpcReactor {

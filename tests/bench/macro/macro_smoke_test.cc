@@ -59,15 +59,21 @@ class MacroSmokeTest : public ::testing::Test {
   std::unique_ptr<ReferenceServer> server_;
 };
 
+// The one JSON report a successful bare_client run prints, in *report; it must be for `mode`.
+void ExpectOneReport(const ToolRun& run, const std::string& mode, nlohmann::json* report) {
+  ASSERT_EQ(run.exit_code, 0);
+  ASSERT_EQ(run.lines.size(), 1u);
+  *report = run.lines[0];
+  ASSERT_TRUE(report->is_object());
+  EXPECT_EQ((*report)["mode"], mode);
+}
+
 TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
   const ToolRun run =
       RunTool(BareClient("--mode bidi --connections 2 --streams 2 --payload 1KiB"
                          " --record-rtt true"));
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 1u);
-  const nlohmann::json& j = run.lines[0];
-  ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(j["mode"], "bidi");
+  nlohmann::json j;
+  ASSERT_NO_FATAL_FAILURE(ExpectOneReport(run, "bidi", &j));
   EXPECT_GT(j["messages_sent"].get<uint64_t>(), 0u);
   EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
   // Ping-pong: every received echo answers a sent request, at most one in flight per stream.
@@ -84,11 +90,8 @@ TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
 TEST_F(MacroSmokeTest, BareClientServerStreamReportsBytes) {
   const ToolRun run =
       RunTool(BareClient("--mode server_stream --response-size 64KiB --response-count 10"));
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 1u);
-  const nlohmann::json& j = run.lines[0];
-  ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(j["mode"], "server_stream");
+  nlohmann::json j;
+  ASSERT_NO_FATAL_FAILURE(ExpectOneReport(run, "server_stream", &j));
   EXPECT_GT(j["messages_received"].get<uint64_t>(), 0u);
   EXPECT_EQ(j["bytes_received"].get<uint64_t>(), j["messages_received"].get<uint64_t>() * 65536);
   EXPECT_GT(j["bytes_received_per_s"].get<double>(), 0);
