@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <deque>
 
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
 #include "streambench/v1/streambench.pb.h"
 
 namespace streambench {

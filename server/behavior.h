@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
 #include "streambench/v1/streambench.pb.h"
 
 namespace streambench {

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/transport_channel_args.h"
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
 #include "server/streambench_service.h"

@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
+#include "common/transport_settings.h"
 #include "server/server_metrics.h"
-#include "server/transport_settings.h"
 
 namespace grpc {
 class Server;

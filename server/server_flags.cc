@@ -9,59 +9,9 @@
 #include <vector>
 
 #include "common/cli/cli_flags.h"
+#include "common/units.h"
 
 namespace streambench {
-namespace {
-
-// Splits "64KiB" into the number 64 and the unit "KiB"; false if there is no number.
-bool SplitNumber(std::string_view text, double* number, std::string_view* unit) {
-  size_t i = 0;
-  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
-  if (i == 0) return false;
-  const std::string digits(text.substr(0, i));
-  char* end = nullptr;
-  *number = std::strtod(digits.c_str(), &end);
-  if (end != digits.c_str() + digits.size()) return false;
-  *unit = text.substr(i);
-  return true;
-}
-
-std::optional<uint64_t> ToUint(double value) {
-  if (!std::isfinite(value) || value < 0 || value >= 18446744073709551615.0) return std::nullopt;
-  if (value != std::floor(value)) return std::nullopt;  // fractions of a byte or microsecond
-  return static_cast<uint64_t>(value);
-}
-
-}  // namespace
-
-std::optional<uint64_t> ParseByteSize(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!SplitNumber(text, &number, &unit)) return std::nullopt;
-  static const std::map<std::string_view, double> kUnits = {
-      {"", 1},     {"B", 1},        {"KB", 1e3},        {"MB", 1e6},
-      {"GB", 1e9}, {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
-  };
-  auto it = kUnits.find(unit);
-  if (it == kUnits.end()) return std::nullopt;
-  return ToUint(number * it->second);
-}
-
-std::optional<int64_t> ParseDurationUs(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!SplitNumber(text, &number, &unit)) return std::nullopt;
-  static const std::map<std::string_view, double> kUnits = {
-      {"us", 1}, {"ms", 1e3}, {"s", 1e6}, {"m", 60e6}, {"h", 3600e6},
-  };
-  auto it = kUnits.find(unit);
-  if (it == kUnits.end()) return std::nullopt;
-  const double us = std::round(number * it->second);
-  if (!(us >= 0) || us > static_cast<double>(std::numeric_limits<int64_t>::max() / 2)) {
-    return std::nullopt;
-  }
-  return static_cast<int64_t>(us);
-}
 
 namespace {
 
@@ -69,19 +19,19 @@ namespace {
 CLI::Validator Size() {
   return cli::UnitTransformer<uint64_t>(
       [](const std::string& text, uint64_t* bytes, std::string* why) {
-        const std::optional<uint64_t> parsed = ParseByteSize(text);
-        if (!parsed) *why = "'" + text + "' is not a size (like 65536, 64KiB or 1MiB)";
-        *bytes = parsed.value_or(0);
-        return parsed.has_value();
+        std::string ignored;
+        if (ParseSizeBytes(text, bytes, &ignored)) return true;
+        *why = "'" + text + "' is not a size (like 65536, 64KiB or 1MiB)";
+        return false;
       });
 }
 
 CLI::Validator Duration() {
   return cli::UnitTransformer<int64_t>([](const std::string& text, int64_t* us, std::string* why) {
-    const std::optional<int64_t> parsed = ParseDurationUs(text);
-    if (!parsed) *why = "'" + text + "' is not a duration (like 250ms, 10s or 1m)";
-    *us = parsed.value_or(0);
-    return parsed.has_value();
+    std::string ignored;
+    if (ParseDurationUs(text, us, &ignored)) return true;
+    *why = "'" + text + "' is not a duration (like 250ms, 10s or 1m)";
+    return false;
   });
 }
 

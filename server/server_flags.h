@@ -14,12 +14,6 @@
 
 namespace streambench {
 
-// "65536", "64KiB", "1MiB", "2GiB", "10KB", "1MB", "1GB", "512B" -> bytes; nullopt if malformed.
-std::optional<uint64_t> ParseByteSize(std::string_view text);
-// "500us", "250ms", "10s", "1m", "1h" (a unit is required; decimals allowed: "1.5s") ->
-// microseconds; nullopt if malformed or negative.
-std::optional<int64_t> ParseDurationUs(std::string_view text);
-
 struct ServerFlags {
   enum class Outcome { kRun, kHelp, kError };
   Outcome outcome = Outcome::kRun;

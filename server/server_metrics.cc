@@ -15,7 +15,7 @@
 #include <map>
 #include <mutex>
 
-#include "server/status_code_name.h"
+#include "common/status_names.h"
 
 namespace streambench {
 namespace {
@@ -151,10 +151,7 @@ class MethodMetrics final : public ServerMetrics::Method {
   uint64_t app_dropped() const { return app_dropped_.load(std::memory_order_relaxed); }
 
  private:
-  static int Index(grpc::StatusCode code) {
-    const int i = static_cast<int>(code);
-    return i >= 0 && i < kStatusCodeCount ? i : static_cast<int>(grpc::StatusCode::UNKNOWN);
-  }
+  static int Index(grpc::StatusCode code) { return StatusCodeOrUnknown(static_cast<int>(code)); }
 
   const std::string method_;
   prometheus::Family<prometheus::Counter>& injected_family_;

@@ -12,9 +12,10 @@
 #include <optional>
 #include <string>
 
+#include "common/clock.h"
+#include "common/crc32c.h"
 #include "server/app_flow_control.h"
 #include "server/behavior.h"
-#include "server/common/crc32c.h"
 #include "server/failure_plan.h"
 #include "server/lifecycle_reactor.h"
 #include "server/test_metadata_echo.h"

@@ -19,8 +19,8 @@
 #include <chrono>
 #include <cstdint>
 
-#include "server/behavior_caps.h"
-#include "server/common/payload.h"
+#include "common/behavior_caps.h"
+#include "common/payload.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 #include "streambench/v1/streambench.grpc.pb.h"

@@ -5,7 +5,7 @@
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
 
-#include "server/transport_settings.h"
+#include "common/transport_channel_args.h"
 
 namespace streambench::drivers {
 namespace {

@@ -20,12 +20,12 @@
 #include <cstdint>
 #include <memory>
 
-#include "bench/common/clock.h"
 #include "bench/drivers/outage_tracker.h"
 #include "bench/drivers/size_sampler.h"
 #include "bench/scenario/scenario.h"
 #include "bench/stats/recorder.h"
-#include "server/common/payload.h"
+#include "common/clock.h"
+#include "common/payload.h"
 
 namespace streambench::drivers {
 

@@ -18,7 +18,7 @@
 #include <mutex>
 #include <vector>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 
 namespace grpc {
 class Channel;

@@ -1,16 +1,10 @@
 #include "bench/drivers/v1_behavior.h"
 
 #include <algorithm>
-#include <optional>
 
-#include "server/status_code_name.h"
+#include "common/status_names.h"
 
 namespace streambench::drivers {
-
-int StatusCodeForName(const std::string& name) {
-  const std::optional<grpc::StatusCode> code = StatusCodeFromName(name);
-  return code ? static_cast<int>(*code) : -1;
-}
 
 bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
                      std::string* error) {
@@ -23,7 +17,7 @@ bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavi
   out->set_bidi_mode(spec.bidi_echo ? streambench::v1::Behavior::ECHO
                                     : streambench::v1::Behavior::INDEPENDENT);
   if (!spec.failure.code.empty()) {
-    const int code = StatusCodeForName(spec.failure.code);
+    const int code = StatusCodeFromName(spec.failure.code);
     if (code <= 0) {
       *error =
           "server_behavior.failure.code: unknown or non-error status '" + spec.failure.code + "'";

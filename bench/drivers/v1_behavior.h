@@ -11,9 +11,6 @@
 
 namespace streambench::drivers {
 
-// gRPC status code for a name ("UNAVAILABLE"), or -1.
-int StatusCodeForName(const std::string& name);
-
 // False with *error naming the key when the behaviour cannot be expressed (unknown status name).
 bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
                      std::string* error);

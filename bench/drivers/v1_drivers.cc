@@ -14,7 +14,7 @@
 #include "bench/drivers/run_driver.h"
 #include "bench/drivers/v1_behavior.h"
 #include "bench/stats/integrity.h"
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 
 namespace streambench::drivers {

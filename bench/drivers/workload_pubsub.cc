@@ -19,7 +19,7 @@
 #include "bench/drivers/world_slot.h"
 #include "bench/drivers/write_pump.h"
 #include "bench/stats/integrity.h"
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
 namespace streambench::drivers {

@@ -12,8 +12,8 @@
 #include "bench/drivers/driver_call.h"
 #include "bench/drivers/run_driver.h"
 #include "bench/drivers/workload_drivers.h"
-#include "server/workloads/file_content.h"
-#include "server/workloads/sha256.h"
+#include "common/file_content.h"
+#include "common/sha256.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
 namespace streambench::drivers {

@@ -3,8 +3,9 @@
 #include <cstdio>
 #include <map>
 
-#include "bench/gate/edit_distance.h"
 #include "bench/report/format.h"
+#include "common/edit_distance.h"
+#include "common/status_names.h"
 
 namespace streambench::gate {
 namespace {
@@ -32,7 +33,7 @@ const std::map<std::string, MetricUnit>& Catalog() {
     for (const char* t : kThroughput) (*c)[std::string("throughput.") + t] = MetricUnit::kPerSecond;
     (*c)["error_rate"] = MetricUnit::kFraction;
     for (int code = 0; code < kStatusCodes; ++code) {
-      (*c)[std::string("calls.") + report::StatusCodeName(code)] = MetricUnit::kCount;
+      (*c)[std::string("calls.") + StatusCodeName(code)] = MetricUnit::kCount;
     }
     for (const char* name :
          {"calls.started", "calls.finished", "messages.sent", "messages.received", "bytes.sent",

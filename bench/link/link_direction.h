@@ -19,7 +19,7 @@
 #include <random>
 #include <vector>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 
 namespace streambench::link {
 

@@ -15,8 +15,8 @@
 #include <cstring>
 #include <vector>
 
-#include "bench/common/clock.h"
 #include "bench/link/link_direction.h"
+#include "common/clock.h"
 
 namespace streambench::link {
 namespace {

@@ -19,8 +19,9 @@
 
 #include "bench/macro/process_cpu.h"
 #include "bench/macro/sample_percentile.h"
-#include "server/common/crc32c.h"
-#include "server/common/payload.h"
+#include "common/clock.h"
+#include "common/crc32c.h"
+#include "common/payload.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 
 namespace streambench::macro {
@@ -30,12 +31,6 @@ using streambench::v1::Behavior;
 using streambench::v1::Request;
 using streambench::v1::Response;
 using streambench::v1::StreamBench;
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // One stream's (or call slot's) counters, on its own cache line so streams never share one.
 struct alignas(64) Counters {
@@ -87,7 +82,7 @@ class Shared {
 // Fills the per-message fields the streambench.v1 protocol requires.
 void FillRequest(const PayloadSource& payload, uint64_t key, uint64_t seq, size_t size,
                  Request* req) {
-  const int64_t now = NowNs();
+  const int64_t now = SteadyNowNs();
   const std::string_view slice = payload.Slice(key, size);
   req->set_seq(seq);
   req->set_client_send_time_ns(now);
@@ -127,7 +122,7 @@ class BidiPingPong final : public grpc::ClientBidiReactor<Request, Response> {
     if (ok) {
       counters_.received.fetch_add(1, std::memory_order_relaxed);
       counters_.bytes_received.fetch_add(resp_.payload().size(), std::memory_order_relaxed);
-      if (!shared_.rtt_ns.empty()) shared_.RecordRtt(NowNs() - send_ns_);
+      if (!shared_.rtt_ns.empty()) shared_.RecordRtt(SteadyNowNs() - send_ns_);
     } else {
       failed_ = true;
     }
@@ -324,13 +319,13 @@ bool RunBareClient(const BareClientOptions& options, BareClientResult* result, s
   std::this_thread::sleep_for(std::chrono::microseconds(options.warmup_us));
   const Totals before = run->Sum();
   const double cpu_before = ProcessCpuSeconds();
-  const int64_t start_ns = NowNs();
+  const int64_t start_ns = SteadyNowNs();
   run->shared.measuring.store(true);
   std::this_thread::sleep_for(std::chrono::microseconds(options.duration_us));
   run->shared.measuring.store(false);
   const Totals after = run->Sum();
   const double cpu_after = ProcessCpuSeconds();
-  const int64_t end_ns = NowNs();
+  const int64_t end_ns = SteadyNowNs();
 
   run->shared.stopping.store(true);
   if (!run->shared.WaitAllEnded(std::chrono::seconds(10))) {

@@ -3,7 +3,7 @@
 #include <iostream>
 #include <utility>
 
-#include "bench/scenario/units.h"
+#include "common/units.h"
 #include "common/cli/cli_flags.h"
 
 namespace streambench::macro {
@@ -44,15 +44,15 @@ void MacroFlags::Bool(const std::string& name, bool* out, const std::string& hel
 void MacroFlags::DurationUs(const std::string& name, int64_t* out_us, const std::string& help) {
   app_->add_option("--" + name, *out_us, help)
       ->type_name("DURATION")
-      ->default_str(scenario::FormatDurationUs(*out_us))
-      ->transform(cli::UnitTransformer<int64_t>(scenario::ParseDurationUs));
+      ->default_str(streambench::FormatDurationUs(*out_us))
+      ->transform(cli::UnitTransformer<int64_t>(streambench::ParseDurationUs));
 }
 
 void MacroFlags::SizeBytes(const std::string& name, uint64_t* out_bytes, const std::string& help) {
   app_->add_option("--" + name, *out_bytes, help)
       ->type_name("SIZE")
-      ->default_str(scenario::FormatSizeBytes(*out_bytes))
-      ->transform(cli::UnitTransformer<uint64_t>(scenario::ParseSizeBytes));
+      ->default_str(streambench::FormatSizeBytes(*out_bytes))
+      ->transform(cli::UnitTransformer<uint64_t>(streambench::ParseSizeBytes));
 }
 
 void MacroFlags::Integer(const std::string& name, int64_t min, int64_t max, int64_t* out,

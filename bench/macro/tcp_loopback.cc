@@ -14,15 +14,10 @@
 #include <vector>
 
 #include "bench/macro/sample_percentile.h"
+#include "common/clock.h"
 
 namespace streambench::macro {
 namespace {
-
-int64_t NowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Errno(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
 
@@ -152,11 +147,11 @@ bool RunTcpPingPong(const TcpPingPongOptions& options, TcpPingPongResult* result
              ReadAll(client.get(), in.data(), in.size());
     };
     for (uint64_t i = 0; ok && i < options.warmup_round_trips; ++i) ok = round_trip();
-    const int64_t deadline = NowNs() + options.max_duration_us * 1000;
+    const int64_t deadline = SteadyNowNs() + options.max_duration_us * 1000;
     while (ok && rtt_ns.size() < options.round_trips) {
-      const int64_t start = NowNs();
+      const int64_t start = SteadyNowNs();
       ok = round_trip();
-      const int64_t end = NowNs();
+      const int64_t end = SteadyNowNs();
       rtt_ns.push_back(end - start);  // reserved: no allocation here
       if (end >= deadline) break;
     }
@@ -201,16 +196,16 @@ bool RunTcpBulk(const TcpBulkOptions& options, TcpBulkResult* result, std::strin
       if (n == 0) break;
       received += static_cast<uint64_t>(n);
     }
-    last_byte_ns = NowNs();
+    last_byte_ns = SteadyNowNs();
   });
 
   bool ok = true;
   int64_t start_ns = 0;
   {
     std::vector<char> out(options.write_bytes, 'x');
-    start_ns = NowNs();
+    start_ns = SteadyNowNs();
     const int64_t deadline = start_ns + options.duration_us * 1000;
-    while (ok && NowNs() < deadline) ok = WriteAll(client.get(), out.data(), out.size());
+    while (ok && SteadyNowNs() < deadline) ok = WriteAll(client.get(), out.data(), out.size());
     if (!ok) *error = Errno("bulk send");
     ::shutdown(client.get(), SHUT_WR);
   }

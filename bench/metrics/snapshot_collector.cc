@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "bench/metrics/histogram_export.h"
-#include "server/status_code_name.h"
+#include "common/status_names.h"
 
 namespace streambench::metrics {
 namespace {
@@ -89,7 +89,7 @@ const char* LatencyMetricName(stats::Latency kind) {
   return "";
 }
 
-const char* StatusCodeLabel(int code) { return StatusCodeName(code); }
+const char* StatusCodeLabel(int code) { return StatusCodeName(StatusCodeOrUnknown(code)); }
 
 // The send-queue depth histogram holds counts, not nanoseconds: rendered through the latency
 // renderer with bounds scaled by 1e-9, then scaled back, so `le` and the sum are in messages.

@@ -48,7 +48,8 @@ inline constexpr char kServerDroppedTotal[] = "streambench_client_server_dropped
 // Histogram metric name for a latency kind (names::kMessageLatency for kMessage, ...).
 const char* LatencyMetricName(stats::Latency kind);
 
-// gRPC status code name as used in the `code` label: "OK", "CANCELLED", ... "UNAUTHENTICATED".
+// gRPC status code name as used in the `code` label: "OK", "CANCELLED", ... "UNAUTHENTICATED";
+// a code outside 0..16 is labelled "UNKNOWN", as gRPC reads it.
 const char* StatusCodeLabel(int code);
 
 class SnapshotCollector : public prometheus::Collectable {

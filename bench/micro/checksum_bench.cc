@@ -3,8 +3,8 @@
 
 #include <cstdint>
 
-#include "server/common/crc32c.h"
-#include "server/common/payload.h"
+#include "common/crc32c.h"
+#include "common/payload.h"
 
 namespace streambench {
 namespace {

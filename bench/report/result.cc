@@ -1,9 +1,8 @@
 #include "bench/report/result.h"
 
-#include <mutex>
 #include <string>
 
-#include "server/common/status_code_names.h"
+#include "common/status_names.h"
 
 namespace streambench::report {
 namespace {
@@ -158,19 +157,5 @@ void FinalizeScenarioResult(ScenarioResult* result) {
     result->interrupted = result->interrupted || run.interrupted;
   }
 }
-
-const char* StatusCodeName(int code) {
-  if (const char* name = CanonicalStatusCodeName(code)) return name;
-  // Out-of-range codes are rare (a misbehaving peer); intern their names so the returned pointer
-  // stays valid for the life of the process, like the table entries.
-  static std::mutex mu;
-  static std::map<int, std::string> interned;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = interned.find(code);
-  if (it == interned.end()) it = interned.emplace(code, "CODE_" + std::to_string(code)).first;
-  return it->second.c_str();
-}
-
-int StatusCodeFromName(const std::string& name) { return StatusCodeFromCanonicalName(name); }
 
 }  // namespace streambench::report

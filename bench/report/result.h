@@ -60,7 +60,7 @@ struct Outage {
   bool recovered = true;      // false: still going on when the run ended
 };
 
-// The generator's own CPU use over the measured phase (JSON `generator`, issue 8): when it is
+// The generator's own CPU use over the measured phase (JSON `generator`): when it is
 // saturated, the figures may be the harness's limit rather than the target's.
 struct GeneratorCpu {
   double cpu_seconds = 0;      // process CPU (user + system, every thread) in the measured phase
@@ -111,7 +111,7 @@ struct RunResult {
   std::vector<ExpectationCheck> checks;
   bool pass = true;  // every check passed
 
-  // Flow control (issue 5). Backpressure: the send-queue depth; write-blocked time is
+  // Flow control. Backpressure: the send-queue depth; write-blocked time is
   // latency_us.write_blocked.
   QueueDepthSummary send_queue_depth;
   // Messages the server's application-level flow control dropped (policy drop) and reported in
@@ -207,10 +207,5 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
 // Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
 // its runs. A result without runs does not pass.
 void FinalizeScenarioResult(ScenarioResult* result);
-
-// gRPC status code name, "OK", "CANCELLED", ... ; "CODE_<n>" outside 0..16.
-const char* StatusCodeName(int code);
-// Inverse of StatusCodeName; -1 if unknown.
-int StatusCodeFromName(const std::string& name);
 
 }  // namespace streambench::report

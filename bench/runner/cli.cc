@@ -23,7 +23,7 @@
 #include "bench/runner/run_gate.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::runner {
 namespace {
@@ -116,7 +116,7 @@ bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, int64_
   std::unique_lock<std::mutex> lock(state->mu);
   if (!state->done_cv.wait_for(lock, std::chrono::microseconds(timeout_us),
                                [&] { return state->done; })) {
-    *error = "the Pushgateway did not answer within " + scenario::FormatDurationUs(timeout_us) +
+    *error = "the Pushgateway did not answer within " + FormatDurationUs(timeout_us) +
              "; the final metrics were not pushed (--push-timeout)";
     return false;
   }

@@ -6,7 +6,7 @@
 #include "bench/gate/baseline.h"
 #include "bench/gate/threshold.h"
 #include "bench/metrics/push_gateway_url.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 #include "common/cli/cli_flags.h"
 
 namespace streambench::runner {
@@ -17,7 +17,7 @@ template <typename T>
 CLI::Option* DurationFlag(CLI::App* app, const std::string& name, T* us, const std::string& help) {
   return app->add_option(name, *us, help)
       ->type_name("DURATION")
-      ->transform(cli::UnitTransformer<int64_t>(scenario::ParseDurationUs));
+      ->transform(cli::UnitTransformer<int64_t>(streambench::ParseDurationUs));
 }
 
 // The checks of values whose syntax other modules own: each true, or false with *why.

@@ -10,9 +10,9 @@
 #include <memory>
 #include <vector>
 
-#include "bench/common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/schedule/schedule.h"
+#include "common/clock.h"
 
 namespace streambench::runner {
 

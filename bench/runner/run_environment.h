@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/heap_trimmer.h"
 #include "bench/runner/run_target.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "server/transport_settings.h"
+#include "common/transport_settings.h"
 
 namespace streambench::scenario {
 
@@ -132,7 +132,7 @@ struct CallSpec {
                                 // 0 = never (key `cancel_after`)
 };
 
-// HTTP/2 and gRPC channel/server settings, shared with the server (server/transport_settings.h).
+// HTTP/2 and gRPC channel/server settings, shared with the server (common/transport_settings.h).
 // Used for the client (key `transport`) and the embedded server (key `server_transport`).
 using TransportSpec = streambench::TransportSettings;
 

@@ -21,7 +21,7 @@
 #include "bench/scenario/load_error.h"
 #include "bench/scenario/overrides.h"
 #include "bench/scenario/scenario.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 

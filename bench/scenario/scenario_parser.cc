@@ -9,7 +9,7 @@
 #include "bench/gate/threshold.h"
 #include "bench/scenario/key_table.h"
 #include "bench/scenario/section_readers.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "bench/gate/edit_distance.h"
+#include "common/edit_distance.h"
 
 namespace streambench::scenario {
 namespace {
@@ -25,8 +25,8 @@ std::string NearestName(const std::string& word, const std::vector<std::string>&
   for (const std::string& candidate : candidates) {
     if (Normalize(candidate) == normalized) return candidate;
   }
-  const gate::NearestCandidate nearest = gate::Nearest(word, candidates);
-  return gate::IsPlausibleTypo(word, nearest.distance) ? nearest.name : "";
+  const NearestCandidate nearest = Nearest(word, candidates);
+  return IsPlausibleTypo(word, nearest.distance) ? nearest.name : "";
 }
 
 std::string JoinChoices(const std::vector<std::string>& choices) {

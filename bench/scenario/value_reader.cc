@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "bench/scenario/status_names.h"
+#include "common/status_names.h"
 #include "bench/scenario/suggest.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "bench/scenario/section_readers.h"
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

@@ -84,8 +84,7 @@ void Recorder::AddReceived(uint64_t messages, uint64_t bytes) {
 void Recorder::AddCallStarted() { Bump(calls_started_, 1); }
 
 void Recorder::AddCallFinished(int status_code) {
-  if (status_code < 0 || status_code >= kStatusCodeCount) status_code = 2;  // UNKNOWN
-  Bump(calls_by_code_[status_code], 1);
+  Bump(calls_by_code_[StatusCodeOrUnknown(status_code)], 1);
 }
 
 void Recorder::AddIntegrity(const IntegrityCounts& counts) {

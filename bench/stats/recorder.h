@@ -16,7 +16,7 @@
 
 #include "bench/stats/histogram.h"
 #include "bench/stats/integrity.h"
-#include "server/common/status_code_names.h"
+#include "common/status_names.h"
 
 namespace streambench::stats {
 
@@ -45,7 +45,7 @@ struct Counters {
   uint64_t calls_started = 0;
   std::array<uint64_t, kStatusCodeCount> calls_by_code{};  // finished calls by final status
   IntegrityCounts integrity;
-  // Workloads (issue 9): file transfers whose SHA-256 the client verified / found wrong.
+  // Workloads: file transfers whose SHA-256 the client verified / found wrong.
   uint64_t transfers_verified = 0;
   uint64_t transfers_failed = 0;
   // Messages the server's application-level flow control dropped and reported in the stream

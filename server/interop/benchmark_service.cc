@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "common/clock.h"
 #include "server/interop/interop_support.h"
 #include "server/lifecycle_reactor.h"
 #include "server/test_metadata_echo.h"

@@ -16,9 +16,10 @@
 // gRPC's threads; each call's state lives in its own reactor.
 #pragma once
 
+#include "common/behavior_caps.h"
 #include "grpc/testing/benchmark_service.grpc.pb.h"
 #include "grpc/testing/messages.pb.h"
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 

@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include "common/behavior_caps.h"
 #include "grpc/testing/messages.pb.h"
-#include "server/behavior_caps.h"
 
 namespace streambench::interop {
 

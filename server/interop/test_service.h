@@ -18,10 +18,11 @@
 
 #include <cstdint>
 
+#include "common/behavior_caps.h"
 #include "grpc/testing/empty.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
-#include "server/behavior_caps.h"
+#include "common/behavior_caps.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 

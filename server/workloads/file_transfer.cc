@@ -1,9 +1,9 @@
 // Upload and Download reactors of the Workloads service.
 #include <string>
 
-#include "server/workloads/file_content.h"
+#include "common/file_content.h"
+#include "common/sha256.h"
 #include "server/workloads/reactors.h"
-#include "server/workloads/sha256.h"
 
 namespace streambench::workloads {
 namespace {

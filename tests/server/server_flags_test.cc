@@ -17,35 +17,6 @@ ServerFlags Parse(std::vector<std::string> args) {
   return ParseServerFlags(static_cast<int>(argv.size()), argv.data());
 }
 
-TEST(ParseByteSizeTest, AcceptsPlainAndSuffixedSizes) {
-  EXPECT_EQ(ParseByteSize("65536"), 65536u);
-  EXPECT_EQ(ParseByteSize("64KiB"), 65536u);
-  EXPECT_EQ(ParseByteSize("1MiB"), 1048576u);
-  EXPECT_EQ(ParseByteSize("2GiB"), 2147483648u);
-  EXPECT_EQ(ParseByteSize("10KB"), 10000u);
-  EXPECT_EQ(ParseByteSize("512B"), 512u);
-  EXPECT_EQ(ParseByteSize("1.5KiB"), 1536u);
-  EXPECT_FALSE(ParseByteSize(""));
-  EXPECT_FALSE(ParseByteSize("KiB"));
-  EXPECT_FALSE(ParseByteSize("64kib"));
-  EXPECT_FALSE(ParseByteSize("-1"));
-  EXPECT_FALSE(ParseByteSize("1.3B"));
-  EXPECT_FALSE(ParseByteSize("12x"));
-}
-
-TEST(ParseDurationUsTest, AcceptsUnits) {
-  EXPECT_EQ(ParseDurationUs("500us"), 500);
-  EXPECT_EQ(ParseDurationUs("250ms"), 250'000);
-  EXPECT_EQ(ParseDurationUs("10s"), 10'000'000);
-  EXPECT_EQ(ParseDurationUs("1.5s"), 1'500'000);
-  EXPECT_EQ(ParseDurationUs("1m"), 60'000'000);
-  EXPECT_EQ(ParseDurationUs("1h"), 3'600'000'000);
-  EXPECT_FALSE(ParseDurationUs("10"));  // a unit is required
-  EXPECT_FALSE(ParseDurationUs("10d"));
-  EXPECT_FALSE(ParseDurationUs("-1s"));
-  EXPECT_FALSE(ParseDurationUs("s"));
-}
-
 TEST(ParseServerFlagsTest, DefaultsWithoutFlags) {
   ServerFlags f = Parse({});
   ASSERT_EQ(f.outcome, ServerFlags::Outcome::kRun);

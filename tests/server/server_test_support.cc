@@ -11,8 +11,9 @@
 #include <cmath>
 #include <thread>
 
-#include "server/common/crc32c.h"
-#include "server/common/payload.h"
+#include "common/crc32c.h"
+#include "common/payload.h"
+#include "common/transport_channel_args.h"
 
 namespace streambench::testing {
 

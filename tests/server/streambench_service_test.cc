@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "tests/server/server_test_support.h"
 
 namespace streambench {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/scenario/scenario.h"
 #include "bench/scenario/scenario_loader.h"

@@ -6,10 +6,10 @@
 
 #include <set>
 
-#include "bench/common/clock.h"
 #include "bench/drivers/outage_tracker.h"
 #include "bench/drivers/reconnect_backoff.h"
 #include "bench/runner/outage_results.h"
+#include "common/clock.h"
 
 namespace streambench::drivers {
 namespace {

@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/drivers/driver_registry.h"
 #include "bench/scenario/scenario_loader.h"

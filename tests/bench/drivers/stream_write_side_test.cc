@@ -4,10 +4,10 @@
 
 #include <memory>
 
-#include "bench/common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/scenario/scenario.h"
 #include "bench/stats/recorder.h"
+#include "common/clock.h"
 
 namespace streambench::drivers {
 namespace {

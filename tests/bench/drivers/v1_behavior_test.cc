@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/status_names.h"
+
 namespace streambench::drivers {
 namespace {
 
@@ -65,8 +67,8 @@ TEST(V1BehaviorTest, UnknownStatusIsAnError) {
   std::string error;
   EXPECT_FALSE(BuildWithFailureCode("NOPE", &b, &error));
   EXPECT_NE(error.find("NOPE"), std::string::npos);
-  EXPECT_EQ(StatusCodeForName("OK"), 0);
-  EXPECT_EQ(StatusCodeForName("UNAUTHENTICATED"), 16);
+  EXPECT_EQ(StatusCodeFromName("OK"), 0);
+  EXPECT_EQ(StatusCodeFromName("UNAUTHENTICATED"), 16);
 }
 
 }  // namespace

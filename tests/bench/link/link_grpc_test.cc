@@ -9,7 +9,7 @@
 #include <string>
 
 #include "bench/link/link_emulator.h"
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 #include "server/reference_server.h"
 #include "streambench/v1/streambench.grpc.pb.h"
 

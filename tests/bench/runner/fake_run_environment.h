@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "bench/common/clock.h"
+#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/runner/run_environment.h"
 

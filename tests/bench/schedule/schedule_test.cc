@@ -8,8 +8,8 @@
 #include <limits>
 #include <vector>
 
-#include "bench/common/clock.h"
 #include "bench/schedule/schedule_internal.h"
+#include "common/clock.h"
 
 namespace streambench::schedule {
 namespace {

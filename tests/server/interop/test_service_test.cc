@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "common/behavior_caps.h"
 #include "grpc/testing/empty.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
-#include "server/behavior_caps.h"
 #include "server/server_metrics.h"
 #include "tests/server/interop/interop_server_fixture.h"
 

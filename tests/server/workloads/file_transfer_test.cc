@@ -6,8 +6,8 @@
 #include <string>
 #include <thread>
 
-#include "server/workloads/file_content.h"
-#include "server/workloads/sha256.h"
+#include "common/file_content.h"
+#include "common/sha256.h"
 #include "server/workloads/workloads_service.h"
 #include "tests/server/server_test_support.h"
 #include "tests/server/workloads/workloads_test_support.h"

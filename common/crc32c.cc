@@ -1,4 +1,4 @@
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 
 #include <array>
 #include <cstring>
@@ -125,26 +125,38 @@ bool CpuHasSse42() {
 }
 #endif
 
+using UpdateFn = uint32_t (*)(uint32_t crc, const uint8_t* p, size_t n);
+
+// CRC-32C (initial and final inversion, as the standard defines it) with `sse42_update` where the
+// CPU has SSE4.2, with the table otherwise.
+uint32_t Checksum([[maybe_unused]] UpdateFn sse42_update, const void* data, size_t size_bytes) {
+  UpdateFn update = UpdateTable;
+#if defined(__x86_64__)
+  if (CpuHasSse42()) update = sse42_update;
+#endif
+  return update(0xFFFFFFFFu, static_cast<const uint8_t*>(data), size_bytes) ^ 0xFFFFFFFFu;
+}
+
+#if defined(__x86_64__)
+constexpr UpdateFn kInterleaved = UpdateInterleaved;
+constexpr UpdateFn kSingleChain = UpdateHardware;
+#else
+constexpr UpdateFn kInterleaved = UpdateTable;
+constexpr UpdateFn kSingleChain = UpdateTable;
+#endif
+
 }  // namespace
 
 uint32_t Crc32c(const void* data, size_t size_bytes) {
-  const auto* p = static_cast<const uint8_t*>(data);
-#if defined(__x86_64__)
-  if (CpuHasSse42()) return UpdateInterleaved(0xFFFFFFFFu, p, size_bytes) ^ 0xFFFFFFFFu;
-#endif
-  return UpdateTable(0xFFFFFFFFu, p, size_bytes) ^ 0xFFFFFFFFu;
+  return Checksum(kInterleaved, data, size_bytes);
 }
 
 uint32_t Crc32cPortable(const void* data, size_t size_bytes) {
-  return UpdateTable(0xFFFFFFFFu, static_cast<const uint8_t*>(data), size_bytes) ^ 0xFFFFFFFFu;
+  return Checksum(UpdateTable, data, size_bytes);
 }
 
 uint32_t Crc32cSingleChain(const void* data, size_t size_bytes) {
-  const auto* p = static_cast<const uint8_t*>(data);
-#if defined(__x86_64__)
-  if (CpuHasSse42()) return UpdateHardware(0xFFFFFFFFu, p, size_bytes) ^ 0xFFFFFFFFu;
-#endif
-  return UpdateTable(0xFFFFFFFFu, p, size_bytes) ^ 0xFFFFFFFFu;
+  return Checksum(kSingleChain, data, size_bytes);
 }
 
 }  // namespace streambench

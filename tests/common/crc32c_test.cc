@@ -1,7 +1,7 @@
 // CRC-32C: the published check values, and the fast paths (one chain, three interleaved chains)
 // equal to the byte-at-a-time table on every length around the interleaving's boundaries and at
 // every alignment.
-#include "server/common/crc32c.h"
+#include "common/crc32c.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,7 @@
-// Clocks injected into everything that reads time, so tests can use simulated time.
-// Thread-safe: SteadyClock is stateless; FakeClock uses an atomic.
+// Monotonic time in nanoseconds: SteadyNowNs() for code that reads the real clock directly (server
+// reactors, macro benchmarks), and the Clock interface injected into everything that must run on
+// simulated time in tests.
+// Thread-safe: SteadyNowNs and SteadyClock are stateless; FakeClock uses an atomic.
 #pragma once
 
 #include <atomic>
@@ -7,6 +9,13 @@
 #include <cstdint>
 
 namespace streambench {
+
+// std::chrono::steady_clock (CLOCK_MONOTONIC) in nanoseconds since its arbitrary epoch.
+inline int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 class Clock {
  public:
@@ -17,11 +26,7 @@ class Clock {
 
 class SteadyClock final : public Clock {
  public:
-  int64_t NowNs() const override {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(
-               std::chrono::steady_clock::now().time_since_epoch())
-        .count();
-  }
+  int64_t NowNs() const override { return SteadyNowNs(); }
   // A process-wide instance.
   static const SteadyClock& Get() {
     static const SteadyClock clock;

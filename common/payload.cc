@@ -1,4 +1,4 @@
-#include "server/common/payload.h"
+#include "common/payload.h"
 
 #include <cassert>
 

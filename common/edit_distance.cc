@@ -1,8 +1,8 @@
-#include "bench/gate/edit_distance.h"
+#include "common/edit_distance.h"
 
 #include <algorithm>
 
-namespace streambench::gate {
+namespace streambench {
 
 size_t EditDistance(const std::string& a, const std::string& b) {
   // One row of the dynamic-programming table at a time: memory grows with b only.
@@ -36,4 +36,4 @@ bool IsPlausibleTypo(const std::string& word, size_t distance) {
   return distance <= std::max<size_t>(2, word.size() / 3);
 }
 
-}  // namespace streambench::gate
+}  // namespace streambench

@@ -1,8 +1,8 @@
-#include "server/workloads/file_content.h"
+#include "common/file_content.h"
 
 #include <gtest/gtest.h>
 
-#include "server/workloads/sha256.h"
+#include "common/sha256.h"
 
 namespace streambench::workloads {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/transport_settings.h"
+#include "common/transport_settings.h"
 
 #include <grpc/grpc.h>
 #include <grpcpp/support/channel_arguments.h>
@@ -6,6 +6,8 @@
 
 #include <map>
 #include <string>
+
+#include "common/transport_channel_args.h"
 
 namespace streambench {
 namespace {

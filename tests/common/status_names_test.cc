@@ -1,11 +1,12 @@
+#include "common/status_names.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+#include <vector>
 
-#include "bench/report/result.h"
-
-namespace streambench::report {
+namespace streambench {
 namespace {
 
 // Every code in range has a canonical name of its own that maps back to it; the known values
@@ -43,5 +44,23 @@ TEST(StatusCodeTest, UnknownNamesAreMinusOne) {
   EXPECT_EQ(StatusCodeFromName("CODE_42"), -1);
 }
 
+TEST(StatusCodeTest, NameListIsTheTableInCodeOrder) {
+  const std::vector<std::string>& names = StatusCodeNames();
+  ASSERT_EQ(names.size(), static_cast<size_t>(kStatusCodeCount));
+  for (int code = 0; code < kStatusCodeCount; ++code) EXPECT_EQ(names[code], StatusCodeName(code));
+}
+
+// Where a code must be one of the 17 (counters, Prometheus labels), an out-of-range code counts
+// as UNKNOWN, as gRPC reads it; that is the server's and the generator's label for it.
+TEST(StatusCodeTest, OutOfRangeCodesCountAsUnknown) {
+  EXPECT_EQ(StatusCodeOrUnknown(0), 0);
+  EXPECT_EQ(StatusCodeOrUnknown(16), 16);
+  EXPECT_EQ(StatusCodeOrUnknown(17), kStatusCodeUnknown);
+  EXPECT_EQ(StatusCodeOrUnknown(-1), kStatusCodeUnknown);
+  EXPECT_STREQ(StatusCodeName(StatusCodeOrUnknown(42)), "UNKNOWN");
+  EXPECT_TRUE(IsStatusCodeInRange(16));
+  EXPECT_FALSE(IsStatusCodeInRange(17));
+}
+
 }  // namespace
-}  // namespace streambench::report
+}  // namespace streambench

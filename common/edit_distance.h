@@ -1,7 +1,6 @@
 // Levenshtein distance and the nearest-candidate search behind the "did you mean" suggestions for
 // misspelt names: the gate's metric names (SuggestMetric) and the scenario's keys and values
-// (scenario::NearestName). It lives in the gate because bench/scenario already links the gate
-// (not the other way round).
+// (scenario::NearestName).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -9,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace streambench::gate {
+namespace streambench {
 
 // Insertions, deletions and substitutions turning `a` into `b` (case-sensitive, byte-wise).
 // Costs a.size() x b.size(): callers bound the length of untrusted words.
@@ -27,4 +26,4 @@ NearestCandidate Nearest(const std::string& word, const std::vector<std::string>
 // length, and always at least 2 edits.
 bool IsPlausibleTypo(const std::string& word, size_t distance);
 
-}  // namespace streambench::gate
+}  // namespace streambench

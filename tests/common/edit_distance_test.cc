@@ -1,8 +1,8 @@
-#include "bench/gate/edit_distance.h"
+#include "common/edit_distance.h"
 
 #include <gtest/gtest.h>
 
-namespace streambench::gate {
+namespace streambench {
 namespace {
 
 TEST(EditDistanceTest, CountsInsertionsDeletionsAndSubstitutions) {
@@ -39,4 +39,4 @@ TEST(EditDistanceTest, PlausibleTyposAreAThirdOfTheWordAndAtLeastTwoEdits) {
 }
 
 }  // namespace
-}  // namespace streambench::gate
+}  // namespace streambench

@@ -1,11 +1,11 @@
-#include "server/workloads/file_content.h"
+#include "common/file_content.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 #include <string_view>
 
-#include "server/workloads/sha256.h"
+#include "common/sha256.h"
 
 namespace streambench::workloads {
 namespace {

@@ -1,18 +1,13 @@
-// TransportSettings: the HTTP/2 and gRPC knobs a server or a client channel can be given. The
-// reference server takes them from flags, the generator from a scenario (`transport`,
-// `server_transport`); both apply them through the functions here, so one set of names means the
-// same thing on both sides. Every field is optional: unset keeps gRPC's default.
-// Thread-safety: plain values; the Apply functions are pure.
+// TransportSettings: the HTTP/2 and gRPC knobs a server or a client channel can be given, as plain
+// data. The reference server takes them from flags, the generator from a scenario (`transport`,
+// `server_transport`); both apply them through common/transport_channel_args.h, so one set of
+// names means the same thing on both sides. Every field is optional: unset keeps gRPC's default.
+// Thread-safety: plain values.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-
-namespace grpc {
-class ServerBuilder;
-class ChannelArguments;
-}  // namespace grpc
 
 namespace streambench {
 
@@ -30,7 +25,7 @@ struct TransportSettings {
   // "bdp_probe=false stream_window=65536 ..." listing the set fields (for logs and reports).
   std::string Describe() const;
 
-  // Field by field (inline: the scenario library compares them without the server library).
+  // Field by field.
   bool operator==(const TransportSettings& o) const {
     return bdp_probe == o.bdp_probe && stream_window_bytes == o.stream_window_bytes &&
            max_frame_size_bytes == o.max_frame_size_bytes &&
@@ -43,10 +38,5 @@ struct TransportSettings {
   }
   bool operator!=(const TransportSettings& o) const { return !(*this == o); }
 };
-
-// Applies the settings to a server being built.
-void ApplyToServerBuilder(const TransportSettings& settings, grpc::ServerBuilder& builder);
-// Applies the settings to a client channel's arguments.
-void ApplyToChannelArguments(const TransportSettings& settings, grpc::ChannelArguments& args);
 
 }  // namespace streambench

@@ -1,22 +1,46 @@
-#include "bench/scenario/units.h"
+#include "common/units.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <type_traits>
+#include <vector>
 
-namespace streambench::scenario {
+namespace streambench {
 namespace {
 
-struct DurationCase {
+// One text given to a parser, and what it must give back.
+template <typename T>
+struct Case {
   std::string text;
   bool ok;
-  int64_t us;         // when ok
+  T value;            // when ok
   std::string error;  // when !ok
 };
 
+// Runs every case through `parse` (one of the Parse* functions).
+template <typename T>
+void ExpectCases(bool (*parse)(const std::string&, T*, std::string*),
+                 const std::vector<Case<T>>& cases) {
+  for (const Case<T>& c : cases) {
+    SCOPED_TRACE(c.text);
+    T value{};
+    std::string error;
+    EXPECT_EQ(parse(c.text, &value, &error), c.ok);
+    if (!c.ok) {
+      EXPECT_EQ(error, c.error);
+    } else if constexpr (std::is_floating_point_v<T>) {
+      EXPECT_DOUBLE_EQ(value, c.value);
+    } else {
+      EXPECT_EQ(value, c.value);
+    }
+  }
+}
+
 TEST(UnitsTest, Durations) {
-  const DurationCase cases[] = {
+  const std::vector<Case<int64_t>> cases = {
       {"100us", true, 100, ""},
       {"250ms", true, 250'000, ""},
       {"10s", true, 10'000'000, ""},
@@ -36,30 +60,13 @@ TEST(UnitsTest, Durations) {
       {"1.s", false, 0, "expected a duration like 250ms (units: us, ms, s, m, h), got `1.s`"},
       {"99999999999999999999h", false, 0, "is too large (got 99999999999999999999h)"},
   };
-  for (const DurationCase& c : cases) {
-    SCOPED_TRACE(c.text);
-    int64_t us = -1;
-    std::string error;
-    EXPECT_EQ(ParseDurationUs(c.text, &us, &error), c.ok);
-    if (c.ok) {
-      EXPECT_EQ(us, c.us);
-    } else {
-      EXPECT_EQ(error, c.error);
-    }
-  }
+  ExpectCases(ParseDurationUs, cases);
 }
-
-struct SizeCase {
-  std::string text;
-  bool ok;
-  uint64_t bytes;
-  std::string error;
-};
 
 TEST(UnitsTest, Sizes) {
   const std::string units =
       "expected a size like 64B or 16KiB (units: B, KB, MB, GB, KiB, MiB, GiB)";
-  const SizeCase cases[] = {
+  const std::vector<Case<uint64_t>> cases = {
       {"64", true, 64, ""},
       {"64B", true, 64, ""},
       {"10KB", true, 10'000, ""},
@@ -75,30 +82,13 @@ TEST(UnitsTest, Sizes) {
       {"KiB", false, 0, units + ", got `KiB`"},
       {"99999999999GiB", false, 0, "is too large (got 99999999999GiB)"},
   };
-  for (const SizeCase& c : cases) {
-    SCOPED_TRACE(c.text);
-    uint64_t bytes = 0;
-    std::string error;
-    EXPECT_EQ(ParseSizeBytes(c.text, &bytes, &error), c.ok);
-    if (c.ok) {
-      EXPECT_EQ(bytes, c.bytes);
-    } else {
-      EXPECT_EQ(error, c.error);
-    }
-  }
+  ExpectCases(ParseSizeBytes, cases);
 }
-
-struct RateCase {
-  std::string text;
-  bool ok;
-  double per_s;
-  std::string error;
-};
 
 TEST(UnitsTest, Rates) {
   const std::string hint =
       "expected a rate like 1000/s, 5k/s or 60/m (per: /s, /m, /h; multipliers: k, M)";
-  const RateCase cases[] = {
+  const std::vector<Case<double>> cases = {
       {"1000", true, 1000, ""},
       {"1000/s", true, 1000, ""},
       {"5k/s", true, 5000, ""},
@@ -111,17 +101,7 @@ TEST(UnitsTest, Rates) {
       {"fast", false, 0, hint + ", got `fast`"},
       {"5K/s", false, 0, hint + ", got `5K/s`"},
   };
-  for (const RateCase& c : cases) {
-    SCOPED_TRACE(c.text);
-    double per_s = 0;
-    std::string error;
-    EXPECT_EQ(ParseRatePerS(c.text, &per_s, &error), c.ok);
-    if (c.ok) {
-      EXPECT_DOUBLE_EQ(per_s, c.per_s);
-    } else {
-      EXPECT_EQ(error, c.error);
-    }
-  }
+  ExpectCases(ParseRatePerS, cases);
 }
 
 TEST(UnitsTest, BandwidthsAndFractions) {
@@ -173,5 +153,64 @@ TEST(UnitsTest, FormatRoundTrips) {
   }
 }
 
+// The cases the server's flags were tested with when they had their own parser: the one grammar
+// accepts and rejects them the same way.
+std::optional<uint64_t> Size(const std::string& text) {
+  uint64_t bytes = 0;
+  std::string error;
+  if (!ParseSizeBytes(text, &bytes, &error)) return std::nullopt;
+  return bytes;
+}
+
+std::optional<int64_t> Duration(const std::string& text) {
+  int64_t us = 0;
+  std::string error;
+  if (!ParseDurationUs(text, &us, &error)) return std::nullopt;
+  return us;
+}
+
+TEST(UnitsTest, ServerFlagSizes) {
+  EXPECT_EQ(Size("65536"), 65536u);
+  EXPECT_EQ(Size("64KiB"), 65536u);
+  EXPECT_EQ(Size("1MiB"), 1048576u);
+  EXPECT_EQ(Size("2GiB"), 2147483648u);
+  EXPECT_EQ(Size("10KB"), 10000u);
+  EXPECT_EQ(Size("512B"), 512u);
+  EXPECT_EQ(Size("1.5KiB"), 1536u);
+  EXPECT_FALSE(Size(""));
+  EXPECT_FALSE(Size("KiB"));
+  EXPECT_FALSE(Size("64kib"));
+  EXPECT_FALSE(Size("-1"));
+  EXPECT_FALSE(Size("1.3B"));
+  EXPECT_FALSE(Size("12x"));
+}
+
+TEST(UnitsTest, ServerFlagDurations) {
+  EXPECT_EQ(Duration("500us"), 500);
+  EXPECT_EQ(Duration("250ms"), 250'000);
+  EXPECT_EQ(Duration("10s"), 10'000'000);
+  EXPECT_EQ(Duration("1.5s"), 1'500'000);
+  EXPECT_EQ(Duration("1m"), 60'000'000);
+  EXPECT_EQ(Duration("1h"), 3'600'000'000);
+  EXPECT_FALSE(Duration("10"));  // a unit is required
+  EXPECT_FALSE(Duration("10d"));
+  EXPECT_FALSE(Duration("-1s"));
+  EXPECT_FALSE(Duration("s"));
+}
+
+// Where the scenario and server grammars differed, the stricter one holds.
+TEST(UnitsTest, StricterOfTheFormerGrammars) {
+  EXPECT_FALSE(Duration("+5s")) << "no plus sign (the server's)";
+  EXPECT_FALSE(Size("+64KiB")) << "no plus sign (the server's)";
+  EXPECT_FALSE(Size("5.KiB")) << "no fraction without digits (the scenario's)";
+  EXPECT_FALSE(Duration("5.s")) << "no fraction without digits (the scenario's)";
+  // At most half of int64 microseconds (the server's), so that adding two durations cannot
+  // overflow: 2^62 - 1 us is the largest accepted.
+  EXPECT_EQ(Duration("4611686018427387903us"), int64_t{4611686018427387903});
+  EXPECT_FALSE(Duration("4611686018427387904us"));
+  EXPECT_FALSE(Size("18000000000000000001B")) << "at most 1.8e19 bytes (the scenario's)";
+  EXPECT_FALSE(Size("1" + std::string(41, '0') + "B")) << "at most 40 digits (the scenario's)";
+}
+
 }  // namespace
-}  // namespace streambench::scenario
+}  // namespace streambench
