@@ -6,13 +6,10 @@
 
 #include "bench/report/comparison.h"
 #include "bench/report/format.h"
+#include "bench/report/result_fields.h"
 
 namespace streambench::report {
 namespace {
-
-// Latency rows in display order (stats::LatencyName values).
-constexpr const char* kLatencyKinds[] = {"message",        "call",          "first_message",
-                                         "final_response", "write_blocked", "schedule_lag"};
 
 std::string Pad(const std::string& text, int width, bool left_align) {
   // Width counts bytes; every string padded here is ASCII.
@@ -51,8 +48,14 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
   out << "  " << Left("bytes", kLabel)
       << Left(BytesWithRate(run.bytes_sent, run.bytes_sent_per_s), kColumn)
       << BytesWithRate(run.bytes_received, run.bytes_received_per_s) << "\n";
-  out << "  " << Left("calls", kLabel) << "started " << FormatCount(run.calls_started)
-      << ", finished " << FormatCount(run.calls_finished) << " (" << FormatRate(run.calls_per_s)
+  out << "  " << Left("calls", kLabel) << "started " << FormatCount(run.calls_started);
+  if (run.calls_finished > run.calls_started) {
+    // Streams opened in the warm-up count as started there; without this a long-lived stream
+    // run reads "started 0, finished 16".
+    out << " (+" << FormatCount(run.calls_finished - run.calls_started)
+        << " open from the warm-up)";
+  }
+  out << ", finished " << FormatCount(run.calls_finished) << " (" << FormatRate(run.calls_per_s)
       << "/s)\n";
   out << "  " << Left("throughput", kLabel) << FormatRate(run.messages_per_s) << " msg/s total";
   if (run.target_rate_per_s > 0) {
@@ -102,11 +105,11 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << Right(header, kLatencyColumn);
   }
   out << "\n";
-  for (const char* kind : kLatencyKinds) {
+  for (const std::string& kind : LatencyKinds()) {
     auto it = run.latency_us.find(kind);
     if (it == run.latency_us.end() || it->second.count == 0) continue;
     const LatencySummary& s = it->second;
-    out << "  " << Left("  " + std::string(kind), kLabel);
+    out << "  " << Left("  " + kind, kLabel);
     for (double value : {s.min_us, s.mean_us, s.p50_us, s.p90_us, s.p99_us, s.p999_us, s.max_us}) {
       out << Right(FormatLatencyUs(value), kLatencyColumn);
     }
@@ -124,7 +127,7 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
 
   if (!run.checks.empty()) {
     out << "  checks\n";
-    for (const ExpectationCheck& check : run.checks) {
+    for (const Check& check : run.checks) {
       out << "    " << (check.passed ? "PASS  " : "FAIL  ") << check.name << ": " << check.detail
           << "\n";
     }

@@ -5,8 +5,8 @@
 #include <functional>
 #include <sstream>
 
-#include "bench/gate/baseline.h"
-#include "bench/gate/threshold.h"
+#include "bench/criteria/threshold.h"
+#include "bench/criteria/tolerance.h"
 #include "bench/metrics/push_gateway_url.h"
 #include "bench/scenario/units.h"
 
@@ -159,13 +159,13 @@ const std::vector<Flag>& Flags() {
        "fail (exit 1) unless EXPR holds, e.g. 'message_latency.p99 < 5ms' (repeatable; added "
        "to the scenario's thresholds; syntax in bench/gate/README.md)",
        [](const std::string& v, CliOptions* o, std::string* e) {
-         gate::Threshold parsed;
+         criteria::Threshold parsed;
          std::string why;
-         if (!gate::ParseThreshold(v, &parsed, &why)) {
+         if (!criteria::ParseThreshold(v, &parsed, &why)) {
            *e = "--threshold: " + why;
            return false;
          }
-         o->thresholds.push_back(v);
+         o->thresholds.push_back(std::move(parsed));
          return true;
        }},
       {"--baseline", "FILE", "run",
@@ -182,13 +182,11 @@ const std::vector<Flag>& Flags() {
        "allowed worsening against the baseline: '10%' (default) for every metric, or "
        "'METRIC=25%' for one (repeatable)",
        [](const std::string& v, CliOptions* o, std::string* e) {
-         gate::Tolerances scratch;
          std::string why;
-         if (!gate::ParseTolerance(v, &scratch, &why)) {
+         if (!criteria::ParseTolerance(v, &o->tolerances, &why)) {
            *e = "--tolerance: " + why;
            return false;
          }
-         o->tolerances.push_back(v);
          return true;
        }},
       {"--junit", "FILE", "run",

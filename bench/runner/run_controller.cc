@@ -10,10 +10,12 @@
 #include "bench/common/clock.h"
 #include "bench/drivers/channels.h"
 #include "bench/drivers/driver.h"
+#include "bench/gate/exit_code.h"
+#include "bench/gate/expectation_judge.h"
 #include "bench/report/comparison.h"
 #include "bench/report/console_report.h"
-#include "bench/report/expectations.h"
 #include "bench/report/format.h"
+#include "bench/report/run_result_builder.h"
 #include "bench/runner/concurrent_runs.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/heap_trimmer.h"
@@ -285,7 +287,7 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   outcome.result.link = links.Result();
   outcome.result.outages =
       OutagesInMeasuredPhase(dc->outages().Outages(), measured_start_ns, measured_end_ns);
-  report::EvaluateExpectations(s, &outcome.result);
+  gate::EvaluateExpectations(s, &outcome.result);
 
   if (options_.log_out != nullptr) {
     const report::GeneratorCpu& cpu = outcome.result.generator;
@@ -327,7 +329,7 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
   // Checked before anything starts: a variant cannot restart someone else's server.
   if (!CheckServerSettingsAgainstExternalTarget(file, &out.error)) {
     out.status = RunOutcome::Status::kBadInput;
-    out.exit_code = 2;
+    out.exit_code = gate::kExitBadInput;
     return out;
   }
   // Takes one finished run into the results; false when no further run may start.
@@ -336,7 +338,8 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
       if (out.status == RunOutcome::Status::kCompleted) {  // the first failure is the one told
         out.status = r.status;
         out.error = r.error;
-        out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
+        out.exit_code = r.status == RunOutcome::Status::kBadInput ? gate::kExitBadInput
+                                                                  : gate::kExitCouldNotRun;
       }
       return false;
     }
@@ -369,7 +372,8 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
     }
   }
   if (out.status == RunOutcome::Status::kCompleted) {
-    out.exit_code = out.result.pass && !out.result.runs.empty() ? 0 : 1;
+    out.exit_code =
+        out.result.pass && !out.result.runs.empty() ? gate::kExitPass : gate::kExitChecksFailed;
   }
   out.result.concurrent = file.concurrent && file.runs.size() > 1;
   if (!out.result.concurrent && report::WantsComparison(out.result.runs)) {

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "bench/gate/threshold.h"
+#include "bench/criteria/threshold.h"
 #include "bench/scenario/flow_keys.h"
 #include "bench/scenario/schema.h"
 #include "bench/scenario/status_names.h"
@@ -629,7 +629,7 @@ bool ReadExpect(Reader& r, const YamlNode& node, ExpectSpec* out) {
 // `thresholds`: each a gate expression, parsed here so that a typo (an unknown metric, a unit
 // that does not fit the metric) stops the load with its file position instead of failing the
 // gate after a long run.
-bool ReadThresholds(Reader& r, const YamlNode& node, std::vector<std::string>* out) {
+bool ReadThresholds(Reader& r, const YamlNode& node, std::vector<criteria::Threshold>* out) {
   out->clear();
   for (size_t i = 0; i < node.items.size(); ++i) {
     const YamlNode& item = node.items[i];
@@ -637,12 +637,12 @@ bool ReadThresholds(Reader& r, const YamlNode& node, std::vector<std::string>* o
     if (!r.Scalar(item, key, "a threshold expression like `message_latency.p99 < 5ms`")) {
       return false;
     }
-    gate::Threshold parsed;
+    criteria::Threshold parsed;
     std::string error;
-    if (!gate::ParseThreshold(item.scalar, &parsed, &error)) {
+    if (!criteria::ParseThreshold(item.scalar, &parsed, &error)) {
       return r.diag()->Fail(item, key, error);
     }
-    out->push_back(parsed.text);
+    out->push_back(std::move(parsed));
   }
   return true;
 }
