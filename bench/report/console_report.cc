@@ -29,6 +29,20 @@ std::string BytesWithRate(uint64_t bytes, double per_s) {
   return FormatBytes(static_cast<double>(bytes)) + " (" + FormatBytes(per_s) + "/s)";
 }
 
+// The counts of one JSON object of the field table, named by their keys:
+// "lost 3  duplicated 1  reordered 2  corrupted 4".
+std::string CountsOf(const RunResult& run, const std::string& object) {
+  const std::string prefix = object + ".";
+  std::string text;
+  for (const RunField& field : RunFields()) {
+    if (field.json_path.compare(0, prefix.size(), prefix) != 0) continue;
+    if (!text.empty()) text += "  ";
+    text += field.json_path.substr(prefix.size()) + " " +
+            FormatCount(static_cast<uint64_t>(FieldNumber(field, run)));
+  }
+  return text;
+}
+
 }  // namespace
 
 void PrintRunTable(const RunResult& run, std::ostream& out) {
@@ -116,13 +130,9 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << Right(FormatCount(s.count), kLatencyColumn) << "\n";
   }
 
-  out << "  " << Left("integrity", kLabel) << "lost " << FormatCount(run.integrity.lost)
-      << "  duplicated " << FormatCount(run.integrity.duplicated) << "  reordered "
-      << FormatCount(run.integrity.reordered) << "  corrupted "
-      << FormatCount(run.integrity.corrupted) << "\n";
+  out << "  " << Left("integrity", kLabel) << CountsOf(run, "integrity") << "\n";
   if (run.mode == "upload" || run.mode == "download") {
-    out << "  " << Left("transfers", kLabel) << "verified " << FormatCount(run.transfers_verified)
-        << "  failed " << FormatCount(run.transfers_failed) << "\n";
+    out << "  " << Left("transfers", kLabel) << CountsOf(run, "transfers") << "\n";
   }
 
   if (!run.checks.empty()) {
