@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -69,6 +71,60 @@ TEST(JsonReportTest, FileRoundTripKeepsEveryField) {
   ASSERT_EQ(read.runs.size(), original.runs.size());
   for (size_t i = 0; i < read.runs.size(); ++i) ExpectRunEq(read.runs[i], original.runs[i]);
   std::remove(path.c_str());
+}
+
+TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
+  ScenarioResult original = SampleResult();
+  RunResult& run = original.runs[0];
+  run.mode = "upload";  // transfers are written for file transfers only
+  run.transfers_verified = 7;
+  run.transfers_failed = 1;
+  run.generator = GeneratorCpu{1.5, 0.4, 0.9, 2, true, false};
+  run.link = LinkResult{true, 40000, 100000000, 5, 600000, "rtt 40ms", 1, 2, 3, 4, 5};
+  run.outages = {Outage{-0.5, 1.25, 3, true}, Outage{2, 0.5, 1, false}};
+  run.dropped_ops = 12;
+  Check threshold;
+  threshold.name = "error_rate < 1%";
+  threshold.variant = "default";
+  threshold.metric = "error_rate";
+  threshold.measured = 0.1;
+  threshold.limit = 0.01;
+  threshold.passed = false;
+  threshold.detail = "error_rate = 10.0%, limit < 1%";
+  Check baseline;
+  baseline.name = baseline.metric = "message_latency.p99";
+  baseline.variant = "default";
+  baseline.measured = 1200;
+  baseline.limit = 0;
+  baseline.passed = false;
+  baseline.baseline =
+      BaselineFigures{Better::kLower, std::numeric_limits<double>::infinity(), 0.25, false};
+  original.gate = GateResult{true, "base.json", {threshold}, {baseline}, false};
+
+  ScenarioResult read;
+  std::string error;
+  ASSERT_TRUE(FromJson(ToJson(original), &read, &error)) << error;
+  ExpectRunEq(read.runs[0], run);
+  EXPECT_TRUE(read.runs[0].link.enabled);
+  EXPECT_FALSE(read.runs[1].link.enabled);
+  ASSERT_EQ(read.runs[0].outages.size(), 2u);
+  EXPECT_EQ(read.runs[0].outages[0].start_s, -0.5);
+  EXPECT_FALSE(read.runs[0].outages[1].recovered);
+  ASSERT_TRUE(read.gate.evaluated);
+  EXPECT_EQ(read.gate.baseline_path, "base.json");
+  ASSERT_EQ(read.gate.thresholds.size(), 1u);
+  EXPECT_EQ(read.gate.thresholds[0].name, "error_rate < 1%");
+  EXPECT_EQ(read.gate.thresholds[0].limit, 0.01);
+  EXPECT_EQ(read.gate.thresholds[0].detail, "error_rate = 10.0%, limit < 1%");
+  EXPECT_FALSE(read.gate.thresholds[0].baseline.has_value());
+  ASSERT_EQ(read.gate.baseline.size(), 1u);
+  EXPECT_EQ(read.gate.baseline[0].name, "message_latency.p99");
+  EXPECT_EQ(read.gate.baseline[0].measured, 1200);
+  ASSERT_TRUE(read.gate.baseline[0].baseline.has_value());
+  EXPECT_TRUE(std::isinf(read.gate.baseline[0].baseline->ratio)) << "null reads as infinity";
+  EXPECT_EQ(read.gate.baseline[0].baseline->tolerance_fraction, 0.25);
+  // And the document says it the same way again.
+  EXPECT_EQ(ToJson(read), ToJson(original));
 }
 
 TEST(JsonReportTest, RequiredKeysArePresentWithDocumentedTypes) {
