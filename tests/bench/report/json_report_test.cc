@@ -83,22 +83,24 @@ TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
   run.link = LinkResult{true, 40000, 100000000, 5, 600000, "rtt 40ms", 1, 2, 3, 4, 5};
   run.outages = {Outage{-0.5, 1.25, 3, true}, Outage{2, 0.5, 1, false}};
   run.dropped_ops = 12;
-  Check threshold;
-  threshold.name = "error_rate < 1%";
-  threshold.variant = "default";
-  threshold.metric = "error_rate";
-  threshold.measured = 0.1;
-  threshold.limit = 0.01;
-  threshold.passed = false;
-  threshold.detail = "error_rate = 10.0%, limit < 1%";
-  Check baseline;
-  baseline.name = baseline.metric = "message_latency.p99";
-  baseline.variant = "default";
-  baseline.measured = 1200;
-  baseline.limit = 0;
-  baseline.passed = false;
-  baseline.baseline =
-      BaselineFigures{Better::kLower, std::numeric_limits<double>::infinity(), 0.25, false};
+  // name, variant, metric, measured, limit, passed, detail, baseline figures
+  const Check threshold{"error_rate < 1%",
+                        "default",
+                        "error_rate",
+                        0.1,
+                        0.01,
+                        false,
+                        "error_rate = 10.0%, limit < 1%",
+                        std::nullopt};
+  const Check baseline{
+      "message_latency.p99",
+      "default",
+      "message_latency.p99",
+      1200,
+      0,
+      false,
+      "",
+      BaselineFigures{Better::kLower, std::numeric_limits<double>::infinity(), 0.25, false}};
   original.gate = GateResult{true, "base.json", {threshold}, {baseline}, false};
 
   ScenarioResult read;
