@@ -1,7 +1,8 @@
 // The field table of the result model: every scalar figure of a RunResult once, with its JSON key
 // path, CSV column, gate metric name, unit, better direction, accessor and doc line. The JSON
-// writer and reader, the CSV columns, the console's latency rows and the gate's metric catalogue
-// (criteria/metric_catalog.h) are all derived from it, so a new figure is added here only.
+// writer and reader, the CSV columns, the console's latency rows and integrity counts, and the
+// gate's metric catalogue (Metrics() below, read by criteria/metric_names.h) are all derived from
+// it, so a new figure is added here only.
 // Thread-safety: the tables are built once on first use (thread-safe statics) and immutable after.
 #pragma once
 
