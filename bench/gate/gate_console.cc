@@ -3,7 +3,8 @@
 #include <cmath>
 #include <string>
 
-#include "bench/gate/metrics.h"
+#include "bench/gate/baseline_judge.h"
+#include "bench/gate/metric_value.h"
 #include "bench/report/format.h"
 
 namespace streambench::gate {
@@ -15,22 +16,27 @@ std::string Pad(const std::string& text, size_t width, bool left) {
   return left ? text + fill : fill + text;
 }
 
-std::string Verdict(const BaselineCheck& c) {
+report::BaselineFigures FiguresOf(const report::Check& c) {
+  return c.baseline.value_or(report::BaselineFigures{});
+}
+
+std::string Verdict(const report::Check& c) {
   if (!c.passed) return "REGRESSED";
-  if (c.missing) return "new";
-  if (c.baseline == c.current) return "ok";
-  const bool higher = c.current > c.baseline;
-  const bool worse = (c.direction == Direction::kHigherIsWorse) == higher;
+  if (FiguresOf(c).missing) return "new";
+  if (c.limit == c.measured) return "ok";
+  const bool higher = c.measured > c.limit;
+  const bool worse = (FiguresOf(c).better == report::Better::kLower) == higher;
   return worse ? "worse (within tolerance)" : "better";
 }
 
 }  // namespace
 
-void PrintBaselineTable(const std::vector<BaselineCheck>& checks, std::ostream& out) {
+void PrintBaselineTable(const std::vector<report::Check>& checks, std::ostream& out) {
   constexpr size_t kMetric = 34, kValue = 12, kRatio = 8;
   std::string variant;
   bool first = true;
-  for (const BaselineCheck& c : checks) {
+  for (const report::Check& c : checks) {
+    const report::BaselineFigures figures = FiguresOf(c);
     if (first || c.variant != variant) {
       if (!first) out << "\n";
       first = false;
@@ -40,52 +46,48 @@ void PrintBaselineTable(const std::vector<BaselineCheck>& checks, std::ostream& 
           << Pad("current", kValue, false) << Pad("ratio", kRatio, false) << "  verdict\n";
     }
     if (c.metric.empty()) {
-      out << "  " << (c.passed ? "" : "REGRESSED: ") << c.message << "\n";
+      out << "  " << (c.passed ? "" : "REGRESSED: ") << c.detail << "\n";
       continue;
     }
-    MetricUnit unit = MetricUnit::kCount;
-    LookupMetric(c.metric, &unit);
-    const bool baseline_measured = !(c.missing && std::isinf(c.ratio));
-    const bool current_measured = !(c.missing && !std::isinf(c.ratio));
-    const std::string ratio =
-        std::isinf(c.ratio) || c.missing ? "-" : "x" + report::FormatNumber(c.ratio, 3);
+    const bool baseline_measured = !(figures.missing && std::isinf(figures.ratio));
+    const bool current_measured = !(figures.missing && !std::isinf(figures.ratio));
+    const std::string ratio = std::isinf(figures.ratio) || figures.missing
+                                  ? "-"
+                                  : "x" + report::FormatNumber(figures.ratio, 3);
     out << "  " << Pad(c.metric, kMetric, true)
-        << Pad(baseline_measured ? FormatMetricValue(c.baseline, unit) : "-", kValue, false)
-        << Pad(current_measured ? FormatMetricValue(c.current, unit) : "-", kValue, false)
+        << Pad(baseline_measured ? FormatMetricValue(c.limit, c.metric) : "-", kValue, false)
+        << Pad(current_measured ? FormatMetricValue(c.measured, c.metric) : "-", kValue, false)
         << Pad(ratio, kRatio, false) << "  " << Verdict(c);
-    if (!c.passed && !c.missing) {
-      // By how much, relative to the baseline (the full sentence is in c.message).
-      const double worse = c.baseline == 0 ? 0
-                           : c.direction == Direction::kHigherIsWorse
-                               ? (c.current - c.baseline) / c.baseline
-                               : (c.baseline - c.current) / c.baseline;
-      out << " (" << (c.baseline == 0 ? "up from 0" : "worse by " + report::FormatPercent(worse))
-          << ", tolerance " << report::FormatPercent(c.tolerance_fraction) << ")";
+    if (!c.passed && !figures.missing) {
+      // By how much, relative to the baseline (the full sentence is in c.detail).
+      const double worse = WorseFraction(figures.better, c.limit, c.measured);
+      out << " (" << (c.limit == 0 ? "up from 0" : "worse by " + report::FormatPercent(worse))
+          << ", tolerance " << report::FormatPercent(figures.tolerance_fraction) << ")";
     } else if (!c.passed) {
-      out << " (" << c.message << ")";
+      out << " (" << c.detail << ")";
     }
     out << "\n";
   }
 }
 
-int PrintGateSummary(const std::vector<ThresholdResult>& thresholds,
-                     const std::vector<BaselineCheck>& baseline, std::ostream& out) {
+int PrintGateSummary(const std::vector<report::Check>& thresholds,
+                     const std::vector<report::Check>& baseline, std::ostream& out) {
   int failed = 0;
   int total = 0;
-  for (const ThresholdResult& r : thresholds) {
+  for (const report::Check& r : thresholds) {
     ++total;
     if (!r.passed) ++failed;
-    out << (r.passed ? "PASS  " : "FAIL  ") << "threshold " << r.threshold;
+    out << (r.passed ? "PASS  " : "FAIL  ") << "threshold " << r.name;
     if (!r.variant.empty()) out << " [" << r.variant << "]";
-    out << ": " << r.message << "\n";
+    out << ": " << r.detail << "\n";
   }
   int baseline_failed = 0;
-  for (const BaselineCheck& c : baseline) {
+  for (const report::Check& c : baseline) {
     ++total;
     if (c.passed) continue;
     ++failed;
     ++baseline_failed;
-    out << "FAIL  baseline [" << c.variant << "] " << c.message << "\n";
+    out << "FAIL  baseline [" << c.variant << "] " << c.detail << "\n";
   }
   if (!baseline.empty() && baseline_failed == 0) {
     out << "PASS  baseline: " << baseline.size() << " checks within tolerance\n";
@@ -96,6 +98,23 @@ int PrintGateSummary(const std::vector<ThresholdResult>& thresholds,
     out << "gate: FAIL (" << failed << " of " << total << " checks failed)\n";
   }
   return failed;
+}
+
+bool GateConsoleSink::Write(const report::ScenarioResult& result,
+                            std::vector<std::string>* errors) {
+  const report::GateResult& gate = result.gate;
+  if (!gate.evaluated) return true;
+  if (failures_only_) {
+    if (!gate.pass) PrintGateSummary(gate.thresholds, gate.baseline, out_);
+    return true;
+  }
+  out_ << "\n";
+  if (!gate.baseline_path.empty()) {
+    out_ << "baseline " << gate.baseline_path << "\n";
+    PrintBaselineTable(gate.baseline, out_);
+  }
+  PrintGateSummary(gate.thresholds, gate.baseline, out_);
+  return true;
 }
 
 }  // namespace streambench::gate

@@ -15,22 +15,29 @@ std::string ClassName(const std::string& scenario, const std::string& variant) {
 
 }  // namespace
 
-std::vector<GateCase> ThresholdCases(const std::vector<ThresholdResult>& results,
+std::vector<GateCase> ThresholdCases(const std::vector<report::Check>& checks,
                                      const std::string& scenario) {
   std::vector<GateCase> cases;
-  for (const ThresholdResult& r : results) {
-    cases.push_back(
-        {"thresholds", ClassName(scenario, r.variant), r.threshold, r.passed, r.message});
+  for (const report::Check& c : checks) {
+    cases.push_back({"thresholds", ClassName(scenario, c.variant), c.name, c.passed, c.detail});
   }
   return cases;
 }
 
-std::vector<GateCase> BaselineCases(const std::vector<BaselineCheck>& checks,
+std::vector<GateCase> BaselineCases(const std::vector<report::Check>& checks,
                                     const std::string& scenario) {
   std::vector<GateCase> cases;
-  for (const BaselineCheck& c : checks) {
+  for (const report::Check& c : checks) {
     const std::string name = c.metric.empty() ? "variant present" : "baseline " + c.metric;
-    cases.push_back({"baseline", ClassName(scenario, c.variant), name, c.passed, c.message});
+    cases.push_back({"baseline", ClassName(scenario, c.variant), name, c.passed, c.detail});
+  }
+  return cases;
+}
+
+std::vector<GateCase> GateCases(const report::ScenarioResult& result) {
+  std::vector<GateCase> cases = ThresholdCases(result.gate.thresholds, result.scenario);
+  for (GateCase& c : BaselineCases(result.gate.baseline, result.scenario)) {
+    cases.push_back(std::move(c));
   }
   return cases;
 }
@@ -115,6 +122,14 @@ std::string ToJunitXml(const std::vector<GateCase>& cases) {
 bool WriteJunitFile(const std::vector<GateCase>& cases, const std::string& path,
                     std::string* error) {
   return report::WriteFileAtomically(path, ToJunitXml(cases), error);
+}
+
+std::unique_ptr<report::ResultSink> JunitFileSink(std::string path) {
+  return std::make_unique<report::FileSink>(
+      std::move(path),
+      [](const report::ScenarioResult& result, const std::string& file, std::string* error) {
+        return WriteJunitFile(GateCases(result), file, error);
+      });
 }
 
 }  // namespace streambench::gate

@@ -6,13 +6,10 @@
 
 #include "bench/report/comparison.h"
 #include "bench/report/format.h"
+#include "bench/report/result_fields.h"
 
 namespace streambench::report {
 namespace {
-
-// Latency rows in display order (stats::LatencyName values).
-constexpr const char* kLatencyKinds[] = {"message",        "call",          "first_message",
-                                         "final_response", "write_blocked", "schedule_lag"};
 
 std::string Pad(const std::string& text, int width, bool left_align) {
   // Width counts bytes; every string padded here is ASCII.
@@ -30,6 +27,20 @@ std::string CountWithRate(uint64_t count, double per_s) {
 
 std::string BytesWithRate(uint64_t bytes, double per_s) {
   return FormatBytes(static_cast<double>(bytes)) + " (" + FormatBytes(per_s) + "/s)";
+}
+
+// The counts of one JSON object of the field table, named by their keys:
+// "lost 3  duplicated 1  reordered 2  corrupted 4".
+std::string CountsOf(const RunResult& run, const std::string& object) {
+  const std::string prefix = object + ".";
+  std::string text;
+  for (const RunField& field : RunFields()) {
+    if (field.json_path.compare(0, prefix.size(), prefix) != 0) continue;
+    if (!text.empty()) text += "  ";
+    text += field.json_path.substr(prefix.size()) + " " +
+            FormatCount(static_cast<uint64_t>(FieldNumber(field, run)));
+  }
+  return text;
 }
 
 }  // namespace
@@ -51,8 +62,14 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
   out << "  " << Left("bytes", kLabel)
       << Left(BytesWithRate(run.bytes_sent, run.bytes_sent_per_s), kColumn)
       << BytesWithRate(run.bytes_received, run.bytes_received_per_s) << "\n";
-  out << "  " << Left("calls", kLabel) << "started " << FormatCount(run.calls_started)
-      << ", finished " << FormatCount(run.calls_finished) << " (" << FormatRate(run.calls_per_s)
+  out << "  " << Left("calls", kLabel) << "started " << FormatCount(run.calls_started);
+  if (run.calls_finished > run.calls_started) {
+    // Streams opened in the warm-up count as started there; without this a long-lived stream
+    // run reads "started 0, finished 16".
+    out << " (+" << FormatCount(run.calls_finished - run.calls_started)
+        << " open from the warm-up)";
+  }
+  out << ", finished " << FormatCount(run.calls_finished) << " (" << FormatRate(run.calls_per_s)
       << "/s)\n";
   out << "  " << Left("throughput", kLabel) << FormatRate(run.messages_per_s) << " msg/s total";
   if (run.target_rate_per_s > 0) {
@@ -102,29 +119,25 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << Right(header, kLatencyColumn);
   }
   out << "\n";
-  for (const char* kind : kLatencyKinds) {
+  for (const std::string& kind : LatencyKinds()) {
     auto it = run.latency_us.find(kind);
     if (it == run.latency_us.end() || it->second.count == 0) continue;
     const LatencySummary& s = it->second;
-    out << "  " << Left("  " + std::string(kind), kLabel);
+    out << "  " << Left("  " + kind, kLabel);
     for (double value : {s.min_us, s.mean_us, s.p50_us, s.p90_us, s.p99_us, s.p999_us, s.max_us}) {
       out << Right(FormatLatencyUs(value), kLatencyColumn);
     }
     out << Right(FormatCount(s.count), kLatencyColumn) << "\n";
   }
 
-  out << "  " << Left("integrity", kLabel) << "lost " << FormatCount(run.integrity.lost)
-      << "  duplicated " << FormatCount(run.integrity.duplicated) << "  reordered "
-      << FormatCount(run.integrity.reordered) << "  corrupted "
-      << FormatCount(run.integrity.corrupted) << "\n";
+  out << "  " << Left("integrity", kLabel) << CountsOf(run, "integrity") << "\n";
   if (run.mode == "upload" || run.mode == "download") {
-    out << "  " << Left("transfers", kLabel) << "verified " << FormatCount(run.transfers_verified)
-        << "  failed " << FormatCount(run.transfers_failed) << "\n";
+    out << "  " << Left("transfers", kLabel) << CountsOf(run, "transfers") << "\n";
   }
 
   if (!run.checks.empty()) {
     out << "  checks\n";
-    for (const ExpectationCheck& check : run.checks) {
+    for (const Check& check : run.checks) {
       out << "    " << (check.passed ? "PASS  " : "FAIL  ") << check.name << ": " << check.detail
           << "\n";
     }

@@ -9,78 +9,6 @@ namespace {
 
 constexpr double kNsPerUs = 1000.0;
 
-// The same names as scenario::ModeName; spelled here so the report library needs only the
-// scenario structs (header), not the YAML loader library.
-const char* ModeNameOf(scenario::Mode mode) {
-  switch (mode) {
-    case scenario::Mode::kUnary:
-      return "unary";
-    case scenario::Mode::kServerStream:
-      return "server_stream";
-    case scenario::Mode::kClientStream:
-      return "client_stream";
-    case scenario::Mode::kBidi:
-      return "bidi";
-    case scenario::Mode::kUpload:
-      return "upload";
-    case scenario::Mode::kDownload:
-      return "download";
-    case scenario::Mode::kSubscribe:
-      return "subscribe";
-    case scenario::Mode::kChat:
-      return "chat";
-  }
-  return "unknown";
-}
-
-const char* ServiceName(scenario::TargetService service) {
-  switch (service) {
-    case scenario::TargetService::kStreambenchV1:
-      return "streambench.v1";
-    case scenario::TargetService::kGrpcTestingBenchmark:
-      return "grpc.testing.BenchmarkService";
-  }
-  return "unknown";
-}
-
-// The mean scheduled rate of an open-loop run over its ramp stages (each stage moves linearly
-// from the previous rate to its target, so its mean is the midpoint).
-double MeanRampRatePerS(const scenario::LoadSpec& load) {
-  double previous_rate_per_s = load.start_rate_per_s;
-  double operations = 0;  // rate * seconds
-  double total_s = 0;
-  for (const scenario::RampStage& stage : load.stages) {
-    const double stage_s = static_cast<double>(stage.duration_us) / 1e6;
-    operations += (previous_rate_per_s + stage.target_rate_per_s) / 2 * stage_s;
-    total_s += stage_s;
-    previous_rate_per_s = stage.target_rate_per_s;
-  }
-  return total_s > 0 ? operations / total_s : 0;
-}
-
-double TargetRatePerS(const scenario::LoadSpec& load) {
-  switch (load.model) {
-    case scenario::LoadModel::kClosed:
-      return 0;
-    case scenario::LoadModel::kConstant:
-    case scenario::LoadModel::kPoisson:
-      return load.rate_per_s;
-    case scenario::LoadModel::kRamp:
-      return MeanRampRatePerS(load);
-  }
-  return 0;
-}
-
-std::string DescribeTarget(const scenario::TargetSpec& target) {
-  if (target.addresses.empty()) return "embedded";
-  std::string out;
-  for (const std::string& address : target.addresses) {
-    if (!out.empty()) out += ",";
-    out += address;
-  }
-  return out;
-}
-
 }  // namespace
 
 LatencySummary Summarize(const stats::LogLinearHistogram& histogram) {
@@ -95,58 +23,6 @@ LatencySummary Summarize(const stats::LogLinearHistogram& histogram) {
   summary.min_us = static_cast<double>(histogram.MinNs()) / kNsPerUs;
   summary.mean_us = histogram.MeanNs() / kNsPerUs;
   return summary;
-}
-
-RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
-                         double duration_s, const stats::Counters* rate_counts) {
-  RunResult run;
-  run.variant = scenario.variant;
-  run.mode = ModeNameOf(scenario.mode);
-  run.service = ServiceName(scenario.target.service);
-  run.target = DescribeTarget(scenario.target);
-  run.duration_s = duration_s;
-
-  const stats::Counters& counters = measured.counters;
-  run.messages_sent = counters.messages_sent;
-  run.messages_received = counters.messages_received;
-  run.bytes_sent = counters.bytes_sent;
-  run.bytes_received = counters.bytes_received;
-  run.calls_started = counters.calls_started;
-  run.calls_finished = counters.CallsFinished();
-  for (int code = 0; code < stats::kStatusCodeCount; ++code) {
-    if (counters.calls_by_code[code] != 0) {
-      run.calls_by_code[StatusCodeName(code)] = counters.calls_by_code[code];
-    }
-  }
-
-  // A zero-length phase has no meaningful rate; report 0 rather than inf/NaN (JSON has neither).
-  const stats::Counters& rated = rate_counts != nullptr ? *rate_counts : counters;
-  if (duration_s > 0) {
-    run.messages_sent_per_s = static_cast<double>(rated.messages_sent) / duration_s;
-    run.messages_received_per_s = static_cast<double>(rated.messages_received) / duration_s;
-    run.messages_per_s = run.messages_sent_per_s + run.messages_received_per_s;
-    run.bytes_sent_per_s = static_cast<double>(rated.bytes_sent) / duration_s;
-    run.bytes_received_per_s = static_cast<double>(rated.bytes_received) / duration_s;
-    run.calls_per_s = static_cast<double>(rated.CallsFinished()) / duration_s;
-  }
-  run.target_rate_per_s = TargetRatePerS(scenario.load);
-
-  for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
-    const stats::LogLinearHistogram& histogram = measured.latency[kind];
-    if (histogram.Count() == 0) continue;
-    run.latency_us[stats::LatencyName(static_cast<stats::Latency>(kind))] = Summarize(histogram);
-  }
-  run.integrity = counters.integrity;
-  run.transfers_verified = counters.transfers_verified;
-  run.transfers_failed = counters.transfers_failed;
-  run.server_dropped_messages = counters.server_dropped;
-  const stats::LogLinearHistogram& depth = measured.send_queue_depth;
-  run.send_queue_depth.samples = depth.Count();
-  run.send_queue_depth.mean = depth.MeanNs();
-  run.send_queue_depth.p50 = static_cast<uint64_t>(depth.ValueAtPercentileNs(50));
-  run.send_queue_depth.p99 = static_cast<uint64_t>(depth.ValueAtPercentileNs(99));
-  run.send_queue_depth.max = static_cast<uint64_t>(depth.MaxNs());
-  return run;
 }
 
 void FinalizeScenarioResult(ScenarioResult* result) {

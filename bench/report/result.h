@@ -1,16 +1,19 @@
-// Result: what a scenario run produced, the one structure every output (console table, JSON,
-// CSV, comparison, gate) reads. The JSON schema (json_report.h) mirrors these fields and is
-// documented field by field in bench/report/README.md.
+// Result: what a scenario run produced, the one model every output (console table, JSON, CSV,
+// JUnit, comparison) and every judge reads. Its scalar figures are listed once, with name, unit,
+// accessor, better direction and doc, in result_fields.h; the JSON schema is documented field by
+// field in bench/report/README.md. The model knows nothing of scenarios (run_result_builder.h
+// fills it from one), so the threshold grammar below the scenario loader can name its metrics.
 // Thread-safety: plain values.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "bench/scenario/scenario.h"
-#include "bench/stats/recorder.h"
+#include "bench/stats/histogram.h"
+#include "bench/stats/integrity.h"
 
 namespace streambench::report {
 
@@ -20,10 +23,32 @@ struct LatencySummary {
   double p50_us = 0, p90_us = 0, p99_us = 0, p999_us = 0, max_us = 0, mean_us = 0, min_us = 0;
 };
 
-struct ExpectationCheck {
-  std::string name;  // e.g. "status OK share", "integrity errors"
+// Which way a figure gets worse: a baseline comparison reads it in this direction.
+enum class Better { kLower, kHigher };
+
+// What only a baseline comparison says beside the common check fields.
+struct BaselineFigures {
+  Better better = Better::kLower;
+  double ratio = 1;               // current / baseline; +infinity when only the baseline is 0
+  double tolerance_fraction = 0;  // allowed relative worsening (0.1 = 10%)
+  bool missing = false;           // the variant or the measurement is absent on one side
+};
+
+// One judged check, whoever judged it: a scenario expectation (JSON `runs[i].checks[j]`), a
+// threshold (`gate.thresholds[j]`) or a baseline comparison (`gate.baseline[j]`).
+struct Check {
+  // Expectations: "status OK", "integrity errors"; thresholds: the expression as written;
+  // baseline: the compared metric ("" when the variant itself is missing on one side).
+  std::string name;
+  std::string variant;  // the run judged (thresholds, baseline); "" for a run's own expectations
+  std::string metric;   // the gate metric judged; "" when the check is not about one metric
+  double measured = 0;  // in the metric's unit (latency in us, error_rate as a fraction)
+  double limit = 0;     // same unit; for a baseline check, the baseline's value
   bool passed = true;
-  std::string detail;  // measured value and limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]"
+  // One line with the measured value and the limit, e.g. "UNAVAILABLE 12.1% not in [5%, 10%]",
+  // "message_latency.p99 = 6.20ms, limit < 5ms: over by 1.20ms (+24.0%)".
+  std::string detail;
+  std::optional<BaselineFigures> baseline;  // set for baseline checks only
 };
 
 // The emulated link a run went through (JSON `link`, written only when enabled): the spec and
@@ -77,7 +102,7 @@ struct RunResult {
   std::string mode;          // scenario::ModeName
   std::string service;       // "streambench.v1" | "grpc.testing.BenchmarkService"
   std::string target;        // address(es) driven, or "embedded 127.0.0.1:PORT"
-  int repeat_index = 0;      // 0-based repetition (issue: repeats)
+  int repeat_index = 0;      // 0-based repetition of the variant (`repeat`)
   double duration_s = 0;     // measured phase length (after warm-up), actual
   bool interrupted = false;  // stopped early (signal, server gone)
 
@@ -108,8 +133,8 @@ struct RunResult {
   // those that failed verification (also counted as corrupted in `integrity`).
   uint64_t transfers_verified = 0;
   uint64_t transfers_failed = 0;
-  std::vector<ExpectationCheck> checks;
-  bool pass = true;  // every check passed
+  std::vector<Check> checks;  // the scenario's expectations
+  bool pass = true;           // every check passed
 
   // Flow control. Backpressure: the send-queue depth; write-blocked time is
   // latency_us.write_blocked.
@@ -144,38 +169,14 @@ struct ComparisonRow {
   double message_p99_ratio = 0;
 };
 
-// One threshold judged against one run (JSON `gate.thresholds[i]`).
-struct GateThresholdCheck {
-  std::string threshold;  // the expression as written
-  std::string variant;    // the run judged
-  std::string metric;
-  bool passed = true;
-  double measured = 0;  // in the metric's unit (latency in us, error_rate as a fraction)
-  double limit = 0;     // same unit
-  std::string message;  // measured value, limit and by how much it missed
-};
-
-// One metric of one variant compared with the baseline (JSON `gate.baseline[i]`).
-struct GateBaselineCheck {
-  std::string variant;
-  std::string metric;  // "" when the variant itself is missing on one side
-  bool passed = true;
-  bool missing = false;  // the variant or measurement is absent on one side
-  double baseline = 0;   // the baseline's value (metric's unit)
-  double current = 0;    // this run's value
-  double ratio = 1;      // current / baseline; +infinity when only the baseline is 0
-  double tolerance = 0;  // allowed relative worsening, as a fraction (0.1 = 10%)
-  std::string message;   // both values, the ratio and the verdict
-};
-
 // The regression gate's verdict (JSON `gate`, present only when evaluated): thresholds from
 // the scenario and --threshold, and the --baseline comparison.
 struct GateResult {
   bool evaluated = false;     // thresholds or a baseline were given
   std::string baseline_path;  // --baseline FILE; empty without one
-  std::vector<GateThresholdCheck> thresholds;
-  std::vector<GateBaselineCheck> baseline;
-  bool pass = true;  // every threshold and baseline check passed
+  std::vector<Check> thresholds;
+  std::vector<Check> baseline;  // each with `baseline` figures set
+  bool pass = true;             // every threshold and baseline check passed
 };
 
 struct ScenarioResult {
@@ -196,13 +197,6 @@ struct ScenarioResult {
 
 // Builds the summary of one histogram (ns -> us).
 LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
-
-// Builds a RunResult's measured fields from the measured-phase snapshot (already warm-up
-// subtracted) and the phase's actual length. The per-second rates divide `rate_counts` (the
-// counts up to the end of the measured phase, when `measured` also holds the drain after it;
-// nullptr = measured's own). Expectations are evaluated separately.
-RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapshot& measured,
-                         double duration_s, const stats::Counters* rate_counts = nullptr);
 
 // Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
 // its runs. A result without runs does not pass.

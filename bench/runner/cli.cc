@@ -12,12 +12,11 @@
 #include <vector>
 
 #include "bench/gate/compare.h"
+#include "bench/gate/exit_code.h"
 #include "bench/gate/gate_console.h"
 #include "bench/gate/junit.h"
 #include "bench/metrics/client_metrics.h"
-#include "bench/report/console_report.h"
-#include "bench/report/csv_report.h"
-#include "bench/report/json_report.h"
+#include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_gate.h"
@@ -28,11 +27,9 @@
 namespace streambench::runner {
 namespace {
 
-constexpr int kExitPass = 0;
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitCouldNotRun = 3;
-constexpr int kExitSignalBase = 128;  // + the stop signal: an interrupted run
+using gate::kExitBadInput;
+using gate::kExitCouldNotRun;
+using gate::kExitPass;
 
 // Loads the file with --set overrides; prints the error and returns false on failure.
 bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& err) {
@@ -124,15 +121,43 @@ bool PushBounded(const std::shared_ptr<metrics::ClientMetrics>& exporter, int64_
   return state->ok;
 }
 
+gate::RunEnd RunEndOf(RunOutcome::Status status) {
+  switch (status) {
+    case RunOutcome::Status::kCompleted:
+      break;
+    case RunOutcome::Status::kBadInput:
+      return gate::RunEnd::kBadInput;
+    case RunOutcome::Status::kCouldNotRun:
+      return gate::RunEnd::kCouldNotRun;
+  }
+  return gate::RunEnd::kCompleted;
+}
+
+// The outputs asked for, in the order they are written: the console (the tables and the gate's
+// summary; with --quiet only a failed gate's summary, on stderr), then the files.
+report::CompositeSink Outputs(const CliOptions& opts, std::ostream& out, std::ostream& err) {
+  report::CompositeSink sinks;
+  if (!opts.quiet) {
+    sinks.Add(std::make_unique<report::ConsoleSink>(out));
+    sinks.Add(std::make_unique<gate::GateConsoleSink>(out, /*failures_only=*/false));
+  } else {
+    sinks.Add(std::make_unique<gate::GateConsoleSink>(err, /*failures_only=*/true));
+  }
+  if (!opts.out_path.empty()) sinks.Add(report::JsonFileSink(opts.out_path));
+  if (!opts.csv_path.empty()) sinks.Add(report::CsvFileSink(opts.csv_path));
+  if (!opts.junit_path.empty()) sinks.Add(gate::JunitFileSink(opts.junit_path));
+  return sinks;
+}
+
 int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
   scenario::ScenarioFile file;
-  if (!Load(opts, &file, err)) return kExitUsage;
+  if (!Load(opts, &file, err)) return kExitBadInput;
   ApplyCommandLine(opts, &file);
   GateInputs gate_inputs;
   std::string error;
   if (!PrepareGate(opts, file, &gate_inputs, &error)) {
     err << "streambench: " << error << "\n";
-    return kExitUsage;
+    return kExitBadInput;
   }
   std::shared_ptr<metrics::ClientMetrics> exporter;
   if (!StartMetrics(opts, &exporter, err)) return kExitCouldNotRun;
@@ -166,71 +191,32 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   }
   if (outcome.status != RunOutcome::Status::kCompleted) {
     err << "streambench: " << outcome.error << "\n";
-    if (outcome.result.runs.empty()) return outcome.exit_code;
+    if (outcome.result.runs.empty()) return gate::ExitCode({RunEndOf(outcome.status)});
   }
 
-  GateOutcome gate_outcome;
-  const bool gate_active = gate_inputs.Active(file);
-  if (gate_active) gate_outcome = EvaluateGate(file, gate_inputs, &outcome.result);
+  if (gate_inputs.Active(file)) EvaluateGate(file, gate_inputs, &outcome.result);
+  std::vector<std::string> errors;
+  const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
+  for (const std::string& e : errors) err << "streambench: " << e << "\n";
 
-  if (!opts.quiet) {
-    report::PrintConsoleTable(outcome.result, out);
-    if (gate_active) {
-      out << "\n";
-      if (gate_inputs.baseline) {
-        out << "baseline " << gate_inputs.baseline_path << "\n";
-        gate::PrintBaselineTable(gate_outcome.baseline, out);
-      }
-      gate::PrintGateSummary(gate_outcome.thresholds, gate_outcome.baseline, out);
-    }
-  } else if (gate_active && !gate_outcome.pass) {
-    // --quiet still says which check failed and by how much.
-    gate::PrintGateSummary(gate_outcome.thresholds, gate_outcome.baseline, err);
-  }
-  int code = outcome.exit_code;
-  if (!gate_outcome.pass) code = std::max(code, kExitFailed);
-  // An interrupted run's checks judged a partial measurement, so neither "pass" (0) nor
-  // "regression" (1) would be true: it exits 128 + the signal (130 Ctrl-C, 143 SIGTERM), what a
-  // shell or CI reports for a job ended by that signal, so wrappers see "aborted". The results
-  // file is still complete, with `interrupted: true` and the checks as far as they went.
-  if (outcome.result.interrupted) code = kExitSignalBase + LastStopSignal();
-  if (!opts.out_path.empty() && !report::WriteJsonFile(outcome.result, opts.out_path, &error)) {
-    err << "streambench: " << error << "\n";
-    code = std::max(code, kExitFailed);
-  }
-  if (!opts.csv_path.empty() && !report::WriteCsvFile(outcome.result, opts.csv_path, &error)) {
-    err << "streambench: " << error << "\n";
-    code = std::max(code, kExitFailed);
-  }
-  if (!opts.junit_path.empty()) {
-    std::vector<gate::GateCase> cases =
-        gate::ThresholdCases(gate_outcome.thresholds, outcome.result.scenario);
-    for (gate::GateCase& c : gate::BaselineCases(gate_outcome.baseline, outcome.result.scenario)) {
-      cases.push_back(std::move(c));
-    }
-    if (!gate::WriteJunitFile(cases, opts.junit_path, &error)) {
-      err << "streambench: " << error << "\n";
-      code = std::max(code, kExitFailed);
-    }
-  }
-  return code;
+  gate::Verdict verdict;
+  verdict.run_end = RunEndOf(outcome.status);
+  verdict.checks_passed = outcome.result.pass && !outcome.result.runs.empty() &&
+                          (!outcome.result.gate.evaluated || outcome.result.gate.pass);
+  verdict.outputs_written = written;
+  // The results file of an interrupted run is still complete, with `interrupted: true` and the
+  // checks as far as they went; the exit status says the run was aborted.
+  if (outcome.result.interrupted) verdict.stop_signal = LastStopSignal();
+  return gate::ExitCode(verdict);
 }
 
 int Compare(const CliOptions& opts, std::ostream& out, std::ostream& err) {
-  gate::Tolerances tolerances;
-  for (const std::string& spec : opts.tolerances) {
-    std::string error;
-    if (!gate::ParseTolerance(spec, &tolerances, &error)) {
-      err << "streambench: --tolerance: " << error << "\n";
-      return kExitUsage;
-    }
-  }
-  return gate::RunCompare(opts.file, opts.file_b, tolerances, out);
+  return gate::RunCompare(opts.file, opts.file_b, opts.tolerances, out);
 }
 
 int Validate(const CliOptions& opts, std::ostream& out, std::ostream& err) {
   scenario::ScenarioFile file;
-  if (!Load(opts, &file, err)) return kExitUsage;
+  if (!Load(opts, &file, err)) return kExitBadInput;
   out << opts.file << ": ok (" << file.runs.size() << (file.runs.size() == 1 ? " run" : " runs")
       << ")\n";
   return kExitPass;
@@ -246,7 +232,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool std
     err << "streambench: " << error << "\n"
         << "Try 'streambench --help'"
         << (opts.command.empty() ? "" : " or 'streambench " + opts.command + " --help'") << ".\n";
-    return kExitUsage;
+    return kExitBadInput;
   }
   if (opts.help) {
     out << (opts.command.empty() ? MainUsage() : CommandUsage(opts.command));

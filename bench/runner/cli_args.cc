@@ -3,8 +3,8 @@
 #include <cctype>
 #include <memory>
 
-#include "bench/gate/baseline.h"
-#include "bench/gate/threshold.h"
+#include "bench/criteria/threshold.h"
+#include "bench/criteria/tolerance.h"
 #include "bench/metrics/push_gateway_url.h"
 #include "common/units.h"
 #include "common/cli/cli_flags.h"
@@ -28,13 +28,13 @@ bool IsHostPort(const std::string& v, std::string* why) {
 }
 
 bool IsThreshold(const std::string& v, std::string* why) {
-  gate::Threshold parsed;
-  return gate::ParseThreshold(v, &parsed, why);
+  criteria::Threshold parsed;
+  return criteria::ParseThreshold(v, &parsed, why);
 }
 
 bool IsTolerance(const std::string& v, std::string* why) {
-  gate::Tolerances scratch;
-  return gate::ParseTolerance(v, &scratch, why);
+  criteria::Tolerances scratch;
+  return criteria::ParseTolerance(v, &scratch, why);
 }
 
 bool IsPushGatewayUrl(const std::string& v, std::string* why) {
@@ -58,6 +58,10 @@ struct CliApp {
   CLI::App* run = nullptr;
   CLI::App* validate = nullptr;
   CLI::App* compare = nullptr;
+  // The texts of the repeatable gate flags, checked while parsing and parsed once afterwards
+  // into CliOptions' typed values (ParsedGateFlags).
+  std::vector<std::string> threshold_texts;
+  std::vector<std::string> tolerance_texts;
 
   explicit CliApp(CliOptions* o) {
     cli::SetUpApp(&app);
@@ -82,7 +86,7 @@ struct CliApp {
     compare->add_option("B.json", o->file_b, "the newer results");
     for (CLI::App* gated_command : {run, compare}) {
       cli::Repeatable(gated_command->add_option(
-                          "--tolerance", o->tolerances,
+                          "--tolerance", tolerance_texts,
                           "allowed worsening against the baseline: '10%' (default) for every "
                           "metric, or 'METRIC=25%' for one (repeatable)"))
           ->type_name("SPEC")
@@ -135,7 +139,7 @@ struct CliApp {
     run->add_option("--job", o->job, "Pushgateway job name (default streambench)")
         ->type_name("NAME")
         ->check(cli::CheckedBy(IsPlainJobName));
-    cli::Repeatable(run->add_option("--threshold", o->thresholds,
+    cli::Repeatable(run->add_option("--threshold", threshold_texts,
                                     "fail (exit 1) unless EXPR holds, e.g. 'message_latency.p99 "
                                     "< 5ms' (repeatable; added to the scenario's thresholds; "
                                     "syntax in bench/gate/README.md)"))
@@ -188,6 +192,16 @@ bool ParseCliArgs(const std::vector<std::string>& args, CliOptions* out, std::st
     case cli::ParseOutcome::Kind::kRun:
       break;
   }
+  // Each was checked by its flag's validator: parsing again cannot fail.
+  for (const std::string& text : cli.threshold_texts) {
+    criteria::Threshold threshold;
+    criteria::ParseThreshold(text, &threshold, error);
+    out->thresholds.push_back(std::move(threshold));
+  }
+  for (const std::string& text : cli.tolerance_texts) {
+    criteria::ParseTolerance(text, &out->tolerances, error);
+  }
+  error->clear();
   *error = MissingArguments(*out);
   return error->empty();
 }

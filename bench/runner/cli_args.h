@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "bench/criteria/threshold.h"
+#include "bench/criteria/tolerance.h"
+
 namespace streambench::runner {
 
 struct CliOptions {
@@ -36,11 +39,12 @@ struct CliOptions {
   // --push-timeout: how long the final push may take before the CLI gives up on it and exits.
   int64_t push_timeout_us = 5'000'000;
 
-  // The regression gate (bench/gate). Expressions and specs are syntax-checked while parsing.
-  std::vector<std::string> thresholds;  // --threshold EXPR, in order
-  std::string baseline_path;            // --baseline FILE (an earlier --out results file)
-  std::vector<std::string> tolerances;  // --tolerance SPEC ("15%", "message_latency.p99=25%")
-  std::string junit_path;               // --junit FILE
+  // The regression gate (bench/gate). Expressions and specs are parsed here, once.
+  std::vector<criteria::Threshold> thresholds;  // --threshold EXPR, in order
+  std::string baseline_path;                    // --baseline FILE (an earlier --out results file)
+  // --tolerance SPEC ("15%", "message_latency.p99=25%"), applied in order over the 10% default.
+  criteria::Tolerances tolerances;
+  std::string junit_path;  // --junit FILE
 };
 
 // Parses argv[1..]. False with *error (one line naming the offending argument) on bad usage.

@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "bench/drivers/driver.h"
+#include "bench/gate/exit_code.h"
+#include "bench/gate/expectation_judge.h"
 #include "bench/report/comparison.h"
 #include "bench/report/format.h"
+#include "bench/report/run_result_builder.h"
 #include "bench/runner/concurrent_runs.h"
 #include "bench/runner/run_phases.h"
 #include "bench/runner/run_result_assembly.h"
@@ -131,7 +134,7 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
   // Checked before anything starts: a variant cannot restart someone else's server.
   if (!CheckServerSettingsAgainstExternalTarget(file, &out.error)) {
     out.status = RunOutcome::Status::kBadInput;
-    out.exit_code = 2;
+    out.exit_code = gate::kExitBadInput;
     return out;
   }
   // Takes one finished run into the results; false when no further run may start.
@@ -140,7 +143,8 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
       if (out.status == RunOutcome::Status::kCompleted) {  // the first failure is the one told
         out.status = r.status;
         out.error = r.error;
-        out.exit_code = r.status == RunOutcome::Status::kBadInput ? 2 : 3;
+        out.exit_code = r.status == RunOutcome::Status::kBadInput ? gate::kExitBadInput
+                                                                  : gate::kExitCouldNotRun;
       }
       return false;
     }
@@ -173,7 +177,8 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
     }
   }
   if (out.status == RunOutcome::Status::kCompleted) {
-    out.exit_code = out.result.pass && !out.result.runs.empty() ? 0 : 1;
+    out.exit_code =
+        out.result.pass && !out.result.runs.empty() ? gate::kExitPass : gate::kExitChecksFailed;
   }
   out.result.concurrent = file.concurrent && file.runs.size() > 1;
   if (!out.result.concurrent && report::WantsComparison(out.result.runs)) {

@@ -1,6 +1,7 @@
 #include "bench/runner/run_result_assembly.h"
 
-#include "bench/report/expectations.h"
+#include "bench/gate/expectation_judge.h"
+#include "bench/report/run_result_builder.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/outage_results.h"
 
@@ -24,7 +25,7 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
   result.link = target.LinkResult();
   result.outages = OutagesInMeasuredPhase(context.outages().Outages(), phases.measured_start_ns,
                                           phases.measured_end_ns);
-  report::EvaluateExpectations(run, &result);
+  gate::EvaluateExpectations(run, &result);
   return result;
 }
 

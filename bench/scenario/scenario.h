@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/criteria/threshold.h"
 #include "common/transport_settings.h"
 
 namespace streambench::scenario {
@@ -223,9 +224,9 @@ struct Scenario {
   ExpectSpec expect;
   uint64_t seed = 1;  // random seed for Poisson arrivals, sizes, failures
   // Key `thresholds`: gate expressions such as "message_latency.p99 < 5ms" (syntax in
-  // bench/gate/README.md), parsed at load time so a bad one is a LoadError; the CLI judges them
-  // against this run's results. Kept as written: the parsed form lives in the gate library.
-  std::vector<std::string> thresholds;
+  // bench/gate/README.md), parsed at load time so a bad one is a LoadError; the gate judges them
+  // against this run's results.
+  std::vector<criteria::Threshold> thresholds;
 };
 
 // A scenario file: one Scenario per variant, in declaration order.

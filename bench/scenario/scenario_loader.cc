@@ -7,7 +7,6 @@
 #include <cstring>
 #include <map>
 
-#include "bench/gate/threshold.h"
 #include "bench/scenario/diagnostics.h"
 #include "bench/scenario/matrix.h"
 #include "bench/scenario/scenario_parser.h"
@@ -145,9 +144,7 @@ bool CheckThresholdVariants(const YamlNode& tree, const Scenario& scenario,
                             const std::vector<Variant>& variants, Diagnostics* diag) {
   const YamlNode* list = tree.Find("thresholds");
   for (size_t i = 0; i < scenario.thresholds.size(); ++i) {
-    gate::Threshold parsed;
-    std::string error;
-    if (!gate::ParseThreshold(scenario.thresholds[i], &parsed, &error)) continue;  // read before
+    const criteria::Threshold& parsed = scenario.thresholds[i];
     if (parsed.variant.empty()) continue;
     std::string names;
     bool found = false;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "bench/gate/threshold.h"
+#include "bench/criteria/threshold.h"
 #include "bench/scenario/key_table.h"
 #include "bench/scenario/section_readers.h"
 #include "common/units.h"
@@ -338,12 +338,12 @@ bool ReadThresholds(const YamlNode& node, const YamlNode&, ValueReader& r, Scena
     if (!r.Scalar(item, key, "a threshold expression like `message_latency.p99 < 5ms`")) {
       return false;
     }
-    gate::Threshold parsed;
+    criteria::Threshold parsed;
     std::string error;
-    if (!gate::ParseThreshold(item.scalar, &parsed, &error)) {
+    if (!criteria::ParseThreshold(item.scalar, &parsed, &error)) {
       return r.diag()->Fail(item, key, error);
     }
-    out->thresholds.push_back(parsed.text);
+    out->thresholds.push_back(std::move(parsed));
   }
   return true;
 }

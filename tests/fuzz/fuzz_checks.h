@@ -20,9 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/gate/baseline.h"
-#include "bench/gate/metrics.h"
-#include "bench/gate/threshold.h"
+#include "bench/criteria/metric_names.h"
+#include "bench/criteria/threshold.h"
+#include "bench/criteria/tolerance.h"
+#include "bench/gate/threshold_judge.h"
 #include "bench/report/result.h"
 #include "bench/scenario/scenario_loader.h"
 
@@ -199,20 +200,20 @@ inline std::string CheckOverridesInput(const std::string& data) {
 }
 
 inline std::string CheckThreshold(const std::string& text) {
-  gate::Threshold t;
+  criteria::Threshold t;
   std::string error;
-  if (!gate::ParseThreshold(text, &t, &error)) {
+  if (!criteria::ParseThreshold(text, &t, &error)) {
     if (error.empty()) return "threshold failed with an empty error: " + text;
     return CheckOneLine("threshold error", error);
   }
-  gate::MetricUnit unit;
-  if (!gate::LookupMetric(t.metric, &unit)) return "accepted unknown metric `" + t.metric + "`";
+  criteria::MetricUnit unit;
+  if (!criteria::LookupMetric(t.metric, &unit)) return "accepted unknown metric `" + t.metric + "`";
   if (unit != t.unit) return "threshold unit differs from the metric's: " + text;
   if (!std::isfinite(t.limit)) return "threshold limit not finite: " + text;
   if (t.text.empty() || t.limit_text.empty()) return "threshold with empty text: " + text;
   // Parsing what was kept must give the same threshold (messages quote t.text).
-  gate::Threshold again;
-  if (!gate::ParseThreshold(t.text, &again, &error)) {
+  criteria::Threshold again;
+  if (!criteria::ParseThreshold(t.text, &again, &error)) {
     return "threshold text does not parse again: " + t.text + ": " + error;
   }
   if (again.metric != t.metric || again.op != t.op || again.limit != t.limit ||
@@ -221,15 +222,15 @@ inline std::string CheckThreshold(const std::string& text) {
   }
   report::RunResult run;
   run.variant = t.variant.empty() ? "default" : t.variant;
-  const gate::ThresholdResult result = gate::EvaluateThreshold(t, run);
-  if (result.message.empty()) return "threshold evaluated with an empty message: " + text;
+  const report::Check result = gate::EvaluateThreshold(t, run);
+  if (result.detail.empty()) return "threshold evaluated with an empty message: " + text;
   return "";
 }
 
 inline std::string CheckTolerance(const std::string& text) {
-  gate::Tolerances tolerances;
+  criteria::Tolerances tolerances;
   std::string error;
-  if (!gate::ParseTolerance(text, &tolerances, &error)) {
+  if (!criteria::ParseTolerance(text, &tolerances, &error)) {
     if (error.empty()) return "tolerance failed with an empty error: " + text;
     return CheckOneLine("tolerance error", error);
   }

@@ -8,8 +8,10 @@
 #include <sstream>
 #include <string>
 
+#include "bench/gate/exit_code.h"
 #include "bench/gate/gate_console.h"
 #include "bench/report/json_report.h"
+#include "tests/bench/gate/make_check.h"
 
 namespace streambench::gate {
 namespace {
@@ -53,7 +55,7 @@ class CompareTest : public ::testing::Test {
 TEST_F(CompareTest, SameResultsExitZero) {
   const std::string a = Write("a", Result(20000, 1000));
   std::ostringstream out;
-  EXPECT_EQ(RunCompare(a, a, Tolerances{}, out), kCompareOk);
+  EXPECT_EQ(RunCompare(a, a, criteria::Tolerances{}, out), kExitPass);
   EXPECT_NE(out.str().find("compare: PASS"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("variant default"), std::string::npos);
 }
@@ -62,7 +64,7 @@ TEST_F(CompareTest, RegressionExitsOneAndIsMarked) {
   const std::string a = Write("a", Result(20000, 1000));
   const std::string b = Write("b", Result(20000, 1500));
   std::ostringstream out;
-  EXPECT_EQ(RunCompare(a, b, Tolerances{}, out), kCompareRegressed);
+  EXPECT_EQ(RunCompare(a, b, criteria::Tolerances{}, out), kExitChecksFailed);
   const std::string text = out.str();
   EXPECT_NE(text.find("message_latency.p99"), std::string::npos) << text;
   EXPECT_NE(text.find("REGRESSED"), std::string::npos) << text;
@@ -75,10 +77,10 @@ TEST_F(CompareTest, RegressionExitsOneAndIsMarked) {
 TEST_F(CompareTest, GenerousToleranceAcceptsTheSameChange) {
   const std::string a = Write("a", Result(20000, 1000));
   const std::string b = Write("b", Result(20000, 1500));
-  Tolerances generous;
+  criteria::Tolerances generous;
   generous.default_fraction = 1.0;
   std::ostringstream out;
-  EXPECT_EQ(RunCompare(a, b, generous, out), kCompareOk) << out.str();
+  EXPECT_EQ(RunCompare(a, b, generous, out), kExitPass) << out.str();
   EXPECT_NE(out.str().find("worse (within tolerance)"), std::string::npos) << out.str();
 }
 
@@ -86,7 +88,7 @@ TEST_F(CompareTest, ImprovementIsNotARegression) {
   const std::string a = Write("a", Result(20000, 1000));
   const std::string b = Write("b", Result(30000, 500));
   std::ostringstream out;
-  EXPECT_EQ(RunCompare(a, b, Tolerances{}, out), kCompareOk) << out.str();
+  EXPECT_EQ(RunCompare(a, b, criteria::Tolerances{}, out), kExitPass) << out.str();
   EXPECT_NE(out.str().find("better"), std::string::npos);
 }
 
@@ -94,34 +96,29 @@ TEST_F(CompareTest, BadInputExitsTwo) {
   const std::string a = Write("a", Result(20000, 1000));
   const std::string missing = a + ".does-not-exist";
   std::ostringstream out;
-  EXPECT_EQ(RunCompare(a, missing, Tolerances{}, out), kCompareBadInput);
+  EXPECT_EQ(RunCompare(a, missing, criteria::Tolerances{}, out), kExitBadInput);
   EXPECT_EQ(out.str().rfind("error: cannot read " + missing, 0), 0u) << out.str();
 
   const std::string junk = ::testing::TempDir() + "/gate_compare_junk.json";
   std::ofstream(junk) << "{\"runs\": []}";
   paths_.push_back(junk);
   std::ostringstream out2;
-  EXPECT_EQ(RunCompare(junk, a, Tolerances{}, out2), kCompareBadInput);
+  EXPECT_EQ(RunCompare(junk, a, criteria::Tolerances{}, out2), kExitBadInput);
   EXPECT_EQ(out2.str(), "error: " + junk + ": scenario: missing required key\n");
 }
 
 TEST(GateSummaryTest, CountsFailuresAndSaysWhichFailed) {
-  ThresholdResult pass;
-  pass.threshold = "integrity_errors == 0";
-  pass.variant = "default";
-  pass.passed = true;
-  pass.message = "integrity_errors = 0, limit == 0";
-  ThresholdResult fail = pass;
-  fail.threshold = "message_latency.p99 < 5ms";
-  fail.passed = false;
-  fail.message = "message_latency.p99 = 6.20ms, limit < 5ms: over by 1.20ms (+24.0%)";
-  BaselineCheck regressed;
-  regressed.variant = "default";
-  regressed.metric = "error_rate";
-  regressed.passed = false;
-  regressed.message = "error_rate 1.00% vs 0% baseline: up from 0 (tolerance 10.0%): REGRESSED";
+  using testing::MakeCheck;
+  const report::Check pass = MakeCheck("integrity_errors == 0", "default", "integrity_errors", true,
+                                       "integrity_errors = 0, limit == 0");
+  const report::Check fail =
+      MakeCheck("message_latency.p99 < 5ms", "default", "message_latency.p99", false,
+                "message_latency.p99 = 6.20ms, limit < 5ms: over by 1.20ms (+24.0%)");
+  const report::Check regressed =
+      MakeCheck("error_rate", "default", "error_rate", false,
+                "error_rate 1.00% vs 0% baseline: up from 0 (tolerance 10.0%): REGRESSED");
   std::ostringstream out;
-  EXPECT_EQ(PrintGateSummary({pass, fail}, {regressed, BaselineCheck{}}, out), 2);
+  EXPECT_EQ(PrintGateSummary({pass, fail}, {regressed, report::Check{}}, out), 2);
   EXPECT_EQ(out.str(),
             "PASS  threshold integrity_errors == 0 [default]: integrity_errors = 0, limit == 0\n"
             "FAIL  threshold message_latency.p99 < 5ms [default]: message_latency.p99 = 6.20ms, "

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/bench/gate/make_check.h"
+
 namespace streambench::gate {
 namespace {
 
@@ -99,28 +101,24 @@ bool ParseXml(const std::string& xml, std::vector<Element>* elements) {
   return ok && stack.empty();
 }
 
+// Two threshold checks (one failed, in a variant whose name needs escaping) and two baseline
+// checks (one regressed, its detail full of characters XML must escape).
 std::vector<GateCase> SampleCases() {
-  ThresholdResult pass;
-  pass.threshold = "message_latency.p99 < 5ms";
-  pass.variant = "default";
-  pass.passed = true;
-  pass.message = "message_latency.p99 = 1.20ms, limit < 5ms";
-  ThresholdResult fail;
-  fail.threshold = "error_rate < 0.1%";
-  fail.variant = "a&b";
-  fail.passed = false;
-  fail.message = "error_rate = 0.20%, limit < 0.1%: over by 0.10% (+100.0%)";
-  BaselineCheck regressed;
-  regressed.variant = "default";
-  regressed.metric = "message_latency.p99";
-  regressed.passed = false;
-  regressed.message = "message_latency.p99 <1.2ms> vs \"1ms\"\nREGRESSED \x01";
-  BaselineCheck ok;
-  ok.variant = "default";
-  ok.metric = "throughput.messages_per_s";
-  ok.message = "fine";
-  std::vector<GateCase> cases = ThresholdCases({pass, fail}, "ci_gate");
-  for (const GateCase& c : BaselineCases({regressed, ok}, "ci_gate")) cases.push_back(c);
+  using testing::MakeCheck;
+  std::vector<GateCase> cases =
+      ThresholdCases({MakeCheck("message_latency.p99 < 5ms", "default", "message_latency.p99", true,
+                                "message_latency.p99 = 1.20ms, limit < 5ms"),
+                      MakeCheck("error_rate < 0.1%", "a&b", "error_rate", false,
+                                "error_rate = 0.20%, limit < 0.1%: over by 0.10% (+100.0%)")},
+                     "ci_gate");
+  for (const GateCase& c :
+       BaselineCases({MakeCheck("message_latency.p99", "default", "message_latency.p99", false,
+                                "message_latency.p99 <1.2ms> vs \"1ms\"\nREGRESSED \x01"),
+                      MakeCheck("throughput.messages_per_s", "default", "throughput.messages_per_s",
+                                true, "fine")},
+                     "ci_gate")) {
+    cases.push_back(c);
+  }
   return cases;
 }
 

@@ -20,6 +20,18 @@ void ExpectContains(const std::string& text, const std::string& needle) {
   EXPECT_NE(text.find(needle), std::string::npos) << "missing \"" << needle << "\" in:\n" << text;
 }
 
+TEST(ConsoleReportTest, StreamsOpenedInTheWarmUpAreNamedAsSuch) {
+  // Long-lived streams opened during the warm-up finish in the measured phase without having
+  // started in it.
+  RunResult run = testing::SampleRun("default");
+  run.calls_started = 0;
+  run.calls_finished = 16;
+  run.calls_per_s = 1.6;
+  std::ostringstream out;
+  PrintRunTable(run, out);
+  ExpectContains(out.str(), "started 0 (+16 open from the warm-up), finished 16 (1.60/s)");
+}
+
 TEST(ConsoleReportTest, TableShowsTheKeyFigures) {
   const std::string text = Table(testing::SampleResult());
   ExpectContains(text, "scenario bidi_pingpong");

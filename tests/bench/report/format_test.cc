@@ -2,41 +2,44 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
+#include <string>
+
 namespace streambench::report {
 namespace {
 
+struct Spelling {
+  double value;
+  const char* text;
+};
+
+// Each value as `format` spells it.
+template <typename Format>
+void ExpectSpelled(Format format, std::initializer_list<Spelling> spellings) {
+  for (const Spelling& s : spellings) EXPECT_EQ(format(s.value), s.text) << s.value;
+}
+
 TEST(FormatTest, LatencyPicksAUnitWithThreeSignificantDigits) {
-  EXPECT_EQ(FormatLatencyUs(0), "0us");
-  EXPECT_EQ(FormatLatencyUs(0.85), "850ns");
-  EXPECT_EQ(FormatLatencyUs(12.34), "12.3us");
-  EXPECT_EQ(FormatLatencyUs(999), "999us");
-  EXPECT_EQ(FormatLatencyUs(1250), "1.25ms");
-  EXPECT_EQ(FormatLatencyUs(45600), "45.6ms");
-  EXPECT_EQ(FormatLatencyUs(2.5e6), "2.50s");
+  ExpectSpelled(FormatLatencyUs, {{0, "0us"},
+                                  {0.85, "850ns"},
+                                  {12.34, "12.3us"},
+                                  {999, "999us"},
+                                  {1250, "1.25ms"},
+                                  {45600, "45.6ms"},
+                                  {2.5e6, "2.50s"}});
 }
 
 TEST(FormatTest, Percent) {
-  EXPECT_EQ(FormatPercent(0), "0%");
-  EXPECT_EQ(FormatPercent(0.1234), "12.3%");
-  EXPECT_EQ(FormatPercent(0.05), "5.00%");
-  EXPECT_EQ(FormatPercent(0.0001), "0.01%");
-  EXPECT_EQ(FormatPercent(1), "100.0%");
+  ExpectSpelled(FormatPercent,
+                {{0, "0%"}, {0.1234, "12.3%"}, {0.05, "5.00%"}, {0.0001, "0.01%"}, {1, "100.0%"}});
 }
 
 TEST(FormatTest, CountsRatesBytesNumbers) {
-  EXPECT_EQ(FormatCount(0), "0");
-  EXPECT_EQ(FormatCount(999), "999");
-  EXPECT_EQ(FormatCount(1000), "1,000");
-  EXPECT_EQ(FormatCount(1234567), "1,234,567");
-  EXPECT_EQ(FormatRate(9.756), "9.76");
-  EXPECT_EQ(FormatRate(950), "950");
-  EXPECT_EQ(FormatRate(12345), "12.3k");
-  EXPECT_EQ(FormatRate(2.5e6), "2.50M");
-  EXPECT_EQ(FormatBytes(512), "512 B");
-  EXPECT_EQ(FormatBytes(2048), "2.00 KiB");
-  EXPECT_EQ(FormatBytes(3.5 * 1024 * 1024), "3.50 MiB");
-  EXPECT_EQ(FormatNumber(0.5), "0.5");
-  EXPECT_EQ(FormatNumber(12), "12");
+  ExpectSpelled([](double v) { return FormatCount(static_cast<uint64_t>(v)); },
+                {{0, "0"}, {999, "999"}, {1000, "1,000"}, {1234567, "1,234,567"}});
+  ExpectSpelled(FormatRate, {{9.756, "9.76"}, {950, "950"}, {12345, "12.3k"}, {2.5e6, "2.50M"}});
+  ExpectSpelled(FormatBytes, {{512, "512 B"}, {2048, "2.00 KiB"}, {3.5 * 1024 * 1024, "3.50 MiB"}});
+  ExpectSpelled([](double v) { return FormatNumber(v); }, {{0.5, "0.5"}, {12, "12"}});
   EXPECT_EQ(FormatNumber(10.25, 3), "10.2");
 }
 

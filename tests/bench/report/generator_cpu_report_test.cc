@@ -1,4 +1,4 @@
-// The generator's CPU self-measurement in the outputs (issue 8): JSON `generator` written and
+// The generator's CPU self-measurement in the outputs: JSON `generator` written and
 // read back, absent when not measured; the console line, with the SATURATED warning only when
 // saturated.
 #include <gtest/gtest.h>

@@ -1,6 +1,17 @@
 #include "tests/bench/report/test_results.h"
 
 namespace streambench::report::testing {
+namespace {
+
+Check Expectation(std::string name, bool passed, std::string detail) {
+  Check check;
+  check.name = std::move(name);
+  check.passed = passed;
+  check.detail = std::move(detail);
+  return check;
+}
+
+}  // namespace
 
 RunResult SampleRun(const std::string& variant) {
   RunResult run;
@@ -13,11 +24,11 @@ RunResult SampleRun(const std::string& variant) {
   run.interrupted = true;
   run.messages_sent = 123456;
   run.messages_received = 123400;
+  run.calls_by_code = {{"OK", 90}, {"UNAVAILABLE", 10}};
   run.bytes_sent = 7901184;
   run.bytes_received = 7897600;
   run.calls_started = 110;
   run.calls_finished = 100;
-  run.calls_by_code = {{"OK", 90}, {"UNAVAILABLE", 10}};
   run.messages_sent_per_s = 12044.5;
   run.messages_received_per_s = 12039.0;
   run.messages_per_s = 24083.5;
@@ -25,15 +36,8 @@ RunResult SampleRun(const std::string& variant) {
   run.bytes_received_per_s = 770497.56;
   run.calls_per_s = 9.756;
   run.target_rate_per_s = 12000;
-  LatencySummary message;
-  message.count = 123400;
-  message.p50_us = 250.5;
-  message.p90_us = 400.25;
-  message.p99_us = 1234.0;
-  message.p999_us = 5000.125;
-  message.max_us = 12000.0;
-  message.mean_us = 300.75;
-  message.min_us = 80.0;
+  // count, p50, p90, p99, p999, max, mean, min (us)
+  const LatencySummary message{123400, 250.5, 400.25, 1234.0, 5000.125, 12000.0, 300.75, 80.0};
   run.latency_us["message"] = message;
   LatencySummary call = message;
   call.count = 100;
@@ -48,8 +52,8 @@ RunResult SampleRun(const std::string& variant) {
   run.integrity.duplicated = 1;
   run.integrity.reordered = 2;
   run.integrity.corrupted = 4;
-  run.checks = {{"status OK", true, "OK 90 of 100 finished calls (90.0%); expected any"},
-                {"integrity errors", false, "10, \"quoted\"; expected 0"}};
+  run.checks = {Expectation("status OK", true, "OK 90 of 100 finished calls (90.0%); expected any"),
+                Expectation("integrity errors", false, "10, \"quoted\"; expected 0")};
   run.pass = false;
   return run;
 }
@@ -62,7 +66,7 @@ ScenarioResult SampleResult() {
   result.runs = {SampleRun("default"), SampleRun("large-window")};
   result.runs[1].pass = true;
   result.runs[1].interrupted = false;
-  result.runs[1].checks = {{"status OK", true, "fine"}};
+  result.runs[1].checks = {Expectation("status OK", true, "fine")};
   result.pass = false;
   result.interrupted = true;
   return result;

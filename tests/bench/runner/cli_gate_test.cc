@@ -66,13 +66,13 @@ using testing::CliResult;
 class CliGateTest : public testing::CliFixture {};
 
 // Closed-loop unary: cheap, every call OK, calls finish throughout.
-constexpr char kUnary[] =
-    "name: gate-test\n"
-    "mode: unary\n"
-    "streams_per_connection: 2\n"
-    "load: {type: closed, outstanding: 1}\n"
-    "warmup: 0s\n"
-    "duration: 500ms\n";
+constexpr char kUnary[] = R"(name: gate-test
+mode: unary
+streams_per_connection: 2
+load: {type: closed, outstanding: 1}
+warmup: 0s
+duration: 500ms
+)";
 
 TEST_F(CliGateTest, ScenarioThresholdsThatHoldExitZeroAndAreRecorded) {
   const std::string file = Write("s.yaml", std::string(kUnary) +

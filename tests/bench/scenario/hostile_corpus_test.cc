@@ -27,8 +27,8 @@
 #include <thread>
 #include <vector>
 
-#include "bench/gate/baseline.h"
-#include "bench/gate/threshold.h"
+#include "bench/criteria/threshold.h"
+#include "bench/criteria/tolerance.h"
 #include "bench/scenario/scenario_loader.h"
 #include "tests/fuzz/fuzz_checks.h"
 
@@ -280,12 +280,12 @@ TEST(FuzzRegressionTest, ControlBytesInKeysAreShownAsQuestionMarks) {
 
 // Found by fuzz_gate_parsers: a finite limit that overflows once scaled became +infinity.
 TEST(FuzzRegressionTest, ThresholdLimitOverflowingToInfinityIsRefused) {
-  gate::Threshold t;
+  criteria::Threshold t;
   std::string error;
-  EXPECT_FALSE(gate::ParseThreshold("message_latency.p99 < 1e308s", &t, &error));
+  EXPECT_FALSE(criteria::ParseThreshold("message_latency.p99 < 1e308s", &t, &error));
   EXPECT_EQ(error, "threshold \"message_latency.p99 < 1e308s\": \"1e308s\" is too large");
-  EXPECT_FALSE(gate::ParseThreshold("throughput.messages_per_s > 1e308G", &t, &error));
-  EXPECT_TRUE(gate::ParseThreshold("throughput.messages_per_s > 1e290G", &t, &error)) << error;
+  EXPECT_FALSE(criteria::ParseThreshold("throughput.messages_per_s > 1e308G", &t, &error));
+  EXPECT_TRUE(criteria::ParseThreshold("throughput.messages_per_s > 1e290G", &t, &error)) << error;
   EXPECT_DOUBLE_EQ(t.limit, 1e299);
 }
 
@@ -314,12 +314,12 @@ TEST(FuzzRegressionTest, ControlBytesInArgumentErrorsAreShownAsQuestionMarks) {
   EXPECT_EQ(error,
             "expected a dotted key path like transport.stream_window before `=`, got "
             "`load?.rate`");
-  gate::Threshold t;
-  EXPECT_FALSE(gate::ParseThreshold("error_rate\x01 < 1%", &t, &error));
+  criteria::Threshold t;
+  EXPECT_FALSE(criteria::ParseThreshold("error_rate\x01 < 1%", &t, &error));
   EXPECT_EQ(error.find('\x01'), std::string::npos) << error;
   EXPECT_NE(error.find("error_rate?"), std::string::npos) << error;
-  gate::Tolerances tolerances;
-  EXPECT_FALSE(gate::ParseTolerance("10\x1b%", &tolerances, &error));
+  criteria::Tolerances tolerances;
+  EXPECT_FALSE(criteria::ParseTolerance("10\x1b%", &tolerances, &error));
   EXPECT_EQ(error,
             "tolerance \"10?%\": expected a non-negative percentage or fraction, e.g. 10% or 0.1");
   EXPECT_EQ(fuzz::CheckGateInput(ReadFile(
@@ -330,14 +330,14 @@ TEST(FuzzRegressionTest, ControlBytesInArgumentErrorsAreShownAsQuestionMarks) {
 // Found by fuzz_gate_parsers (a 100 KB metric name took 27 s under ASan): the metric
 // suggestion's edit distance is skipped for names far longer than any metric.
 TEST(FuzzRegressionTest, VeryLongUnknownMetricGetsNoSuggestion) {
-  gate::Threshold t;
+  criteria::Threshold t;
   std::string error;
   const std::string name(20'000, 'a');
-  EXPECT_FALSE(gate::ParseThreshold(name + " < 1", &t, &error));
+  EXPECT_FALSE(criteria::ParseThreshold(name + " < 1", &t, &error));
   EXPECT_EQ(error.find("did you mean"), std::string::npos);
   EXPECT_NE(error.find("see the metric list"), std::string::npos);
   // Short typos still get one.
-  EXPECT_FALSE(gate::ParseThreshold("mesage_latency.p99 < 5ms", &t, &error));
+  EXPECT_FALSE(criteria::ParseThreshold("mesage_latency.p99 < 5ms", &t, &error));
   EXPECT_NE(error.find("did you mean \"message_latency.p99\""), std::string::npos) << error;
 }
 

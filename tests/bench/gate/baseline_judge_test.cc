@@ -1,4 +1,4 @@
-#include "bench/gate/baseline.h"
+#include "bench/gate/baseline_judge.h"
 
 #include <gtest/gtest.h>
 
@@ -33,61 +33,61 @@ report::ScenarioResult Result(std::vector<report::RunResult> runs) {
   return result;
 }
 
-const BaselineCheck& Find(const std::vector<BaselineCheck>& checks, const std::string& variant,
+const report::Check& Find(const std::vector<report::Check>& checks, const std::string& variant,
                           const std::string& metric) {
-  for (const BaselineCheck& c : checks) {
+  for (const report::Check& c : checks) {
     if (c.variant == variant && c.metric == metric) return c;
   }
-  static const BaselineCheck kNone;
+  static const report::Check kNone{"", "", "", 0, 0, true, "", report::BaselineFigures{}};
   ADD_FAILURE() << "no check " << variant << " " << metric;
   return kNone;
 }
 
 TEST(CompareToBaselineTest, IdenticalResultsPass) {
   const auto base = Result({MakeRun("default", 20000, 1000)});
-  const auto checks = CompareToBaseline(base, base, Tolerances{});
+  const auto checks = CompareToBaseline(base, base, criteria::Tolerances{});
   // 4 throughputs, 3 message latencies (call latency recorded on neither side), 2 error metrics.
   EXPECT_EQ(checks.size(), 9u);
-  for (const BaselineCheck& c : checks) {
-    EXPECT_TRUE(c.passed) << c.message;
-    EXPECT_DOUBLE_EQ(c.ratio, 1) << c.metric;
+  for (const report::Check& c : checks) {
+    EXPECT_TRUE(c.passed) << c.detail;
+    EXPECT_DOUBLE_EQ(c.baseline->ratio, 1) << c.metric;
   }
 }
 
+// A default-variant run against a baseline of 20k msg/s and a 1 ms p99, 10% tolerance.
+std::vector<report::Check> AgainstBaseline(double msgs_per_s, double p99_us) {
+  return CompareToBaseline(Result({MakeRun("default", msgs_per_s, p99_us)}),
+                           Result({MakeRun("default", 20000, 1000)}), criteria::Tolerances{});
+}
+
 TEST(CompareToBaselineTest, LowerThroughputIsWorseHigherIsBetter) {
-  const auto base = Result({MakeRun("default", 20000, 1000)});
-  const auto slower =
-      CompareToBaseline(Result({MakeRun("default", 17000, 1000)}), base, Tolerances{});
-  const BaselineCheck& c = Find(slower, "default", "throughput.messages_per_s");
+  const auto slower = AgainstBaseline(17000, 1000);
+  const report::Check& c = Find(slower, "default", "throughput.messages_per_s");
   EXPECT_FALSE(c.passed);
-  EXPECT_DOUBLE_EQ(c.ratio, 0.85);
-  EXPECT_EQ(c.direction, Direction::kLowerIsWorse);
-  EXPECT_EQ(c.message,
+  EXPECT_DOUBLE_EQ(c.baseline->ratio, 0.85);
+  EXPECT_EQ(c.baseline->better, report::Better::kHigher);
+  EXPECT_EQ(c.detail,
             "throughput.messages_per_s 17.0k/s vs 20.0k/s baseline: x0.85, worse by 15.0% "
             "(tolerance 10.0%): REGRESSED");
 
-  const auto faster =
-      CompareToBaseline(Result({MakeRun("default", 30000, 1000)}), base, Tolerances{});
+  const auto faster = AgainstBaseline(30000, 1000);
   EXPECT_TRUE(Find(faster, "default", "throughput.messages_per_s").passed);
-  EXPECT_EQ(Find(faster, "default", "throughput.messages_per_s").message,
+  EXPECT_EQ(Find(faster, "default", "throughput.messages_per_s").detail,
             "throughput.messages_per_s 30.0k/s vs 20.0k/s baseline: x1.5, better by 50.0% "
             "(tolerance 10.0%)");
 }
 
 TEST(CompareToBaselineTest, HigherLatencyIsWorseLowerIsBetter) {
-  const auto base = Result({MakeRun("default", 20000, 1000)});
-  const auto slower =
-      CompareToBaseline(Result({MakeRun("default", 20000, 1200)}), base, Tolerances{});
-  const BaselineCheck& p99 = Find(slower, "default", "message_latency.p99");
+  const auto slower = AgainstBaseline(20000, 1200);
+  const report::Check& p99 = Find(slower, "default", "message_latency.p99");
   EXPECT_FALSE(p99.passed);
-  EXPECT_DOUBLE_EQ(p99.ratio, 1.2);
-  EXPECT_EQ(p99.message,
+  EXPECT_DOUBLE_EQ(p99.baseline->ratio, 1.2);
+  EXPECT_EQ(p99.detail,
             "message_latency.p99 1.20ms vs 1.00ms baseline: x1.2, worse by 20.0% (tolerance "
             "10.0%): REGRESSED");
   EXPECT_TRUE(Find(slower, "default", "message_latency.p50").passed);
 
-  const auto faster =
-      CompareToBaseline(Result({MakeRun("default", 20000, 500)}), base, Tolerances{});
+  const auto faster = AgainstBaseline(20000, 500);
   EXPECT_TRUE(Find(faster, "default", "message_latency.p99").passed);
   EXPECT_TRUE(Find(faster, "default", "message_latency.p999").passed);
 }
@@ -95,7 +95,7 @@ TEST(CompareToBaselineTest, HigherLatencyIsWorseLowerIsBetter) {
 TEST(CompareToBaselineTest, WithinToleranceAndPerMetricTolerance) {
   const auto base = Result({MakeRun("default", 20000, 1000)});
   const auto current = Result({MakeRun("default", 19000, 1200)});  // -5% throughput, +20% p99
-  Tolerances tolerances;
+  criteria::Tolerances tolerances;
   EXPECT_TRUE(
       Find(CompareToBaseline(current, base, tolerances), "default", "throughput.messages_per_s")
           .passed);
@@ -103,7 +103,8 @@ TEST(CompareToBaselineTest, WithinToleranceAndPerMetricTolerance) {
   ASSERT_TRUE(ParseTolerance("message_latency.p99=25%", &tolerances, &error)) << error;
   auto checks = CompareToBaseline(current, base, tolerances);
   EXPECT_TRUE(Find(checks, "default", "message_latency.p99").passed);
-  EXPECT_DOUBLE_EQ(Find(checks, "default", "message_latency.p99").tolerance_fraction, 0.25);
+  EXPECT_DOUBLE_EQ(Find(checks, "default", "message_latency.p99").baseline->tolerance_fraction,
+                   0.25);
   EXPECT_FALSE(Find(checks, "default", "message_latency.p999").passed) << "still 10%";
 
   ASSERT_TRUE(ParseTolerance("2%", &tolerances, &error)) << error;
@@ -117,11 +118,11 @@ TEST(CompareToBaselineTest, ErrorsUpFromZeroRegress) {
   report::RunResult run = MakeRun("default", 20000, 1000);
   run.calls_by_code = {{"OK", 99}, {"INTERNAL", 1}};
   run.integrity.lost = 1;
-  const auto checks = CompareToBaseline(Result({run}), base, Tolerances{});
-  const BaselineCheck& errors = Find(checks, "default", "error_rate");
+  const auto checks = CompareToBaseline(Result({run}), base, criteria::Tolerances{});
+  const report::Check& errors = Find(checks, "default", "error_rate");
   EXPECT_FALSE(errors.passed);
-  EXPECT_TRUE(std::isinf(errors.ratio));
-  EXPECT_EQ(errors.message,
+  EXPECT_TRUE(std::isinf(errors.baseline->ratio));
+  EXPECT_EQ(errors.detail,
             "error_rate 1.00% vs 0% baseline: up from 0 (tolerance 10.0%): REGRESSED");
   EXPECT_FALSE(Find(checks, "default", "integrity_errors").passed);
 }
@@ -129,15 +130,15 @@ TEST(CompareToBaselineTest, ErrorsUpFromZeroRegress) {
 TEST(CompareToBaselineTest, VariantsMatchedByNameAndMissingOnesReported) {
   const auto base = Result({MakeRun("a", 20000, 1000), MakeRun("b", 20000, 1000)});
   const auto current = Result({MakeRun("b", 20000, 1000), MakeRun("c", 20000, 1000)});
-  const auto checks = CompareToBaseline(current, base, Tolerances{});
-  const BaselineCheck& gone = Find(checks, "a", "");
-  EXPECT_TRUE(gone.missing);
+  const auto checks = CompareToBaseline(current, base, criteria::Tolerances{});
+  const report::Check& gone = Find(checks, "a", "");
+  EXPECT_TRUE(gone.baseline->missing);
   EXPECT_FALSE(gone.passed);
-  EXPECT_EQ(gone.message, "variant \"a\" is in the baseline but not in this run");
-  const BaselineCheck& fresh = Find(checks, "c", "");
-  EXPECT_TRUE(fresh.missing);
+  EXPECT_EQ(gone.detail, "variant \"a\" is in the baseline but not in this run");
+  const report::Check& fresh = Find(checks, "c", "");
+  EXPECT_TRUE(fresh.baseline->missing);
   EXPECT_TRUE(fresh.passed);
-  EXPECT_EQ(fresh.message, "variant \"c\" is new: no baseline to compare");
+  EXPECT_EQ(fresh.detail, "variant \"c\" is new: no baseline to compare");
   EXPECT_TRUE(Find(checks, "b", "message_latency.p99").passed);
 }
 
@@ -146,9 +147,9 @@ TEST(CompareToBaselineTest, RepeatsUseTheMedian) {
   // One outlier repeat among three does not regress the median.
   const auto current =
       Result({MakeRun("v", 20000, 1000), MakeRun("v", 5000, 9000), MakeRun("v", 20500, 1050)});
-  const auto checks = CompareToBaseline(current, base, Tolerances{});
-  EXPECT_DOUBLE_EQ(Find(checks, "v", "throughput.messages_per_s").current, 20000);
-  EXPECT_DOUBLE_EQ(Find(checks, "v", "message_latency.p99").current, 1050);
+  const auto checks = CompareToBaseline(current, base, criteria::Tolerances{});
+  EXPECT_DOUBLE_EQ(Find(checks, "v", "throughput.messages_per_s").measured, 20000);
+  EXPECT_DOUBLE_EQ(Find(checks, "v", "message_latency.p99").measured, 1050);
   EXPECT_TRUE(Find(checks, "v", "message_latency.p99").passed);
 }
 
@@ -158,47 +159,16 @@ TEST(CompareToBaselineTest, LatencyMeasuredOnlyInBaselineFails) {
   call.count = 10;
   call.p99_us = 5000;
   with_call.latency_us["call"] = call;
-  const auto checks =
-      CompareToBaseline(Result({MakeRun("v", 20000, 1000)}), Result({with_call}), Tolerances{});
-  const BaselineCheck& c = Find(checks, "v", "call_latency.p99");
-  EXPECT_TRUE(c.missing);
+  const auto checks = CompareToBaseline(Result({MakeRun("v", 20000, 1000)}), Result({with_call}),
+                                        criteria::Tolerances{});
+  const report::Check& c = Find(checks, "v", "call_latency.p99");
+  EXPECT_TRUE(c.baseline->missing);
   EXPECT_FALSE(c.passed);
-  EXPECT_EQ(c.message,
-            "call_latency.p99 was measured in the baseline (5.00ms) but not in this run");
+  EXPECT_EQ(c.detail, "call_latency.p99 was measured in the baseline (5.00ms) but not in this run");
   // The other way round it is new, not a regression.
-  const auto reverse =
-      CompareToBaseline(Result({with_call}), Result({MakeRun("v", 20000, 1000)}), Tolerances{});
+  const auto reverse = CompareToBaseline(Result({with_call}), Result({MakeRun("v", 20000, 1000)}),
+                                         criteria::Tolerances{});
   EXPECT_TRUE(Find(reverse, "v", "call_latency.p99").passed);
-}
-
-TEST(ParseToleranceTest, DefaultAndPerMetric) {
-  Tolerances t;
-  std::string error;
-  ASSERT_TRUE(ParseTolerance("15%", &t, &error));
-  EXPECT_DOUBLE_EQ(t.default_fraction, 0.15);
-  ASSERT_TRUE(ParseTolerance("0.2", &t, &error));
-  EXPECT_DOUBLE_EQ(t.default_fraction, 0.2);
-  ASSERT_TRUE(ParseTolerance(" throughput.messages_per_s = 5% ", &t, &error)) << error;
-  EXPECT_DOUBLE_EQ(t.For("throughput.messages_per_s"), 0.05);
-  EXPECT_DOUBLE_EQ(t.For("message_latency.p99"), 0.2);
-}
-
-TEST(ParseToleranceTest, BadTolerances) {
-  Tolerances t;
-  std::string error;
-  EXPECT_FALSE(ParseTolerance("ten percent", &t, &error));
-  EXPECT_EQ(error,
-            "tolerance \"ten percent\": expected a non-negative percentage or fraction, e.g. 10% "
-            "or 0.1");
-  EXPECT_FALSE(ParseTolerance("-5%", &t, &error));
-  EXPECT_FALSE(ParseTolerance("message_latency.p99=5ms", &t, &error));
-  EXPECT_FALSE(ParseTolerance("message_latency.p90=5%", &t, &error));
-  EXPECT_EQ(error.rfind("tolerance \"message_latency.p90=5%\": \"message_latency.p90\" is not a "
-                        "compared metric (one of: throughput.messages_per_s, ",
-                        0),
-            0u)
-      << error;
-  EXPECT_DOUBLE_EQ(t.default_fraction, 0.10) << "failed parses change nothing";
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
-#include "bench/gate/metrics.h"
+#include "bench/criteria/metric_names.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
-namespace streambench::gate {
+namespace streambench::criteria {
 namespace {
 
-TEST(GateMetricsTest, CatalogCoversEveryFamily) {
+TEST(MetricNamesTest, CatalogCoversEveryFamily) {
   MetricUnit unit;
   for (const char* kind :
        {"message", "call", "first_message", "final_response", "write_blocked", "schedule_lag"}) {
@@ -37,34 +37,7 @@ TEST(GateMetricsTest, CatalogCoversEveryFamily) {
   EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
 }
 
-TEST(GateMetricsTest, ValuesComeFromTheRun) {
-  report::RunResult run;
-  run.calls_finished = 8;
-  run.calls_started = 9;
-  run.calls_by_code = {{"OK", 6}, {"CANCELLED", 2}};
-  run.bytes_received_per_s = 42;
-  run.integrity.duplicated = 2;
-  run.integrity.reordered = 5;
-  report::LatencySummary s;
-  s.count = 3;
-  s.p90_us = 77;
-  s.mean_us = 50;
-  run.latency_us["write_blocked"] = s;
-  EXPECT_DOUBLE_EQ(MetricValue("error_rate", run), 0.25);
-  EXPECT_DOUBLE_EQ(MetricValue("calls.CANCELLED", run), 2);
-  EXPECT_DOUBLE_EQ(MetricValue("calls.UNAVAILABLE", run), 0);
-  EXPECT_DOUBLE_EQ(MetricValue("calls.started", run), 9);
-  EXPECT_DOUBLE_EQ(MetricValue("throughput.bytes_received_per_s", run), 42);
-  EXPECT_DOUBLE_EQ(MetricValue("integrity_errors", run), 7);
-  EXPECT_DOUBLE_EQ(MetricValue("integrity.reordered", run), 5);
-  EXPECT_DOUBLE_EQ(MetricValue("write_blocked_latency.p90", run), 77);
-  EXPECT_DOUBLE_EQ(MetricValue("write_blocked_latency.mean", run), 50);
-  EXPECT_DOUBLE_EQ(MetricValue("write_blocked_latency.count", run), 3);
-  EXPECT_DOUBLE_EQ(MetricValue("message_latency.p99", run), 0) << "not recorded";
-  EXPECT_DOUBLE_EQ(MetricValue("error_rate", report::RunResult{}), 0) << "no calls";
-}
-
-TEST(GateMetricsTest, SuggestionsForTypos) {
+TEST(MetricNamesTest, SuggestionsForTypos) {
   EXPECT_EQ(SuggestMetric("mesage_latency.p99"), "message_latency.p99");
   EXPECT_EQ(SuggestMetric("error-rate"), "error_rate");
   EXPECT_EQ(SuggestMetric("integrity_error"), "integrity_errors");
@@ -72,4 +45,4 @@ TEST(GateMetricsTest, SuggestionsForTypos) {
 }
 
 }  // namespace
-}  // namespace streambench::gate
+}  // namespace streambench::criteria

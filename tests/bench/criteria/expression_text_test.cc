@@ -1,8 +1,8 @@
-#include "bench/gate/expression_text.h"
+#include "bench/criteria/expression_text.h"
 
 #include <gtest/gtest.h>
 
-namespace streambench::gate {
+namespace streambench::criteria {
 namespace {
 
 TEST(ExpressionTextTest, TrimsOnlyTheGivenBlanksAtBothEnds) {
@@ -21,4 +21,4 @@ TEST(ExpressionTextTest, PrintableReplacesControlBytesOnly) {
 }
 
 }  // namespace
-}  // namespace streambench::gate
+}  // namespace streambench::criteria

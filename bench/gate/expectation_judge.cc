@@ -1,23 +1,31 @@
-#include "bench/report/expectations.h"
+#include "bench/gate/expectation_judge.h"
 
 #include <map>
 #include <string>
 
 #include "bench/report/format.h"
 
-namespace streambench::report {
+namespace streambench::gate {
 namespace {
+
+using report::Check;
+using report::FormatCount;
+using report::FormatNumber;
+using report::FormatPercent;
+using report::RunResult;
 
 uint64_t CountOf(const RunResult& run, const std::string& code) {
   auto it = run.calls_by_code.find(code);
   return it == run.calls_by_code.end() ? 0 : it->second;
 }
 
-ExpectationCheck CheckStatus(const std::string& code, const scenario::StatusExpectation& expect,
-                             const RunResult& run) {
-  ExpectationCheck check;
+Check CheckStatus(const std::string& code, const scenario::StatusExpectation& expect,
+                  const RunResult& run) {
+  Check check;
   check.name = "status " + code;
+  check.metric = "calls." + code;
   const uint64_t count = CountOf(run, code);
+  check.measured = static_cast<double>(count);
   const uint64_t finished = run.calls_finished;
   std::string measured =
       code + " " + FormatCount(count) + " of " + FormatCount(finished) + " finished calls";
@@ -54,14 +62,17 @@ bool InjectsFaults(const scenario::Scenario& scenario) {
   return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0;
 }
 
-void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
-  run->checks.clear();
+std::vector<Check> ExpectationChecks(const scenario::Scenario& scenario, const RunResult& run) {
+  std::vector<Check> checks;
 
-  const uint64_t messages = run->messages_sent + run->messages_received;
-  if (run->calls_finished == 0 && messages == 0) {
-    run->checks.push_back({"no traffic", false,
-                           "0 calls finished and 0 messages moved in " +
-                               FormatNumber(run->duration_s, 3) + " s; expected some traffic"});
+  const uint64_t messages = run.messages_sent + run.messages_received;
+  if (run.calls_finished == 0 && messages == 0) {
+    Check none;
+    none.name = "no traffic";
+    none.passed = false;
+    none.detail = "0 calls finished and 0 messages moved in " + FormatNumber(run.duration_s, 3) +
+                  " s; expected some traffic";
+    checks.push_back(none);
   }
 
   std::map<std::string, scenario::StatusExpectation> statuses = scenario.expect.statuses;
@@ -72,12 +83,12 @@ void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
     statuses["OK"] = some_ok;
   }
   for (const auto& [code, expect] : statuses) {
-    run->checks.push_back(CheckStatus(code, expect, *run));
+    checks.push_back(CheckStatus(code, expect, run));
   }
 
-  ExpectationCheck unexpected;
+  Check unexpected;
   unexpected.name = "unexpected statuses";
-  for (const auto& [code, count] : run->calls_by_code) {
+  for (const auto& [code, count] : run.calls_by_code) {
     if (count == 0 || statuses.count(code) != 0) continue;
     unexpected.passed = false;
     if (!unexpected.detail.empty()) unexpected.detail += ", ";
@@ -85,11 +96,12 @@ void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
   }
   unexpected.detail =
       unexpected.passed ? "none; expected none" : unexpected.detail + "; expected none";
-  run->checks.push_back(unexpected);
+  checks.push_back(unexpected);
 
-  ExpectationCheck integrity;
+  Check integrity;
   integrity.name = "integrity errors";
-  const stats::IntegrityCounts& counts = run->integrity;
+  integrity.metric = "integrity_errors";
+  const stats::IntegrityCounts& counts = run.integrity;
   const uint64_t errors = counts.Total();
   const std::string measured = FormatCount(errors) + " (lost " + FormatCount(counts.lost) +
                                ", duplicated " + FormatCount(counts.duplicated) + ", reordered " +
@@ -103,10 +115,29 @@ void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
     integrity.passed = errors == 0;
     integrity.detail = measured + "; expected 0";
   }
-  run->checks.push_back(integrity);
-
-  run->pass = true;
-  for (const ExpectationCheck& check : run->checks) run->pass = run->pass && check.passed;
+  integrity.measured = static_cast<double>(errors);
+  checks.push_back(integrity);
+  return checks;
 }
 
-}  // namespace streambench::report
+void EvaluateExpectations(const scenario::Scenario& scenario, RunResult* run) {
+  run->checks = ExpectationChecks(scenario, *run);
+  run->pass = AllPassed(run->checks);
+}
+
+std::vector<Check> ExpectationJudge::Checks(const report::ScenarioResult& result) const {
+  std::vector<Check> checks;
+  for (const RunResult& run : result.runs) {
+    for (const scenario::Scenario& declared : file_.runs) {
+      if (declared.variant != run.variant) continue;
+      for (Check& check : ExpectationChecks(declared, run)) {
+        check.variant = run.variant;
+        checks.push_back(std::move(check));
+      }
+      break;
+    }
+  }
+  return checks;
+}
+
+}  // namespace streambench::gate

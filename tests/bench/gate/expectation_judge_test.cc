@@ -1,11 +1,14 @@
-#include "bench/report/expectations.h"
+#include "bench/gate/expectation_judge.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace streambench::report {
+namespace streambench::gate {
 namespace {
+
+using report::Check;
+using report::RunResult;
 
 // A run with traffic and the given status counts (calls_finished = their sum).
 RunResult RunWithCodes(std::map<std::string, uint64_t> codes) {
@@ -19,11 +22,24 @@ RunResult RunWithCodes(std::map<std::string, uint64_t> codes) {
   return run;
 }
 
-const ExpectationCheck* FindCheck(const RunResult& run, const std::string& name) {
-  for (const ExpectationCheck& check : run.checks) {
+const Check* FindCheck(const RunResult& run, const std::string& name) {
+  for (const Check& check : run.checks) {
     if (check.name == name) return &check;
   }
   return nullptr;
+}
+
+// Judges `run`, which must fail, and returns the detail of its check `name`, which must fail too.
+std::string FailedDetail(const scenario::Scenario& s, RunResult run, const std::string& name) {
+  EvaluateExpectations(s, &run);
+  EXPECT_FALSE(run.pass);
+  const Check* check = FindCheck(run, name);
+  if (check == nullptr) {
+    ADD_FAILURE() << "no check " << name;
+    return "";
+  }
+  EXPECT_FALSE(check->passed) << name;
+  return check->detail;
 }
 
 scenario::StatusExpectation Share(double min_fraction, double max_fraction,
@@ -40,7 +56,7 @@ TEST(ExpectationsTest, DefaultExpectsSomeOkAndNothingElse) {
   RunResult run = RunWithCodes({{"OK", 50}});
   EvaluateExpectations(s, &run);
   EXPECT_TRUE(run.pass);
-  const ExpectationCheck* ok = FindCheck(run, "status OK");
+  const Check* ok = FindCheck(run, "status OK");
   ASSERT_NE(ok, nullptr);
   EXPECT_TRUE(ok->passed);
   EXPECT_EQ(ok->detail, "OK 50 of 50 finished calls; expected at least 1 call");
@@ -61,13 +77,8 @@ TEST(ExpectationsTest, DefaultFailsWithoutAnyOkCall) {
 
 TEST(ExpectationsTest, UnlistedStatusFailsNamingItsCount) {
   scenario::Scenario s;
-  RunResult run = RunWithCodes({{"OK", 97}, {"UNAVAILABLE", 3}});
-  EvaluateExpectations(s, &run);
-  EXPECT_FALSE(run.pass);
-  const ExpectationCheck* unexpected = FindCheck(run, "unexpected statuses");
-  ASSERT_NE(unexpected, nullptr);
-  EXPECT_FALSE(unexpected->passed);
-  EXPECT_EQ(unexpected->detail, "UNAVAILABLE 3; expected none");
+  EXPECT_EQ(FailedDetail(s, RunWithCodes({{"OK", 97}, {"UNAVAILABLE", 3}}), "unexpected statuses"),
+            "UNAVAILABLE 3; expected none");
 }
 
 TEST(ExpectationsTest, ShareWithinBoundsPasses) {
@@ -88,12 +99,9 @@ TEST(ExpectationsTest, ShareAboveMaximumFails) {
   s.expect.statuses["OK"] = Share(0, 1);
   s.expect.statuses["UNAVAILABLE"] = Share(0.05, 0.15);
   RunResult run = RunWithCodes({{"OK", 80}, {"UNAVAILABLE", 20}});
-  EvaluateExpectations(s, &run);
-  EXPECT_FALSE(run.pass);
-  const ExpectationCheck* check = FindCheck(run, "status UNAVAILABLE");
-  EXPECT_FALSE(check->passed);
-  EXPECT_EQ(check->detail,
+  EXPECT_EQ(FailedDetail(s, run, "status UNAVAILABLE"),
             "UNAVAILABLE 20 of 100 finished calls (20.0%); expected share in [5.00%, 15.0%]");
+  EvaluateExpectations(s, &run);
   EXPECT_TRUE(FindCheck(run, "status OK")->passed);
 }
 
@@ -131,7 +139,7 @@ TEST(ExpectationsTest, IntegrityErrorsFailWithoutInjectedFaults) {
   run.integrity.reordered = 1;
   EvaluateExpectations(s, &run);
   EXPECT_FALSE(run.pass);
-  const ExpectationCheck* check = FindCheck(run, "integrity errors");
+  const Check* check = FindCheck(run, "integrity errors");
   EXPECT_FALSE(check->passed);
   EXPECT_EQ(check->detail, "3 (lost 2, duplicated 0, reordered 1, corrupted 0); expected 0");
 }
@@ -173,12 +181,8 @@ TEST(ExpectationsTest, NoTrafficFails) {
   s.expect.statuses["OK"] = Share(0, 1);  // would pass on its own
   RunResult run;
   run.duration_s = 2;
-  EvaluateExpectations(s, &run);
-  EXPECT_FALSE(run.pass);
-  const ExpectationCheck* check = FindCheck(run, "no traffic");
-  ASSERT_NE(check, nullptr);
-  EXPECT_FALSE(check->passed);
-  EXPECT_EQ(check->detail, "0 calls finished and 0 messages moved in 2 s; expected some traffic");
+  EXPECT_EQ(FailedDetail(s, run, "no traffic"),
+            "0 calls finished and 0 messages moved in 2 s; expected some traffic");
 }
 
 TEST(ExpectationsTest, StreamsWithMessagesButNoFinishedCallAreTraffic) {
@@ -194,7 +198,11 @@ TEST(ExpectationsTest, StreamsWithMessagesButNoFinishedCallAreTraffic) {
 TEST(ExpectationsTest, ReplacesEarlierChecks) {
   scenario::Scenario s;
   RunResult run = RunWithCodes({{"OK", 1}});
-  run.checks.push_back({"stale", false, "from before"});
+  Check stale;
+  stale.name = "stale";
+  stale.passed = false;
+  stale.detail = "from before";
+  run.checks.push_back(stale);
   run.pass = false;
   EvaluateExpectations(s, &run);
   EXPECT_EQ(FindCheck(run, "stale"), nullptr);
@@ -202,5 +210,30 @@ TEST(ExpectationsTest, ReplacesEarlierChecks) {
   EXPECT_EQ(run.checks.size(), 3u);  // status OK, unexpected statuses, integrity errors
 }
 
+TEST(ExpectationJudgeTest, JudgesEachRunByItsVariantsScenario) {
+  scenario::ScenarioFile file;
+  file.runs.resize(2);
+  file.runs[0].variant = "strict";
+  file.runs[1].variant = "lenient";
+  file.runs[1].expect.statuses["UNAVAILABLE"] = Share(0, 1);
+  file.runs[1].expect.statuses["OK"] = Share(0, 1);
+  report::ScenarioResult result;
+  result.runs = {RunWithCodes({{"OK", 5}, {"UNAVAILABLE", 5}}),
+                 RunWithCodes({{"OK", 5}, {"UNAVAILABLE", 5}})};
+  result.runs[0].variant = "strict";
+  result.runs[1].variant = "lenient";
+
+  const std::vector<Check> checks = ExpectationJudge(file).Checks(result);
+  bool strict_failed = false;
+  for (const Check& check : checks) {
+    if (check.variant == "strict" && !check.passed) strict_failed = true;
+    if (check.variant == "lenient") {
+      EXPECT_TRUE(check.passed) << check.name << ": " << check.detail;
+    }
+  }
+  EXPECT_TRUE(strict_failed) << "UNAVAILABLE is not expected in the strict variant";
+  EXPECT_FALSE(AllPassed(checks));
+}
+
 }  // namespace
-}  // namespace streambench::report
+}  // namespace streambench::gate

@@ -1,6 +1,6 @@
-#include "bench/gate/expression_text.h"
+#include "bench/criteria/expression_text.h"
 
-namespace streambench::gate {
+namespace streambench::criteria {
 
 std::string TrimChars(const std::string& s, std::string_view blanks) {
   const size_t begin = s.find_first_not_of(blanks);
@@ -17,4 +17,4 @@ std::string Printable(std::string s) {
   return s;
 }
 
-}  // namespace streambench::gate
+}  // namespace streambench::criteria

@@ -1,6 +1,7 @@
+#include "bench/report/run_result_builder.h"
+
 #include <gtest/gtest.h>
 
-#include "bench/report/result.h"
 #include "bench/stats/recorder.h"
 
 namespace streambench::report {

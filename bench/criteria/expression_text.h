@@ -1,12 +1,12 @@
 // Text handling the gate's expression parsers share (ParseThreshold in threshold.cc,
-// ParseTolerance in baseline.cc): trimming user text and quoting it safely in an error.
+// ParseTolerance in tolerance.cc): trimming user text and quoting it safely in an error.
 // Thread-safety: pure functions.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace streambench::gate {
+namespace streambench::criteria {
 
 // `s` without leading and trailing characters from `blanks` ("" when nothing else is left).
 // Each parser passes its own set: thresholds also come from scenario files and treat line ends as
@@ -18,4 +18,4 @@ std::string TrimChars(const std::string& s, std::string_view blanks);
 // break the one-line error or garble the terminal.
 std::string Printable(std::string s);
 
-}  // namespace streambench::gate
+}  // namespace streambench::criteria
