@@ -71,15 +71,6 @@ class MacroSmokeTest : public ::testing::Test {
   std::unique_ptr<ReferenceServer> server_;
 };
 
-// The one JSON report a successful bare_client run prints, in *report; it must be for `mode`.
-void ExpectOneReport(const ToolRun& run, const std::string& mode, nlohmann::json* report) {
-  ASSERT_EQ(run.exit_code, 0);
-  ASSERT_EQ(run.lines.size(), 1u);
-  *report = run.lines[0];
-  ASSERT_TRUE(report->is_object());
-  EXPECT_EQ((*report)["mode"], mode);
-}
-
 TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
   const ToolRun run =
       RunTool(BareClient("--mode bidi --connections 2 --streams 2 --payload 1KiB"
