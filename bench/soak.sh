@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Soak test (issue 7): runs scenarios/soak.yaml (10 minutes, every mode) against a
+# Soak test: runs scenarios/soak.yaml (10 minutes, every mode) against a
 # streambench-server child on a loopback port, samples both processes' resident memory (VmRSS from
 # /proc/PID/status) every few seconds, and reports each one's growth after warm-up: the first
 # sample taken --after seconds in, against the last sample. Target: under 5%. Not part of CI.

@@ -36,17 +36,12 @@
 #include <memory>
 #include <mutex>
 
+#include "common/clock.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 
 namespace streambench {
 
-// Steady-clock time in nanoseconds: the time base of LifecycleReactor's alarms.
-inline int64_t SteadyNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 template <typename Derived, typename GrpcReactor, int kAlarmSlots = 0>
 class LifecycleReactor : public GrpcReactor {

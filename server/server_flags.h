@@ -1,7 +1,7 @@
-// Command-line flags of `streambench-server` turned into ServerOptions, plus the size and
-// duration syntax they accept ("64KiB", "1MiB", "250ms", "10s", "1m"). The flags are declared on
-// CLI11 (common/cli/cli_flags.h) with these unit parsers plugged in as transformers; kept out of
-// main.cc so the parsing is unit-tested; errors are values (one line naming the flag and why).
+// Command-line flags of `streambench-server` turned into ServerOptions. The flags are declared on
+// CLI11 (common/cli/cli_flags.h) with the project's one unit grammar (common/units.h: "64KiB",
+// "1MiB", "250ms", "10s", "1m") plugged in as transformers; kept out of main.cc so the parsing is
+// unit-tested; errors are values (one line naming the flag and why).
 // Thread-safety: pure functions.
 #pragma once
 

@@ -1,11 +1,11 @@
 // BareGrpcClient: the smallest correct callback-API client of streambench.v1, written only to be
-// compared with the generator (issue 8: harness overhead). It opens the same channels (one TCP
-// connection each), the same streams and sends the same messages (seq, send time, payload slice,
-// CRC-32C, behaviour in the first request), but measures nothing per message except counters:
-// no histograms, no integrity accounting, no write pump. What the generator achieves below this
-// client's throughput is the harness's overhead.
-// Thread-safety: RunBareClient is self-contained (its own channels and threads); call it from one
-// thread at a time per process only because it reports the process's CPU time.
+// compared with the generator, to measure the harness's own overhead. It opens the same channels
+// (one TCP connection each), the same streams and sends the same messages (seq, send time, payload
+// slice, CRC-32C, behaviour in the first request), but measures nothing per message except
+// counters: no histograms, no integrity accounting, no write pump. What the generator achieves
+// below this client's throughput is the harness's overhead. Thread-safety: RunBareClient is
+// self-contained (its own channels and threads); call it from one thread at a time per process only
+// because it reports the process's CPU time.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// TcpLoopback: the floor the gRPC figures are compared with (issue 8): a raw TCP ping-pong and a
+// TcpLoopback: the floor the gRPC figures are compared with: a raw TCP ping-pong and a
 // raw TCP bulk transfer over 127.0.0.1, with plain blocking sockets and TCP_NODELAY, one server
 // thread and the calling thread as client. No framing, no copies beyond the kernel's.
 // Every run is bounded both in count and in time.

@@ -236,7 +236,7 @@ bool ValueReader::StatusName(const YamlNode& n, int line, int column, const std:
                              const std::string& key) {
   if (StatusCodeFromName(name) >= 0) return true;
   std::string message = "`" + name + "` is not a gRPC status name";
-  const std::string nearest = NearestName(name, StatusNames());
+  const std::string nearest = NearestName(name, StatusCodeNames());
   if (!nearest.empty()) {
     message += "; did you mean `" + nearest + "`?";
   } else {

@@ -156,8 +156,9 @@ TEST_F(DashboardsJson, NoHardCodedDatasourceUid) {
   }
 }
 
-// The overview shows what issue 4 asks for: p50/p90/p99/p99.9 of message and call latency via
-// histogram_quantile over rate(_bucket), and the status, integrity, lag and streams panels.
+// The overview shows the latency view a user opens first: p50/p90/p99/p99.9 of message and call
+// latency via histogram_quantile over rate(_bucket), and the status, integrity, lag and streams
+// panels.
 TEST_F(DashboardsJson, OverviewHasTheRequiredPanels) {
   for (const auto& d : dashboards_) {
     if (d.file != "streambench-overview.json") continue;
