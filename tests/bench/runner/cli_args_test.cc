@@ -108,7 +108,10 @@ TEST(CliArgsTest, RepeatedFlags) {
                            &o, &e))
       << e;
   EXPECT_EQ(o.out_path, "b.json");
-  EXPECT_EQ(o.thresholds, (std::vector<std::string>{"error_rate == 0", "error_rate < 1%"}));
+  ASSERT_EQ(o.thresholds.size(), 2u);
+  EXPECT_EQ(o.thresholds[0].text, "error_rate == 0");
+  EXPECT_EQ(o.thresholds[1].text, "error_rate < 1%");
+  EXPECT_EQ(o.thresholds[1].metric, "error_rate");  // parsed once, here
 }
 
 TEST(CliArgsTest, MissingOrExtraArguments) {
