@@ -54,17 +54,8 @@ CallShape ShapeOf(const google::protobuf::MethodDescriptor& method) {
 }
 
 const char* CallShapeName(CallShape shape) {
-  switch (shape) {
-    case CallShape::kUnary:
-      return "unary";
-    case CallShape::kServerStream:
-      return "server_stream";
-    case CallShape::kClientStream:
-      return "client_stream";
-    case CallShape::kBidi:
-      return "bidi";
-  }
-  return "unary";
+  static constexpr const char* kNames[] = {"unary", "server_stream", "client_stream", "bidi"};
+  return kNames[static_cast<int>(shape)];
 }
 
 DescriptorSet::DescriptorSet(std::vector<google::protobuf::FileDescriptorProto> files)

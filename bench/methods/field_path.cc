@@ -64,26 +64,11 @@ std::string FieldPath::ReadText(const pb::Message& message) const {
   switch (f->cpp_type()) {
     case pb::FieldDescriptor::CPPTYPE_STRING:
       return r->GetString(parent, f);
-    case pb::FieldDescriptor::CPPTYPE_INT32:
-      return std::to_string(r->GetInt32(parent, f));
-    case pb::FieldDescriptor::CPPTYPE_INT64:
-      return std::to_string(r->GetInt64(parent, f));
-    case pb::FieldDescriptor::CPPTYPE_UINT32:
-      return std::to_string(r->GetUInt32(parent, f));
-    case pb::FieldDescriptor::CPPTYPE_UINT64:
-      return std::to_string(r->GetUInt64(parent, f));
-    case pb::FieldDescriptor::CPPTYPE_DOUBLE:
-      return nlohmann::json(r->GetDouble(parent, f)).dump();
-    case pb::FieldDescriptor::CPPTYPE_FLOAT:
-      return nlohmann::json(r->GetFloat(parent, f)).dump();
-    case pb::FieldDescriptor::CPPTYPE_BOOL:
-      return r->GetBool(parent, f) ? "true" : "false";
     case pb::FieldDescriptor::CPPTYPE_ENUM:
       return r->GetEnum(parent, f)->name();
-    case pb::FieldDescriptor::CPPTYPE_MESSAGE:
-      break;
+    default:  // numbers in decimal, bools as true/false
+      return ReadJson(message).dump();
   }
-  return "";
 }
 
 nlohmann::json FieldPath::ReadJson(const pb::Message& message) const {

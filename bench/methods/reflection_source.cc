@@ -17,38 +17,25 @@ namespace {
 
 namespace pb = google::protobuf;
 
-// The reflection protocol's messages, from the field numbers gRPC publishes; PACKAGE is replaced
-// by each version's package.
-constexpr const char kReflectionProto[] = R"pb(
-  syntax = "proto3"
-  ;
+// The reflection protocol's messages (the parts this client uses), from the field numbers gRPC
+// publishes, written compactly; PACKAGE is replaced by each version's package.
+// clang-format off
+constexpr const char kReflectionProto[] = R"schema(
+syntax = "proto3";
 package PACKAGE;
-message ServerReflectionRequest {
-  string host = 1;
-  oneof message_request {
-    string file_by_filename = 3;
-    string file_containing_symbol = 4;
-    string all_extension_numbers_of_type = 6;
-    string list_services = 7;
-  }
-}
-message ServerReflectionResponse {
-  string valid_host = 1;
-  ServerReflectionRequest original_request = 2;
-  oneof message_response {
-    FileDescriptorResponse file_descriptor_response = 4;
-    ListServiceResponse list_services_response = 6;
-    ErrorResponse error_response = 7;
-  }
-}
+message ServerReflectionRequest { string host = 1; oneof message_request {
+  string file_by_filename = 3; string file_containing_symbol = 4;
+  string all_extension_numbers_of_type = 6; string list_services = 7; } }
+message ServerReflectionResponse { string valid_host = 1;
+  ServerReflectionRequest original_request = 2; oneof message_response {
+  FileDescriptorResponse file_descriptor_response = 4;
+  ListServiceResponse list_services_response = 6; ErrorResponse error_response = 7; } }
 message FileDescriptorResponse { repeated bytes file_descriptor_proto = 1; }
 message ListServiceResponse { repeated ServiceResponse service = 1; }
 message ServiceResponse { string name = 1; }
-message ErrorResponse {
-  int32 error_code = 1;
-  string error_message = 2;
-}
-)pb";
+message ErrorResponse { int32 error_code = 1; string error_message = 2; }
+)schema";
+// clang-format on
 
 constexpr const char* kVersions[] = {"grpc.reflection.v1", "grpc.reflection.v1alpha"};
 

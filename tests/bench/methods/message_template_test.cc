@@ -6,17 +6,14 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "bench/methods/proto_sources.h"
+#include "tests/bench/methods/proto_text.h"
 
 namespace streambench::methods {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char kProto[] = R"(syntax = "proto3";
@@ -41,21 +38,8 @@ message Line {
 
 class MessageTemplateTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ =
-        new fs::path(fs::temp_directory_path() / ("template_test_" + std::to_string(::getpid())));
-    fs::create_directories(*dir_);
-    std::ofstream(*dir_ / "t.proto") << kProto;
-    SourceError error;
-    set_ = new std::optional<DescriptorSet>(
-        LoadProtoFiles({(*dir_ / "t.proto").string()}, {dir_->string()}, &error));
-    ASSERT_TRUE(*set_) << error.message;
-  }
-  static void TearDownTestSuite() {
-    delete set_;
-    fs::remove_all(*dir_);
-    delete dir_;
-  }
+  static void SetUpTestSuite() { set_ = new std::optional<DescriptorSet>(DescriptorsOf(kProto)); }
+  static void TearDownTestSuite() { delete set_; }
 
   const google::protobuf::Descriptor& Line() {
     return *(*set_)->pool().FindMessageTypeByName("acme.t.Line");
@@ -75,12 +59,10 @@ class MessageTemplateTest : public ::testing::Test {
     return json::parse(text);
   }
 
-  static fs::path* dir_;
   static std::optional<DescriptorSet>* set_;
   google::protobuf::DynamicMessageFactory factory_;
 };
 
-fs::path* MessageTemplateTest::dir_ = nullptr;
 std::optional<DescriptorSet>* MessageTemplateTest::set_ = nullptr;
 
 TEST_F(MessageTemplateTest, PlainJsonRendersTheSameBytesEveryTime) {

@@ -6,15 +6,11 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-
-#include "bench/methods/proto_sources.h"
+#include "tests/bench/methods/proto_text.h"
 
 namespace streambench::methods {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char kProto[] = R"(syntax = "proto3";
@@ -28,15 +24,10 @@ message Reply { bool ok = 1; Meta meta = 2; string text = 3; Code code = 4; doub
 class ResponseCheckTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("response_check_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-    std::ofstream(dir_ / "r.proto") << kProto;
-    SourceError error;
-    set_ = LoadProtoFiles({(dir_ / "r.proto").string()}, {dir_.string()}, &error);
-    ASSERT_TRUE(set_) << error.message;
+    set_ = DescriptorsOf(kProto);
+    ASSERT_TRUE(set_);
     type_ = set_->pool().FindMessageTypeByName("acme.r.Reply");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::unique_ptr<google::protobuf::Message> Reply(const std::string& text) {
     std::unique_ptr<google::protobuf::Message> m(factory_.GetPrototype(type_)->New());
@@ -49,7 +40,6 @@ class ResponseCheckTest : public ::testing::Test {
     return ResponseAssertions::Compile(*type_, json::parse(fields), path, error);
   }
 
-  fs::path dir_;
   std::optional<DescriptorSet> set_;
   const google::protobuf::Descriptor* type_ = nullptr;
   google::protobuf::DynamicMessageFactory factory_;

@@ -11,6 +11,7 @@
 #include "bench/methods/field_path.h"
 #include "bench/methods/message_template.h"
 #include "bench/methods/proto_sources.h"
+#include "tests/bench/engines/h2/h2_test_support.h"
 #include "tests/foreign/foreign_echo_server.h"
 
 namespace streambench::engines::h2 {
@@ -19,18 +20,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 using testing::ForeignEchoServer;
-
-class Recorder : public StreamHandler {
- public:
-  void OnMessage(std::string_view message) override { messages.emplace_back(message); }
-  void OnClose(const CallStatus& s) override {
-    status = s;
-    closed = true;
-  }
-  std::vector<std::string> messages;
-  CallStatus status;
-  bool closed = false;
-};
 
 class H2ForeignTest : public ::testing::Test {
  protected:
@@ -70,8 +59,10 @@ class H2ForeignTest : public ::testing::Test {
     return connection_->StartCall("/acme.echo.v1.EchoService/" + method, {},
                                   Clock::now() + std::chrono::seconds(20), r);
   }
-  bool Wait(const Recorder& r) {
-    return loop_.RunUntil([&] { return r.closed; }, Clock::now() + std::chrono::seconds(20));
+  bool Wait(const Recorder& r) { return WaitForEnd(loop_, r); }
+  std::unique_ptr<Recorder> Call(const std::string& method,
+                                 const std::vector<std::string>& requests) {
+    return CallToEnd(*connection_, loop_, "/acme.echo.v1.EchoService/" + method, requests);
   }
 
   ForeignEchoServer server_;
@@ -84,36 +75,29 @@ class H2ForeignTest : public ::testing::Test {
 };
 
 TEST_F(H2ForeignTest, EveryCallShape) {
-  Recorder say;
-  int32_t id = Start("Say", &say);
-  connection_->Write(id, Note({{"id", "a"}, {"text", "hi"}}));
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(say));
-  EXPECT_EQ(say.status.code, kOk) << say.status.message;
-  ASSERT_EQ(say.messages.size(), 1u);
-  EXPECT_EQ(ReplyField(say.messages[0], "text"), "echo: hi");
+  auto say = Call("Say", {Note({{"id", "a"}, {"text", "hi"}})});
+  ASSERT_TRUE(say->closed);
+  EXPECT_EQ(say->status.code, kOk) << say->status.message;
+  ASSERT_EQ(say->messages.size(), 1u);
+  EXPECT_EQ(ReplyField(say->messages[0], "text"), "echo: hi");
 
-  Recorder follow;
-  id = Start("Follow", &follow);
-  connection_->Write(id, Note({{"id", "f"}, {"replies", 5}}));
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(follow));
-  EXPECT_EQ(follow.status.code, kOk) << follow.status.message;
-  ASSERT_EQ(follow.messages.size(), 5u);
-  EXPECT_EQ(ReplyField(follow.messages[4], "index"), "4");
+  auto follow = Call("Follow", {Note({{"id", "f"}, {"replies", 5}})});
+  ASSERT_TRUE(follow->closed);
+  EXPECT_EQ(follow->status.code, kOk) << follow->status.message;
+  ASSERT_EQ(follow->messages.size(), 5u);
+  EXPECT_EQ(ReplyField(follow->messages[4], "index"), "4");
 
-  Recorder upload;
-  id = Start("Upload", &upload);
-  for (int i = 0; i < 7; ++i) connection_->Write(id, Note({{"id", "u" + std::to_string(i)}}));
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(upload));
-  EXPECT_EQ(upload.status.code, kOk) << upload.status.message;
-  ASSERT_EQ(upload.messages.size(), 1u);
-  EXPECT_EQ(ReplyField(upload.messages[0], "index"), "7");
-  EXPECT_EQ(ReplyField(upload.messages[0], "reply_to"), "u6");
+  std::vector<std::string> notes;
+  for (int i = 0; i < 7; ++i) notes.push_back(Note({{"id", "u" + std::to_string(i)}}));
+  auto upload = Call("Upload", notes);
+  ASSERT_TRUE(upload->closed);
+  EXPECT_EQ(upload->status.code, kOk) << upload->status.message;
+  ASSERT_EQ(upload->messages.size(), 1u);
+  EXPECT_EQ(ReplyField(upload->messages[0], "index"), "7");
+  EXPECT_EQ(ReplyField(upload->messages[0], "reply_to"), "u6");
 
   Recorder converse;
-  id = Start("Converse", &converse);
+  const int32_t id = Start("Converse", &converse);
   for (int i = 0; i < 10; ++i) {
     connection_->Write(id, Note({{"id", std::to_string(i)}, {"text", "n"}}));
     ASSERT_TRUE(loop_.RunUntil([&] { return converse.messages.size() == size_t(i) + 1; },
@@ -126,12 +110,9 @@ TEST_F(H2ForeignTest, EveryCallShape) {
 }
 
 TEST_F(H2ForeignTest, UnknownMethodIsUnimplemented) {
-  Recorder r;
-  const int32_t id = Start("Nope", &r);
-  connection_->Write(id, "");
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(r));
-  EXPECT_EQ(r.status.code, kUnimplemented) << r.status.message;
+  auto r = Call("Nope", {""});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kUnimplemented) << r->status.message;
 }
 
 }  // namespace

@@ -9,25 +9,13 @@
 #include "bench/engines/h2/connection.h"
 #include "bench/engines/h2/event_loop.h"
 #include "grpc/testing/messages.pb.h"
+#include "tests/bench/engines/h2/h2_test_support.h"
 #include "tests/server/interop/interop_server_fixture.h"
 
 namespace streambench::engines::h2 {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Collects a call's responses and its end.
-class Recorder : public StreamHandler {
- public:
-  void OnMessage(std::string_view message) override { messages.emplace_back(message); }
-  void OnClose(const CallStatus& s) override {
-    status = s;
-    closed = true;
-  }
-  std::vector<std::string> messages;
-  CallStatus status;
-  bool closed = false;
-};
 
 class H2InteropTest : public testing::InteropServerTest {
  protected:
@@ -48,9 +36,11 @@ class H2InteropTest : public testing::InteropServerTest {
                 Clock::time_point deadline = Clock::time_point::max(), const Metadata& md = {}) {
     return connection_->StartCall("/grpc.testing.TestService/" + method, md, deadline, recorder);
   }
-  // Runs the loop until `recorder`'s call ended (at most 20 s).
-  bool Wait(const Recorder& recorder) {
-    return loop_.RunUntil([&] { return recorder.closed; }, Clock::now() + std::chrono::seconds(20));
+  bool Wait(const Recorder& recorder) { return WaitForEnd(loop_, recorder); }
+  // A whole call of TestService's `method` with `requests`.
+  std::unique_ptr<Recorder> Call(const std::string& method,
+                                 const std::vector<std::string>& requests) {
+    return CallToEnd(*connection_, loop_, "/grpc.testing.TestService/" + method, requests);
   }
 
   std::unique_ptr<Connection> connection_;
@@ -65,60 +55,50 @@ std::string Request(int response_size, int payload_size = 0) {
 }
 
 TEST_F(H2InteropTest, EmptyUnary) {
-  Recorder r;
-  const int32_t id = Start("EmptyCall", &r);
-  connection_->Write(id, "");
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(r));
-  EXPECT_EQ(r.status.code, kOk) << r.status.message;
-  ASSERT_EQ(r.messages.size(), 1u);
-  EXPECT_EQ(r.messages[0], "");
+  auto r = Call("EmptyCall", {""});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kOk) << r->status.message;
+  ASSERT_EQ(r->messages.size(), 1u);
+  EXPECT_EQ(r->messages[0], "");
 }
 
 TEST_F(H2InteropTest, LargeUnary) {
-  Recorder r;
-  const int32_t id = Start("UnaryCall", &r);
-  connection_->Write(id, Request(314159, 271828));
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(r));
-  EXPECT_EQ(r.status.code, kOk) << r.status.message;
-  ASSERT_EQ(r.messages.size(), 1u);
+  auto r = Call("UnaryCall", {Request(314159, 271828)});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kOk) << r->status.message;
+  ASSERT_EQ(r->messages.size(), 1u);
   grpc::testing::SimpleResponse response;
-  ASSERT_TRUE(response.ParseFromString(r.messages[0]));
+  ASSERT_TRUE(response.ParseFromString(r->messages[0]));
   EXPECT_EQ(response.payload().body().size(), 314159u);
 }
 
 TEST_F(H2InteropTest, ClientStreaming) {
-  Recorder r;
-  const int32_t id = Start("StreamingInputCall", &r);
+  std::vector<std::string> requests;
   int total = 0;
   for (int size : {27182, 8, 1828, 45904}) {
     grpc::testing::StreamingInputCallRequest request;
     request.mutable_payload()->set_body(std::string(static_cast<size_t>(size), '\0'));
-    connection_->Write(id, request.SerializeAsString());
+    requests.push_back(request.SerializeAsString());
     total += size;
   }
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(r));
-  EXPECT_EQ(r.status.code, kOk) << r.status.message;
-  ASSERT_EQ(r.messages.size(), 1u);
+  auto r = Call("StreamingInputCall", requests);
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kOk) << r->status.message;
+  ASSERT_EQ(r->messages.size(), 1u);
   grpc::testing::StreamingInputCallResponse response;
-  ASSERT_TRUE(response.ParseFromString(r.messages[0]));
+  ASSERT_TRUE(response.ParseFromString(r->messages[0]));
   EXPECT_EQ(response.aggregated_payload_size(), total);
 }
 
 TEST_F(H2InteropTest, ServerStreaming) {
-  Recorder r;
-  const int32_t id = Start("StreamingOutputCall", &r);
   grpc::testing::StreamingOutputCallRequest request;
   for (int size : {31415, 9, 2653, 58979}) request.add_response_parameters()->set_size(size);
-  connection_->Write(id, request.SerializeAsString());
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(r));
-  EXPECT_EQ(r.status.code, kOk) << r.status.message;
-  ASSERT_EQ(r.messages.size(), 4u);
+  auto r = Call("StreamingOutputCall", {request.SerializeAsString()});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kOk) << r->status.message;
+  ASSERT_EQ(r->messages.size(), 4u);
   grpc::testing::StreamingOutputCallResponse response;
-  ASSERT_TRUE(response.ParseFromString(r.messages[3]));
+  ASSERT_TRUE(response.ParseFromString(r->messages[3]));
   EXPECT_EQ(response.payload().body().size(), 58979u);
 }
 
@@ -186,34 +166,24 @@ TEST_F(H2InteropTest, StatusCodeAndMessageIncludingSpecialCharacters) {
        {std::string("test status message"),
         std::string("\t\ntest with whitespace\r\nand Unicode BMP \xE2\x98\xBA and non-BMP "
                     "\xF0\x9F\x98\x88\t\n")}) {
-    Recorder r;
-    const int32_t id = Start("UnaryCall", &r);
     grpc::testing::SimpleRequest request;
     request.mutable_response_status()->set_code(2);
     request.mutable_response_status()->set_message(message);
-    connection_->Write(id, request.SerializeAsString());
-    connection_->WritesDone(id);
-    ASSERT_TRUE(Wait(r));
-    EXPECT_EQ(r.status.code, kUnknown);
-    EXPECT_EQ(r.status.message, message);
+    auto r = Call("UnaryCall", {request.SerializeAsString()});
+    ASSERT_TRUE(r->closed);
+    EXPECT_EQ(r->status.code, kUnknown);
+    EXPECT_EQ(r->status.message, message);
   }
 }
 
 TEST_F(H2InteropTest, UnimplementedMethodAndService) {
-  Recorder method;
-  const int32_t id = Start("UnimplementedCall", &method);
-  connection_->Write(id, "");
-  connection_->WritesDone(id);
-  ASSERT_TRUE(Wait(method));
-  EXPECT_EQ(method.status.code, kUnimplemented);
-
-  Recorder service;
-  const int32_t id2 = connection_->StartCall("/grpc.testing.UnimplementedService/UnimplementedCall",
-                                             {}, Clock::time_point::max(), &service);
-  connection_->Write(id2, "");
-  connection_->WritesDone(id2);
-  ASSERT_TRUE(Wait(service));
-  EXPECT_EQ(service.status.code, kUnimplemented);
+  auto method = Call("UnimplementedCall", {""});
+  ASSERT_TRUE(method->closed);
+  EXPECT_EQ(method->status.code, kUnimplemented);
+  auto service =
+      CallToEnd(*connection_, loop_, "/grpc.testing.UnimplementedService/UnimplementedCall", {""});
+  ASSERT_TRUE(service->closed);
+  EXPECT_EQ(service->status.code, kUnimplemented);
 }
 
 TEST_F(H2InteropTest, ManyStreamsShareTheConnection) {
