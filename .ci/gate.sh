@@ -50,6 +50,14 @@ echo "gate: $SCENARIO against $baseline"
 rc=0
 "$BIN" run "$SCENARIO" --out "$OUT/results.json" --junit "$OUT/junit.xml" \
   --baseline "$baseline" "${TOLERANCES[@]}" || rc=$?
+if ((rc == 1)); then
+  # A 4 s run's tail can take one scheduling hiccup of a shared machine (seen: p99 10.6 ms against
+  # 0.74 ms, then three clean reruns): a real regression fails twice in a row, a hiccup does not.
+  echo "gate: the candidate failed; running it once more (a regression fails both times)" >&2
+  rc=0
+  "$BIN" run "$SCENARIO" --out "$OUT/results.json" --junit "$OUT/junit.xml" \
+    --baseline "$baseline" "${TOLERANCES[@]}" || rc=$?
+fi
 echo "gate: exit $rc; results $OUT/results.json, JUnit $OUT/junit.xml"
 if ((rc != 0)); then exit "$rc"; fi
 if [[ -n "${UPDATE_BASELINE:-}" ]]; then

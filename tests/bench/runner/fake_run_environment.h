@@ -5,6 +5,7 @@
 // Thread-safety: none; for one run at a time on the test's thread.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -13,13 +14,22 @@
 #include <utility>
 #include <vector>
 
-#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/runner/run_environment.h"
+#include "common/clock.h"
 
 namespace streambench::runner::testing {
 
 constexpr int64_t kMsNs = 1'000'000;
+
+// What a FakeSlot went through, kept by the factory so tests can read it after the run has
+// destroyed its slots.
+struct FakeSlotRecord {
+  bool started_ = false, stopped_ = false, cancelled_ = false;
+  bool started() const { return started_; }
+  bool stopped() const { return stopped_; }
+  bool cancelled() const { return cancelled_; }
+};
 
 // One slot with one call in flight from Start() on. While started and not stopped it sends and
 // receives one 100-byte message per traffic step (one sleep of the controller); after Stop() it
@@ -31,29 +41,34 @@ class FakeSlot final : public drivers::Slot {
     bool ends_after_replies = true;  // false: the call stays open until cancelled
     bool ends_on_cancel = true;      // false: the call never ends (leaked at the end)
   };
-  FakeSlot(drivers::DriverContext& context, Behavior behavior)
-      : context_(context), behavior_(behavior) {}
+  // `record` outlives the slot; `live` lists the slots that exist (the slot removes itself).
+  FakeSlot(drivers::DriverContext& context, Behavior behavior,
+           std::shared_ptr<FakeSlotRecord> record, std::vector<FakeSlot*>* live)
+      : context_(context), behavior_(behavior), record_(std::move(record)), live_(live) {
+    live_->push_back(this);
+  }
+  ~FakeSlot() override { live_->erase(std::find(live_->begin(), live_->end(), this)); }
 
   void Start() override {
-    started_ = true;
+    record_->started_ = true;
     active_ = true;
     context_.CallBegan();
     Recorder().AddCallStarted();
   }
   void Submit(int64_t) override {}
   void Stop() override {
-    stopped_ = true;
+    record_->stopped_ = true;
     MaybeEndAfterStop();
   }
   void CancelAll() override {
-    cancelled_ = true;
+    record_->cancelled_ = true;
     if (behavior_.ends_on_cancel) End(/*CANCELLED*/ 1);
   }
 
   // One step of traffic (called after every sleep of the controller).
   void Traffic() {
     if (!active_) return;
-    if (!stopped_) {
+    if (!record_->stopped_) {
       Recorder().AddSent(1, 100);
       Recorder().AddReceived(1, 100);
       return;
@@ -65,14 +80,10 @@ class FakeSlot final : public drivers::Slot {
     MaybeEndAfterStop();
   }
 
-  bool started() const { return started_; }
-  bool stopped() const { return stopped_; }
-  bool cancelled() const { return cancelled_; }
-
  private:
   stats::Recorder& Recorder() { return context_.registry().ForCurrentThread(); }
   void MaybeEndAfterStop() {
-    if (stopped_ && replies_left_ == 0 && behavior_.ends_after_replies) End(/*OK*/ 0);
+    if (record_->stopped_ && replies_left_ == 0 && behavior_.ends_after_replies) End(/*OK*/ 0);
   }
   void End(int code) {
     if (!active_) return;
@@ -83,8 +94,10 @@ class FakeSlot final : public drivers::Slot {
 
   drivers::DriverContext& context_;
   const Behavior behavior_;
+  const std::shared_ptr<FakeSlotRecord> record_;
+  std::vector<FakeSlot*>* const live_;
   int replies_left_ = behavior_.replies_after_stop;
-  bool started_ = false, stopped_ = false, cancelled_ = false, active_ = false;
+  bool active_ = false;
 };
 
 class FakeSlotFactory final : public SlotFactory {
@@ -99,20 +112,21 @@ class FakeSlotFactory final : public SlotFactory {
                         std::chrono::milliseconds, RunSlots* out, std::string* error) override {
     dialled = addresses;
     made.clear();
+    last_slots = out;
+    last_context = &context;
     if (make_status != SlotsStatus::kMade) {
       *error = "fake slots not made";
       return make_status;
     }
     for (uint32_t i = 0; i < context.scenario().connections; ++i) {
-      auto slot = std::make_unique<FakeSlot>(context, behavior);
-      made.push_back(slot.get());
-      out->slots.push_back(std::move(slot));
+      made.push_back(std::make_shared<FakeSlotRecord>());
+      out->slots.push_back(std::make_unique<FakeSlot>(context, behavior, made.back(), &live));
     }
     return SlotsStatus::kMade;
   }
-  // The traffic of every slot made so far that is still alive (the test keeps runs alive).
+  // The traffic of every slot that still exists.
   void Traffic() {
-    for (FakeSlot* slot : made) slot->Traffic();
+    for (FakeSlot* slot : live) slot->Traffic();
   }
 
   std::string refused_variant;  // when not empty, Check refuses the runs of this variant
@@ -120,7 +134,13 @@ class FakeSlotFactory final : public SlotFactory {
   FakeSlot::Behavior behavior;
   mutable int checks = 0;
   std::vector<std::string> dialled;
-  std::vector<FakeSlot*> made;  // owned by the run; valid until it returns
+  // What each slot of the latest MakeSlots went through (readable after the run).
+  std::vector<std::shared_ptr<FakeSlotRecord>> made;
+  std::vector<FakeSlot*> live;  // the slots that exist now (owned by the run)
+  // What the latest run made its slots into and with: a test whose run leaked them (calls that
+  // never ended) frees them through these, since the fake's calls run no callbacks.
+  RunSlots* last_slots = nullptr;
+  drivers::DriverContext* last_context = nullptr;
 };
 
 class FakeTarget final : public RunTarget {
