@@ -42,7 +42,6 @@
 
 namespace streambench {
 
-
 template <typename Derived, typename GrpcReactor, int kAlarmSlots = 0>
 class LifecycleReactor : public GrpcReactor {
  public:

@@ -3,8 +3,8 @@
 #include <iostream>
 #include <utility>
 
-#include "common/units.h"
 #include "common/cli/cli_flags.h"
+#include "common/units.h"
 
 namespace streambench::macro {
 

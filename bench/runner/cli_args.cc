@@ -6,8 +6,8 @@
 #include "bench/criteria/threshold.h"
 #include "bench/criteria/tolerance.h"
 #include "bench/metrics/push_gateway_url.h"
-#include "common/units.h"
 #include "common/cli/cli_flags.h"
+#include "common/units.h"
 
 namespace streambench::runner {
 namespace {

@@ -8,11 +8,11 @@
 
 #include <cstdint>
 
-#include "common/clock.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/heap_trimmer.h"
 #include "bench/runner/run_target.h"
 #include "bench/runner/slot_factory.h"
+#include "common/clock.h"
 
 namespace streambench::runner {
 

@@ -1,8 +1,8 @@
 // The readers of the flow-control keys (section_readers.h): `link` (the emulated network link)
 // and `server_behavior.app_flow_control` (application-level flow control in the server).
 #include "bench/scenario/section_readers.h"
-#include "common/units.h"
 #include "common/behavior_caps.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 

@@ -6,8 +6,8 @@
 
 #include "bench/scenario/matrix.h"
 #include "bench/scenario/section_readers.h"
-#include "common/units.h"
 #include "common/behavior_caps.h"
+#include "common/units.h"
 
 namespace streambench::scenario {
 namespace {

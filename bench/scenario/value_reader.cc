@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "common/status_names.h"
 #include "bench/scenario/suggest.h"
+#include "common/status_names.h"
 #include "common/units.h"
 
 namespace streambench::scenario {

@@ -19,7 +19,6 @@
 #include "common/behavior_caps.h"
 #include "grpc/testing/benchmark_service.grpc.pb.h"
 #include "grpc/testing/messages.pb.h"
-#include "common/behavior_caps.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 

@@ -22,7 +22,6 @@
 #include "grpc/testing/empty.pb.h"
 #include "grpc/testing/messages.pb.h"
 #include "grpc/testing/test.grpc.pb.h"
-#include "common/behavior_caps.h"
 #include "server/live_calls.h"
 #include "server/server_metrics.h"
 

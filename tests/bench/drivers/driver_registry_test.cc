@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/scenario/scenario.h"
 #include "bench/scenario/scenario_loader.h"
 #include "bench/stats/recorder.h"
+#include "common/clock.h"
 
 namespace streambench::drivers {
 namespace {

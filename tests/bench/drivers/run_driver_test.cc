@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/clock.h"
 #include "bench/drivers/driver.h"
 #include "bench/drivers/driver_registry.h"
 #include "bench/scenario/scenario_loader.h"
 #include "bench/stats/recorder.h"
+#include "common/clock.h"
 #include "server/reference_server.h"
 
 namespace streambench::drivers {
