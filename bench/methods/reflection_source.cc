@@ -11,6 +11,7 @@
 #include <set>
 
 #include "bench/methods/blocking_stream.h"
+#include "common/status_names.h"
 
 namespace streambench::methods {
 namespace {
@@ -97,17 +98,9 @@ std::vector<std::string> RepeatedStrings(const pb::Message& message, const std::
   return out;
 }
 
+// "UNIMPLEMENTED (message)": the project's one status-name table, with gRPC's message.
 std::string StatusText(const grpc::Status& status) {
-  static const std::map<grpc::StatusCode, const char*> kNames = {
-      {grpc::StatusCode::UNIMPLEMENTED, "UNIMPLEMENTED"},
-      {grpc::StatusCode::UNAVAILABLE, "UNAVAILABLE"},
-      {grpc::StatusCode::DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"},
-      {grpc::StatusCode::UNAUTHENTICATED, "UNAUTHENTICATED"},
-      {grpc::StatusCode::PERMISSION_DENIED, "PERMISSION_DENIED"},
-  };
-  auto it = kNames.find(status.error_code());
-  std::string text =
-      it != kNames.end() ? it->second : "status " + std::to_string(status.error_code());
+  std::string text = StatusCodeName(static_cast<int>(status.error_code()));
   if (!status.error_message().empty()) text += " (" + status.error_message() + ")";
   return text;
 }

@@ -11,9 +11,9 @@ void AppendFramedMessage(std::string_view message, std::string* out) {
   out->append(message.data(), message.size());
 }
 
-int64_t MessageDeframer::CompleteLength(std::string* error) const {
-  if (buffer_.size() < kMessagePrefixBytes) return -1;
-  const auto* p = reinterpret_cast<const uint8_t*>(buffer_.data());
+int64_t MessageDeframer::CompleteLength(std::string_view bytes, std::string* error) const {
+  if (bytes.size() < kMessagePrefixBytes) return -1;
+  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
   if (p[0] != 0) {
     *error = "compressed message, but no grpc-encoding was negotiated";
     return -2;
@@ -25,7 +25,7 @@ int64_t MessageDeframer::CompleteLength(std::string* error) const {
              std::to_string(max_message_bytes_);
     return -2;
   }
-  if (buffer_.size() < kMessagePrefixBytes + length) return -1;
+  if (bytes.size() < kMessagePrefixBytes + length) return -1;
   return static_cast<int64_t>(length);
 }
 

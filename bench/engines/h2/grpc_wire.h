@@ -46,9 +46,9 @@ class MessageDeframer {
   bool idle() const { return buffer_.empty(); }
 
  private:
-  // The length of the complete message at the start of buffer_, or -1 when incomplete; -2 on an
-  // error (set in `error`).
-  int64_t CompleteLength(std::string* error) const;
+  // The length of the complete message at the start of `bytes`, or -1 when incomplete; -2 on an
+  // error (set in `error`: a compressed message, or one over the limit).
+  int64_t CompleteLength(std::string_view bytes, std::string* error) const;
 
   size_t max_message_bytes_;
   std::string buffer_;  // bytes of the message being assembled (prefix included)
@@ -70,27 +70,17 @@ int StatusFromRstStream(uint32_t h2_error_code);
 template <typename OnMessage>
 bool MessageDeframer::Feed(std::string_view bytes, OnMessage&& on_message, std::string* error) {
   // Fast path: nothing buffered, and whole messages in `bytes` are delivered without a copy.
-  while (buffer_.empty() && bytes.size() >= kMessagePrefixBytes) {
-    const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-    if (p[0] != 0) {
-      *error = "compressed message, but no grpc-encoding was negotiated";
-      return false;
-    }
-    const uint64_t length =
-        (uint64_t{p[1]} << 24) | (uint64_t{p[2]} << 16) | (uint64_t{p[3]} << 8) | uint64_t{p[4]};
-    if (length > max_message_bytes_) {
-      *error = "message of " + std::to_string(length) + " bytes is over the limit of " +
-               std::to_string(max_message_bytes_);
-      return false;
-    }
-    if (bytes.size() < kMessagePrefixBytes + length) break;
+  while (buffer_.empty()) {
+    const int64_t length = CompleteLength(bytes, error);
+    if (length == -2) return false;
+    if (length < 0) break;
     on_message(bytes.substr(kMessagePrefixBytes, length));
     bytes.remove_prefix(kMessagePrefixBytes + length);
   }
   if (bytes.empty()) return true;
   buffer_.append(bytes.data(), bytes.size());
   for (;;) {
-    const int64_t length = CompleteLength(error);
+    const int64_t length = CompleteLength(buffer_, error);
     if (length == -2) return false;
     if (length < 0) return true;
     on_message(std::string_view(buffer_).substr(kMessagePrefixBytes, length));
