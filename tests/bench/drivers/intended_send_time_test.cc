@@ -210,6 +210,19 @@ TEST_P(IntendedSendTimeTest, LatencyIncludesHowFarBehindScheduleTheSendWas) {
   server->Shutdown();
 }
 
+// A driver added to the registry without a case here would go unproven.
+TEST(IntendedSendTimeCoverageTest, EveryRegisteredDriverHasACase) {
+  for (const DriverRegistration& registered : RegisteredDrivers()) {
+    bool covered = false;
+    for (const DriverCase& c : Cases()) {
+      const scenario::Scenario s = Load(std::string(kCommon) + c.yaml);
+      covered = covered || (s.target.service == registered.service && s.mode == registered.mode);
+    }
+    EXPECT_TRUE(covered) << "no case for mode " << scenario::ModeName(registered.mode)
+                         << " of service #" << static_cast<int>(registered.service);
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryDriver, IntendedSendTimeTest, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<DriverCase>& info) {
                            return std::string(info.param.name);
