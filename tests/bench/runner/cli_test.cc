@@ -9,11 +9,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "bench/runner/signals.h"
 #include "tests/bench/runner/cli_test_fixture.h"
+#include "tests/bench/runner/metrics_probe.h"
 
 namespace streambench::runner {
 namespace {
@@ -87,7 +90,10 @@ TEST_F(CliTest, ValidateOkAndBadScenario) {
 }
 
 TEST_F(CliTest, RunWritesValidJsonAndCsv) {
-  const std::string file = Write("s.yaml", kSmallBidi);
+  // The file asks for a minute, far longer than any loaded machine stretches --duration 800ms.
+  std::string minute = kSmallBidi;
+  minute.replace(minute.find("duration: 1s"), 12, "duration: 60s");
+  const std::string file = Write("s.yaml", minute);
   CliResult r =
       Cli({"run", file, "--out", Path("r.json"), "--csv", Path("r.csv"), "--duration", "800ms"});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
@@ -102,7 +108,8 @@ TEST_F(CliTest, RunWritesValidJsonAndCsv) {
   EXPECT_GT(run["messages"]["sent"].get<uint64_t>(), 0u);
   EXPECT_EQ(run["messages"]["received"], run["messages"]["sent"]);
   EXPECT_EQ(run["calls"]["by_code"]["OK"], 2);
-  EXPECT_LT(run["duration_s"].get<double>(), 1.0) << "--duration replaced the file's 1s";
+  EXPECT_GE(run["duration_s"].get<double>(), 0.8);
+  EXPECT_LT(run["duration_s"].get<double>(), 30) << "--duration replaced the file's 60s";
   for (const char* key : {"p50", "p90", "p99", "p999", "max", "mean", "count"}) {
     EXPECT_TRUE(run["latency_us"]["message"].contains(key)) << key;
     EXPECT_TRUE(run["latency_us"]["call"].contains(key)) << key;
@@ -130,19 +137,44 @@ TEST_F(CliTest, UnreachableTargetExitsThree) {
 
 TEST_F(CliTest, SigintStillWritesInterruptedResults) {
   const std::string file = Write("s.yaml", kSlowBidi);
-  std::thread interrupter([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    std::raise(SIGINT);
+  std::vector<std::string> args = {
+      "streambench", "run", file, "--quiet", "--out", Path("r.json"), "--metrics-port", "0"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  testing::SharedStringBuf err_buf;
+  std::ostream err(&err_buf);
+  std::ostringstream out;
+  auto run = std::async(std::launch::async, [&] {
+    return RunCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
   });
-  CliResult r = Cli({"run", file, "--quiet", "--out", Path("r.json")});
-  interrupter.join();
+  const auto running = [&run] {
+    return run.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready;
+  };
+  // SIGINT once the run's messages are counted: its handler is installed and its stop count
+  // reset by then, so the signal can neither kill this process nor be forgotten.
+  int port = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (port == 0 && running() && std::chrono::steady_clock::now() < give_up) {
+    port = testing::MetricsPortIn(err_buf.Text());
+    if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const bool under_way = port > 0 && testing::WaitForMessagesSent(
+                                         port, [](uint64_t sent) { return sent > 0; }, running,
+                                         std::chrono::seconds(60));
+  if (under_way) {
+    std::raise(SIGINT);
+  } else {
+    RequestStop();  // end the minute-long run all the same
+  }
+  const int code = run.get();
+  ASSERT_TRUE(under_way) << err_buf.Text();
   const nlohmann::json j = ReadJson(Path("r.json"));
   EXPECT_EQ(j["interrupted"], true);
   ASSERT_EQ(j["runs"].size(), 1u);
   EXPECT_EQ(j["runs"][0]["interrupted"], true);
   EXPECT_LT(j["runs"][0]["duration_s"].get<double>(), 30);
   EXPECT_GT(j["runs"][0]["messages"]["sent"].get<uint64_t>(), 0u);
-  EXPECT_EQ(r.code, 130) << "an interrupted run exits 128 + SIGINT; " << r.err;
+  EXPECT_EQ(code, 130) << "an interrupted run exits 128 + SIGINT; " << err_buf.Text();
 }
 
 // Every scenario shipped in scenarios/ passes when run briefly.
