@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/report/result_fields.h"
 #include "bench/runner/signals.h"
 #include "tests/bench/runner/cli_test_fixture.h"
 #include "tests/bench/runner/metrics_probe.h"
@@ -177,7 +178,12 @@ TEST_F(CliTest, SigintStillWritesInterruptedResults) {
   EXPECT_EQ(code, 130) << "an interrupted run exits 128 + SIGINT; " << err_buf.Text();
 }
 
-// Every scenario shipped in scenarios/ passes when run briefly.
+// Every scenario shipped in scenarios/ passes when run briefly: it loads, runs, meets its
+// expectations and every threshold on correctness (errors, integrity, counts). A threshold on
+// speed (a latency or a rate) is the CI gate's: .ci/gate.sh judges it on the full-length run with
+// margins set for a loaded machine, while a 1 s run beside a build only measures the machine. So
+// a failed speed threshold is reported here, and must give exit 1, but is not held against the
+// scenario.
 TEST_F(CliTest, ShippedScenariosPass) {
   const fs::path dir = fs::path(STREAMBENCH_SOURCE_DIR) / "scenarios";
   ASSERT_TRUE(fs::is_directory(dir));
@@ -188,9 +194,26 @@ TEST_F(CliTest, ShippedScenariosPass) {
     const std::string out = Path(entry.path().stem().string() + ".json");
     CliResult r =
         Cli({"run", entry.path().string(), "--duration", "1s", "--warmup", "200ms", "--out", out});
-    EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.err << r.out;
     const nlohmann::json j = ReadJson(out);
-    EXPECT_EQ(j["pass"], true) << entry.path();
+    EXPECT_EQ(j["pass"], true) << entry.path() << "\n" << r.err << r.out;
+    bool speed_failed = false;
+    const nlohmann::json thresholds = j.contains("gate")
+                                          ? j["gate"].value("thresholds", nlohmann::json::array())
+                                          : nlohmann::json::array();
+    for (const auto& check : thresholds) {
+      if (check["passed"].get<bool>()) continue;
+      const report::Metric* metric = report::FindMetric(check["metric"].get<std::string>());
+      ASSERT_NE(metric, nullptr) << check;
+      if (metric->unit == report::MetricUnit::kLatencyUs ||
+          metric->unit == report::MetricUnit::kPerSecond) {
+        speed_failed = true;
+        std::cerr << entry.path() << ": speed threshold not met on this machine now (the gate's "
+                  << "to judge): " << check["message"].get<std::string>() << "\n";
+      } else {
+        ADD_FAILURE() << entry.path() << ": " << check["message"].get<std::string>();
+      }
+    }
+    EXPECT_EQ(r.code, speed_failed ? 1 : 0) << entry.path() << "\n" << r.err << r.out;
     for (const auto& run : j["runs"]) {
       EXPECT_GT(run["calls"]["finished"].get<uint64_t>(), 0u) << entry.path();
     }
