@@ -152,6 +152,11 @@ class BenchUnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
 // everything it wanted arrived is a success (OK in calls_by_code and for the slot's reconnect
 // logic), not the CANCELLED its status says. Every message is timed from the call's intended
 // start, like the streambench.v1 server_stream driver.
+// Each call also costs what the server writes before the cancel reaches it: on loopback 400-1400
+// responses per call whatever response_count is, and more on a loaded machine, where the cancel
+// lands later. At high call rates that run-ahead, not the schedule, is what saturates the
+// machine (a server with a response cap, like the reference server's max_response_count, has
+// none).
 class BenchServerStreamCall final : public DriverCall<grpc::ClientReadReactor<SimpleResponse>> {
  public:
   BenchServerStreamCall(CallSlot& slot, const std::shared_ptr<BenchShared>& shared,

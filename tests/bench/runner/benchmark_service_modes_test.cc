@@ -46,17 +46,28 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
   EXPECT_GE(Latency(r, "call").max_us, Latency(r, "first_message").min_us);
 }
 
+// StreamingFromServer streams until the client cancels, and a call here cancels after its 3
+// responses; until the cancel lands the server keeps writing (measured on loopback: 400-1400
+// responses per call whatever the rate), and on a loaded machine the cancel lands later, so a
+// run's cost grows with the load until new calls starve (at 100/s beside a build, 1 of 100 calls
+// got a response). That is the protocol's cost, not the schedule's, so the server here stops
+// each stream itself after the 3 responses (its max_response_count cap): what is tested is that
+// the generator keeps a 200/s schedule, whatever the server would have streamed after.
 TEST_F(BenchmarkServiceModesTest, ServerStreamOpenLoopKeepsTheSchedule) {
+  ServerOptions server_options;
+  server_options.caps.max_response_count = 3;
+  std::string error;
+  auto server = ReferenceServer::Start(server_options, &error);
+  ASSERT_NE(server, nullptr) << error;
   const report::RunResult r =
-      MustRunAllOk(Base() +
-                   "mode: server_stream\nload: {type: constant, rate: 100/s}\n"
+      MustRunAllOk(Base() + "target: " + server->address() +
+                   "\nmode: server_stream\nload: {type: constant, rate: 200/s}\n"
                    "server_behavior: {response_size: 8B, response_count: 3}\n");
-  // 100/s for 1 s. (At 200/s, every call a stream the server writes at full speed until the
-  // client's cancel arrives, a loaded sanitizer run starved new calls: 54 of 200 got nothing.)
-  ExpectScheduledCount(r.calls_finished, 100, 10);
+  ExpectScheduledCount(r.calls_finished, 200, 10);  // 200/s for 1 s
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
   EXPECT_EQ(Latency(r, "schedule_lag").count, r.calls_finished);
   EXPECT_EQ(Latency(r, "message").count, r.messages_received);
+  server->Shutdown();
 }
 
 // A server that ends the stream itself (the reference server's max_response_count) before the

@@ -77,8 +77,24 @@ void ChildProcess::Signal(int signo) {
   if (pid_ > 0 && !reaped_) kill(pid_, signo);
 }
 
+int ChildProcess::ExitCodeOf(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+bool ChildProcess::Running() {
+  if (pid_ <= 0 || reaped_) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  reaped_ = true;
+  exit_code_ = ExitCodeOf(status);
+  return false;
+}
+
 int ChildProcess::Wait(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0 || reaped_) return -1;
+  if (pid_ <= 0) return -1;
+  if (reaped_) return exit_code_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   int status = 0;
   while (waitpid(pid_, &status, WNOHANG) == 0) {
@@ -91,9 +107,8 @@ int ChildProcess::Wait(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   reaped_ = true;
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+  exit_code_ = ExitCodeOf(status);
+  return exit_code_;
 }
 
 int FreeLoopbackPort() {
@@ -133,6 +148,18 @@ double ProcessCpuSeconds(pid_t pid) {
     if (i == 15) stime = std::stod(field);
   }
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+bool ProcessCatchesSignal(pid_t pid, int signo) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("SigCgt:", 0) != 0) continue;
+    // A hexadecimal mask; bit (signo - 1) is set while a handler is installed.
+    const uint64_t mask = std::stoull(line.substr(7), nullptr, 16);
+    return (mask >> (signo - 1)) & 1u;
+  }
+  return false;
 }
 
 int64_t VmRssKiB(pid_t pid) {

@@ -33,33 +33,6 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A streambuf another thread may read while the CLI writes (the CLI's stderr in the
-// --metrics-port test, where the test must learn the port while the run goes on).
-class SharedStringBuf : public std::streambuf {
- public:
-  std::string Text() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return text_;
-  }
-
- protected:
-  int_type overflow(int_type c) override {
-    if (c == traits_type::eof()) return traits_type::not_eof(c);
-    std::lock_guard<std::mutex> lock(mu_);
-    text_.push_back(static_cast<char>(c));
-    return c;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    text_.append(s, static_cast<size_t>(n));
-    return n;
-  }
-
- private:
-  mutable std::mutex mu_;
-  std::string text_;
-};
-
 using testing::Cli;
 using testing::CliResult;
 
@@ -286,7 +259,7 @@ TEST_F(CliGateTest, MetricsPortZeroServesMetricsDuringTheRun) {
   const std::string file = Write("s.yaml", kUnary);
   std::vector<std::string> args = {"streambench",    "run", file, "--quiet", "--duration", "3s",
                                    "--metrics-port", "0"};
-  SharedStringBuf err_buf;
+  testing::SharedStringBuf err_buf;
   std::ostream err(&err_buf);
   std::ostringstream out;
   std::vector<char*> argv;

@@ -9,11 +9,15 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "bench/report/result_fields.h"
+#include "bench/runner/signals.h"
 #include "tests/bench/runner/cli_test_fixture.h"
+#include "tests/bench/runner/metrics_probe.h"
 
 namespace streambench::runner {
 namespace {
@@ -87,7 +91,10 @@ TEST_F(CliTest, ValidateOkAndBadScenario) {
 }
 
 TEST_F(CliTest, RunWritesValidJsonAndCsv) {
-  const std::string file = Write("s.yaml", kSmallBidi);
+  // The file asks for a minute, far longer than any loaded machine stretches --duration 800ms.
+  std::string minute = kSmallBidi;
+  minute.replace(minute.find("duration: 1s"), 12, "duration: 60s");
+  const std::string file = Write("s.yaml", minute);
   CliResult r =
       Cli({"run", file, "--out", Path("r.json"), "--csv", Path("r.csv"), "--duration", "800ms"});
   ASSERT_EQ(r.code, 0) << r.err << r.out;
@@ -102,7 +109,8 @@ TEST_F(CliTest, RunWritesValidJsonAndCsv) {
   EXPECT_GT(run["messages"]["sent"].get<uint64_t>(), 0u);
   EXPECT_EQ(run["messages"]["received"], run["messages"]["sent"]);
   EXPECT_EQ(run["calls"]["by_code"]["OK"], 2);
-  EXPECT_LT(run["duration_s"].get<double>(), 1.0) << "--duration replaced the file's 1s";
+  EXPECT_GE(run["duration_s"].get<double>(), 0.8);
+  EXPECT_LT(run["duration_s"].get<double>(), 30) << "--duration replaced the file's 60s";
   for (const char* key : {"p50", "p90", "p99", "p999", "max", "mean", "count"}) {
     EXPECT_TRUE(run["latency_us"]["message"].contains(key)) << key;
     EXPECT_TRUE(run["latency_us"]["call"].contains(key)) << key;
@@ -130,22 +138,52 @@ TEST_F(CliTest, UnreachableTargetExitsThree) {
 
 TEST_F(CliTest, SigintStillWritesInterruptedResults) {
   const std::string file = Write("s.yaml", kSlowBidi);
-  std::thread interrupter([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    std::raise(SIGINT);
+  std::vector<std::string> args = {
+      "streambench", "run", file, "--quiet", "--out", Path("r.json"), "--metrics-port", "0"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  testing::SharedStringBuf err_buf;
+  std::ostream err(&err_buf);
+  std::ostringstream out;
+  auto run = std::async(std::launch::async, [&] {
+    return RunCli(static_cast<int>(argv.size()), argv.data(), out, err, false);
   });
-  CliResult r = Cli({"run", file, "--quiet", "--out", Path("r.json")});
-  interrupter.join();
+  const auto running = [&run] {
+    return run.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready;
+  };
+  // SIGINT once the run's messages are counted: its handler is installed and its stop count
+  // reset by then, so the signal can neither kill this process nor be forgotten.
+  int port = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (port == 0 && running() && std::chrono::steady_clock::now() < give_up) {
+    port = testing::MetricsPortIn(err_buf.Text());
+    if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const bool under_way = port > 0 && testing::WaitForMessagesSent(
+                                         port, [](uint64_t sent) { return sent > 0; }, running,
+                                         std::chrono::seconds(60));
+  if (under_way) {
+    std::raise(SIGINT);
+  } else {
+    RequestStop();  // end the minute-long run all the same
+  }
+  const int code = run.get();
+  ASSERT_TRUE(under_way) << err_buf.Text();
   const nlohmann::json j = ReadJson(Path("r.json"));
   EXPECT_EQ(j["interrupted"], true);
   ASSERT_EQ(j["runs"].size(), 1u);
   EXPECT_EQ(j["runs"][0]["interrupted"], true);
   EXPECT_LT(j["runs"][0]["duration_s"].get<double>(), 30);
   EXPECT_GT(j["runs"][0]["messages"]["sent"].get<uint64_t>(), 0u);
-  EXPECT_EQ(r.code, 130) << "an interrupted run exits 128 + SIGINT; " << r.err;
+  EXPECT_EQ(code, 130) << "an interrupted run exits 128 + SIGINT; " << err_buf.Text();
 }
 
-// Every scenario shipped in scenarios/ passes when run briefly.
+// Every scenario shipped in scenarios/ passes when run briefly: it loads, runs, meets its
+// expectations and every threshold on correctness (errors, integrity, counts). A threshold on
+// speed (a latency or a rate) is the CI gate's: .ci/gate.sh judges it on the full-length run with
+// margins set for a loaded machine, while a 1 s run beside a build only measures the machine. So
+// a failed speed threshold is reported here, and must give exit 1, but is not held against the
+// scenario.
 TEST_F(CliTest, ShippedScenariosPass) {
   const fs::path dir = fs::path(STREAMBENCH_SOURCE_DIR) / "scenarios";
   ASSERT_TRUE(fs::is_directory(dir));
@@ -156,9 +194,26 @@ TEST_F(CliTest, ShippedScenariosPass) {
     const std::string out = Path(entry.path().stem().string() + ".json");
     CliResult r =
         Cli({"run", entry.path().string(), "--duration", "1s", "--warmup", "200ms", "--out", out});
-    EXPECT_EQ(r.code, 0) << entry.path() << "\n" << r.err << r.out;
     const nlohmann::json j = ReadJson(out);
-    EXPECT_EQ(j["pass"], true) << entry.path();
+    EXPECT_EQ(j["pass"], true) << entry.path() << "\n" << r.err << r.out;
+    bool speed_failed = false;
+    const nlohmann::json thresholds = j.contains("gate")
+                                          ? j["gate"].value("thresholds", nlohmann::json::array())
+                                          : nlohmann::json::array();
+    for (const auto& check : thresholds) {
+      if (check["passed"].get<bool>()) continue;
+      const report::Metric* metric = report::FindMetric(check["metric"].get<std::string>());
+      ASSERT_NE(metric, nullptr) << check;
+      if (metric->unit == report::MetricUnit::kLatencyUs ||
+          metric->unit == report::MetricUnit::kPerSecond) {
+        speed_failed = true;
+        std::cerr << entry.path() << ": speed threshold not met on this machine now (the gate's "
+                  << "to judge): " << check["message"].get<std::string>() << "\n";
+      } else {
+        ADD_FAILURE() << entry.path() << ": " << check["message"].get<std::string>();
+      }
+    }
+    EXPECT_EQ(r.code, speed_failed ? 1 : 0) << entry.path() << "\n" << r.err << r.out;
     for (const auto& run : j["runs"]) {
       EXPECT_GT(run["calls"]["finished"].get<uint64_t>(), 0u) << entry.path();
     }

@@ -1,6 +1,7 @@
-// Test support for the `streambench` CLI run in process: RunCli with captured stdout / stderr, and
-// a fixture with a scratch directory of its own per test for scenario, results and JUnit files.
-// Shared by the CLI tests and the CLI gate tests.
+// Test support for the `streambench` CLI run in process: RunCli with captured stdout / stderr, a
+// stream buffer to read the CLI's output while it runs, and a fixture with a scratch directory of
+// its own per test for scenario, results and JUnit files. Shared by the CLI tests and the CLI gate
+// tests.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -8,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -16,6 +18,33 @@
 #include "bench/runner/cli.h"
 
 namespace streambench::testing {
+
+// A streambuf another thread may read while the CLI writes (the CLI's stderr, where a test
+// learns the --metrics-port 0 port while the run goes on).
+class SharedStringBuf : public std::streambuf {
+ public:
+  std::string Text() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return text_;
+  }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    std::lock_guard<std::mutex> lock(mu_);
+    text_.push_back(static_cast<char>(c));
+    return c;
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    text_.append(s, static_cast<size_t>(n));
+    return n;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string text_;
+};
 
 struct CliResult {
   int code;

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <future>
+#include <iostream>
 #include <sstream>
 #include <thread>
 
@@ -200,12 +202,15 @@ TEST_F(RunControllerTest, UnreachableTargetCannotRun) {
 TEST_F(RunControllerTest, StopRequestEndsTheRunEarlyWithAResult) {
   const scenario::Scenario& loaded = Scenario(
       "name: t\nmode: bidi\nwarmup: 0s\nduration: 60s\nload: {type: closed, outstanding: 1}\n");
-  std::thread stopper([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    RequestStop();
-  });
-  RunOutcome outcome = Run(loaded);
-  stopper.join();
+  RunOptions options;
+  options.log_out = &std::cerr;
+  // The stop comes once messages have been counted (on the first tick), so there is something
+  // to report whatever the machine's load.
+  options.on_snapshot = [](const scenario::Scenario&, const stats::Snapshot& cumulative,
+                           const LiveState&) {
+    if (cumulative.counters.messages_sent > 0 && StopSignalCount() == 0) RequestStop();
+  };
+  RunOutcome outcome = RunController(options).Run(loaded);
   ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
   EXPECT_TRUE(outcome.result.interrupted);
   EXPECT_LT(outcome.result.duration_s, 30);
@@ -224,20 +229,34 @@ TEST_F(RunControllerTest, ServerGoneMidRunCountsUnavailableAndRunsToTheEnd) {
       "name: t\nwarmup: 0s\nconnections: 2\n"
       "mode: unary\nload: {type: constant, rate: 200/s}\ntarget: " +
       server->address() +
-      "\nduration: 1500ms\n"
+      "\nduration: 3s\n"
       "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n");
+  // The server goes once calls have succeeded (seen on the first tick), off the run's thread.
+  std::promise<void> calls_succeeded;
+  RunOptions options;
+  options.log_out = &std::cerr;
+  options.on_snapshot = [&calls_succeeded, told = false](const scenario::Scenario&,
+                                                         const stats::Snapshot& cumulative,
+                                                         const LiveState&) mutable {
+    if (!told && cumulative.counters.calls_by_code[0] > 0) {
+      calls_succeeded.set_value();
+      told = true;
+    }
+  };
   std::thread killer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
-    server->Shutdown();
+    if (calls_succeeded.get_future().wait_for(std::chrono::seconds(30)) ==
+        std::future_status::ready) {
+      server->Shutdown();
+    }
   });
-  RunOutcome outcome = Run(loaded);
+  RunOutcome outcome = RunController(options).Run(loaded);
   killer.join();
   ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
   const report::RunResult& r = outcome.result;
   EXPECT_GT(Code(r, "OK"), 0u);
   EXPECT_GT(Code(r, "UNAVAILABLE"), 0u);
   EXPECT_FALSE(r.interrupted);
-  EXPECT_GT(r.duration_s, 1.4) << "the run does not abort when the server goes away";
+  EXPECT_GE(r.duration_s, 3.0) << "the run does not abort when the server goes away";
   EXPECT_EQ(r.target, server->address());
 }
 
