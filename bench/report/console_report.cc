@@ -130,6 +130,15 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     out << Right(FormatCount(s.count), kLatencyColumn) << "\n";
   }
 
+  const StreamMessagesSummary& per_stream = run.messages_per_stream;
+  if (per_stream.streams + per_stream.streams_without_messages > 0) {
+    // Only modes whose server streams on its own: how long the finished streams were.
+    out << "  " << Left("msgs/stream", kLabel) << "min " << FormatCount(per_stream.min) << "  mean "
+        << FormatNumber(per_stream.mean, 3) << "  p50 " << FormatCount(per_stream.p50) << "  p99 "
+        << FormatCount(per_stream.p99) << "  max " << FormatCount(per_stream.max) << "  ("
+        << FormatCount(per_stream.streams) << " streams, "
+        << FormatCount(per_stream.streams_without_messages) << " without a message)\n";
+  }
   out << "  " << Left("integrity", kLabel) << CountsOf(run, "integrity") << "\n";
   if (run.mode == "upload" || run.mode == "download") {
     out << "  " << Left("transfers", kLabel) << CountsOf(run, "transfers") << "\n";

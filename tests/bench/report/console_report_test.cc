@@ -32,6 +32,19 @@ TEST(ConsoleReportTest, StreamsOpenedInTheWarmUpAreNamedAsSuch) {
   ExpectContains(out.str(), "started 0 (+16 open from the warm-up), finished 16 (1.60/s)");
 }
 
+TEST(ConsoleReportTest, MessagesPerStreamOnlyWhereStreamsReceivedOnTheirOwn) {
+  RunResult run = testing::SampleRun("default");
+  std::ostringstream echo;
+  PrintRunTable(run, echo);
+  EXPECT_EQ(echo.str().find("msgs/stream"), std::string::npos);
+  run.messages_per_stream = StreamMessagesSummary{40, 2, 9.5, 3, 10, 11, 12};
+  std::ostringstream streamed;
+  PrintRunTable(run, streamed);
+  ExpectContains(streamed.str(),
+                 "msgs/stream   min 3  mean 9.5  p50 10  p99 11  max 12  (40 streams, 2 without a "
+                 "message)");
+}
+
 TEST(ConsoleReportTest, TableShowsTheKeyFigures) {
   const std::string text = Table(testing::SampleResult());
   ExpectContains(text, "scenario bidi_pingpong");
