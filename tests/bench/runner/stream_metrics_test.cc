@@ -19,6 +19,7 @@ class StreamMetricsTest : public testing::RunTest {
     const report::StreamMessagesSummary& s = r.messages_per_stream;
     EXPECT_EQ(s.min, count);
     EXPECT_EQ(s.p50, count);
+    EXPECT_EQ(s.p99, count);
     EXPECT_EQ(s.max, count);
     EXPECT_DOUBLE_EQ(s.mean, static_cast<double>(count));
   }
