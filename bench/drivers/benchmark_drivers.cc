@@ -187,7 +187,7 @@ class BenchServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Si
     const bool done_by_us =
         client_ended_ && (status.ok() || status.error_code() == grpc::StatusCode::CANCELLED);
     const grpc::Status& effective = done_by_us ? grpc::Status::OK : status;
-    RecordEnd(effective.error_code());
+    RecordStreamEnd(RecordEnd(effective.error_code()));
     Done(effective);
   }
 

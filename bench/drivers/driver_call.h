@@ -26,6 +26,7 @@
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/call_slot.h"
 #include "bench/stats/recorder.h"
+#include "bench/stats/stream_arrivals.h"
 
 namespace streambench::drivers {
 
@@ -82,19 +83,29 @@ class DriverCall : public CallBase, public Reactor {
     return rec;
   }
 
+  // From OnReadDone of a call whose server streams (server_stream, download), with the message's
+  // receive time: the gap since the previous message (StreamArrivals), and for the first message
+  // the wait for it from the call's intended start (Latency::kFirstMessage).
+  void RecordArrival(stats::Recorder& rec, int64_t now_ns) {
+    if (arrivals_.Arrived(rec, now_ns)) {
+      rec.RecordLatencyNs(stats::Latency::kFirstMessage, now_ns - intended_ns_);
+    }
+  }
   // From OnReadDone of a server_stream call: one streamed message (`bytes`: its payload), timed
-  // from the call's intended start, the first one also as Latency::kFirstMessage. Returns the
-  // recorder for the driver's own accounting.
+  // from the call's intended start, with RecordArrival. Returns the recorder for the driver's own
+  // accounting.
   stats::Recorder& RecordStreamedMessage(size_t bytes) {
     const int64_t now_ns = dc_.clock().NowNs();
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.AddReceived(1, bytes);
-    if (++received_ == 1) rec.RecordLatencyNs(stats::Latency::kFirstMessage, now_ns - intended_ns_);
+    RecordArrival(rec, now_ns);
     rec.RecordLatencyNs(stats::Latency::kMessage, now_ns - intended_ns_);
     return rec;
   }
-  // Messages streamed so far (server_stream).
-  uint64_t received() const { return received_; }
+  // Messages streamed so far (server_stream, download).
+  uint64_t received() const { return arrivals_.received(); }
+  // From OnDone of a call whose server streams, after its last read: messages per stream.
+  void RecordStreamEnd(stats::Recorder& rec) { arrivals_.Close(rec); }
 
   // OnDone's last step, after everything is recorded: the slot (closed loop: issues the next
   // call), then the call's reference goes.
@@ -107,7 +118,7 @@ class DriverCall : public CallBase, public Reactor {
   const int64_t intended_ns_;  // the call's intended start (DriverContext clock)
 
  private:
-  uint64_t received_ = 0;  // server_stream: reads complete one at a time, before OnDone
+  stats::StreamArrivals arrivals_;  // reads complete one at a time, before OnDone
 };
 
 // A CallSlot on `channel` whose calls are `Call`s, each constructed as

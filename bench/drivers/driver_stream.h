@@ -24,6 +24,7 @@
 #include "bench/drivers/stream_slot.h"
 #include "bench/drivers/stream_write_side.h"
 #include "bench/stats/recorder.h"
+#include "bench/stats/stream_arrivals.h"
 
 namespace streambench::drivers {
 
@@ -104,19 +105,36 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
     if (shape_ == StreamShape::kEcho && !dc_.open_loop()) slot_.Credit();
   }
 
-  // OnDone's first step: the stream's latency (from its start to `now_ns`) and final status.
-  // Returns the recorder for the driver's own accounting.
+  // From OnReadDone of a bidi stream, with the response's receive time: the first response is
+  // timed from the stream's start (Latency::kFirstMessage). An independent stream's responses
+  // are a stream the server sends on its own, so the gaps between them are recorded too
+  // (StreamArrivals); an echo stream's gaps would only repeat the client's own pacing.
+  void RecordArrival(stats::Recorder& rec, int64_t now_ns) {
+    const bool first = shape_ == StreamShape::kIndependent ? arrivals_.Arrived(rec, now_ns)
+                                                           : !std::exchange(responded_, true);
+    if (first) rec.RecordLatencyNs(stats::Latency::kFirstMessage, now_ns - start_ns_);
+  }
+
+  // OnDone's first step: the stream's latency (from its start to `now_ns`) and final status, and
+  // for an independent stream the messages it received. Returns the recorder for the driver's
+  // own accounting.
   stats::Recorder& RecordEnd(const grpc::Status& status, int64_t now_ns) {
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.RecordLatencyNs(stats::Latency::kCall, now_ns - start_ns_);
     rec.AddCallFinished(status.error_code());
+    if (shape_ == StreamShape::kIndependent) arrivals_.Close(rec);
     return rec;
   }
 
   // Upload: the one response arrived at `now_ns` (`bytes`: its payload), timed from the
-  // half-close.
+  // half-close, and from the first write's intended send (the whole upload as the client
+  // scheduled it; nothing when no write started).
   void RecordFinalResponse(stats::Recorder& rec, int64_t now_ns, size_t bytes) {
     rec.RecordLatencyNs(stats::Latency::kFinalResponse, now_ns - half_close_ns_);
+    if (write_.started() > 0) {
+      rec.RecordLatencyNs(stats::Latency::kFirstWriteToResponse,
+                          now_ns - write_.first_intended_ns());
+    }
     rec.AddReceived(1, bytes);
   }
 
@@ -133,7 +151,9 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
   StreamWriteSide write_;
 
  private:
-  int64_t half_close_ns_ = 0;  // upload: when the stream half-closed (DriverContext clock)
+  int64_t half_close_ns_ = 0;       // upload: when the stream half-closed (DriverContext clock)
+  stats::StreamArrivals arrivals_;  // independent: the responses (reads one at a time)
+  bool responded_ = false;          // echo: a response arrived
 };
 
 // A StreamSlot on `channel` whose streams are `Stream`s, each constructed as

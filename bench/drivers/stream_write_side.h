@@ -33,6 +33,8 @@ class StreamWriteSide {
   uint64_t acked() const { return acked_; }
   // Intended send time of the write in flight (or the last one).
   int64_t intended_ns() const { return intended_ns_; }
+  // Intended send time of the stream's first write (0 before it started).
+  int64_t first_intended_ns() const { return first_intended_ns_; }
 
   // From SlotStream::Write with the request filled (`bytes`: its payload), before StartWrite:
   // records how late the write starts (open loop only: closed loop sends at once) and remembers
@@ -45,6 +47,7 @@ class StreamWriteSide {
     bytes_ = bytes;
     start_ns_ = now_ns;
     intended_ns_ = intended_ns;
+    if (started_ == 0) first_intended_ns_ = intended_ns;
     ++started_;
   }
 
@@ -64,9 +67,10 @@ class StreamWriteSide {
   const bool write_is_message_;
   uint64_t started_ = 0;
   uint64_t acked_ = 0;
-  size_t bytes_ = 0;         // payload bytes of the write in flight
-  int64_t start_ns_ = 0;     // when the write in flight started (DriverContext clock)
-  int64_t intended_ns_ = 0;  // its intended send time (= start in closed loop)
+  size_t bytes_ = 0;               // payload bytes of the write in flight
+  int64_t start_ns_ = 0;           // when the write in flight started (DriverContext clock)
+  int64_t intended_ns_ = 0;        // its intended send time (= start in closed loop)
+  int64_t first_intended_ns_ = 0;  // the first write's intended send time
 };
 
 }  // namespace streambench::drivers

@@ -126,10 +126,7 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
     stats::Recorder* rec = ResponseArrived(ok, resp_.payload().size());
     if (rec == nullptr) return;
     const int64_t now = dc_.clock().NowNs();
-    if (!first_seen_) {
-      first_seen_ = true;
-      rec->RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
-    }
+    RecordArrival(*rec, now);
     // Echo: from the echoed intended time (= actual send in closed loop). Independent: the
     // server's own stream, timed from the stream's start.
     rec->RecordLatencyNs(Latency::kMessage,
@@ -160,7 +157,6 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
   bool echo() const { return shape_ == StreamShape::kEcho; }
 
   Response resp_;
-  bool first_seen_ = false;
   ResponseCheck responses_;
 };
 
@@ -253,6 +249,7 @@ class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Respo
 
   void OnDone(const grpc::Status& status) override {
     stats::Recorder& rec = RecordEnd(status.error_code());
+    RecordStreamEnd(rec);
     responses_.Finish(status.ok() ? std::optional<uint64_t>(expected_) : std::nullopt, rec);
     Done(status);
   }

@@ -19,6 +19,7 @@
 #include "bench/drivers/world_slot.h"
 #include "bench/drivers/write_pump.h"
 #include "bench/stats/integrity.h"
+#include "bench/stats/stream_arrivals.h"
 #include "common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
@@ -104,7 +105,10 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
     if (resp_.has_event()) {
       const v1::Event& e = resp_.event();
       stats::Recorder& rec = dc_.registry().ForCurrentThread();
-      rec.RecordLatencyNs(Latency::kMessage, dc_.clock().NowNs() - e.intended_publish_time_ns());
+      const int64_t now = dc_.clock().NowNs();
+      rec.RecordLatencyNs(Latency::kMessage, now - e.intended_publish_time_ns());
+      // Events only: heartbeats keep an idle subscription alive and would hide a stall of events.
+      events_.Arrived(rec, now);
       rec.AddReceived(1, e.payload().size());
       const size_t key =
           static_cast<size_t>(e.publisher_id()) * world_->types() + TypeIndex(e.event_type());
@@ -126,6 +130,7 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     const bool complete = ended_by_client_.load();
     rec.AddCallFinished(complete ? 0 : status.error_code());
+    events_.Close(rec);
     stats::IntegrityCounts total;
     const bool all_ok = world_->publishers_ok.load() == world_->spec.publishers;
     for (size_t key = 0; key < integrity_.size(); ++key) {
@@ -165,6 +170,7 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   v1::SubscribeResponse resp_;
   std::vector<stats::StreamIntegrity> integrity_;  // per (publisher, type), read path only
   std::atomic<uint64_t> received_{0};
+  stats::StreamArrivals events_;  // the events' arrivals, read path only
   uint64_t dropped_ = 0;
   std::atomic<bool> ended_by_client_{false};
 };

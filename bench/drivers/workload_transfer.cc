@@ -173,8 +173,7 @@ class DownloadCall final
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     const std::string& data = chunk_.data();
     rec.AddReceived(1, data.size());
-    if (offset_ == 0 && !first_seen_) rec.RecordLatencyNs(Latency::kFirstMessage, now - last_ns_);
-    first_seen_ = true;
+    RecordArrival(rec, now);
     rec.RecordLatencyNs(Latency::kMessage, now - last_ns_);
     last_ns_ = now;
     if (chunk_.offset_bytes() != offset_) good_ = false;
@@ -191,6 +190,7 @@ class DownloadCall final
 
   void OnDone(const grpc::Status& status) override {
     stats::Recorder& rec = RecordEnd(status.error_code());
+    RecordStreamEnd(rec);
     if (status.ok()) {
       const std::string computed = sha_.Finish();
       RecordVerification(rec, good_ && offset_ == slot_.file().size_bytes &&
@@ -201,7 +201,6 @@ class DownloadCall final
 
  private:
   bool good_ = true;  // every chunk so far at its offset and as generated
-  bool first_seen_ = false;
   v1::DownloadRequest req_;
   v1::DownloadChunk chunk_;
   uint64_t offset_ = 0;

@@ -61,6 +61,12 @@ const char* LatencyHelp(stats::Latency kind) {
       return "Time from starting a write to its completion (flow-control backpressure), seconds.";
     case stats::Latency::kScheduleLag:
       return "How late sends started relative to their intended time (open loop), in seconds.";
+    case stats::Latency::kMessageGap:
+      return "Time between consecutive received messages of one stream (server_stream, bidi "
+             "independent, subscriptions, downloads), from the first message on, in seconds.";
+    case stats::Latency::kFirstWriteToResponse:
+      return "client_stream: time from the first write's intended send to the final response, in "
+             "seconds.";
     case stats::Latency::kCount:
       break;
   }
@@ -83,6 +89,10 @@ const char* LatencyMetricName(stats::Latency kind) {
       return names::kWriteBlocked;
     case stats::Latency::kScheduleLag:
       return names::kScheduleLag;
+    case stats::Latency::kMessageGap:
+      return names::kMessageGap;
+    case stats::Latency::kFirstWriteToResponse:
+      return names::kFirstWriteToResponseLatency;
     case stats::Latency::kCount:
       break;
   }
@@ -91,8 +101,23 @@ const char* LatencyMetricName(stats::Latency kind) {
 
 const char* StatusCodeLabel(int code) { return StatusCodeName(StatusCodeOrUnknown(code)); }
 
-// The send-queue depth histogram holds counts, not nanoseconds: rendered through the latency
-// renderer with bounds scaled by 1e-9, then scaled back, so `le` and the sum are in messages.
+// Histograms of counts (send-queue depth, messages per stream) hold counts, not nanoseconds:
+// rendered through the latency renderer with bounds scaled by 1e-9, then scaled back, so `le` and
+// the sum are in messages. `zeros`: observations of 0, which the log-linear histogram cannot hold,
+// added to every bucket (the first bound must then be 0).
+static prometheus::ClientMetric::Histogram RenderCounts(const stats::LogLinearHistogram& counts,
+                                                        const std::vector<double>& bounds_scaled,
+                                                        uint64_t zeros) {
+  prometheus::ClientMetric::Histogram h = RenderHistogram(counts, bounds_scaled);
+  for (auto& bucket : h.bucket) {
+    bucket.upper_bound *= 1e9;  // +Inf stays +Inf
+    bucket.cumulative_count += zeros;
+  }
+  h.sample_sum *= 1e9;
+  h.sample_count += zeros;
+  return h;
+}
+
 static prometheus::ClientMetric::Histogram RenderQueueDepth(
     const stats::LogLinearHistogram& depth) {
   static const std::vector<double> kBoundsScaled = [] {
@@ -100,10 +125,22 @@ static prometheus::ClientMetric::Histogram RenderQueueDepth(
     for (double d = 1; d <= 65536; d *= 2) bounds.push_back(d * 1e-9);
     return bounds;
   }();
-  prometheus::ClientMetric::Histogram h = RenderHistogram(depth, kBoundsScaled);
-  for (auto& bucket : h.bucket) bucket.upper_bound *= 1e9;  // +Inf stays +Inf
-  h.sample_sum *= 1e9;
-  return h;
+  return RenderCounts(depth, kBoundsScaled, 0);
+}
+
+// Upper bounds 0, 1, 2, 5, 10, ... 1e6 messages: one message, a handful, and long streams apart.
+static prometheus::ClientMetric::Histogram RenderMessagesPerStream(
+    const stats::LogLinearHistogram& messages, uint64_t streams_without_messages) {
+  static const std::vector<double> kBoundsScaled = [] {
+    std::vector<double> bounds{0};
+    for (double decade = 1; decade <= 1e6; decade *= 10) {
+      for (double step : {1.0, 2.0, 5.0}) {
+        if (decade * step <= 1e6) bounds.push_back(decade * step * 1e-9);
+      }
+    }
+    return bounds;
+  }();
+  return RenderCounts(messages, kBoundsScaled, streams_without_messages);
 }
 
 void SnapshotCollector::Update(const std::string& scenario, const std::string& variant,
@@ -118,6 +155,8 @@ void SnapshotCollector::Update(const std::string& scenario, const std::string& v
     state.latency.push_back(RenderHistogram(cumulative.latency[k], LatencyBucketBoundsSeconds()));
   }
   state.send_queue_depth = RenderQueueDepth(cumulative.send_queue_depth);
+  state.messages_per_stream = RenderMessagesPerStream(cumulative.messages_per_stream,
+                                                      cumulative.counters.streams_without_messages);
   std::lock_guard<std::mutex> lock(mu_);
   runs_[RunKey{scenario, variant, mode}] = std::move(state);
 }
@@ -170,6 +209,10 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
                       "Operations waiting in a stream's send queue at each enqueue (the new one "
                       "included).",
                       MetricType::Histogram);
+  auto messages_per_stream = Family(names::kMessagesPerStream,
+                                    "Messages each finished receiving stream got (server_stream, "
+                                    "bidi independent, subscriptions, downloads).",
+                                    MetricType::Histogram);
   auto server_dropped =
       Family(names::kServerDroppedTotal,
              "Responses the server's app-level flow control dropped and reported in the stream.",
@@ -218,18 +261,25 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
       depth_metric.label = labels;
       depth_metric.histogram = run.send_queue_depth;
       depth.metric.push_back(std::move(depth_metric));
+      // Only runs whose streams receive on their own have the series.
+      if (run.messages_per_stream.sample_count > 0) {
+        prometheus::ClientMetric per_stream_metric;
+        per_stream_metric.label = labels;
+        per_stream_metric.histogram = run.messages_per_stream;
+        messages_per_stream.metric.push_back(std::move(per_stream_metric));
+      }
       server_dropped.metric.push_back(Counter(labels, static_cast<double>(c.server_dropped)));
     }
   }
 
   std::vector<prometheus::MetricFamily> out;
-  out.reserve(8 + latency.size());
+  out.reserve(11 + latency.size());
   auto add = [&out](prometheus::MetricFamily& f) {
     if (!f.metric.empty()) out.push_back(std::move(f));  // no HELP/TYPE lines without series
   };
   for (auto* f : {&messages, &bytes, &started, &calls, &integrity}) add(*f);
   for (auto& f : latency) add(f);
-  for (auto* f : {&active, &target, &lag, &depth, &server_dropped}) add(*f);
+  for (auto* f : {&active, &target, &lag, &depth, &messages_per_stream, &server_dropped}) add(*f);
   return out;
 }
 

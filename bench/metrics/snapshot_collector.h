@@ -34,6 +34,10 @@ inline constexpr char kFirstMessageLatency[] = "streambench_client_first_message
 inline constexpr char kFinalResponseLatency[] = "streambench_client_final_response_latency_seconds";
 inline constexpr char kWriteBlocked[] = "streambench_client_write_blocked_seconds";
 inline constexpr char kScheduleLag[] = "streambench_client_schedule_lag_seconds";  // histogram
+// Streams the server sends on its own: time between consecutive messages of one stream.
+inline constexpr char kMessageGap[] = "streambench_client_message_gap_seconds";
+inline constexpr char kFirstWriteToResponseLatency[] =
+    "streambench_client_first_write_to_response_latency_seconds";
 inline constexpr char kActiveStreams[] = "streambench_client_active_streams";
 inline constexpr char kTargetRate[] = "streambench_client_target_rate_per_second";
 // The gauge of the latest lag; distinct from the histogram's name, whose _bucket/_sum/_count
@@ -43,6 +47,9 @@ inline constexpr char kCurrentScheduleLag[] = "streambench_client_current_schedu
 // the server's app-level flow control dropped and reported (counter).
 inline constexpr char kSendQueueDepth[] = "streambench_client_send_queue_depth_messages";
 inline constexpr char kServerDroppedTotal[] = "streambench_client_server_dropped_messages_total";
+// Messages each finished receiving stream got (histogram of counts; streams that got none are
+// the `le="0"` bucket).
+inline constexpr char kMessagesPerStream[] = "streambench_client_messages_per_stream";
 }  // namespace names
 
 // Histogram metric name for a latency kind (names::kMessageLatency for kMessage, ...).
@@ -71,6 +78,7 @@ class SnapshotCollector : public prometheus::Collectable {
     LiveGauges gauges;
     std::vector<prometheus::ClientMetric::Histogram> latency;  // indexed by stats::Latency
     prometheus::ClientMetric::Histogram send_queue_depth;      // `le` in messages
+    prometheus::ClientMetric::Histogram messages_per_stream;   // `le` in messages
   };
   std::vector<prometheus::MetricFamily> CollectIf(const std::string* scenario) const;
 

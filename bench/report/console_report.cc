@@ -1,5 +1,6 @@
 #include "bench/report/console_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -114,7 +115,15 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
   out << "\n";
 
   constexpr int kLatencyColumn = 10;
-  out << "  " << Left("latency", kLabel);
+  // The kind names are the row labels: as wide as the longest recorded one, so the columns line
+  // up.
+  int latency_label = kLabel;
+  for (const auto& [kind, summary] : run.latency_us) {
+    if (summary.count > 0) {
+      latency_label = std::max(latency_label, static_cast<int>(kind.size()) + 3);
+    }
+  }
+  out << "  " << Left("latency", latency_label);
   for (const char* header : {"min", "mean", "p50", "p90", "p99", "p99.9", "max", "count"}) {
     out << Right(header, kLatencyColumn);
   }
@@ -123,13 +132,22 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
     auto it = run.latency_us.find(kind);
     if (it == run.latency_us.end() || it->second.count == 0) continue;
     const LatencySummary& s = it->second;
-    out << "  " << Left("  " + kind, kLabel);
+    out << "  " << Left("  " + kind, latency_label);
     for (double value : {s.min_us, s.mean_us, s.p50_us, s.p90_us, s.p99_us, s.p999_us, s.max_us}) {
       out << Right(FormatLatencyUs(value), kLatencyColumn);
     }
     out << Right(FormatCount(s.count), kLatencyColumn) << "\n";
   }
 
+  const StreamMessagesSummary& per_stream = run.messages_per_stream;
+  if (per_stream.streams + per_stream.streams_without_messages > 0) {
+    // Only modes whose server streams on its own: how long the finished streams were.
+    out << "  " << Left("msgs/stream", kLabel) << "min " << FormatCount(per_stream.min) << "  mean "
+        << FormatNumber(per_stream.mean, 3) << "  p50 " << FormatCount(per_stream.p50) << "  p99 "
+        << FormatCount(per_stream.p99) << "  max " << FormatCount(per_stream.max) << "  ("
+        << FormatCount(per_stream.streams) << " streams, "
+        << FormatCount(per_stream.streams_without_messages) << " without a message)\n";
+  }
   out << "  " << Left("integrity", kLabel) << CountsOf(run, "integrity") << "\n";
   if (run.mode == "upload" || run.mode == "download") {
     out << "  " << Left("transfers", kLabel) << CountsOf(run, "transfers") << "\n";

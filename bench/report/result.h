@@ -75,6 +75,18 @@ struct QueueDepthSummary {
   uint64_t p50 = 0, p99 = 0, max = 0;
 };
 
+// Messages per finished stream of a mode whose server sends on its own (JSON
+// `messages_per_stream`, written only when such a stream finished): server_stream, bidi
+// independent, subscriptions, downloads. Every finished stream counts, whatever its status, so a
+// stream cut short shows as a short one. The statistics are over the streams that received at
+// least one message; those that received none are counted apart.
+struct StreamMessagesSummary {
+  uint64_t streams = 0;                   // finished streams that received a message
+  uint64_t streams_without_messages = 0;  // finished streams that received none
+  double mean = 0;                        // messages per stream
+  uint64_t min = 0, p50 = 0, p99 = 0, max = 0;
+};
+
 // A period of a run in which the target could not be reached (JSON `outages[i]`): calls failed
 // with UNAVAILABLE while the channel was not connected, and no call started since succeeded.
 // Found by drivers::OutageTracker.
@@ -124,7 +136,8 @@ struct RunResult {
   std::vector<Outage> outages;
 
   // Latencies by stats::LatencyName ("message", "call", "first_message", "final_response",
-  // "write_blocked", "schedule_lag"); only kinds with count > 0 are present.
+  // "write_blocked", "schedule_lag", "message_gap", "first_write_to_response"); only kinds with
+  // count > 0 are present.
   std::map<std::string, LatencySummary> latency_us;
 
   stats::IntegrityCounts integrity;
@@ -139,6 +152,7 @@ struct RunResult {
   // Flow control. Backpressure: the send-queue depth; write-blocked time is
   // latency_us.write_blocked.
   QueueDepthSummary send_queue_depth;
+  StreamMessagesSummary messages_per_stream;
   // Messages the server's application-level flow control dropped (policy drop) and reported in
   // the stream (Response.dropped_before); not counted as lost.
   uint64_t server_dropped_messages = 0;

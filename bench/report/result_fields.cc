@@ -13,6 +13,10 @@ constexpr Better kHigher = Better::kHigher;
 bool IsTransferMode(const RunResult& run) { return run.mode == "upload" || run.mode == "download"; }
 bool GeneratorMeasured(const RunResult& run) { return run.generator.cores > 0; }
 bool LinkEnabled(const RunResult& run) { return run.link.enabled; }
+// Only modes whose server sends on its own finish receiving streams.
+bool StreamsReceived(const RunResult& run) {
+  return run.messages_per_stream.streams + run.messages_per_stream.streams_without_messages > 0;
+}
 void EnableLink(RunResult* run) { run->link.enabled = true; }
 
 // A field that is not a gate metric.
@@ -55,6 +59,7 @@ constexpr Group kGroups[] = {
     {"transfers.", IsTransferMode, nullptr},
     {"generator.", GeneratorMeasured, nullptr},
     {"link.", LinkEnabled, EnableLink},
+    {"messages_per_stream.", StreamsReceived, nullptr},
 };
 
 std::vector<RunField> StoredFields() {
@@ -104,6 +109,13 @@ std::vector<RunField> StoredFields() {
     Plain("send_queue_depth.p50", "", U::kCount, "median send-queue depth", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.p50; }),
     Plain("send_queue_depth.p99", "", U::kCount, "99th percentile send-queue depth", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.p99; }),
     Plain("send_queue_depth.max", "", U::kCount, "deepest send queue", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.max; }),
+    Measured("messages_per_stream.streams", "streams_received", U::kCount, kHigher, "finished receiving streams with a message", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.streams; }),
+    Measured("messages_per_stream.streams_without_messages", "streams_without_messages", U::kCount, kLower, "finished receiving streams without a message", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.streams_without_messages; }),
+    Measured("messages_per_stream.mean", "messages_per_stream_mean", U::kCount, kHigher, "mean messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.mean; }),
+    Measured("messages_per_stream.min", "messages_per_stream_min", U::kCount, kHigher, "fewest messages in a stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.min; }),
+    Measured("messages_per_stream.p50", "messages_per_stream_p50", U::kCount, kHigher, "median messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p50; }),
+    Measured("messages_per_stream.p99", "messages_per_stream_p99", U::kCount, kHigher, "99th percentile messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p99; }),
+    Measured("messages_per_stream.max", "messages_per_stream_max", U::kCount, kHigher, "most messages in a stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.max; }),
     Plain("server_dropped_messages", "", U::kCount, "messages the server's flow control dropped", [](RunResult& r) -> FieldRef { return &r.server_dropped_messages; }),
     Plain("link.rtt_us", "", U::kCount, "emulated round-trip time", [](RunResult& r) -> FieldRef { return &r.link.rtt_us; }),
     Plain("link.bandwidth_bits_per_s", "", U::kCount, "emulated bandwidth; 0 unlimited", [](RunResult& r) -> FieldRef { return &r.link.bandwidth_bits_per_s; }),

@@ -104,6 +104,14 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.send_queue_depth.p50 = static_cast<uint64_t>(depth.ValueAtPercentileNs(50));
   run.send_queue_depth.p99 = static_cast<uint64_t>(depth.ValueAtPercentileNs(99));
   run.send_queue_depth.max = static_cast<uint64_t>(depth.MaxNs());
+  const stats::LogLinearHistogram& per_stream = measured.messages_per_stream;
+  run.messages_per_stream.streams = per_stream.Count();
+  run.messages_per_stream.streams_without_messages = counters.streams_without_messages;
+  run.messages_per_stream.mean = per_stream.MeanNs();
+  run.messages_per_stream.min = static_cast<uint64_t>(per_stream.MinNs());
+  run.messages_per_stream.p50 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(50));
+  run.messages_per_stream.p99 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(99));
+  run.messages_per_stream.max = static_cast<uint64_t>(per_stream.MaxNs());
   return run;
 }
 

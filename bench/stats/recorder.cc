@@ -37,6 +37,10 @@ const char* LatencyName(Latency kind) {
       return "write_blocked";
     case Latency::kScheduleLag:
       return "schedule_lag";
+    case Latency::kMessageGap:
+      return "message_gap";
+    case Latency::kFirstWriteToResponse:
+      return "first_write_to_response";
     case Latency::kCount:
       break;
   }
@@ -69,6 +73,8 @@ void Snapshot::Subtract(const Snapshot& earlier) {
   c.transfers_failed = Sub(c.transfers_failed, e.transfers_failed);
   c.server_dropped = Sub(c.server_dropped, e.server_dropped);
   send_queue_depth.Subtract(earlier.send_queue_depth);
+  c.streams_without_messages = Sub(c.streams_without_messages, e.streams_without_messages);
+  messages_per_stream.Subtract(earlier.messages_per_stream);
 }
 
 void Recorder::AddSent(uint64_t messages, uint64_t bytes) {
@@ -112,6 +118,8 @@ void Recorder::MergeInto(Snapshot& snapshot) const {
   c.transfers_failed += get(transfers_failed_);
   c.server_dropped += get(server_dropped_);
   snapshot.send_queue_depth.Merge(send_queue_depth_);
+  c.streams_without_messages += get(streams_without_messages_);
+  snapshot.messages_per_stream.Merge(messages_per_stream_);
 }
 
 RecorderRegistry::RecorderRegistry()
@@ -167,6 +175,7 @@ Snapshot RecorderRegistry::TakeSnapshot(int64_t now_ns) const {
 void RecorderRegistry::TakeSnapshotInto(int64_t now_ns, Snapshot* out) const {
   for (LogLinearHistogram& h : out->latency) h.Reset();
   out->send_queue_depth.Reset();
+  out->messages_per_stream.Reset();
   out->counters = Counters{};
   out->taken_at_ns = now_ns;
   std::lock_guard<std::mutex> lock(mu_);

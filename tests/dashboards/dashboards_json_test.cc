@@ -172,9 +172,14 @@ TEST_F(DashboardsJson, OverviewHasTheRequiredPanels) {
         EXPECT_NE(all.find(want), std::string::npos) << want;
       }
     }
+    // Streams the server sends on its own: a stall shows in the gap's p99.
+    const std::string gap_p99 =
+        "histogram_quantile(0.99, sum by (le) (rate(streambench_client_message_gap_seconds_bucket{";
+    EXPECT_NE(all.find(gap_p99), std::string::npos) << gap_p99;
     for (const char* metric :
-         {"streambench_client_messages_total", "streambench_client_payload_bytes_total",
-          "streambench_client_calls_total", "streambench_client_integrity_errors_total",
+         {"streambench_client_messages_per_stream_bucket", "streambench_client_messages_total",
+          "streambench_client_payload_bytes_total", "streambench_client_calls_total",
+          "streambench_client_integrity_errors_total",
           "streambench_client_current_schedule_lag_seconds", "streambench_client_active_streams",
           "streambench_client_target_rate_per_second"}) {
       EXPECT_NE(all.find(metric), std::string::npos) << metric;

@@ -47,27 +47,32 @@ constexpr char kPushJob[] = "streambench";
 constexpr char kRateInterval[] = "6s";
 constexpr double kRunS = 10;
 
-// Open-loop bidi echo (schedule lag, first-message and write-blocked latency), streams that end
-// and are replaced (calls by code), a fifth of them failed by the server with UNAVAILABLE at
-// their 10th message (error ratio, injected failures). No warm-up, so the run's results cover
+// Open-loop bidi echo (the default; schedule lag, first-message and write-blocked latency), streams
+// that end and are replaced (calls by code), a fifth of them failed by the server with UNAVAILABLE
+// at their 10th message (error ratio, injected failures). At the same time (`concurrent`) a
+// server_stream variant whose server paces 20 responses 5 ms apart (the gap between stream
+// messages, messages per stream), failed the same way. No warm-up, so the run's results cover
 // everything the exporter counted.
 constexpr char kScenarioYaml[] =
     "name: dashboards-it\n"
+    "concurrent: true\n"
     "mode: bidi\n"
     "connections: 1\n"
     "streams_per_connection: 4\n"
     "load: {type: constant, rate: 400/s}\n"
-    "stream: {messages: 40}\n"
     "request: {payload_size: 512B}\n"
     "server_behavior:\n"
-    "  bidi: echo\n"
     "  response_size: 0B\n"
     "  failure: {code: UNAVAILABLE, message: injected, probability: 0.2, after_messages: 10}\n"
     "expect: {statuses: {OK: some, UNAVAILABLE: some}}\n"
     "warmup: 0s\n"
     "duration: 10s\n"
     "variants:\n"
-    "  - name: window-default\n";
+    "  - name: window-default\n"
+    "    set: {stream.messages: 40}\n"
+    "  - name: server-stream\n"
+    "    set: {mode: server_stream, load.rate: 40/s, server_behavior.response_count: 20,\n"
+    "          server_behavior.response_interval: 5ms}\n";
 
 double UnixNowS() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -221,8 +226,11 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   std::ifstream results_in(results_path);
   const json results = json::parse(results_in, nullptr, false);
   ASSERT_FALSE(results.is_discarded()) << "results JSON unreadable";
-  ASSERT_EQ(results["runs"].size(), 1u);
+  ASSERT_EQ(results["runs"].size(), 2u);
   const json& run_result = results["runs"][0];
+  ASSERT_EQ(run_result["variant"], kVariant);
+  EXPECT_EQ(results["runs"][1]["pass"], true) << results["runs"][1]["checks"].dump();
+  ASSERT_GT(results["runs"][1]["latency_us"]["message_gap"]["count"].get<double>(), 0);
   EXPECT_EQ(run_result["pass"], true) << run_result["checks"].dump();
   const double final_sent = run_result["messages"]["sent"].get<double>();
   ASSERT_GT(final_sent, 1000) << "too little traffic to judge the dashboards";
@@ -232,16 +240,19 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   // gone with the run): wait for it (bounded).
   const auto pushed = ParsePrometheusText(HttpGet(push_port, "/metrics").body);
   EXPECT_EQ(FindOne(pushed, "streambench_client_messages_total",
-                    {{"job", kPushJob}, {"scenario", kScenario}, {"direction", "sent"}}),
+                    {{"job", kPushJob},
+                     {"scenario", kScenario},
+                     {"variant", kVariant},
+                     {"direction", "sent"}}),
             final_sent);
-  const std::string pushed_selector = std::string("streambench_client_messages_total{job=\"") +
-                                      kPushJob + "\", scenario=\"" + kScenario +
-                                      "\", direction=\"sent\"}";
+  const std::string run_labels = std::string("job=\"") + kPushJob + "\", scenario=\"" + kScenario +
+                                 "\", variant=\"" + kVariant + "\"";
+  const std::string pushed_selector =
+      "streambench_client_messages_total{" + run_labels + ", direction=\"sent\"}";
   // The final state has every message sent and every latency sample of the run (the drain's
   // replies too): wait until Prometheus has scraped both from the Pushgateway.
   const std::string pushed_latency_count =
-      std::string("streambench_client_message_latency_seconds_count{job=\"") + kPushJob +
-      "\", scenario=\"" + kScenario + "\"}";
+      "streambench_client_message_latency_seconds_count{" + run_labels + "}";
   const double final_latency_count = run_result["latency_us"]["message"]["count"].get<double>();
   const std::string pushed_time =
       std::string("push_time_seconds{job=\"") + kPushJob + "\", scenario=\"" + kScenario + "\"}";
@@ -262,7 +273,8 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
       << "pushed run never reached Prometheus through the Pushgateway; " << prometheus.LogTail();
   // And the live exporter was scraped during the run.
   const std::string live_selector = std::string("streambench_client_messages_total{job=\"") +
-                                    "streambench-generator\", direction=\"sent\"}";
+                                    "streambench-generator\", variant=\"" + kVariant +
+                                    "\", direction=\"sent\"}";
   const auto live = Values(Query(prom_port, live_selector, eval_at_s, &error));
   ASSERT_EQ(live.size(), 1u) << "the generator's /metrics was not scraped mid-run; " << error;
   EXPECT_GT(live[0], 0);
@@ -309,8 +321,8 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   // Prometheus's p99 over the whole run (cumulative buckets) lies in the Prometheus bucket that
   // holds the run's own p99 (widened by the log-linear histogram's 1%).
   const std::string p99_query = std::string("histogram_quantile(0.99, sum by (le) (") +
-                                "streambench_client_message_latency_seconds_bucket{job=\"" +
-                                kPushJob + "\", scenario=\"" + kScenario + "\"}))";
+                                "streambench_client_message_latency_seconds_bucket{" + run_labels +
+                                "}))";
   const json p99_result = Query(prom_port, p99_query, scraped_final_at_s, &error);
   ASSERT_TRUE(error.empty()) << error;
   ASSERT_EQ(p99_result.size(), 1u) << p99_result.dump();
@@ -332,8 +344,7 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   if (prom_p99_s < lower_s || prom_p99_s > upper_s) {
     // What each side holds, to tell a wrong export from a wrong query.
     const std::string buckets_query =
-        std::string("streambench_client_message_latency_seconds_bucket{job=\"") + kPushJob +
-        "\", scenario=\"" + kScenario + "\"}";
+        "streambench_client_message_latency_seconds_bucket{" + run_labels + "}";
     std::cout << "Prometheus buckets at " << std::fixed << scraped_final_at_s << ": "
               << Query(prom_port, buckets_query, scraped_final_at_s, &error).dump() << "\n"
               << "Pushgateway now:\n";

@@ -9,8 +9,8 @@ namespace {
 
 TEST(MetricNamesTest, CatalogCoversEveryFamily) {
   MetricUnit unit;
-  for (const char* kind :
-       {"message", "call", "first_message", "final_response", "write_blocked", "schedule_lag"}) {
+  for (const char* kind : {"message", "call", "first_message", "final_response", "write_blocked",
+                           "schedule_lag", "message_gap", "first_write_to_response"}) {
     for (const char* stat : {"p50", "p90", "p99", "p999", "max", "mean"}) {
       const std::string name = std::string(kind) + "_latency." + stat;
       ASSERT_TRUE(LookupMetric(name, &unit)) << name;

@@ -145,6 +145,36 @@ TEST(SnapshotCollector, HistogramsRenderedFromSnapshot) {
   EXPECT_EQ(lag.sample_count, 0u);
 }
 
+TEST(SnapshotCollector, MessagesPerStreamInMessagesWithEmptyStreamsAtZero) {
+  SnapshotCollector c;
+  c.Update("sc", "echo", "bidi", MakeSnapshot(), LiveGauges{});
+  EXPECT_EQ(FindFamily(c.Collect(), names::kMessagesPerStream), nullptr)
+      << "no series for a run without receiving streams";
+
+  stats::Snapshot s = MakeSnapshot();
+  s.messages_per_stream.RecordN(10, 6);  // six streams of 10 messages
+  s.messages_per_stream.RecordN(3, 1);   // one cut short at 3
+  s.counters.streams_without_messages = 2;
+  c.Update("sc", "stream", "server_stream", s, LiveGauges{});
+  const auto families = c.Collect();
+  const MetricFamily* f = FindFamily(families, names::kMessagesPerStream);
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->type, MetricType::Histogram);
+  ASSERT_EQ(f->metric.size(), 1u);
+  EXPECT_EQ(LabelValue(f->metric[0], "variant"), "stream");
+  const auto& h = f->metric[0].histogram;
+  EXPECT_EQ(h.sample_count, 9u);
+  EXPECT_NEAR(h.sample_sum, 63, 1e-6);
+  for (const auto& b : h.bucket) {
+    uint64_t expected = 2;
+    if (b.upper_bound >= 5) expected += 1;
+    if (b.upper_bound >= 10) expected += 6;
+    EXPECT_EQ(b.cumulative_count, expected) << "le=" << b.upper_bound;
+  }
+  EXPECT_EQ(h.bucket.front().upper_bound, 0);
+  EXPECT_TRUE(std::isinf(h.bucket.back().upper_bound));
+}
+
 TEST(SnapshotCollector, UpdateReplacesRunAndKeepsOtherRuns) {
   SnapshotCollector c;
   stats::Snapshot first = MakeSnapshot();

@@ -4,6 +4,7 @@
 
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "tests/bench/report/test_results.h"
 
@@ -30,6 +31,40 @@ TEST(ConsoleReportTest, StreamsOpenedInTheWarmUpAreNamedAsSuch) {
   std::ostringstream out;
   PrintRunTable(run, out);
   ExpectContains(out.str(), "started 0 (+16 open from the warm-up), finished 16 (1.60/s)");
+}
+
+TEST(ConsoleReportTest, MessagesPerStreamOnlyWhereStreamsReceivedOnTheirOwn) {
+  RunResult run = testing::SampleRun("default");
+  std::ostringstream echo;
+  PrintRunTable(run, echo);
+  EXPECT_EQ(echo.str().find("msgs/stream"), std::string::npos);
+  run.messages_per_stream = StreamMessagesSummary{40, 2, 9.5, 3, 10, 11, 12};
+  std::ostringstream streamed;
+  PrintRunTable(run, streamed);
+  ExpectContains(streamed.str(),
+                 "msgs/stream   min 3  mean 9.5  p50 10  p99 11  max 12  (40 streams, 2 without a "
+                 "message)");
+}
+
+TEST(ConsoleReportTest, LatencyColumnsLineUpWhateverTheKindNames) {
+  RunResult run = testing::SampleRun("default");
+  LatencySummary s;
+  s.count = 7;
+  s.p50_us = 90'000;
+  run.latency_us["first_write_to_response"] = s;
+  std::ostringstream out;
+  PrintRunTable(run, out);
+  // The header and every latency row are the label column and eight columns of ten.
+  std::istringstream lines(out.str());
+  std::vector<size_t> widths;
+  bool in_latency = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  latency", 0) == 0) in_latency = true;
+    if (in_latency && line.rfind("    ", 0) != 0 && line.rfind("  latency", 0) != 0) break;
+    if (in_latency) widths.push_back(line.size());
+  }
+  ASSERT_GE(widths.size(), 3u) << out.str();
+  for (size_t width : widths) EXPECT_EQ(width, widths[0]) << out.str();
 }
 
 TEST(ConsoleReportTest, TableShowsTheKeyFigures) {

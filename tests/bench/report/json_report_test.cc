@@ -83,6 +83,7 @@ TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
   run.link = LinkResult{true, 40000, 100000000, 5, 600000, "rtt 40ms", 1, 2, 3, 4, 5};
   run.outages = {Outage{-0.5, 1.25, 3, true}, Outage{2, 0.5, 1, false}};
   run.dropped_ops = 12;
+  run.messages_per_stream = StreamMessagesSummary{40, 2, 9.5, 3, 10, 11, 12};
   // name, variant, metric, measured, limit, passed, detail, baseline figures
   const Check threshold{"error_rate < 1%",
                         "default",
@@ -109,6 +110,12 @@ TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
   ExpectRunEq(read.runs[0], run);
   EXPECT_TRUE(read.runs[0].link.enabled);
   EXPECT_FALSE(read.runs[1].link.enabled);
+  EXPECT_EQ(read.runs[0].messages_per_stream.streams, 40u);
+  EXPECT_EQ(read.runs[0].messages_per_stream.p99, 11u);
+  const nlohmann::json doc = nlohmann::json::parse(ToJson(original));
+  EXPECT_EQ(doc["runs"][0]["messages_per_stream"]["streams_without_messages"], 2);
+  EXPECT_FALSE(doc["runs"][1].contains("messages_per_stream"))
+      << "only runs whose streams received on their own have it";
   ASSERT_EQ(read.runs[0].outages.size(), 2u);
   EXPECT_EQ(read.runs[0].outages[0].start_s, -0.5);
   EXPECT_FALSE(read.runs[0].outages[1].recovered);

@@ -87,9 +87,28 @@ TEST(MetricsTest, EveryMetricFieldIsInTheCatalogueWithItsUnitAndDirection) {
   EXPECT_EQ(FindMetric("nope"), nullptr);
 }
 
+TEST(MetricsTest, StreamFiguresAreMetrics) {
+  // The gap is a duration like every latency kind, so it is written with time units.
+  ASSERT_NE(FindMetric("message_gap_latency.p99"), nullptr);
+  EXPECT_EQ(FindMetric("message_gap_latency.p99")->unit, MetricUnit::kLatencyUs);
+  EXPECT_EQ(FindMetric("message_gap_latency.p99")->better, Better::kLower);
+  ASSERT_NE(FindMetric("first_write_to_response_latency.p50"), nullptr);
+  // Messages per stream is a count: fewer than the baseline means streams were cut short.
+  RunResult run;
+  run.messages_per_stream = StreamMessagesSummary{40, 2, 9.5, 3, 10, 11, 12};
+  EXPECT_EQ(FindMetric("messages_per_stream.p50")->unit, MetricUnit::kCount);
+  EXPECT_EQ(FindMetric("messages_per_stream.p50")->better, Better::kHigher);
+  EXPECT_DOUBLE_EQ(Value("messages_per_stream.p50", run), 10);
+  EXPECT_DOUBLE_EQ(Value("messages_per_stream.p99", run), 11);
+  EXPECT_DOUBLE_EQ(Value("messages_per_stream.min", run), 3);
+  EXPECT_DOUBLE_EQ(Value("messages_per_stream.mean", run), 9.5);
+  EXPECT_DOUBLE_EQ(Value("messages_per_stream.streams_without_messages", run), 2);
+  EXPECT_EQ(FindMetric("messages_per_stream.streams_without_messages")->better, Better::kLower);
+}
+
 TEST(LatencyTablesTest, KindsAndStatistics) {
   EXPECT_EQ(LatencyKinds().front(), "message");
-  EXPECT_EQ(LatencyKinds().back(), "schedule_lag");
+  EXPECT_EQ(LatencyKinds().back(), "first_write_to_response");
   EXPECT_EQ(LatencyStats().front().name, "p50");
   EXPECT_EQ(LatencyStats().back().name, "count");
 }

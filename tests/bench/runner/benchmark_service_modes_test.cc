@@ -44,6 +44,11 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamReadsResponseCountThenEndsOk) {
   EXPECT_EQ(Latency(r, "schedule_lag").count, 0u) << "closed loop has no schedule";
   // Every message is timed from the call's start, so the call outlasts its first message.
   EXPECT_GE(Latency(r, "call").max_us, Latency(r, "first_message").min_us);
+  // Each call is one stream of 5 messages: 4 gaps, the first from message 1.
+  EXPECT_EQ(r.messages_per_stream.streams, r.calls_finished);
+  EXPECT_EQ(r.messages_per_stream.min, 5u);
+  EXPECT_EQ(r.messages_per_stream.max, 5u);
+  EXPECT_EQ(Latency(r, "message_gap").count, r.calls_finished * 4);
 }
 
 // StreamingFromServer streams until the client cancels, and a call here cancels after its 3
@@ -84,6 +89,9 @@ TEST_F(BenchmarkServiceModesTest, ServerStreamEndedEarlyByTheServerIsOkWithFewer
                    "server_behavior: {response_count: 5}\n");
   EXPECT_EQ(r.messages_received, r.calls_finished * 3);
   EXPECT_EQ(Latency(r, "first_message").count, r.calls_finished);
+  // Streams cut short show as short ones.
+  EXPECT_EQ(r.messages_per_stream.max, 3u);
+  EXPECT_EQ(r.messages_per_stream.streams, r.calls_finished);
   server->Shutdown();
 }
 

@@ -82,6 +82,13 @@ TEST_F(WorkloadScenariosTest, DownloadVerifiesEveryTransfer) {
   EXPECT_EQ(run.transfers_failed, 0u);
   EXPECT_EQ(run.transfers_verified, run.calls_finished) << "one call per file";
   EXPECT_EQ(run.bytes_received, run.transfers_verified * 256 * 1024);
+  // 256 KiB in the scenario's 64 KiB chunks: 4 chunks, 3 gaps per download.
+  EXPECT_EQ(run.messages_per_stream.streams, run.calls_finished);
+  EXPECT_EQ(run.messages_per_stream.min, 4u);
+  EXPECT_EQ(run.messages_per_stream.max, 4u);
+  const auto gap = run.latency_us.find("message_gap");
+  ASSERT_NE(gap, run.latency_us.end());
+  EXPECT_EQ(gap->second.count, run.calls_finished * 3);
 }
 
 TEST_F(WorkloadScenariosTest, PubSubDeliversEveryEventToEverySubscriberOfItsTopic) {
@@ -92,6 +99,14 @@ TEST_F(WorkloadScenariosTest, PubSubDeliversEveryEventToEverySubscriberOfItsTopi
   EXPECT_GT(run.messages_sent, 100u);
   EXPECT_EQ(run.messages_received, run.messages_sent * 8);
   EXPECT_EQ(run.server_dropped_messages, 0u);
+  // Each of the 32 subscriptions is one stream of events; its gaps are between its events.
+  const report::StreamMessagesSummary& per_stream = run.messages_per_stream;
+  EXPECT_EQ(per_stream.streams + per_stream.streams_without_messages, 32u);
+  EXPECT_NEAR(per_stream.mean * static_cast<double>(per_stream.streams),
+              static_cast<double>(run.messages_received), 0.5);
+  const auto gap = run.latency_us.find("message_gap");
+  ASSERT_NE(gap, run.latency_us.end());
+  EXPECT_EQ(gap->second.count, run.messages_received - per_stream.streams);
 }
 
 TEST_F(WorkloadScenariosTest, ChatCountsEveryDeliveryOnceAndLosesNone) {
