@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -123,7 +124,13 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string a
   nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Connection::OnDataChunk);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Connection::OnStreamClose);
-  const int rc = nghttp2_session_client_new(&session_, callbacks, this);
+  nghttp2_option* options = nullptr;
+  nghttp2_option_new(&options);
+  // gRPC's own framing and status checks apply; nghttp2's HTTP semantics checks of every header
+  // (name and value character sets, content-length) would only repeat them at a cost per call.
+  nghttp2_option_set_no_http_messaging(options, 1);
+  const int rc = nghttp2_session_client_new2(&session_, callbacks, this, options);
+  nghttp2_option_del(options);
   nghttp2_session_callbacks_del(callbacks);
   if (rc != 0) {
     ::close(fd_);
@@ -165,10 +172,10 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
                            kContentType = "content-type", kGrpc = "application/grpc", kTe = "te",
                            kTrailers = "trailers", kUserAgent = "user-agent",
                            kAgent = "streambench-h2", kTimeout = "grpc-timeout";
-  std::vector<nghttp2_nv> headers = {Header(kMethod, kPost),      Header(kScheme, kHttp),
-                                     Header(kPath, path),         Header(kAuthority, authority_),
-                                     Header(kContentType, kGrpc), Header(kTe, kTrailers),
-                                     Header(kUserAgent, kAgent)};
+  std::vector<nghttp2_nv>& headers = request_headers_;  // reused: no allocation per call
+  headers = {Header(kMethod, kPost),         Header(kScheme, kHttp),      Header(kPath, path),
+             Header(kAuthority, authority_), Header(kContentType, kGrpc), Header(kTe, kTrailers),
+             Header(kUserAgent, kAgent)};
   std::string timeout;
   if (deadline != std::chrono::steady_clock::time_point::max()) {
     timeout = GrpcTimeoutHeader(deadline - std::chrono::steady_clock::now());
@@ -180,6 +187,7 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
   stream->handler = handler;
   stream->deadline = deadline;
   nghttp2_data_provider body{};
+  body.source.ptr = stream.get();  // ReadBody finds its stream without a lookup
   body.read_callback = &Connection::ReadBody;
   const int32_t id = nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(),
                                             &body, stream.get());
@@ -188,6 +196,7 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
     return -1;
   }
   stream->id = id;
+  if (deadline != std::chrono::steady_clock::time_point::max()) ++streams_with_deadline_;
   streams_.emplace(id, std::move(stream));
   return id;
 }
@@ -224,6 +233,7 @@ void Connection::Cancel(int32_t stream_id) {
 }
 
 void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
+  if (streams_with_deadline_ == 0) return;  // the common case, checked on every loop pass
   std::vector<int32_t> expired;
   for (const auto& [id, stream] : streams_) {
     if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
@@ -237,15 +247,15 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {
   auto next = std::chrono::steady_clock::time_point::max();
+  if (streams_with_deadline_ == 0) return next;
   for (const auto& [id, stream] : streams_) next = std::min(next, stream->deadline);
   return next;
 }
 
-ssize_t Connection::ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
-                             uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
-  auto* self = static_cast<Connection*>(user_data);
-  Stream* stream = self->Find(stream_id);
-  if (stream == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+ssize_t Connection::ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t length,
+                             uint32_t* data_flags, nghttp2_data_source* source, void*) {
+  // nghttp2 asks only for open streams' data, and a Stream lives until its stream closes.
+  auto* stream = static_cast<Stream*>(source->ptr);
   const size_t available = stream->pending.size() - stream->pending_offset;
   if (available == 0) {
     if (stream->writes_done) {
@@ -274,10 +284,13 @@ int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
   const std::string_view key(reinterpret_cast<const char*>(name), namelen);
   const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
   if (key == ":status") {
-    stream->http_status = std::atoi(std::string(text).c_str());
+    std::from_chars(text.data(), text.data() + text.size(), stream->http_status);
   } else if (key == "grpc-status") {
     stream->has_grpc_status = true;
-    stream->status.code = std::atoi(std::string(text).c_str());
+    if (std::from_chars(text.data(), text.data() + text.size(), stream->status.code).ec !=
+        std::errc()) {
+      stream->status.code = kUnknown;  // as gRPC reads a grpc-status it cannot parse
+    }
   } else if (key == "grpc-message") {
     stream->status.message = PercentDecode(text);
   }
@@ -308,6 +321,9 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
   if (it == self->streams_.end()) return 0;
   std::unique_ptr<Stream> stream = std::move(it->second);
   self->streams_.erase(it);
+  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
+    --self->streams_with_deadline_;
+  }
   CallStatus status;
   if (stream->local_end) {
     status = *stream->local_end;
@@ -401,6 +417,7 @@ void Connection::Fail(const std::string& why) {
   // Every open stream ends with UNAVAILABLE, as gRPC reports a lost connection.
   auto streams = std::move(streams_);
   streams_.clear();
+  streams_with_deadline_ = 0;
   for (auto& [id, stream] : streams) {
     stream->handler->OnClose(stream->local_end ? *stream->local_end
                                                : CallStatus{kUnavailable, why});

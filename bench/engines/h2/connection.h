@@ -109,6 +109,8 @@ class Connection {
   std::string authority_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  size_t streams_with_deadline_ = 0;         // open streams whose deadline is not max()
+  std::vector<nghttp2_nv> request_headers_;  // StartCall's scratch
   std::string out_;  // frames produced by nghttp2, not yet written to the socket
   size_t out_offset_ = 0;
   std::string in_;  // read buffer
