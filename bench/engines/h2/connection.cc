@@ -28,6 +28,8 @@ struct Connection::Stream {
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
   bool has_grpc_status = false;
+  bool reset_by_server = false;  // a RST_STREAM arrived (its code is the close's)
+  Metadata initial_metadata;     // collected until the response HEADERS frame is complete
   CallStatus status;
   // Set when this side ended the stream, so the reset is reported as what it was.
   std::optional<CallStatus> local_end;
@@ -123,7 +125,9 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string a
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Connection::OnDataChunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Connection::OnFrameReceived);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Connection::OnStreamClose);
+  nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks, &Connection::OnFrameNotSent);
   nghttp2_option* options = nullptr;
   nghttp2_option_new(&options);
   // gRPC's own framing and status checks apply; nghttp2's HTTP semantics checks of every header
@@ -167,6 +171,10 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
     handler->OnClose({kUnavailable, "the connection is closed"});
     return -1;
   }
+  if (!accepting_streams()) {
+    handler->OnClose({kUnavailable, "the server sent GOAWAY: no new streams on this connection"});
+    return -1;
+  }
   static const std::string kMethod = ":method", kPost = "POST", kScheme = ":scheme", kHttp = "http",
                            kPath = ":path", kAuthority = ":authority",
                            kContentType = "content-type", kGrpc = "application/grpc", kTe = "te",
@@ -181,7 +189,16 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
     timeout = GrpcTimeoutHeader(deadline - std::chrono::steady_clock::now());
     headers.push_back(Header(kTimeout, timeout));
   }
-  for (const auto& [key, value] : metadata) headers.push_back(Header(key, value));
+  std::vector<std::string> encoded;  // -bin values on the wire; nghttp2 copies what it submits
+  encoded.reserve(metadata.size());
+  for (const auto& [key, value] : metadata) {
+    if (IsBinaryHeader(key)) {
+      encoded.push_back(Base64Encode(value));
+      headers.push_back(Header(key, encoded.back()));
+    } else {
+      headers.push_back(Header(key, value));
+    }
+  }
 
   auto stream = std::make_unique<Stream>(settings_.max_receive_message_bytes);
   stream->handler = handler;
@@ -293,7 +310,75 @@ int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
     }
   } else if (key == "grpc-message") {
     stream->status.message = PercentDecode(text);
+  } else if (!IsReservedResponseHeader(key)) {
+    // The first HEADERS of a response carries initial metadata, unless it also ends the stream
+    // (trailers-only); any later HEADERS are the trailers.
+    const bool initial = frame->headers.cat == NGHTTP2_HCAT_RESPONSE &&
+                         (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0;
+    Metadata& into = initial ? stream->initial_metadata : stream->status.trailing_metadata;
+    std::string decoded;
+    if (IsBinaryHeader(key) && Base64Decode(text, &decoded)) {
+      into.emplace_back(key, std::move(decoded));
+    } else {
+      into.emplace_back(key, text);
+    }
   }
+  return 0;
+}
+
+int Connection::OnFrameReceived(nghttp2_session* session, const nghttp2_frame* frame,
+                                void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+      (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0 &&
+      nghttp2_session_get_stream_local_close(session, frame->hd.stream_id) == 0) {
+    // The server ended the call before this side half-closed (a status mid-stream): the call is
+    // over, as for gRPC's clients; RST_STREAM(NO_ERROR) closes the stream so its end is reported
+    // now, with the server's status, and queued writes are dropped.
+    nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_NO_ERROR);
+  }
+  switch (frame->hd.type) {
+    case NGHTTP2_HEADERS: {
+      if (frame->headers.cat != NGHTTP2_HCAT_RESPONSE ||
+          (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
+        return 0;
+      }
+      Stream* stream = self->Find(frame->hd.stream_id);
+      if (stream == nullptr || stream->local_end) return 0;
+      stream->handler->OnInitialMetadata(stream->initial_metadata);
+      stream->initial_metadata.clear();
+      return 0;
+    }
+    case NGHTTP2_RST_STREAM: {
+      // Told apart from nghttp2's own closes (GOAWAY, errors), which report a code too.
+      if (Stream* stream = self->Find(frame->hd.stream_id)) stream->reset_by_server = true;
+      return 0;
+    }
+    case NGHTTP2_GOAWAY:
+      self->goaway_received_ = true;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+int Connection::OnFrameNotSent(nghttp2_session*, const nghttp2_frame* frame, int lib_error_code,
+                               void* user_data) {
+  // A request nghttp2 would not send (the server sent GOAWAY after StartCall queued it) never
+  // opens a stream, so no close follows: end the call here.
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  auto* self = static_cast<Connection*>(user_data);
+  auto it = self->streams_.find(frame->hd.stream_id);
+  if (it == self->streams_.end()) return 0;
+  std::unique_ptr<Stream> stream = std::move(it->second);
+  self->streams_.erase(it);
+  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
+    --self->streams_with_deadline_;
+  }
+  stream->handler->OnClose(
+      stream->local_end ? *stream->local_end
+                        : CallStatus{kUnavailable, std::string("the request was not sent: ") +
+                                                       nghttp2_strerror(lib_error_code)});
   return 0;
 }
 
@@ -328,10 +413,16 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
   if (stream->local_end) {
     status = *stream->local_end;
   } else if (stream->has_grpc_status) {
-    status = stream->status;
-  } else if (error_code != NGHTTP2_NO_ERROR) {
+    status = std::move(stream->status);
+  } else if (stream->reset_by_server) {
     status = {StatusFromRstStream(error_code),
               std::string("stream reset by the server: ") + nghttp2_http2_strerror(error_code)};
+  } else if (error_code == NGHTTP2_REFUSED_STREAM && self->goaway_received_) {
+    // Above the GOAWAY's last stream id: the server never processed it (as gRPC reports it).
+    status = {kUnavailable, "the server sent GOAWAY before it processed the stream"};
+  } else if (error_code != NGHTTP2_NO_ERROR) {
+    status = {StatusFromRstStream(error_code),
+              std::string("stream closed: ") + nghttp2_http2_strerror(error_code)};
   } else if (stream->http_status != 200) {
     status = {StatusFromHttpStatus(stream->http_status),
               "HTTP status " + std::to_string(stream->http_status) + " without grpc-status"};
@@ -369,6 +460,10 @@ bool Connection::OnReadable() {
     Fail(std::string("connection error: ") + std::strerror(errno));
     return false;
   }
+}
+
+bool Connection::accepting_streams() const {
+  return alive() && nghttp2_session_check_request_allowed(session_) != 0;
 }
 
 bool Connection::wants_write() const {
