@@ -414,6 +414,10 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
     status = *stream->local_end;
   } else if (stream->has_grpc_status) {
     status = std::move(stream->status);
+  } else if (std::chrono::steady_clock::now() >= stream->deadline) {
+    // Past its deadline, however the server ended it (a reset, a close without status), it is
+    // DEADLINE_EXCEEDED, as gRPC's clients report it.
+    status = {kDeadlineExceeded, "Deadline Exceeded"};
   } else if (stream->reset_by_server) {
     status = {StatusFromRstStream(error_code),
               std::string("stream reset by the server: ") + nghttp2_http2_strerror(error_code)};

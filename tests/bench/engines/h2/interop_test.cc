@@ -210,7 +210,7 @@ TEST_F(H2InteropTest, CustomMetadata) {
 }
 
 // A status the server sends mid-stream, before this side half-closed, ends the call with that
-// status at once (not at its deadline).
+// status (gRPC C++ servers follow it with RST_STREAM NO_ERROR, which must not mask it).
 TEST_F(H2InteropTest, StatusBeforeTheHalfCloseEndsTheCall) {
   Recorder r;
   const int32_t id = Start("FullDuplexCall", &r, Clock::now() + std::chrono::seconds(20));

@@ -81,6 +81,20 @@ TEST_F(H2ProtocolFaultsTest, GrpcMessageIsPercentDecodedKeepingMalformedEscapes)
   EXPECT_EQ(r->status.message, kScriptedGrpcMessageDecoded);
 }
 
+// A server that ends the call (trailers with END_STREAM) before this side half-closed and sends
+// no RST_STREAM after them (nghttp2's servers, grpc-go's): the call is over with that status.
+TEST_F(H2ProtocolFaultsTest, StatusBeforeTheHalfCloseEndsTheCallWithoutAServerReset) {
+  Recorder r;
+  const int32_t id =
+      connection_->StartCall("/message", {}, Clock::now() + std::chrono::seconds(20), &r);
+  ASSERT_GT(id, 0);
+  connection_->Write(id, "never half-closed");
+  ASSERT_TRUE(WaitForEnd(loop_, r));
+  EXPECT_EQ(r.status.code, kUnknown) << r.status.message;  // not DEADLINE_EXCEEDED
+  EXPECT_EQ(r.status.message, kScriptedGrpcMessageDecoded);
+  EXPECT_EQ(connection_->open_streams(), 0u);
+}
+
 // GOAWAY: streams at or below its last stream id finish; later ones end UNAVAILABLE (never
 // processed), and the connection takes no new stream.
 TEST_F(H2ProtocolFaultsTest, GoawayEndsLaterStreamsUnavailableAndStopsNewOnes) {
