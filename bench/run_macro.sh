@@ -342,7 +342,8 @@ fi  # sections 1-5
 if [[ $SECTIONS == *" peers "* ]]; then
 PEERS_BIN=${PEERS_BIN:-$BUILD_DIR/peers/bin}
 export BARE_H2_CLIENT=$BARE_H2 GO_BENCHMARK_SERVER=$PEERS_BIN/go_benchmark_server
-export GO_BENCHMARK_CLIENT=$PEERS_BIN/go_benchmark_client H2LOAD=${H2LOAD:-$(command -v h2load || true)}
+export GO_BENCHMARK_CLIENT=$PEERS_BIN/go_benchmark_client
+export H2LOAD=${H2LOAD:-$(command -v h2load || true)}
 export RUN_TIMEOUT
 missing=()
 for bin in "$GO_BENCHMARK_SERVER" "$GO_BENCHMARK_CLIENT" "$H2LOAD"; do

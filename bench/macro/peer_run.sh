@@ -13,7 +13,8 @@
 #   WHO: h2 (bare_h2_client) | go (grpc-go's benchmark client) | h2load
 #   MODE: bidi (StreamingCall ping-pong) | unary (UnaryCall)
 # Environment: BARE_H2_CLIENT, GO_BENCHMARK_SERVER, GO_BENCHMARK_CLIENT, H2LOAD (the binaries),
-#   RUN_TIMEOUT (seconds, default 120). Exit: 0 ran, 2 bad usage, 3 the run could not be carried out.
+#   RUN_TIMEOUT (seconds, default 120).
+# Exit: 0 ran, 2 bad usage, 3 the run could not be carried out.
 set -euo pipefail
 if (($# != 9)); then
   sed -n '13,15p' "$0" >&2
@@ -41,7 +42,8 @@ done
 }
 
 # In a fresh network namespace loopback starts down.
-if [[ $(cat /sys/class/net/lo/operstate 2>/dev/null) == down ]] || ! ip -o addr show lo | grep -q 127.0.0.1; then
+if [[ $(cat /sys/class/net/lo/operstate 2>/dev/null) == down ]] ||
+  ! ip -o addr show lo | grep -q 127.0.0.1; then
   ip link set lo up
 fi
 
@@ -63,7 +65,8 @@ profile_name() { realpath --relative-to=/tmp "$RUN/$1"; }
 SERVER_PID=$!
 PORT=
 for _ in $(seq 200); do
-  PORT=$(ss -ltnpH 2>/dev/null | awk -v pid="pid=$SERVER_PID," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
+  PORT=$(ss -ltnpH 2>/dev/null |
+    awk -v pid="pid=$SERVER_PID," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
   [[ -n $PORT ]] && break
   kill -0 "$SERVER_PID" 2>/dev/null || break
   sleep 0.05
@@ -101,12 +104,14 @@ sample() {
   local client server segs
   client=$(sed 's/^.*) //' "/proc/$CLIENT_PID/stat" | awk '{print $12 + $13}')
   server=$(sed 's/^.*) //' "/proc/$SERVER_PID/stat" | awk '{print $12 + $13}')
-  segs=$(awk '/^Tcp:/ {if (!h) {for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1} else print $c}' /proc/net/snmp)
+  segs=$(awk '/^Tcp:/ {if (!h) {for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1}
+                       else print $c}' /proc/net/snmp)
   echo "$(date +%s%N) $client $server $segs"
 }
 sleep_until() {  # epoch ns
   local left_ns=$(($1 - $(date +%s%N)))
-  ((left_ns <= 0)) || sleep "$(printf '%d.%09d' $((left_ns / 1000000000)) $((left_ns % 1000000000)))"
+  ((left_ns <= 0)) ||
+    sleep "$(printf '%d.%09d' $((left_ns / 1000000000)) $((left_ns % 1000000000)))"
 }
 
 launch_ns=$(date +%s%N)
@@ -158,8 +163,8 @@ elif who == "go":
 else:  # h2load: every request must have succeeded with a 2xx
     m = re.search(r"^finished in \S+, ([0-9.]+) req/s", text, re.M) or fail("no finished line")
     rate = float(m.group(1))
-    m = re.search(r"^requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, (\d+) failed, "
-                  r"(\d+) errored, (\d+) timeout", text, re.M) or fail("no requests line")
+    m = re.search(r"^requests: (\d+) total, \d+ started, (\d+) done, (\d+) succeeded, "
+                  r"(\d+) failed, (\d+) errored, (\d+) timeout", text, re.M) or fail("no requests")
     if int(m.group(4)) or int(m.group(5)) or int(m.group(6)) or m.group(2) != m.group(3):
         fail("requests failed")
 if rate <= 0:
