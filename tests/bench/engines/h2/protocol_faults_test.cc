@@ -95,6 +95,32 @@ TEST_F(H2ProtocolFaultsTest, StatusBeforeTheHalfCloseEndsTheCallWithoutAServerRe
   EXPECT_EQ(connection_->open_streams(), 0u);
 }
 
+// The deadline reaches the server as grpc-timeout: the remaining time, never less, in gRPC's
+// format (at most 8 digits and a unit); no deadline, no header.
+TEST_F(H2ProtocolFaultsTest, DeadlineTravelsAsGrpcTimeout) {
+  Recorder with_deadline;
+  const auto start = Clock::now();
+  ASSERT_GT(connection_->StartCall("/timeout", {}, start + std::chrono::seconds(3), &with_deadline),
+            0);
+  ASSERT_TRUE(WaitForEnd(loop_, with_deadline));
+  ASSERT_EQ(with_deadline.status.code, kOk) << with_deadline.status.message;
+  const std::string& header = with_deadline.status.message;
+  ASSERT_GE(header.size(), 2u);
+  ASSERT_LE(header.size(), 9u) << header;
+  EXPECT_EQ(header.back(), 'u') << header;  // 3 s in microseconds is the finest that fits
+  const int64_t value_us = std::stoll(header.substr(0, header.size() - 1));
+  EXPECT_LE(value_us, 3'000'000);
+  // Not shorter than what was left when the request was sent (after `start`).
+  EXPECT_GE(value_us, std::chrono::duration_cast<std::chrono::microseconds>(
+                          start + std::chrono::seconds(3) - Clock::now())
+                          .count());
+
+  Recorder none;
+  ASSERT_GT(connection_->StartCall("/timeout", {}, Clock::time_point::max(), &none), 0);
+  ASSERT_TRUE(WaitForEnd(loop_, none));
+  EXPECT_EQ(none.status.message, "none");
+}
+
 // GOAWAY: streams at or below its last stream id finish; later ones end UNAVAILABLE (never
 // processed), and the connection takes no new stream.
 TEST_F(H2ProtocolFaultsTest, GoawayEndsLaterStreamsUnavailableAndStopsNewOnes) {

@@ -83,6 +83,9 @@ class Session {
       nghttp2_submit_headers(session_, NGHTTP2_FLAG_END_STREAM, id, nullptr, headers, 2, nullptr);
     } else if (path == "/message") {
       Answer(id, "2", kScriptedGrpcMessage);
+    } else if (path == "/timeout") {
+      const auto it = timeouts_.find(id);
+      Answer(id, "0", it == timeouts_.end() ? "none" : it->second);
     } else if (path == "/hold") {
       held_.push_back(id);
     } else if (path == "/goaway" && !held_.empty()) {
@@ -97,10 +100,11 @@ class Session {
   static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t,
                       void* user_data) {
-    if (std::string_view(reinterpret_cast<const char*>(name), namelen) == ":path") {
-      static_cast<Session*>(user_data)->paths_[frame->hd.stream_id] =
-          std::string(reinterpret_cast<const char*>(value), valuelen);
-    }
+    const std::string_view key(reinterpret_cast<const char*>(name), namelen);
+    std::string text(reinterpret_cast<const char*>(value), valuelen);
+    auto* self = static_cast<Session*>(user_data);
+    if (key == ":path") self->paths_[frame->hd.stream_id] = std::move(text);
+    if (key == "grpc-timeout") self->timeouts_[frame->hd.stream_id] = std::move(text);
     return 0;
   }
 
@@ -115,6 +119,7 @@ class Session {
   int fd_;
   nghttp2_session* session_ = nullptr;
   std::map<int32_t, std::string> paths_;
+  std::map<int32_t, std::string> timeouts_;  // grpc-timeout of the requests that had one
   std::vector<int32_t> held_;
 };
 

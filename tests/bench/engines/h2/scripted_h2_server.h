@@ -5,6 +5,7 @@
 //   /http/<code>  a response with :status <code> and no grpc-status (HEADERS with END_STREAM)
 //   /message      grpc-status 2 with a grpc-message holding percent escapes, bad ones included
 //                 (kScriptedGrpcMessage on the wire, kScriptedGrpcMessageDecoded as gRPC reads it)
+//   /timeout      grpc-status 0 with grpc-message holding the request's grpc-timeout ("none")
 //   /hold         no answer until a /goaway request arrives
 //   /goaway       GOAWAY (NO_ERROR) whose last stream id is the first /hold stream's, then that
 //                 stream is answered OK; every later stream is left to the GOAWAY
