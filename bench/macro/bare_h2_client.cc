@@ -80,6 +80,7 @@ class Worker {
     measured.store(measured.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     if (rtt_ns_.size() < rtt_ns_.capacity()) rtt_ns_.push_back(rtt_ns);
   }
+  void CountBadResponse() { ++bad_responses_; }
   void CallFailed() {
     if (!phase_.stopping.load(std::memory_order_relaxed)) ++calls_failed_;
   }
@@ -172,7 +173,11 @@ class UnarySlot final : public BenchCall {
       worker_.CallEnded();
       return;
     }
-    if (responses_ == 1 && response_ok_) worker_.RecordRoundTrip(SteadyNowNs() - start_ns_);
+    if (responses_ != 1) {
+      worker_.CountBadResponse();  // an OK unary call answers exactly once
+    } else if (response_ok_) {
+      worker_.RecordRoundTrip(SteadyNowNs() - start_ns_);
+    }
     if (worker_.stopping()) {
       worker_.CallEnded();
       return;

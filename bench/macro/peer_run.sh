@@ -41,9 +41,8 @@ done
   exit 2
 }
 
-# In a fresh network namespace loopback starts down.
-if [[ $(cat /sys/class/net/lo/operstate 2>/dev/null) == down ]] ||
-  ! ip -o addr show lo | grep -q 127.0.0.1; then
+# In a fresh network namespace loopback starts down, without its address.
+if ! ip -o addr show lo up | grep -q 127.0.0.1; then
   ip link set lo up
 fi
 
