@@ -9,12 +9,24 @@
 #      target >= 50%.
 #   4. the reference server's messages per CPU-second on each mode (its /proc/PID/stat CPU time
 #      against its own message counter), and the generator's CPU per 100k messages.
+#   6. the nghttp2 engine (bare_h2_client) beside other implementations, all against grpc-go's
+#      benchmark server: grpc-go's benchmark client on bidi ping-pong (64 B 2x32: >= 1.5x its
+#      round trips/s; 1 KiB 1x8 and 1x1: >= 1.2x and p50 no higher), h2load on unary 64 B 2x32
+#      (>= 1.0x its calls/s); client CPU per 100k round trips <= 0.7x grpc-go's; TCP segments per
+#      round trip beside each. Each run gets a fresh server (bench/macro/peer_run.sh), in a private
+#      network namespace when `unshare -n` works, so the segment count is the run's own. Skipped
+#      with a message when the peers are not built (bash ../shared/peers/build-go-bench.sh from
+#      the project root builds them into $BUILD_DIR/peers and installs h2load).
 # A/B pairs are interleaved (the order alternates per repeat) and every figure is the median of
 # REPEATS runs, to resist the noise of a shared machine. Prints one table (Markdown-compatible).
 #
 # Usage: bench/run_macro.sh [--rebuild]
 # Environment: BUILD_DIR (default build, as .ci/build.sh makes it), REPEATS (3), DURATION (5s),
 #   WARMUP (1s), KEEP=1 keeps the raw results directory, RUN_TIMEOUT (120, seconds per run);
+#   SECTIONS ("reference peers": sections 1-5 against the reference server, then section 6
+#   against grpc-go's; name one to run only it); PEERS_BIN (default $BUILD_DIR/peers/bin), H2LOAD,
+#   H2_THREADS (1: bare_h2_client's event loops and h2load's threads); section 6 runs whole
+#   seconds (DURATION and WARMUP rounded up);
 #   STREAMBENCH, STREAMBENCH_SERVER, BARE_CLIENT, RAW_TCP_BENCH override single binaries;
 #   STREAMBENCH_BASELINE=PATH also runs another build of the generator (e.g. the last release's)
 #   on every configuration, interleaved with this one, and adds its ratios to the table (5.), so
@@ -32,6 +44,8 @@ GEN=${STREAMBENCH:-$BUILD_DIR/bench/streambench}
 SERVER=${STREAMBENCH_SERVER:-$BUILD_DIR/server/streambench-server}
 BARE=${BARE_CLIENT:-$BUILD_DIR/bench/macro/bare_client}
 RAW=${RAW_TCP_BENCH:-$BUILD_DIR/bench/macro/raw_tcp_bench}
+BARE_H2=${BARE_H2_CLIENT:-$BUILD_DIR/bench/macro/bare_h2_client}
+SECTIONS=" ${SECTIONS:-reference peers} "
 BASELINE_GEN=${STREAMBENCH_BASELINE:-}
 if [[ -n $BASELINE_GEN && ! -x $BASELINE_GEN ]]; then
   echo "run_macro.sh: STREAMBENCH_BASELINE=$BASELINE_GEN is not an executable" >&2
@@ -43,11 +57,11 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 # --- build if needed --------------------------------------------------------------------------
 need_build=0
 [[ ${1:-} == --rebuild ]] && need_build=1
-for bin in "$GEN" "$SERVER" "$BARE" "$RAW"; do [[ -x $bin ]] || need_build=1; done
+for bin in "$GEN" "$SERVER" "$BARE" "$RAW" "$BARE_H2"; do [[ -x $bin ]] || need_build=1; done
 if ((need_build)); then
   if [[ -f $BUILD_DIR/CMakeCache.txt ]]; then
     cmake --build "$BUILD_DIR" -j "$(nproc)" --target streambench streambench-server bare_client \
-      raw_tcp_bench -- --no-print-directory >/dev/null
+      raw_tcp_bench bare_h2_client -- --no-print-directory >/dev/null
   else
     BUILD_DIR=$BUILD_DIR bash .ci/build.sh
   fi
@@ -64,6 +78,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+if [[ $SECTIONS == *" reference "* ]]; then
 # --- the reference server ---------------------------------------------------------------------
 "$SERVER" --port 0 --metrics-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
 SERVER_PID=$!
@@ -321,3 +336,127 @@ if approx:
     print("\n(generator CPU: whole-process CPU scaled to the measured phase; the generator did not"
           " report its own)")
 EOF
+fi  # sections 1-5
+
+# --- 6. the nghttp2 engine beside grpc-go's benchmark client and h2load -------------------------
+if [[ $SECTIONS == *" peers "* ]]; then
+PEERS_BIN=${PEERS_BIN:-$BUILD_DIR/peers/bin}
+export BARE_H2_CLIENT=$BARE_H2 GO_BENCHMARK_SERVER=$PEERS_BIN/go_benchmark_server
+export GO_BENCHMARK_CLIENT=$PEERS_BIN/go_benchmark_client
+export H2LOAD=${H2LOAD:-$(command -v h2load || true)}
+export RUN_TIMEOUT
+missing=()
+for bin in "$GO_BENCHMARK_SERVER" "$GO_BENCHMARK_CLIENT" "$H2LOAD"; do
+  [[ -n $bin && -x $bin ]] || missing+=("${bin:-h2load}")
+done
+if ((${#missing[@]})); then
+  echo "run_macro.sh: section 6 skipped: ${missing[*]} not found; build the peers with" \
+    "'bash ../shared/peers/build-go-bench.sh' from the project root" >&2
+else
+  whole_s() { # "1500ms" / "5s" -> whole seconds, rounded up, at least 1
+    "$PY" -c '
+import math, re, sys
+m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", sys.argv[1])
+print(max(1, math.ceil(float(m[1]) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[m[2]])))' "$1"
+  }
+  PEER_WARMUP_S=$(whole_s "$WARMUP") PEER_DURATION_S=$(whole_s "$DURATION")
+  H2_THREADS=${H2_THREADS:-1}
+  NETNS=()
+  if unshare -n true 2>/dev/null; then NETNS=(unshare -n); fi
+  # config -> "mode connections streams payload_bytes clients..."
+  declare -A PEER_CONFIG=(
+    [bidi_64B_2x32]="bidi 2 32 64 h2 go"
+    [bidi_1KiB_1x8]="bidi 1 8 1024 h2 go"
+    [bidi_1KiB_1x1]="bidi 1 1 1024 h2 go"
+    [unary_64B_2x32]="unary 2 32 64 h2 h2load go"
+  )
+  PEER_RESULTS=$WORK/peers.jsonl
+  echo "section 6: bare_h2_client vs grpc-go and h2load, $REPEATS repeats, ${PEER_WARMUP_S}s +" \
+    "${PEER_DURATION_S}s per run${NETNS:+, each in a private network namespace}" >&2
+  for rep in $(seq "$REPEATS"); do
+    for config in bidi_64B_2x32 bidi_1KiB_1x8 bidi_1KiB_1x1 unary_64B_2x32; do
+      read -r mode conns streams payload clients <<<"${PEER_CONFIG[$config]}"
+      read -ra order <<<"$clients"
+      # Alternate which client goes first.
+      ((rep % 2)) || mapfile -t order < <(printf '%s\n' "${order[@]}" | tac)
+      for who in "${order[@]}"; do
+        echo "  repeat $rep/$REPEATS: $config $who" >&2
+        line=$("${NETNS[@]}" bash bench/macro/peer_run.sh "$who" "$mode" "$conns" "$streams" \
+          "$payload" "$H2_THREADS" "$PEER_WARMUP_S" "$PEER_DURATION_S" "$WORK") || {
+          echo "run_macro.sh: $who failed on $config" >&2
+          exit 3
+        }
+        echo "{\"config\": \"$config\", \"rep\": $rep, \"run\": $line}" >>"$PEER_RESULTS"
+      done
+    done
+  done
+  $PY - "$PEER_RESULTS" "$REPEATS" "$PEER_WARMUP_S" "$PEER_DURATION_S" "$H2_THREADS" \
+    "${#NETNS[@]}" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+repeats, warmup_s, duration_s, threads, netns = sys.argv[2:]
+names = {"h2": "h2", "go": "grpc-go", "h2load": "h2load"}
+
+def runs(who, config):
+    return [r for r in rows if r["run"]["who"] == who and r["config"] == config]
+
+def fig(who, config, key):
+    values = [r["run"][key] for r in runs(who, config)]
+    return statistics.median(values) if values else float("nan")
+
+table = []
+def add(figure, measured, target="", ok=None):
+    table.append((figure, measured, target, "" if ok is None else ("PASS" if ok else "MISS")))
+
+def pair_ratios(a, b, config, key):
+    out = []
+    for x in runs(a, config):
+        y = [r for r in runs(b, config) if r["rep"] == x["rep"]]
+        if y:
+            out.append(x["run"][key] / y[0]["run"][key])
+    return ", ".join(f"{v:.2f}x" for v in out)
+
+for config, label, peer, target in (
+        ("bidi_64B_2x32", "bidi 64 B 2x32", "go", 1.5),
+        ("bidi_1KiB_1x8", "bidi 1 KiB 1x8", "go", 1.2),
+        ("bidi_1KiB_1x1", "bidi 1 KiB 1x1", "go", 1.2),
+        ("unary_64B_2x32", "unary 64 B 2x32", "h2load", 1.0)):
+    h2, other = fig("h2", config, "round_trips_per_s"), fig(peer, config, "round_trips_per_s")
+    add(f"6. {label}: h2 / {names[peer]} round trips/s",
+        f"{h2 / other:.2f}x ({h2 / 1e3:.1f}k vs {other / 1e3:.1f}k)", f">= {target}x",
+        h2 / other >= target)
+    add("   (info) ratio per A/B pair", pair_ratios("h2", peer, config, "round_trips_per_s"))
+    if config.startswith("bidi_1KiB"):
+        p, q = fig("h2", config, "p50_us"), fig("go", config, "p50_us")
+        add(f"6. {label}: h2 / grpc-go p50", f"{p / q:.2f}x ({p:.0f} us vs {q:.0f} us)",
+            "<= 1.0x", p <= q)
+    if peer != "go":
+        g = fig("go", config, "round_trips_per_s")
+        add(f"   (info) {label}: h2 / grpc-go round trips/s", f"{h2 / g:.2f}x ({g / 1e3:.1f}k)")
+    c, d = fig("h2", config, "client_cpu_s_per_100k"), fig("go", config, "client_cpu_s_per_100k")
+    add(f"6. {label}: client CPU per 100k, h2 / grpc-go", f"{c / d:.2f}x ({c:.3f} s vs {d:.3f} s)",
+        "<= 0.7x", c / d <= 0.7)
+    whos = ["h2", "go"] + (["h2load"] if peer == "h2load" else [])
+    if peer == "h2load":
+        add(f"   (info) {label}: h2load client CPU per 100k",
+            f"{fig('h2load', config, 'client_cpu_s_per_100k'):.3f} s")
+    add(f"   (info) {label}: TCP segments per round trip",
+        ", ".join(f"{names[w]} {fig(w, config, 'segments_per_round_trip'):.2f}" for w in whos))
+    add(f"   (info) {label}: server CPU per 100k",
+        ", ".join(f"{names[w]} {fig(w, config, 'server_cpu_s_per_100k'):.3f} s" for w in whos))
+
+print(f"\nsection 6: bare_h2_client ({threads} event loop(s)) vs grpc-go 1.33's benchmark client "
+      f"and h2load, against grpc-go's benchmark server; {warmup_s} s + {duration_s} s per run, "
+      f"median of {repeats}; TCP segments "
+      + ("counted per run in a private network namespace (both ends)" if netns != "0"
+         else "machine-wide (no private network namespace: other traffic included)") + "\n")
+w = [max(len(str(row[i])) for row in table + [("Figure", "Measured", "Target", "Result")])
+     for i in range(4)]
+line = lambda c: "| " + " | ".join(str(c[i]).ljust(w[i]) for i in range(4)) + " |"
+print(line(("Figure", "Measured", "Target", "Result")))
+print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+for row in table:
+    print(line(row))
+EOF
+fi
+fi  # section 6

@@ -9,6 +9,9 @@ DIR holds echo_pb2.py (protoc --python_out). Binds 127.0.0.1 on an ephemeral por
 Fault N counts the Converse notes of each stream from 1: every Nth note is dropped (no reply),
 answered twice, answered after the next one, answered with ok=false, or answered with bytes that
 do not parse as a Reply.
+Say also answers as gRPC's interop servers do: request metadata x-grpc-test-echo-initial comes
+back in the initial metadata and x-grpc-test-echo-trailing-bin in the trailing metadata; with
+x-echo-status-code (and x-echo-status-message-bin, UTF-8 bytes) the call ends with that status.
 """
 import argparse
 import ctypes
@@ -40,6 +43,17 @@ def main():
     garbage = b"\x0a\x7f\x01"
 
     def say(note, context):
+        metadata = dict(context.invocation_metadata())
+        if "x-grpc-test-echo-initial" in metadata:
+            context.send_initial_metadata(
+                (("x-grpc-test-echo-initial", metadata["x-grpc-test-echo-initial"]),))
+        if "x-grpc-test-echo-trailing-bin" in metadata:
+            context.set_trailing_metadata(
+                (("x-grpc-test-echo-trailing-bin", metadata["x-grpc-test-echo-trailing-bin"]),))
+        if "x-echo-status-code" in metadata:
+            code = int(metadata["x-echo-status-code"])
+            context.abort(next(c for c in grpc.StatusCode if c.value[0] == code),
+                          metadata.get("x-echo-status-message-bin", b"").decode("utf-8"))
         return reply_bytes(echo_pb2.Reply(reply_to=note.id, text="echo: " + note.text, ok=True))
 
     def follow(note, context):

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <optional>
 
@@ -27,6 +28,8 @@ struct Connection::Stream {
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
   bool has_grpc_status = false;
+  bool reset_by_server = false;  // a RST_STREAM arrived (its code is the close's)
+  Metadata initial_metadata;     // collected until the response HEADERS frame is complete
   CallStatus status;
   // Set when this side ended the stream, so the reset is reported as what it was.
   std::optional<CallStatus> local_end;
@@ -122,8 +125,16 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string a
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
   nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Connection::OnDataChunk);
+  nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Connection::OnFrameReceived);
   nghttp2_session_callbacks_set_on_stream_close_callback(callbacks, &Connection::OnStreamClose);
-  const int rc = nghttp2_session_client_new(&session_, callbacks, this);
+  nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks, &Connection::OnFrameNotSent);
+  nghttp2_option* options = nullptr;
+  nghttp2_option_new(&options);
+  // gRPC's own framing and status checks apply; nghttp2's HTTP semantics checks of every header
+  // (name and value character sets, content-length) would only repeat them at a cost per call.
+  nghttp2_option_set_no_http_messaging(options, 1);
+  const int rc = nghttp2_session_client_new2(&session_, callbacks, this, options);
+  nghttp2_option_del(options);
   nghttp2_session_callbacks_del(callbacks);
   if (rc != 0) {
     ::close(fd_);
@@ -160,26 +171,40 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
     handler->OnClose({kUnavailable, "the connection is closed"});
     return -1;
   }
+  if (!accepting_streams()) {
+    handler->OnClose({kUnavailable, "the server sent GOAWAY: no new streams on this connection"});
+    return -1;
+  }
   static const std::string kMethod = ":method", kPost = "POST", kScheme = ":scheme", kHttp = "http",
                            kPath = ":path", kAuthority = ":authority",
                            kContentType = "content-type", kGrpc = "application/grpc", kTe = "te",
                            kTrailers = "trailers", kUserAgent = "user-agent",
                            kAgent = "streambench-h2", kTimeout = "grpc-timeout";
-  std::vector<nghttp2_nv> headers = {Header(kMethod, kPost),      Header(kScheme, kHttp),
-                                     Header(kPath, path),         Header(kAuthority, authority_),
-                                     Header(kContentType, kGrpc), Header(kTe, kTrailers),
-                                     Header(kUserAgent, kAgent)};
+  std::vector<nghttp2_nv>& headers = request_headers_;  // reused: no allocation per call
+  headers = {Header(kMethod, kPost),         Header(kScheme, kHttp),      Header(kPath, path),
+             Header(kAuthority, authority_), Header(kContentType, kGrpc), Header(kTe, kTrailers),
+             Header(kUserAgent, kAgent)};
   std::string timeout;
   if (deadline != std::chrono::steady_clock::time_point::max()) {
     timeout = GrpcTimeoutHeader(deadline - std::chrono::steady_clock::now());
     headers.push_back(Header(kTimeout, timeout));
   }
-  for (const auto& [key, value] : metadata) headers.push_back(Header(key, value));
+  std::vector<std::string> encoded;  // -bin values on the wire; nghttp2 copies what it submits
+  encoded.reserve(metadata.size());
+  for (const auto& [key, value] : metadata) {
+    if (IsBinaryHeader(key)) {
+      encoded.push_back(Base64Encode(value));
+      headers.push_back(Header(key, encoded.back()));
+    } else {
+      headers.push_back(Header(key, value));
+    }
+  }
 
   auto stream = std::make_unique<Stream>(settings_.max_receive_message_bytes);
   stream->handler = handler;
   stream->deadline = deadline;
   nghttp2_data_provider body{};
+  body.source.ptr = stream.get();  // ReadBody finds its stream without a lookup
   body.read_callback = &Connection::ReadBody;
   const int32_t id = nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(),
                                             &body, stream.get());
@@ -188,6 +213,7 @@ int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
     return -1;
   }
   stream->id = id;
+  if (deadline != std::chrono::steady_clock::time_point::max()) ++streams_with_deadline_;
   streams_.emplace(id, std::move(stream));
   return id;
 }
@@ -224,6 +250,7 @@ void Connection::Cancel(int32_t stream_id) {
 }
 
 void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
+  if (streams_with_deadline_ == 0) return;  // the common case, checked on every loop pass
   std::vector<int32_t> expired;
   for (const auto& [id, stream] : streams_) {
     if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
@@ -237,15 +264,15 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {
   auto next = std::chrono::steady_clock::time_point::max();
+  if (streams_with_deadline_ == 0) return next;
   for (const auto& [id, stream] : streams_) next = std::min(next, stream->deadline);
   return next;
 }
 
-ssize_t Connection::ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
-                             uint32_t* data_flags, nghttp2_data_source*, void* user_data) {
-  auto* self = static_cast<Connection*>(user_data);
-  Stream* stream = self->Find(stream_id);
-  if (stream == nullptr) return NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE;
+ssize_t Connection::ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t length,
+                             uint32_t* data_flags, nghttp2_data_source* source, void*) {
+  // nghttp2 asks only for open streams' data, and a Stream lives until its stream closes.
+  auto* stream = static_cast<Stream*>(source->ptr);
   const size_t available = stream->pending.size() - stream->pending_offset;
   if (available == 0) {
     if (stream->writes_done) {
@@ -274,13 +301,84 @@ int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
   const std::string_view key(reinterpret_cast<const char*>(name), namelen);
   const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
   if (key == ":status") {
-    stream->http_status = std::atoi(std::string(text).c_str());
+    std::from_chars(text.data(), text.data() + text.size(), stream->http_status);
   } else if (key == "grpc-status") {
     stream->has_grpc_status = true;
-    stream->status.code = std::atoi(std::string(text).c_str());
+    if (std::from_chars(text.data(), text.data() + text.size(), stream->status.code).ec !=
+        std::errc()) {
+      stream->status.code = kUnknown;  // as gRPC reads a grpc-status it cannot parse
+    }
   } else if (key == "grpc-message") {
     stream->status.message = PercentDecode(text);
+  } else if (!IsReservedResponseHeader(key)) {
+    // The first HEADERS of a response carries initial metadata, unless it also ends the stream
+    // (trailers-only); any later HEADERS are the trailers.
+    const bool initial = frame->headers.cat == NGHTTP2_HCAT_RESPONSE &&
+                         (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) == 0;
+    Metadata& into = initial ? stream->initial_metadata : stream->status.trailing_metadata;
+    std::string decoded;
+    if (IsBinaryHeader(key) && Base64Decode(text, &decoded)) {
+      into.emplace_back(key, std::move(decoded));
+    } else {
+      into.emplace_back(key, text);
+    }
   }
+  return 0;
+}
+
+int Connection::OnFrameReceived(nghttp2_session* session, const nghttp2_frame* frame,
+                                void* user_data) {
+  auto* self = static_cast<Connection*>(user_data);
+  if ((frame->hd.type == NGHTTP2_HEADERS || frame->hd.type == NGHTTP2_DATA) &&
+      (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0 &&
+      nghttp2_session_get_stream_local_close(session, frame->hd.stream_id) == 0) {
+    // The server ended the call before this side half-closed (a status mid-stream): the call is
+    // over, as for gRPC's clients; RST_STREAM(NO_ERROR) closes the stream so its end is reported
+    // now, with the server's status, and queued writes are dropped.
+    nghttp2_submit_rst_stream(session, NGHTTP2_FLAG_NONE, frame->hd.stream_id, NGHTTP2_NO_ERROR);
+  }
+  switch (frame->hd.type) {
+    case NGHTTP2_HEADERS: {
+      if (frame->headers.cat != NGHTTP2_HCAT_RESPONSE ||
+          (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
+        return 0;
+      }
+      Stream* stream = self->Find(frame->hd.stream_id);
+      if (stream == nullptr || stream->local_end) return 0;
+      stream->handler->OnInitialMetadata(stream->initial_metadata);
+      stream->initial_metadata.clear();
+      return 0;
+    }
+    case NGHTTP2_RST_STREAM: {
+      // Told apart from nghttp2's own closes (GOAWAY, errors), which report a code too.
+      if (Stream* stream = self->Find(frame->hd.stream_id)) stream->reset_by_server = true;
+      return 0;
+    }
+    case NGHTTP2_GOAWAY:
+      self->goaway_received_ = true;
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+int Connection::OnFrameNotSent(nghttp2_session*, const nghttp2_frame* frame, int lib_error_code,
+                               void* user_data) {
+  // A request nghttp2 would not send (the server sent GOAWAY after StartCall queued it) never
+  // opens a stream, so no close follows: end the call here.
+  if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
+  auto* self = static_cast<Connection*>(user_data);
+  auto it = self->streams_.find(frame->hd.stream_id);
+  if (it == self->streams_.end()) return 0;
+  std::unique_ptr<Stream> stream = std::move(it->second);
+  self->streams_.erase(it);
+  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
+    --self->streams_with_deadline_;
+  }
+  stream->handler->OnClose(
+      stream->local_end ? *stream->local_end
+                        : CallStatus{kUnavailable, std::string("the request was not sent: ") +
+                                                       nghttp2_strerror(lib_error_code)});
   return 0;
 }
 
@@ -308,14 +406,27 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
   if (it == self->streams_.end()) return 0;
   std::unique_ptr<Stream> stream = std::move(it->second);
   self->streams_.erase(it);
+  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
+    --self->streams_with_deadline_;
+  }
   CallStatus status;
   if (stream->local_end) {
     status = *stream->local_end;
   } else if (stream->has_grpc_status) {
-    status = stream->status;
-  } else if (error_code != NGHTTP2_NO_ERROR) {
+    status = std::move(stream->status);
+  } else if (std::chrono::steady_clock::now() >= stream->deadline) {
+    // Past its deadline, however the server ended it (a reset, a close without status), it is
+    // DEADLINE_EXCEEDED, as gRPC's clients report it.
+    status = {kDeadlineExceeded, "Deadline Exceeded"};
+  } else if (stream->reset_by_server) {
     status = {StatusFromRstStream(error_code),
               std::string("stream reset by the server: ") + nghttp2_http2_strerror(error_code)};
+  } else if (error_code == NGHTTP2_REFUSED_STREAM && self->goaway_received_) {
+    // Above the GOAWAY's last stream id: the server never processed it (as gRPC reports it).
+    status = {kUnavailable, "the server sent GOAWAY before it processed the stream"};
+  } else if (error_code != NGHTTP2_NO_ERROR) {
+    status = {StatusFromRstStream(error_code),
+              std::string("stream closed: ") + nghttp2_http2_strerror(error_code)};
   } else if (stream->http_status != 200) {
     status = {StatusFromHttpStatus(stream->http_status),
               "HTTP status " + std::to_string(stream->http_status) + " without grpc-status"};
@@ -353,6 +464,10 @@ bool Connection::OnReadable() {
     Fail(std::string("connection error: ") + std::strerror(errno));
     return false;
   }
+}
+
+bool Connection::accepting_streams() const {
+  return alive() && nghttp2_session_check_request_allowed(session_) != 0;
 }
 
 bool Connection::wants_write() const {
@@ -401,6 +516,7 @@ void Connection::Fail(const std::string& why) {
   // Every open stream ends with UNAVAILABLE, as gRPC reports a lost connection.
   auto streams = std::move(streams_);
   streams_.clear();
+  streams_with_deadline_ = 0;
   for (auto& [id, stream] : streams) {
     stream->handler->OnClose(stream->local_end ? *stream->local_end
                                                : CallStatus{kUnavailable, why});

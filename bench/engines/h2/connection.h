@@ -23,16 +23,29 @@
 
 namespace streambench::engines::h2 {
 
-// How a call ended: the gRPC status code (grpc_wire.h GrpcCode values) and message.
+// Request or response metadata in wire order; "-bin" values are the bytes (the engine base64s
+// them on the wire).
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+// How a call ended: the gRPC status code (grpc_wire.h GrpcCode values), its message
+// (percent-decoded) and the trailing metadata (empty when this side ended the call).
 struct CallStatus {
+  CallStatus() = default;
+  CallStatus(int code, std::string message, Metadata trailing_metadata = {})
+      : code(code), message(std::move(message)), trailing_metadata(std::move(trailing_metadata)) {}
+
   int code = kOk;
   std::string message;
+  Metadata trailing_metadata;
 };
 
-// Receives one stream's events, on the connection's thread.
+// Receives one stream's events, on the connection's thread, in this order: initial metadata (at
+// most once; not for a trailers-only response, whose metadata is all trailing), messages, close.
 class StreamHandler {
  public:
   virtual ~StreamHandler() = default;
+  // The response headers' application metadata (the protocol's own headers left out).
+  virtual void OnInitialMetadata(const Metadata& /*metadata*/) {}
   virtual void OnMessage(std::string_view message) = 0;
   // The last event of the stream; the handler may be destroyed from here on.
   virtual void OnClose(const CallStatus& status) = 0;
@@ -47,8 +60,6 @@ struct ConnectionSettings {
   std::chrono::milliseconds connect_timeout{5000};
 };
 
-using Metadata = std::vector<std::pair<std::string, std::string>>;
-
 class Connection {
  public:
   // Connects to "host:port" (IPv4 or [IPv6]); nullptr with `error` when it cannot.
@@ -61,11 +72,15 @@ class Connection {
 
   int fd() const { return fd_; }
   bool alive() const { return fd_ >= 0; }
+  // False once the server sent GOAWAY (its open streams go on; new ones need a new connection).
+  bool accepting_streams() const;
   size_t open_streams() const { return streams_.size(); }
 
-  // Starts a call of `path` ("/pkg.Service/Method"); `handler` must outlive the stream (until
-  // its OnClose). `deadline` = time_point::max() for none. Returns the stream id, or -1 when the
-  // connection cannot take another stream now (then handler->OnClose was called).
+  // Starts a call of `path` ("/pkg.Service/Method") with request `metadata` ("-bin" values as
+  // bytes); `handler` must outlive the stream (until its OnClose). `deadline` = time_point::max()
+  // for none; otherwise sent as grpc-timeout and enforced here (DEADLINE_EXCEEDED). Returns the
+  // stream id, or -1 when the connection cannot take another stream (closed, or GOAWAY received;
+  // then handler->OnClose was called with UNAVAILABLE).
   int32_t StartCall(const std::string& path, const Metadata& metadata,
                     std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
   // Queues one message on the stream (framed here); sent at the next Flush().
@@ -99,6 +114,9 @@ class Connection {
   static int OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uint8_t* name,
                       size_t namelen, const uint8_t* value, size_t valuelen, uint8_t flags,
                       void* user_data);
+  static int OnFrameReceived(nghttp2_session*, const nghttp2_frame* frame, void* user_data);
+  static int OnFrameNotSent(nghttp2_session*, const nghttp2_frame* frame, int lib_error_code,
+                            void* user_data);
   static int OnDataChunk(nghttp2_session*, uint8_t flags, int32_t stream_id, const uint8_t* data,
                          size_t len, void* user_data);
   static int OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
@@ -109,6 +127,9 @@ class Connection {
   std::string authority_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  bool goaway_received_ = false;
+  size_t streams_with_deadline_ = 0;         // open streams whose deadline is not max()
+  std::vector<nghttp2_nv> request_headers_;  // StartCall's scratch
   std::string out_;  // frames produced by nghttp2, not yet written to the socket
   size_t out_offset_ = 0;
   std::string in_;  // read buffer

@@ -69,6 +69,69 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
+bool IsBinaryHeader(std::string_view key) {
+  return key.size() >= 4 && key.substr(key.size() - 4) == "-bin";
+}
+
+namespace {
+constexpr char kBase64Alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+}  // namespace
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out;
+  out.reserve((bytes.size() * 4 + 2) / 3);
+  uint32_t bits = 0;
+  int held = 0;  // bits held in `bits`
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    held += 8;
+    while (held >= 6) {
+      held -= 6;
+      out.push_back(kBase64Alphabet[(bits >> held) & 0x3f]);
+    }
+  }
+  if (held > 0) out.push_back(kBase64Alphabet[(bits << (6 - held)) & 0x3f]);
+  return out;
+}
+
+bool Base64Decode(std::string_view text, std::string* bytes) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  if (text.size() % 4 == 1) return false;  // no whole byte ends there
+  bytes->clear();
+  bytes->reserve(text.size() * 3 / 4);
+  uint32_t bits = 0;
+  int held = 0;
+  for (char c : text) {
+    int value;
+    if (c >= 'A' && c <= 'Z') {
+      value = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      value = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      value = c - '0' + 52;
+    } else if (c == '+') {
+      value = 62;
+    } else if (c == '/') {
+      value = 63;
+    } else {
+      return false;
+    }
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    held += 6;
+    if (held >= 8) {
+      held -= 8;
+      bytes->push_back(static_cast<char>((bits >> held) & 0xff));
+    }
+  }
+  return true;
+}
+
+bool IsReservedResponseHeader(std::string_view key) {
+  return (!key.empty() && key[0] == ':') || key == "content-type" || key == "grpc-status" ||
+         key == "grpc-message" || key == "grpc-encoding" || key == "grpc-accept-encoding";
+}
+
 int StatusFromHttpStatus(int http_status) {
   switch (http_status) {
     case 400:

@@ -62,6 +62,18 @@ std::string GrpcTimeoutHeader(std::chrono::nanoseconds remaining);
 // they are (as gRPC's own clients do).
 std::string PercentDecode(std::string_view text);
 
+// Metadata keys ending in "-bin" carry bytes, base64-encoded on the wire (PROTOCOL-HTTP2).
+bool IsBinaryHeader(std::string_view key);
+// Standard base64 without padding, as gRPC emits it.
+std::string Base64Encode(std::string_view bytes);
+// Decodes standard base64, padded or not (gRPC accepts both). False on a character or length
+// that is not base64.
+bool Base64Decode(std::string_view text, std::string* bytes);
+// Response headers that are the protocol's own rather than the application's metadata (pseudo
+// headers, content-type, grpc-status, grpc-message, grpc-encoding, grpc-accept-encoding): gRPC
+// clients do not hand these to the application.
+bool IsReservedResponseHeader(std::string_view key);
+
 // The status of a response whose HTTP status is not 200 and that has no grpc-status.
 int StatusFromHttpStatus(int http_status);
 // The status of a stream reset by the peer with an HTTP/2 error code.

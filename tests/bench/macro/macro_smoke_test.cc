@@ -8,12 +8,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "grpc/testing/messages.pb.h"
 #include "server/reference_server.h"
 
 namespace streambench {
@@ -68,6 +71,11 @@ class MacroSmokeTest : public ::testing::Test {
            " --warmup 200ms --duration 1s " + args;
   }
 
+  std::string BareH2Client(const std::string& args) const {
+    return std::string(BARE_H2_CLIENT_PATH) + " --target " + server_->address() +
+           " --warmup 200ms --duration 1s " + args;
+  }
+
   std::unique_ptr<ReferenceServer> server_;
 };
 
@@ -116,6 +124,86 @@ TEST_F(MacroSmokeTest, BareClientRejectsBadFlagsAndUnreachableTarget) {
   socklen_t len = sizeof(addr);
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
   const ToolRun run = RunTool(std::string(BARE_CLIENT_PATH) + " --target 127.0.0.1:" +
+                              std::to_string(ntohs(addr.sin_port)) + " --duration 1s");
+  ::close(fd);
+  EXPECT_EQ(run.exit_code, 3);
+  EXPECT_TRUE(run.lines.empty());
+}
+
+// bare_h2_client against the reference server's BenchmarkService, both modes: every response
+// parsed and of the size asked for, every call ended OK, round trips timed.
+TEST_F(MacroSmokeTest, BareH2ClientBidiAndUnaryReportCheckedRoundTrips) {
+  for (const std::string mode : {"bidi", "unary"}) {
+    SCOPED_TRACE(mode);
+    const ToolRun run = RunTool(BareH2Client("--mode " + mode +
+                                             " --connections 2 --streams 4 --threads 2"
+                                             " --payload 1KiB"));
+    ASSERT_TRUE(PrintedObjects(run, 1));
+    const nlohmann::json& j = run.lines[0];
+    EXPECT_EQ(j["mode"], mode);
+    EXPECT_EQ(j["threads"], 2);
+    const uint64_t round_trips = j["round_trips"].get<uint64_t>();
+    EXPECT_GT(round_trips, 0u);
+    EXPECT_EQ(j["bytes_received"].get<uint64_t>(), round_trips * 1024);
+    EXPECT_EQ(j["bad_responses"], 0);
+    EXPECT_EQ(j["calls_failed"], 0);
+    EXPECT_GT(j["cpu_s_per_100k_round_trips"].get<double>(), 0);
+    EXPECT_EQ(j["rtt_samples"].get<uint64_t>(), round_trips);
+    EXPECT_GT(j["rtt_us"]["p50"].get<double>(), 0);
+    EXPECT_GE(j["rtt_us"]["p99"].get<double>(), j["rtt_us"]["p50"].get<double>());
+  }
+}
+
+// The measured phase ends at its round-trip budget when that comes before its duration.
+TEST_F(MacroSmokeTest, BareH2ClientStopsAtItsRoundTripBudget) {
+  const ToolRun run = RunTool(std::string(BARE_H2_CLIENT_PATH) + " --target " + server_->address() +
+                              " --warmup 0s --duration 100s --max-round-trips 300");
+  ASSERT_TRUE(PrintedObjects(run, 1));
+  const nlohmann::json& j = run.lines[0];
+  EXPECT_GE(j["round_trips"].get<uint64_t>(), 300u);
+  // Ended by the count, not by the 100 s duration (the budget is checked every few ms).
+  EXPECT_LT(j["duration_s"].get<double>(), 50);
+}
+
+// The body given to h2load is one gRPC message: a SimpleRequest carrying and asking for the
+// payload size.
+TEST(MacroSmoke, BareH2ClientWritesTheFramedRequestBody) {
+  char path[] = "/tmp/bare_h2_request_XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  const ToolRun run =
+      RunTool(std::string(BARE_H2_CLIENT_PATH) + " --payload 100B --write-request-body " + path);
+  EXPECT_EQ(run.exit_code, 0);
+  std::ifstream in(path, std::ios::binary);
+  const std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ::unlink(path);
+  ASSERT_GE(body.size(), 5u);
+  EXPECT_EQ(body[0], 0);  // not compressed
+  const uint32_t length = (uint32_t{static_cast<uint8_t>(body[1])} << 24) |
+                          (uint32_t{static_cast<uint8_t>(body[2])} << 16) |
+                          (uint32_t{static_cast<uint8_t>(body[3])} << 8) |
+                          uint32_t{static_cast<uint8_t>(body[4])};
+  ASSERT_EQ(length, body.size() - 5);
+  grpc::testing::SimpleRequest request;
+  ASSERT_TRUE(request.ParseFromString(body.substr(5)));
+  EXPECT_EQ(request.response_size(), 100);
+  EXPECT_EQ(request.payload().body().size(), 100u);
+}
+
+TEST_F(MacroSmokeTest, BareH2ClientRejectsBadFlagsAndUnreachableTarget) {
+  EXPECT_EQ(RunTool(BareH2Client("--mode sideways")).exit_code, 2);
+  EXPECT_EQ(RunTool(BareH2Client("--threads 0")).exit_code, 2);
+  // A port that is bound but not listening refuses connections.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const ToolRun run = RunTool(std::string(BARE_H2_CLIENT_PATH) + " --target 127.0.0.1:" +
                               std::to_string(ntohs(addr.sin_port)) + " --duration 1s");
   ::close(fd);
   EXPECT_EQ(run.exit_code, 3);

@@ -109,6 +109,31 @@ TEST_F(H2ForeignTest, EveryCallShape) {
   EXPECT_EQ(converse.status.code, kOk) << converse.status.message;
 }
 
+// custom_metadata against grpcio: its own base64 of the binary trailer, its own header order.
+TEST_F(H2ForeignTest, CustomMetadata) {
+  const std::string kTrailing("\xab\xab\xab\x00\x0a", 5);
+  auto r = CallToEnd(*connection_, loop_, "/acme.echo.v1.EchoService/Say",
+                     {Note({{"id", "m"}, {"text", "hi"}})},
+                     {{"x-grpc-test-echo-initial", "test_initial_metadata_value"},
+                      {"x-grpc-test-echo-trailing-bin", kTrailing}});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kOk) << r->status.message;
+  EXPECT_TRUE(r->got_initial_metadata);
+  EXPECT_EQ(Lookup(r->initial_metadata, "x-grpc-test-echo-initial"), "test_initial_metadata_value");
+  EXPECT_EQ(Lookup(r->status.trailing_metadata, "x-grpc-test-echo-trailing-bin"), kTrailing);
+}
+
+// special_status_message against grpcio's percent-encoder: whitespace, BMP and non-BMP Unicode.
+TEST_F(H2ForeignTest, StatusCodeAndSpecialMessage) {
+  const std::string kMessage =
+      "\t\ntest with whitespace\r\nand Unicode BMP \xE2\x98\xBA and non-BMP \xF0\x9F\x98\x88\t\n";
+  auto r = CallToEnd(*connection_, loop_, "/acme.echo.v1.EchoService/Say", {Note({{"id", "s"}})},
+                     {{"x-echo-status-code", "2"}, {"x-echo-status-message-bin", kMessage}});
+  ASSERT_TRUE(r->closed);
+  EXPECT_EQ(r->status.code, kUnknown);
+  EXPECT_EQ(r->status.message, kMessage);
+}
+
 TEST_F(H2ForeignTest, UnknownMethodIsUnimplemented) {
   auto r = Call("Nope", {""});
   ASSERT_TRUE(r->closed);

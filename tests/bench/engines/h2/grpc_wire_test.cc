@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace streambench::engines::h2 {
@@ -94,6 +96,45 @@ TEST(GrpcWireTest, PercentDecoding) {
   EXPECT_EQ(PercentDecode("bad%2"), "bad%2");
   EXPECT_EQ(PercentDecode("bad%zz"), "bad%zz");
   EXPECT_EQ(PercentDecode("%"), "%");
+}
+
+TEST(GrpcWireTest, BinaryMetadataIsBase64UnpaddedOutAndEitherWayIn) {
+  EXPECT_TRUE(IsBinaryHeader("x-grpc-test-echo-trailing-bin"));
+  EXPECT_FALSE(IsBinaryHeader("x-binary"));
+  EXPECT_FALSE(IsBinaryHeader("bin"));
+  // RFC 4648's test vectors, without the padding.
+  const std::pair<std::string, std::string> vectors[] = {
+      {"", ""},           {"f", "Zg"},          {"fo", "Zm8"},         {"foo", "Zm9v"},
+      {"foob", "Zm9vYg"}, {"fooba", "Zm9vYmE"}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [bytes, text] : vectors) {
+    EXPECT_EQ(Base64Encode(bytes), text);
+    std::string decoded;
+    ASSERT_TRUE(Base64Decode(text, &decoded)) << text;
+    EXPECT_EQ(decoded, bytes);
+    ASSERT_TRUE(Base64Decode(text + std::string((4 - text.size() % 4) % 4, '='), &decoded));
+    EXPECT_EQ(decoded, bytes);
+  }
+  const std::string all_bytes = [] {
+    std::string b;
+    for (int i = 0; i < 256; ++i) b.push_back(static_cast<char>(i));
+    return b;
+  }();
+  std::string decoded;
+  ASSERT_TRUE(Base64Decode(Base64Encode(all_bytes), &decoded));
+  EXPECT_EQ(decoded, all_bytes);
+  EXPECT_FALSE(Base64Decode("Zm9v!", &decoded));
+  EXPECT_FALSE(Base64Decode("Zm9vY", &decoded));  // 5 characters: no whole byte in the last
+  EXPECT_FALSE(Base64Decode("Zg=v", &decoded));
+}
+
+TEST(GrpcWireTest, ReservedResponseHeadersAreNotMetadata) {
+  for (const char* key : {":status", "content-type", "grpc-status", "grpc-message", "grpc-encoding",
+                          "grpc-accept-encoding"}) {
+    EXPECT_TRUE(IsReservedResponseHeader(key)) << key;
+  }
+  for (const char* key : {"x-grpc-test-echo-initial", "grpc-status-details-bin", "date"}) {
+    EXPECT_FALSE(IsReservedResponseHeader(key)) << key;
+  }
 }
 
 TEST(GrpcWireTest, StatusesWithoutGrpcStatus) {

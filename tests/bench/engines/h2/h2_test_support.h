@@ -3,6 +3,8 @@
 // Thread-safety: used from the test's thread (the loop's).
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <memory>
 #include <string>
@@ -15,15 +17,31 @@ namespace streambench::engines::h2 {
 
 class Recorder : public StreamHandler {
  public:
+  void OnInitialMetadata(const Metadata& metadata) override {
+    EXPECT_FALSE(got_initial_metadata) << "initial metadata twice";
+    EXPECT_TRUE(messages.empty()) << "initial metadata after a message";
+    initial_metadata = metadata;
+    got_initial_metadata = true;
+  }
   void OnMessage(std::string_view message) override { messages.emplace_back(message); }
   void OnClose(const CallStatus& s) override {
     status = s;
     closed = true;
   }
+  bool got_initial_metadata = false;
+  Metadata initial_metadata;
   std::vector<std::string> messages;
   CallStatus status;
   bool closed = false;
 };
+
+// The value of `key` in `metadata` ("<absent>" when it is not there).
+inline std::string Lookup(const Metadata& metadata, const std::string& key) {
+  for (const auto& [k, v] : metadata) {
+    if (k == key) return v;
+  }
+  return "<absent>";
+}
 
 // Runs `loop` until `recorder`'s call has ended, at most 20 s.
 inline bool WaitForEnd(EventLoop& loop, const Recorder& recorder) {
@@ -35,10 +53,11 @@ inline bool WaitForEnd(EventLoop& loop, const Recorder& recorder) {
 // says what came back; `closed` is false when the call did not end in time.
 inline std::unique_ptr<Recorder> CallToEnd(Connection& connection, EventLoop& loop,
                                            const std::string& path,
-                                           const std::vector<std::string>& requests) {
+                                           const std::vector<std::string>& requests,
+                                           const Metadata& metadata = {}) {
   auto recorder = std::make_unique<Recorder>();
   const int32_t id = connection.StartCall(
-      path, {}, std::chrono::steady_clock::now() + std::chrono::seconds(20), recorder.get());
+      path, metadata, std::chrono::steady_clock::now() + std::chrono::seconds(20), recorder.get());
   for (const std::string& request : requests) connection.Write(id, request);
   connection.WritesDone(id);
   WaitForEnd(loop, *recorder);

@@ -176,6 +176,55 @@ TEST_F(H2InteropTest, StatusCodeAndMessageIncludingSpecialCharacters) {
   }
 }
 
+// custom_metadata: the server echoes x-grpc-test-echo-initial in its initial metadata and the
+// binary x-grpc-test-echo-trailing-bin in its trailers, on a unary and on a full-duplex call.
+TEST_F(H2InteropTest, CustomMetadata) {
+  const std::string kInitial = "test_initial_metadata_value";
+  const std::string kTrailing("\xab\xab\xab\x00\x0a", 5);  // bytes: base64 on the wire
+  const Metadata metadata = {{"x-grpc-test-echo-initial", kInitial},
+                             {"x-grpc-test-echo-trailing-bin", kTrailing}};
+  auto unary = CallToEnd(*connection_, loop_, "/grpc.testing.TestService/UnaryCall",
+                         {Request(314159, 271828)}, metadata);
+  ASSERT_TRUE(unary->closed);
+  EXPECT_EQ(unary->status.code, kOk) << unary->status.message;
+  EXPECT_TRUE(unary->got_initial_metadata);
+  EXPECT_EQ(Lookup(unary->initial_metadata, "x-grpc-test-echo-initial"), kInitial);
+  EXPECT_EQ(Lookup(unary->status.trailing_metadata, "x-grpc-test-echo-trailing-bin"), kTrailing);
+  // The protocol's own headers are not metadata.
+  EXPECT_EQ(Lookup(unary->initial_metadata, "content-type"), "<absent>");
+  EXPECT_EQ(Lookup(unary->status.trailing_metadata, "grpc-status"), "<absent>");
+
+  Recorder duplex;
+  const int32_t id =
+      Start("FullDuplexCall", &duplex, Clock::now() + std::chrono::seconds(20), metadata);
+  grpc::testing::StreamingOutputCallRequest request;
+  request.add_response_parameters()->set_size(314159);
+  request.mutable_payload()->set_body(std::string(271828, '\0'));
+  connection_->Write(id, request.SerializeAsString());
+  connection_->WritesDone(id);
+  ASSERT_TRUE(Wait(duplex));
+  EXPECT_EQ(duplex.status.code, kOk) << duplex.status.message;
+  ASSERT_EQ(duplex.messages.size(), 1u);
+  EXPECT_EQ(Lookup(duplex.initial_metadata, "x-grpc-test-echo-initial"), kInitial);
+  EXPECT_EQ(Lookup(duplex.status.trailing_metadata, "x-grpc-test-echo-trailing-bin"), kTrailing);
+}
+
+// A status the server sends mid-stream, before this side half-closed, ends the call with that
+// status (gRPC C++ servers follow it with RST_STREAM NO_ERROR, which must not mask it).
+TEST_F(H2InteropTest, StatusBeforeTheHalfCloseEndsTheCall) {
+  Recorder r;
+  const int32_t id = Start("FullDuplexCall", &r, Clock::now() + std::chrono::seconds(20));
+  grpc::testing::StreamingOutputCallRequest request;
+  request.add_response_parameters()->set_size(10);
+  request.mutable_response_status()->set_code(9);
+  request.mutable_response_status()->set_message("stopped early");
+  connection_->Write(id, request.SerializeAsString());
+  ASSERT_TRUE(Wait(r));
+  EXPECT_EQ(r.status.code, 9) << r.status.message;  // FAILED_PRECONDITION
+  EXPECT_EQ(r.status.message, "stopped early");
+  EXPECT_EQ(connection_->open_streams(), 0u);
+}
+
 TEST_F(H2InteropTest, UnimplementedMethodAndService) {
   auto method = Call("UnimplementedCall", {""});
   ASSERT_TRUE(method->closed);
