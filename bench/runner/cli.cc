@@ -15,7 +15,9 @@
 #include "bench/gate/exit_code.h"
 #include "bench/gate/gate_console.h"
 #include "bench/gate/junit.h"
+#include "bench/html/html_report.h"
 #include "bench/metrics/client_metrics.h"
+#include "bench/report/json_report.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
 #include "bench/runner/run_controller.h"
@@ -146,6 +148,7 @@ report::CompositeSink Outputs(const CliOptions& opts, std::ostream& out, std::os
   if (!opts.out_path.empty()) sinks.Add(report::JsonFileSink(opts.out_path));
   if (!opts.csv_path.empty()) sinks.Add(report::CsvFileSink(opts.csv_path));
   if (!opts.junit_path.empty()) sinks.Add(gate::JunitFileSink(opts.junit_path));
+  if (!opts.html_path.empty()) sinks.Add(html::HtmlFileSink(opts.html_path));
   return sinks;
 }
 
@@ -214,6 +217,28 @@ int Compare(const CliOptions& opts, std::ostream& out, std::ostream& err) {
   return gate::RunCompare(opts.file, opts.file_b, opts.tolerances, out);
 }
 
+// Draws results files as one HTML report; a file that cannot be read or parsed is bad input.
+int Report(const CliOptions& opts, std::ostream& out, std::ostream& err) {
+  std::vector<html::ReportInput> inputs;
+  for (const std::string& path : opts.results_files) {
+    html::ReportInput input;
+    input.label = path;
+    std::string error;
+    if (!report::ReadJsonFile(path, &input.result, &error)) {
+      err << "streambench: " << error << "\n";
+      return kExitBadInput;
+    }
+    inputs.push_back(std::move(input));
+  }
+  std::string error;
+  if (!html::WriteHtmlFile(inputs, opts.html_path, &error)) {
+    err << "streambench: " << error << "\n";
+    return kExitCouldNotRun;
+  }
+  out << "wrote " << opts.html_path << "\n";
+  return kExitPass;
+}
+
 int Validate(const CliOptions& opts, std::ostream& out, std::ostream& err) {
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitBadInput;
@@ -240,6 +265,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool std
   }
   if (opts.command == "validate") return Validate(opts, out, err);
   if (opts.command == "compare") return Compare(opts, out, err);
+  if (opts.command == "report") return Report(opts, out, err);
   return Run(opts, out, err, stderr_is_terminal);
 }
 

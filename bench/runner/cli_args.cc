@@ -58,6 +58,7 @@ struct CliApp {
   CLI::App* run = nullptr;
   CLI::App* validate = nullptr;
   CLI::App* compare = nullptr;
+  CLI::App* report = nullptr;
   // The texts of the repeatable gate flags, checked while parsing and parsed once afterwards
   // into CliOptions' typed values (ParsedGateFlags).
   std::vector<std::string> threshold_texts;
@@ -70,6 +71,9 @@ struct CliApp {
     validate = cli::AddCommand(&app, "validate", "check a scenario without running it");
     compare = cli::AddCommand(
         &app, "compare", "B's results against baseline A, side by side; exit 1 on a regression");
+    report = cli::AddCommand(&app, "report",
+                             "draw results files (a run, a baseline and a candidate, ...) as one "
+                             "self-contained HTML report");
     app.footer(
         "`streambench COMMAND --help` lists the command's options.\n"
         "exit codes: 0 pass, 1 expectations, a threshold or the baseline failed, 2 bad input or\n"
@@ -84,6 +88,15 @@ struct CliApp {
     }
     compare->add_option("A.json", o->file, "the baseline results (an earlier --out file)");
     compare->add_option("B.json", o->file_b, "the newer results");
+    report->add_option("RESULTS.json", o->results_files, "results files (--out of earlier runs)");
+    for (CLI::App* html_command : {run, report}) {
+      html_command
+          ->add_option("--html", o->html_path,
+                       "write a self-contained HTML report (charts and tables, no network) to "
+                       "FILE")
+          ->type_name("FILE")
+          ->check(cli::NotEmpty());
+    }
     for (CLI::App* gated_command : {run, compare}) {
       cli::Repeatable(gated_command->add_option(
                           "--tolerance", tolerance_texts,
@@ -162,6 +175,11 @@ std::string MissingArguments(const CliOptions& o) {
   if (o.command.empty()) return "missing command";
   if (o.command == "compare" && o.file_b.empty()) {
     return "'compare' needs two results files: A.json (baseline) B.json (new)";
+  }
+  if (o.command == "report") {
+    if (o.results_files.empty()) return "'report' needs at least one results file";
+    if (o.html_path.empty()) return "'report' needs --html FILE (the report to write)";
+    return std::string();
   }
   if (o.file.empty()) return "'" + o.command + "' needs a scenario FILE";
   return std::string();

@@ -17,7 +17,7 @@
 namespace streambench::runner {
 
 struct CliOptions {
-  std::string command;  // "run", "validate", "compare"; empty with help = top-level help
+  std::string command;  // "run", "validate", "compare", "report"; empty with help = top-level help
   bool help = false;    // --help / -h (top level, or for `command`)
   std::string file;     // the scenario file (compare: results file A, the baseline)
   std::string file_b;   // compare: results file B (the newer results)
@@ -28,6 +28,8 @@ struct CliOptions {
   std::optional<uint32_t> threads;               // --threads (every run)
   std::string out_path;                          // --out results.json
   std::string csv_path;                          // --csv results.csv
+  std::string html_path;                         // --html report.html (run, report)
+  std::vector<std::string> results_files;        // report: the results files drawn, in order
   bool quiet = false;                            // --quiet: no table, no progress line
   std::optional<int64_t> heap_trim_interval_us;  // --heap-trim-interval (0 = never)
 

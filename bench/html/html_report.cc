@@ -1,0 +1,373 @@
+#include "bench/html/html_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <type_traits>
+#include <variant>
+
+#include "bench/html/bar_chart.h"
+#include "bench/html/html_escape.h"
+#include "bench/report/atomic_file.h"
+#include "bench/report/format.h"
+#include "bench/report/result_fields.h"
+
+namespace streambench::html {
+namespace {
+
+using report::MetricUnit;
+using report::RunField;
+using report::RunResult;
+
+// No script and nothing fetched: anything that tried would be blocked and logged.
+constexpr const char* kHead = R"html(<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+)html";
+
+constexpr const char* kStyle = R"css(<style>
+body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.25em; margin-top: 1.5em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: right; }
+th:first-child, td.name { text-align: left; }
+.fail { color: #b00020; font-weight: bold; } .pass { color: #1b5e20; }
+.charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
+figure.chart { margin: 0; } figcaption { font-weight: bold; }
+svg text { font-size: 11px; fill: #333; } svg .grid { stroke: #e4e4e4; }
+svg .axis { stroke: #333; }
+ul.legend { list-style: none; padding: 0; margin: 0.25em 0; display: flex; flex-wrap: wrap; gap: 1em; }
+.swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
+dl.header { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
+dt { color: #555; } dd { margin: 0; }
+</style>
+)css";
+
+std::string Exact(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  return buf;
+}
+
+// A run's name in charts and tables: the input's label when there are several inputs, the
+// variant, and the repetition when the variant repeats.
+struct NamedRun {
+  std::string name;
+  const RunResult* run;
+};
+
+std::vector<NamedRun> NamedRuns(const std::vector<ReportInput>& inputs) {
+  std::vector<NamedRun> runs;
+  for (const ReportInput& input : inputs) {
+    for (const RunResult& run : input.result.runs) {
+      bool repeats = false;
+      for (const RunResult& other : input.result.runs) {
+        repeats = repeats || (other.variant == run.variant && other.repeat_index != 0);
+      }
+      std::string name = inputs.size() > 1 ? input.label + ": " : "";
+      name += run.variant;
+      if (repeats) name += " #" + std::to_string(run.repeat_index + 1);
+      runs.push_back({name, &run});
+    }
+  }
+  return runs;
+}
+
+// A stored field's value as the table shows it, in the field's unit.
+std::string Formatted(const RunField& field, const RunResult& run) {
+  RunResult copy = run;
+  const report::FieldRef ref = field.ref(copy);
+  if (const auto* s = std::get_if<std::string*>(&ref)) return **s;
+  if (const auto* b = std::get_if<bool*>(&ref)) return **b ? "yes" : "no";
+  const double v = report::FieldNumber(field, run);
+  switch (field.unit) {
+    case MetricUnit::kLatencyUs:
+      return report::FormatLatencyUs(v);
+    case MetricUnit::kFraction:
+      return report::FormatPercent(v);
+    case MetricUnit::kPerSecond:
+      return report::FormatRate(v) + "/s";
+    case MetricUnit::kSeconds:
+      return report::FormatNumber(v, 4) + " s";
+    case MetricUnit::kCount:
+    case MetricUnit::kText:
+      break;
+  }
+  return report::FormatNumber(v, 9);
+}
+
+bool IsNumeric(const RunField& field, const RunResult& run) {
+  RunResult copy = run;
+  const report::FieldRef ref = field.ref(copy);
+  return !std::holds_alternative<std::string*>(ref) && !std::holds_alternative<bool*>(ref);
+}
+
+std::string CountText(double v) { return report::FormatNumber(v, 9); }
+std::string RateText(double v) { return report::FormatRate(v) + "/s"; }
+
+// Bars of the stored fields `fields` for every run.
+BarChart FieldChart(std::string title, std::string y_label,
+                    const std::vector<const RunField*>& fields, const std::string& strip_prefix,
+                    const std::vector<NamedRun>& runs) {
+  BarChart chart;
+  chart.title = std::move(title);
+  chart.y_label = std::move(y_label);
+  for (const RunField* field : fields) {
+    chart.categories.push_back(field->json_path.substr(strip_prefix.size()));
+  }
+  for (const NamedRun& named : runs) {
+    BarSeries series{named.name, {}};
+    for (const RunField* field : fields) {
+      series.values.push_back(report::FieldNumber(*field, *named.run));
+    }
+    chart.series.push_back(std::move(series));
+  }
+  return chart;
+}
+
+std::vector<const RunField*> FieldsWithPrefix(const std::string& prefix, MetricUnit unit) {
+  std::vector<const RunField*> fields;
+  for (const RunField& field : report::RunFields()) {
+    if (field.ref != nullptr && field.unit == unit && field.json_path.rfind(prefix, 0) == 0) {
+      fields.push_back(&field);
+    }
+  }
+  return fields;
+}
+
+std::string Charts(const std::vector<NamedRun>& runs) {
+  std::string out = "<h2>Charts</h2>\n<div class=\"charts\">\n";
+  // Latency: one chart per kind measured in any run; the percentiles on a log axis.
+  std::vector<const report::LatencyStat*> stats;
+  for (const report::LatencyStat& stat : report::LatencyStats()) {
+    if (stat.unit == MetricUnit::kLatencyUs) stats.push_back(&stat);
+  }
+  for (const std::string& kind : report::LatencyKinds()) {
+    bool measured = false;
+    for (const NamedRun& named : runs) measured = measured || named.run->latency_us.count(kind);
+    if (!measured) continue;
+    BarChart chart;
+    chart.title = kind + " latency";
+    chart.y_label = "latency (us, log scale)";
+    chart.log_scale = true;
+    chart.format = report::FormatLatencyUs;
+    for (const report::LatencyStat* stat : stats) chart.categories.push_back(stat->name);
+    for (const NamedRun& named : runs) {
+      auto it = named.run->latency_us.find(kind);
+      report::LatencySummary summary =
+          it == named.run->latency_us.end() ? report::LatencySummary{} : it->second;
+      BarSeries series{named.name, {}};
+      for (const report::LatencyStat* stat : stats) {
+        series.values.push_back(*std::get<double*>(stat->ref(summary)));
+      }
+      chart.series.push_back(std::move(series));
+    }
+    out += RenderBarChart(chart);
+  }
+  BarChart throughput =
+      FieldChart("throughput", "per second (log scale)",
+                 FieldsWithPrefix("throughput.", MetricUnit::kPerSecond), "throughput.", runs);
+  throughput.log_scale = true;
+  throughput.format = RateText;
+  out += RenderBarChart(throughput);
+
+  BarChart statuses;
+  statuses.title = "finished calls by status";
+  statuses.y_label = "calls";
+  statuses.format = CountText;
+  std::set<std::string> codes;
+  for (const NamedRun& named : runs) {
+    for (const auto& [code, count] : named.run->calls_by_code) codes.insert(code);
+  }
+  statuses.categories.assign(codes.begin(), codes.end());
+  for (const NamedRun& named : runs) {
+    BarSeries series{named.name, {}};
+    for (const std::string& code : codes) {
+      auto it = named.run->calls_by_code.find(code);
+      series.values.push_back(it == named.run->calls_by_code.end() ? 0 : it->second);
+    }
+    statuses.series.push_back(std::move(series));
+  }
+  if (!codes.empty()) out += RenderBarChart(statuses);
+
+  BarChart integrity =
+      FieldChart("integrity errors", "messages", FieldsWithPrefix("integrity.", MetricUnit::kCount),
+                 "integrity.", runs);
+  integrity.format = CountText;
+  out += RenderBarChart(integrity);
+  return out + "</div>\n";
+}
+
+std::string HeaderRow(const std::vector<NamedRun>& runs, const std::string& first) {
+  std::string out = "<tr><th>" + first + "</th>";
+  for (const NamedRun& named : runs) out += "<th>" + EscapeHtml(named.name) + "</th>";
+  return out + "</tr>\n";
+}
+
+// Every stored figure of every run (the field table's order), the ones that apply to some run.
+std::string FiguresTable(const std::vector<NamedRun>& runs) {
+  std::string out = "<h2>Figures</h2>\n<table class=\"figures\">\n" + HeaderRow(runs, "field");
+  for (const RunField& field : report::RunFields()) {
+    if (field.ref == nullptr) continue;
+    bool applies = field.written == nullptr;
+    for (const NamedRun& named : runs) applies = applies || field.written(*named.run);
+    if (!applies) continue;
+    out += "<tr><td class=\"name\" title=\"" + EscapeHtml(field.doc) + "\">" +
+           EscapeHtml(field.json_path) + "</td>";
+    for (const NamedRun& named : runs) {
+      out += "<td data-field=\"" + EscapeHtml(field.json_path) + "\"";
+      if (IsNumeric(field, *named.run)) {
+        out += " data-value=\"" + Exact(report::FieldNumber(field, *named.run)) + "\"";
+      }
+      out += ">" + EscapeHtml(Formatted(field, *named.run)) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+std::string LatencyTable(const std::vector<NamedRun>& runs) {
+  std::string out = "<h2>Latency</h2>\n<table class=\"latency\">\n" + HeaderRow(runs, "latency");
+  for (const std::string& kind : report::LatencyKinds()) {
+    bool measured = false;
+    for (const NamedRun& named : runs) measured = measured || named.run->latency_us.count(kind);
+    if (!measured) continue;
+    for (const report::LatencyStat& stat : report::LatencyStats()) {
+      out += "<tr><td class=\"name\">" + EscapeHtml(kind + " " + stat.name) + "</td>";
+      for (const NamedRun& named : runs) {
+        auto it = named.run->latency_us.find(kind);
+        report::LatencySummary summary =
+            it == named.run->latency_us.end() ? report::LatencySummary{} : it->second;
+        const report::FieldRef ref = stat.ref(summary);
+        const double v = std::holds_alternative<double*>(ref)
+                             ? *std::get<double*>(ref)
+                             : static_cast<double>(*std::get<uint64_t*>(ref));
+        out += "<td data-field=\"latency_us." + EscapeHtml(kind + "." + stat.name) +
+               "\" data-value=\"" + Exact(v) + "\">" +
+               (stat.unit == MetricUnit::kLatencyUs ? report::FormatLatencyUs(v)
+                                                    : report::FormatNumber(v, 9)) +
+               "</td>";
+      }
+      out += "</tr>\n";
+    }
+  }
+  return out + "</table>\n";
+}
+
+// Checks, failures first: each run's expectations, then the gate's thresholds and baseline.
+std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vector<NamedRun>& runs) {
+  struct Row {
+    std::string kind, run, name, detail;
+    bool passed;
+  };
+  std::vector<Row> rows;
+  for (const NamedRun& named : runs) {
+    for (const report::Check& c : named.run->checks) {
+      rows.push_back({"expectation", named.name, c.name, c.detail, c.passed});
+    }
+  }
+  for (const ReportInput& input : inputs) {
+    const std::string prefix = inputs.size() > 1 ? input.label + ": " : "";
+    for (const report::Check& c : input.result.gate.thresholds) {
+      rows.push_back({"threshold", prefix + c.variant, c.name, c.detail, c.passed});
+    }
+    for (const report::Check& c : input.result.gate.baseline) {
+      rows.push_back({"baseline", prefix + c.variant, c.name, c.detail, c.passed});
+    }
+  }
+  if (rows.empty()) return "";
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const Row& a, const Row& b) { return !a.passed && b.passed; });
+  std::string out =
+      "<h2>Checks</h2>\n<table class=\"checks\">\n<tr><th>verdict</th><th>kind</th><th>run</th>"
+      "<th>check</th><th>detail</th></tr>\n";
+  for (const Row& row : rows) {
+    out += std::string("<tr><td class=\"name ") + (row.passed ? "pass\">pass" : "fail\">FAIL") +
+           "</td><td class=\"name\">" + row.kind + "</td><td class=\"name\">" +
+           EscapeHtml(row.run) + "</td><td class=\"name\">" + EscapeHtml(row.name) +
+           "</td><td class=\"name\">" + EscapeHtml(row.detail) + "</td></tr>\n";
+  }
+  return out + "</table>\n";
+}
+
+// What ran: per input, the scenario, its file, when, the verdict and the generator's CPU.
+std::string Header(const ReportInput& input) {
+  const report::ScenarioResult& r = input.result;
+  std::string out = "<dl class=\"header\"><dt>results</dt><dd>" + EscapeHtml(input.label) +
+                    "</dd><dt>scenario</dt><dd>" + EscapeHtml(r.scenario) + "</dd>" +
+                    "<dt>scenario file</dt><dd>" + EscapeHtml(r.source_path) + "</dd>" +
+                    "<dt>started</dt><dd>" + EscapeHtml(r.started_at) + "</dd>" +
+                    "<dt>verdict</dt><dd class=\"" + (r.pass ? "pass\">pass" : "fail\">FAIL") +
+                    (r.interrupted ? " (interrupted)" : "") + "</dd>";
+  if (r.gate.evaluated) {
+    out += std::string("<dt>gate</dt><dd class=\"") +
+           (r.gate.pass ? "pass\">pass" : "fail\">FAIL") + "</dd>";
+  }
+  for (const RunResult& run : r.runs) {
+    if (run.generator.cores == 0) continue;
+    out += "<dt>generator CPU (" + EscapeHtml(run.variant) + ")</dt><dd" +
+           (run.generator.saturated ? " class=\"fail\">" : ">") +
+           report::FormatPercent(run.generator.cpu_utilization) + " of " +
+           std::to_string(run.generator.cores) + " cores" +
+           (run.generator.saturated
+                ? ": saturated, the figures may be the generator's limit rather than the target's"
+                : "") +
+           "</dd>";
+  }
+  return out + "</dl>\n";
+}
+
+}  // namespace
+
+std::string RenderHtmlReport(const std::vector<ReportInput>& inputs) {
+  std::string names;
+  for (const ReportInput& input : inputs) {
+    if (!names.empty()) names += ", ";
+    names += input.result.scenario;
+  }
+  const std::vector<NamedRun> runs = NamedRuns(inputs);
+  std::string out = kHead;
+  out += "<title>streambench: " + EscapeHtml(names) + "</title>\n";
+  out += kStyle;
+  out += "</head>\n<body>\n<h1>streambench: " + EscapeHtml(names) + "</h1>\n";
+  for (const ReportInput& input : inputs) out += Header(input);
+  if (!runs.empty()) {
+    out += Charts(runs);
+    out += FiguresTable(runs);
+    out += LatencyTable(runs);
+  }
+  out += ChecksTable(inputs, runs);
+  return out + "</body>\n</html>\n";
+}
+
+bool WriteHtmlFile(const std::vector<ReportInput>& inputs, const std::string& path,
+                   std::string* error) {
+  return report::WriteFileAtomically(path, RenderHtmlReport(inputs), error);
+}
+
+namespace {
+
+class HtmlSink : public report::ResultSink {
+ public:
+  explicit HtmlSink(std::string path) : path_(std::move(path)) {}
+  bool Write(const report::ScenarioResult& result, std::vector<std::string>* errors) override {
+    std::string error;
+    if (WriteHtmlFile({{result.source_path, result}}, path_, &error)) return true;
+    errors->push_back(error);
+    return false;
+  }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace
+
+std::unique_ptr<report::ResultSink> HtmlFileSink(std::string path) {
+  return std::make_unique<HtmlSink>(std::move(path));
+}
+
+}  // namespace streambench::html
