@@ -11,6 +11,7 @@ PACKAGES=(
   clang libclang-rt-14-dev
   ccache libcli11-dev libnghttp2-dev
   python3-grpcio python3-protobuf
+  chromium
 )
 
 missing=()
