@@ -95,11 +95,15 @@ class Browser:
             self.events.append(message)
 
     def wait_for(self, method, limit=10000):
+        """Reads until the event `method` arrives; every event stays in self.events."""
+        if any(e.get("method") == method for e in self.events):
+            return
         # Bounded by messages, not time: the page sends a handful.
         for i in range(limit):
-            event = self.events.pop(0) if self.events else self.read_message()
+            event = self.read_message()
+            self.events.append(event)
             if event.get("method") == method:
-                return event
+                return
         raise RuntimeError(f"no {method} in {limit} messages")
 
     def close(self):
@@ -181,6 +185,12 @@ finally:
     browser.close()
 
 problems = []
+for chart in page_state["charts"]:
+    for bar in chart["bars"]:
+        for key in ("series", "category"):
+            if bar.get(key) is None:
+                problems.append(f"{chart['title']}: a bar without data-{key}")
+                bar[key] = ""
 complaints = [e for e in events if e.get("method") in
               ("Runtime.consoleAPICalled", "Runtime.exceptionThrown", "Log.entryAdded")]
 problems += [f"console: {json.dumps(e['params'])[:300]}" for e in complaints]
@@ -203,7 +213,10 @@ for chart in page_state["charts"]:
         problems.append(f"{chart['title']}: {len(bars)} bars for {len(chart['categories'])} "
                         f"categories x {len(runs)} runs")
     for bar in bars:
-        if (bar["value"] > 0) != (bar["height"] > 0):
+        if bar["value"] is None:
+            problems.append(f"{chart['title']} {bar['series']!r}: no number in data-value")
+            bar["value"] = float("nan")
+        elif (bar["value"] > 0) != (bar["height"] > 0):
             problems.append(f"{chart['title']} {bar['series']} {bar['category']}: value "
                             f"{bar['value']} drawn {bar['height']}px high")
 # The numbers drawn are the results file's: every run's latency percentiles, status counts.
@@ -216,9 +229,9 @@ for chart in page_state["charts"]:
         elif chart["title"] == "finished calls by status":
             want = run_doc["calls"]["by_code"].get(bar["category"], 0)
         elif chart["title"] == "throughput":
-            want = run_doc["throughput"][bar["category"]]
+            want = run_doc["throughput"].get(bar["category"], 0)
         else:
-            want = run_doc["integrity"][bar["category"]]
+            want = run_doc["integrity"].get(bar["category"], 0)
         if abs(bar["value"] - want) > 1e-9 * max(1, abs(want)):
             problems.append(f"{chart['title']} bar {i} ({bar['series']}, {bar['category']}): "
                             f"{bar['value']}, results file {want}")
@@ -235,7 +248,7 @@ if len(colours) < 8:
 bars = sum(len(c["bars"]) for c in page_state["charts"])
 print(f"browser_test: {len(page_state['charts'])} charts, {bars} bars, {len(runs)} runs, "
       f"{len(requests)} request(s), {len(colours)} colours in the screenshot ({work})")
-for p in problems[:20]:
+for p in sorted(set(problems), key=problems.index)[:20]:
     print("FAIL:", p)
 if len(problems) > 20:
     print(f"FAIL: ... and {len(problems) - 20} more")
