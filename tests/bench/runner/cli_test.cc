@@ -122,6 +122,43 @@ TEST_F(CliTest, RunWritesValidJsonAndCsv) {
   EXPECT_THAT(row, HasSubstr("small"));
 }
 
+// The whole file as text ("" when it cannot be read).
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST_F(CliTest, RunAndReportWriteTheHtmlReport) {
+  const std::string file = Write("s.yaml", kSmallBidi);
+  CliResult r = Cli({"run", file, "--quiet", "--duration", "300ms", "--out", Path("r.json"),
+                     "--html", Path("run.html")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string run_html = FileText(Path("run.html"));
+  EXPECT_THAT(run_html, HasSubstr("<h1>streambench: small</h1>"));
+  EXPECT_THAT(run_html, HasSubstr("<svg "));
+
+  // Two results files: every run of each is named after its file.
+  r = Cli({"report", Path("r.json"), Path("r.json"), "--html", Path("two.html")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(FileText(Path("two.html")),
+              HasSubstr("data-series=\"" + Path("r.json") + ": default\""));
+
+  // Bad input exits 2 with one line naming the file (and, for a bad document, the key).
+  r = Cli({"report", Path("missing.json"), "--html", Path("x.html")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr(Path("missing.json")));
+  const std::string bad = Write("bad.json", "{\"scenario\": \"s\", \"runs\": 3}");
+  r = Cli({"report", bad, "--html", Path("x.html")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr(bad + ": "));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("x.html")));
+  EXPECT_EQ(Cli({"report", Path("r.json")}).code, 2) << "no --html";
+  EXPECT_EQ(Cli({"report", "--html", Path("x.html")}).code, 2) << "no results file";
+}
+
 TEST_F(CliTest, FailedExpectationsExitOne) {
   const std::string file =
       Write("s.yaml", std::string(kSmallBidi) + "expect: {statuses: {UNAVAILABLE: some}}\n");
