@@ -72,8 +72,7 @@ struct CliApp {
     compare = cli::AddCommand(
         &app, "compare", "B's results against baseline A, side by side; exit 1 on a regression");
     report = cli::AddCommand(&app, "report",
-                             "draw results files (a run, a baseline and a candidate, ...) as one "
-                             "self-contained HTML report");
+                             "draw results files as one self-contained HTML report (--html FILE)");
     app.footer(
         "`streambench COMMAND --help` lists the command's options.\n"
         "exit codes: 0 pass, 1 expectations, a threshold or the baseline failed, 2 bad input or\n"

@@ -151,7 +151,23 @@ TEST(CliArgsTest, Help) {
   // The top-level help lists each command with what it takes.
   EXPECT_THAT(MainUsage(), HasSubstr("run FILE"));
   EXPECT_THAT(MainUsage(), HasSubstr("compare A.json B.json"));
+  EXPECT_THAT(MainUsage(), HasSubstr("report RESULTS.json"));
+  EXPECT_THAT(CommandUsage("run"), HasSubstr("--html FILE"));
   EXPECT_EQ(CommandUsage("run").rfind("usage: streambench run", 0), 0u) << CommandUsage("run");
+}
+
+TEST(CliArgsTest, ReportTakesResultsFilesAndNeedsHtml) {
+  CliOptions o;
+  std::string e;
+  ASSERT_TRUE(Parse({"report", "a.json", "b.json", "--html", "out.html"}, &o, &e)) << e;
+  EXPECT_EQ(o.command, "report");
+  EXPECT_EQ(o.results_files, (std::vector<std::string>{"a.json", "b.json"}));
+  EXPECT_EQ(o.html_path, "out.html");
+  EXPECT_FALSE(Parse({"report", "a.json"}, &o, &e));
+  EXPECT_THAT(e, HasSubstr("--html"));
+  EXPECT_FALSE(Parse({"report", "--html", "out.html"}, &o, &e));
+  EXPECT_THAT(e, HasSubstr("results file"));
+  EXPECT_FALSE(Parse({"validate", "s.yaml", "--html", "out.html"}, &o, &e)) << "not a run";
 }
 
 }  // namespace
