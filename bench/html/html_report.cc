@@ -9,6 +9,7 @@
 #include "bench/html/bar_chart.h"
 #include "bench/html/html_escape.h"
 #include "bench/report/atomic_file.h"
+#include "bench/report/comparison.h"
 #include "bench/report/format.h"
 #include "bench/report/result_fields.h"
 
@@ -76,14 +77,9 @@ std::vector<NamedRun> NamedRuns(const std::vector<ReportInput>& inputs) {
   return runs;
 }
 
-// A stored field's value as the table shows it, in the field's unit.
-std::string Formatted(const RunField& field, const RunResult& run) {
-  RunResult copy = run;
-  const report::FieldRef ref = field.ref(copy);
-  if (const auto* s = std::get_if<std::string*>(&ref)) return **s;
-  if (const auto* b = std::get_if<bool*>(&ref)) return **b ? "yes" : "no";
-  const double v = report::FieldNumber(field, run);
-  switch (field.unit) {
+// A number as the tables show it, in its unit.
+std::string ValueText(MetricUnit unit, double v) {
+  switch (unit) {
     case MetricUnit::kLatencyUs:
       return report::FormatLatencyUs(v);
     case MetricUnit::kFraction:
@@ -97,6 +93,15 @@ std::string Formatted(const RunField& field, const RunResult& run) {
       break;
   }
   return report::FormatNumber(v, 9);
+}
+
+// A stored field's value as the table shows it, in the field's unit.
+std::string Formatted(const RunField& field, const RunResult& run) {
+  RunResult copy = run;
+  const report::FieldRef ref = field.ref(copy);
+  if (const auto* s = std::get_if<std::string*>(&ref)) return **s;
+  if (const auto* b = std::get_if<bool*>(&ref)) return **b ? "yes" : "no";
+  return ValueText(field.unit, report::FieldNumber(field, run));
 }
 
 bool IsNumeric(const RunField& field, const RunResult& run) {
@@ -151,7 +156,7 @@ std::string Charts(const std::vector<NamedRun>& runs) {
     if (!measured) continue;
     BarChart chart;
     chart.title = kind + " latency";
-    chart.y_label = "latency (us, log scale)";
+    chart.y_label = "latency (log scale)";
     chart.log_scale = true;
     chart.format = report::FormatLatencyUs;
     for (const report::LatencyStat* stat : stats) chart.categories.push_back(stat->name);
@@ -257,6 +262,65 @@ std::string LatencyTable(const std::vector<NamedRun>& runs) {
   return out + "</table>\n";
 }
 
+// Variants side by side (each input's `comparison`): the ratio of their medians to the first
+// variant's as a chart, then every figure's median and spread over the repeats.
+std::string Comparison(const std::vector<ReportInput>& inputs) {
+  BarChart chart;
+  chart.title = "variants: median / first variant's median";
+  chart.y_label = "ratio";
+  chart.format = [](double v) { return report::FormatNumber(v, 3) + "x"; };
+  std::string rows;
+  for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
+    if (figure.ratio != nullptr) chart.categories.push_back(figure.ratio_key);
+  }
+  for (const ReportInput& input : inputs) {
+    for (const report::ComparisonRow& row : input.result.comparison) {
+      const std::string name = (inputs.size() > 1 ? input.label + ": " : "") + row.variant;
+      BarSeries series{name, {}};
+      rows += "<tr><td class=\"name\">" + EscapeHtml(name) + "</td><td>" +
+              std::to_string(row.repeats) + "</td>";
+      for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
+        const report::Spread& spread = row.*figure.spread;
+        rows += "<td data-field=\"comparison." + std::string(figure.key) + "\" data-value=\"" +
+                Exact(spread.median) + "\">" + ValueText(figure.unit, spread.median);
+        if (row.repeats > 1) {
+          rows += " (" + ValueText(figure.unit, spread.min) + "–" +
+                  ValueText(figure.unit, spread.max) + ")";
+        }
+        rows += "</td>";
+        if (figure.ratio != nullptr) series.values.push_back(row.*figure.ratio);
+      }
+      rows += "</tr>\n";
+      chart.series.push_back(std::move(series));
+    }
+  }
+  if (chart.series.empty()) return "";
+  std::string out = "<h2>Variants side by side</h2>\n" + RenderBarChart(chart) +
+                    "<table class=\"comparison\">\n<tr><th>variant</th><th>repeats</th>";
+  for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
+    out += std::string("<th>") + figure.key + " (min–max)</th>";
+  }
+  return out + "</tr>\n" + rows + "</table>\n";
+}
+
+// Periods without a reachable target, per run.
+std::string Outages(const std::vector<NamedRun>& runs) {
+  std::string rows;
+  for (const NamedRun& named : runs) {
+    for (const report::Outage& outage : named.run->outages) {
+      rows += "<tr><td class=\"name\">" + EscapeHtml(named.name) + "</td><td>" +
+              report::FormatNumber(outage.start_s, 4) + " s</td><td>" +
+              report::FormatNumber(outage.duration_s, 4) + " s</td><td>" +
+              report::FormatCount(outage.failed_calls) + "</td><td>" +
+              (outage.recovered ? "yes" : "no") + "</td></tr>\n";
+    }
+  }
+  if (rows.empty()) return "";
+  return "<h2>Outages</h2>\n<table class=\"outages\">\n<tr><th>run</th><th>start</th>"
+         "<th>duration</th><th>failed calls</th><th>recovered</th></tr>\n" +
+         rows + "</table>\n";
+}
+
 // Checks, failures first: each run's expectations, then the gate's thresholds and baseline.
 std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vector<NamedRun>& runs) {
   struct Row {
@@ -338,7 +402,9 @@ std::string RenderHtmlReport(const std::vector<ReportInput>& inputs) {
     out += Charts(runs);
     out += FiguresTable(runs);
     out += LatencyTable(runs);
+    out += Outages(runs);
   }
+  out += Comparison(inputs);
   out += ChecksTable(inputs, runs);
   return out + "</body>\n</html>\n";
 }

@@ -48,6 +48,22 @@ std::string Number(double v) {
 
 }  // namespace
 
+const std::vector<ComparisonFigure>& ComparisonFigures() {
+  using R = ComparisonRow;
+  using U = MetricUnit;
+  static const std::vector<ComparisonFigure>* figures = new std::vector<ComparisonFigure>{
+      {"messages_per_s", &R::messages_per_s, "messages_per_s", &R::messages_per_s_ratio,
+       U::kPerSecond},
+      {"bytes_per_s", &R::bytes_per_s, "bytes_per_s", &R::bytes_per_s_ratio, U::kPerSecond},
+      {"message_p50_us", &R::message_p50_us, "message_p50", &R::message_p50_ratio, U::kLatencyUs},
+      {"message_p99_us", &R::message_p99_us, "message_p99", &R::message_p99_ratio, U::kLatencyUs},
+      {"write_blocked_p99_us", &R::write_blocked_p99_us, nullptr, nullptr, U::kLatencyUs},
+      {"send_queue_depth_max", &R::send_queue_depth_max, nullptr, nullptr, U::kCount},
+      {"server_dropped_messages", &R::server_dropped_messages, nullptr, nullptr, U::kCount},
+  };
+  return *figures;
+}
+
 Spread SpreadOf(std::vector<double> values) {
   Spread s;
   if (values.empty()) return s;

@@ -11,8 +11,23 @@
 #include <vector>
 
 #include "bench/report/result.h"
+#include "bench/report/result_fields.h"
 
 namespace streambench::report {
+
+// One figure of a comparison row: a spread over the repeats, some also with a ratio to the first
+// variant. The JSON (`comparison[i].<key>`, `comparison[i].ratio.<ratio_key>`) and the HTML
+// report are written from this list.
+struct ComparisonFigure {
+  const char* key;
+  Spread ComparisonRow::*spread;
+  const char* ratio_key = nullptr;  // nullptr: no ratio
+  double ComparisonRow::*ratio = nullptr;
+  MetricUnit unit = MetricUnit::kCount;  // of the spread (bytes_per_s is a rate of bytes)
+};
+
+// Every figure, in JSON order.
+const std::vector<ComparisonFigure>& ComparisonFigures();
 
 // Median, min and max of `values` (all 0 when empty). The median of an even count is the mean of
 // the two middle values.

@@ -203,15 +203,20 @@ runs = [(results, doc, r) for r in doc["runs"]] + [
 kinds = {k for _, _, r in runs for k in r["latency_us"]}
 codes = {c for _, _, r in runs for c in r["calls"]["by_code"]}
 titles = [c["title"] for c in page_state["charts"]]
+RATIOS = "variants: median / first variant's median"
+compared = [(results, row) for row in doc.get("comparison", [])] + [
+    (hostile_path, row) for row in hostile.get("comparison", [])]
 expected = sorted([k + " latency" for k in kinds] + ["throughput", "integrity errors"] +
-                  (["finished calls by status"] if codes else []))
+                  (["finished calls by status"] if codes else []) +
+                  ([RATIOS] if compared else []))
 if sorted(titles) != expected:
     problems.append(f"charts {sorted(titles)}, expected {expected}")
 for chart in page_state["charts"]:
     bars = chart["bars"]
-    if len(bars) != len(chart["categories"]) * len(runs) or not bars:
+    series = len(compared) if chart["title"] == RATIOS else len(runs)
+    if len(bars) != len(chart["categories"]) * series or not bars:
         problems.append(f"{chart['title']}: {len(bars)} bars for {len(chart['categories'])} "
-                        f"categories x {len(runs)} runs")
+                        f"categories x {series} runs or variants")
     for bar in bars:
         if bar["value"] is None:
             problems.append(f"{chart['title']} {bar['series']!r}: no number in data-value")
@@ -221,6 +226,14 @@ for chart in page_state["charts"]:
                             f"{bar['value']} drawn {bar['height']}px high")
 # The numbers drawn are the results file's: every run's latency percentiles, status counts.
 for chart in page_state["charts"]:
+    if chart["title"] == RATIOS:
+        for i, bar in enumerate(chart["bars"]):
+            label, row = compared[i % len(compared)]
+            want = row["ratio"].get(bar["category"])
+            if want is not None and abs(bar["value"] - want) > 1e-9 * max(1, abs(want)):
+                problems.append(f"{RATIOS} bar {i} ({bar['series']}): {bar['value']}, "
+                                f"results file {want}")
+        continue
     for i, bar in enumerate(chart["bars"]):
         label, result, run_doc = runs[i % len(runs)]
         kind = chart["title"][:-len(" latency")] if chart["title"].endswith(" latency") else None

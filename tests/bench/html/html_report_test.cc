@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/report/comparison.h"
 #include "bench/report/json_report.h"
 #include "bench/report/result_fields.h"
 #include "tests/bench/report/test_results.h"
@@ -127,6 +128,39 @@ TEST(HtmlReportTest, EveryRunOfEveryInputIsNamedAfterItsFileAndRepetition) {
   // Every bar of the message latency chart: 7 statistics x 4 runs.
   const std::string chart = html.substr(html.find("message latency"));
   EXPECT_EQ(ValuesOf(chart.substr(0, chart.find("</svg>")), "class", "bar").size(), 28u);
+}
+
+TEST(HtmlReportTest, VariantsSideBySideShowTheComparisonsMediansAndRatios) {
+  report::ScenarioResult result = TwoDifferentRuns();
+  result.runs.push_back(result.runs[1]);  // a second repetition of large-window
+  result.runs.back().messages_per_s = 63.5;
+  result.comparison = report::BuildComparison(result.runs);
+  ASSERT_EQ(result.comparison.size(), 2u);
+  const report::ComparisonRow& second = result.comparison[1];
+  ASSERT_EQ(second.repeats, 2);
+  const std::string html = RenderHtmlReport({{"results.json", result}});
+  EXPECT_EQ(ValuesOf(html, "data-field", "comparison.messages_per_s"),
+            (std::vector<double>{result.comparison[0].messages_per_s.median,
+                                 second.messages_per_s.median}));
+  EXPECT_DOUBLE_EQ(second.messages_per_s.median, (31.5 + 63.5) / 2);
+  // The ratio chart: one bar per variant, the baseline at 1.
+  const size_t chart = html.find("variants: median / first variant");
+  ASSERT_NE(chart, std::string::npos);
+  const std::string svg = html.substr(chart, html.find("</svg>", chart) - chart);
+  EXPECT_EQ(ValuesOf(svg, "data-category", "messages_per_s"),
+            (std::vector<double>{1, second.messages_per_s_ratio}));
+  EXPECT_EQ(ValuesOf(svg, "class", "bar").size(), 8u);  // 4 ratios x 2 variants
+  // The spread of a repeated variant.
+  EXPECT_NE(html.find("48/s (32/s–64/s)"), std::string::npos);
+}
+
+TEST(HtmlReportTest, OutagesAreListed) {
+  report::ScenarioResult result = TwoDifferentRuns();
+  result.runs[1].outages = {{2.5, 1.25, 42, false}};
+  const std::string html = RenderHtmlReport({{"results.json", result}});
+  EXPECT_NE(html.find("<td class=\"name\">large-window #2</td><td>2.5 s</td><td>1.25 s</td>"
+                      "<td>42</td><td>no</td>"),
+            std::string::npos);
 }
 
 TEST(HtmlReportTest, HostileStringsFromResultsCannotInjectMarkup) {
