@@ -360,12 +360,12 @@ std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vecto
 // What ran: per input, the scenario, its file, when, the verdict and the generator's CPU.
 std::string Header(const ReportInput& input) {
   const report::ScenarioResult& r = input.result;
-  std::string out = "<dl class=\"header\"><dt>results</dt><dd>" + EscapeHtml(input.label) +
-                    "</dd><dt>scenario</dt><dd>" + EscapeHtml(r.scenario) + "</dd>" +
-                    "<dt>scenario file</dt><dd>" + EscapeHtml(r.source_path) + "</dd>" +
-                    "<dt>started</dt><dd>" + EscapeHtml(r.started_at) + "</dd>" +
-                    "<dt>verdict</dt><dd class=\"" + (r.pass ? "pass\">pass" : "fail\">FAIL") +
-                    (r.interrupted ? " (interrupted)" : "") + "</dd>";
+  std::string out = "<dl class=\"header\">";
+  if (!input.label.empty()) out += "<dt>results</dt><dd>" + EscapeHtml(input.label) + "</dd>";
+  out += "<dt>scenario</dt><dd>" + EscapeHtml(r.scenario) + "</dd>" + "<dt>scenario file</dt><dd>" +
+         EscapeHtml(r.source_path) + "</dd>" + "<dt>started</dt><dd>" + EscapeHtml(r.started_at) +
+         "</dd>" + "<dt>verdict</dt><dd class=\"" + (r.pass ? "pass\">pass" : "fail\">FAIL") +
+         (r.interrupted ? " (interrupted)" : "") + "</dd>";
   if (r.gate.evaluated) {
     out += std::string("<dt>gate</dt><dd class=\"") +
            (r.gate.pass ? "pass\">pass" : "fail\">FAIL") + "</dd>";
@@ -421,7 +421,8 @@ class HtmlSink : public report::ResultSink {
   explicit HtmlSink(std::string path) : path_(std::move(path)) {}
   bool Write(const report::ScenarioResult& result, std::vector<std::string>* errors) override {
     std::string error;
-    if (WriteHtmlFile({{result.source_path, result}}, path_, &error)) return true;
+    // One input: the report is of this run, not of a results file.
+    if (WriteHtmlFile({{"", result}}, path_, &error)) return true;
     errors->push_back(error);
     return false;
   }

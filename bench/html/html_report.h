@@ -19,7 +19,9 @@ namespace streambench::html {
 
 // One results document and where it came from.
 struct ReportInput {
-  std::string label;  // shown before each run's name when there are several inputs (a path)
+  // The results file's path: in the header ("" = none, e.g. the report of the run just made), and
+  // before each run's name when there are several inputs.
+  std::string label;
   report::ScenarioResult result;
 };
 
