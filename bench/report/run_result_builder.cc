@@ -5,16 +5,6 @@
 namespace streambench::report {
 namespace {
 
-const char* ServiceName(scenario::TargetService service) {
-  switch (service) {
-    case scenario::TargetService::kStreambenchV1:
-      return "streambench.v1";
-    case scenario::TargetService::kGrpcTestingBenchmark:
-      return "grpc.testing.BenchmarkService";
-  }
-  return "unknown";
-}
-
 // The mean scheduled rate of an open-loop run over its ramp stages (each stage moves linearly
 // from the previous rate to its target, so its mean is the midpoint).
 double MeanRampRatePerS(const scenario::LoadSpec& load) {
@@ -60,7 +50,7 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   RunResult run;
   run.variant = scenario.variant;
   run.mode = scenario::ModeName(scenario.mode);
-  run.service = ServiceName(scenario.target.service);
+  run.service = scenario::ServiceName(scenario);
   run.target = DescribeTarget(scenario.target);
   run.duration_s = duration_s;
 
