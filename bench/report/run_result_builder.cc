@@ -88,6 +88,7 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.transfers_verified = counters.transfers_verified;
   run.transfers_failed = counters.transfers_failed;
   run.server_dropped_messages = counters.server_dropped;
+  run.response_check_failures = counters.response_check_failures;
   const stats::LogLinearHistogram& depth = measured.send_queue_depth;
   run.send_queue_depth.samples = depth.Count();
   run.send_queue_depth.mean = depth.MeanNs();

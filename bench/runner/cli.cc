@@ -15,6 +15,7 @@
 #include "bench/gate/exit_code.h"
 #include "bench/gate/gate_console.h"
 #include "bench/gate/junit.h"
+#include "bench/methods/resolved_method.h"
 #include "bench/metrics/client_metrics.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
@@ -48,6 +49,13 @@ bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& er
   scenario::LoadError error;
   if (!scenario::LoadScenarioFile(opts.file, overrides, file, &error)) {
     err << error.ToString() << "\n";
+    return false;
+  }
+  // A named method's .proto files or protoset are read now, so a broken .proto or a request
+  // that does not fit stops `validate` and `run` alike before anything starts.
+  methods::SourceError method_error;
+  if (!methods::ResolveMethodsOnDisk(file, &method_error)) {
+    err << method_error.message << "\n";
     return false;
   }
   return true;
