@@ -281,5 +281,19 @@ TEST_F(AnyServiceTest, ReflectionAServerDoesNotOfferExitsThreeNamingWhatWasTried
   EXPECT_NE(r.err.find("grpc.reflection.v1alpha: UNIMPLEMENTED"), std::string::npos) << r.err;
 }
 
+TEST_F(AnyServiceTest, TheShippedScenariosValidateAndRun) {
+  for (const char* name : {"any_service_reflection.yaml", "any_service_proto.yaml"}) {
+    SCOPED_TRACE(name);
+    const std::string path = kSource + "/scenarios/" + name;
+    CliResult r = Cli({"validate", path});
+    EXPECT_EQ(r.code, 0) << r.err;
+    r = Cli({"run", path, "--duration", "200ms", "--warmup", "0s", "--out", Path("r.json")});
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    const json run = ReadJson(Path("r.json"))["runs"][0];
+    EXPECT_GT(run["messages"]["received"].get<uint64_t>(), 0u);
+    EXPECT_EQ(run["response_check_failures"], 0);
+  }
+}
+
 }  // namespace
 }  // namespace streambench::testing
