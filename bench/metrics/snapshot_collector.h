@@ -43,6 +43,9 @@ inline constexpr char kCurrentScheduleLag[] = "streambench_client_current_schedu
 // the server's app-level flow control dropped and reported (counter).
 inline constexpr char kSendQueueDepth[] = "streambench_client_send_queue_depth_messages";
 inline constexpr char kServerDroppedTotal[] = "streambench_client_server_dropped_messages_total";
+// A named method's responses that failed the scenario's `response.expect.fields`.
+inline constexpr char kResponseCheckFailuresTotal[] =
+    "streambench_client_response_check_failures_total";
 }  // namespace names
 
 // Histogram metric name for a latency kind (names::kMessageLatency for kMessage, ...).
@@ -54,8 +57,11 @@ const char* StatusCodeLabel(int code);
 
 class SnapshotCollector : public prometheus::Collectable {
  public:
+  // `method_labels`: added to the run's labels; `service` and `method` for a run that drives a
+  // named method of any service (the built-in services' series keep their labels).
   void Update(const std::string& scenario, const std::string& variant, const std::string& mode,
-              const stats::Snapshot& cumulative, const LiveGauges& gauges);
+              const stats::Snapshot& cumulative, const LiveGauges& gauges,
+              const std::vector<prometheus::ClientMetric::Label>& method_labels = {});
 
   // Every run's series.
   std::vector<prometheus::MetricFamily> Collect() const override;
@@ -71,6 +77,7 @@ class SnapshotCollector : public prometheus::Collectable {
     LiveGauges gauges;
     std::vector<prometheus::ClientMetric::Histogram> latency;  // indexed by stats::Latency
     prometheus::ClientMetric::Histogram send_queue_depth;      // `le` in messages
+    std::vector<prometheus::ClientMetric::Label> method_labels;
   };
   std::vector<prometheus::MetricFamily> CollectIf(const std::string* scenario) const;
 

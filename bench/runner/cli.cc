@@ -187,7 +187,12 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
       gauges.target_rate_per_s = live.target_rate_per_s;
       gauges.active_streams = live.active_streams;
       gauges.schedule_lag_s = live.schedule_lag_s;
-      exporter->Update(run.name, run.variant, scenario::ModeName(run.mode), cumulative, gauges);
+      std::vector<prometheus::ClientMetric::Label> method_labels;
+      if (run.target.service == scenario::TargetService::kAnyService) {
+        method_labels = {{"service", run.method.service}, {"method", run.method.method}};
+      }
+      exporter->Update(run.name, run.variant, scenario::ModeName(run.mode), cumulative, gauges,
+                       method_labels);
     };
   }
   ScenarioOutcome outcome = RunScenarioFile(file, run_options);
