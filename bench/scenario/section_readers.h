@@ -17,6 +17,13 @@ using KeyReaderFunction = bool(const YamlNode&, const YamlNode&, ValueReader&, S
 KeyReaderFunction ReadName, ReadTarget, ReadLoad, ReadPayloadSize, ReadFailure, ReadExpect,
     ReadThresholds;
 
+// method_keys.cc: a method of any service.
+KeyReaderFunction ReadService, ReadMethod, ReadProto, ReadMetadata, ReadRequestJson, ReadCorrelate,
+    ReadExpectFields;
+// The rules of a named method: its keys only with `method`, the built-in services' keys not with
+// it, `proto` required, `mode` required without `method` (and with reflection).
+bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag);
+
 // workload_keys.cc
 KeyReaderFunction ReadPublishRate, ReadMessageRate, ReadEventTypes, ReadEventFilter, ReadHeartbeat;
 // The workload modes' rules between keys: the service, corruption only in download, the chat's
