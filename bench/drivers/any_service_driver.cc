@@ -147,8 +147,8 @@ class AnyStream final : public DriverStream<GenericBidiReactor> {
     const int64_t now = dc_.clock().NowNs();
     const MessageExchange::ResponseOutcome outcome = CheckResponse(exchange_, resp_, *rec);
     if (outcome.intended_ns) rec->RecordLatencyNs(Latency::kMessage, now - *outcome.intended_ns);
-    if (exchange_.responses() == 1) rec->RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
-    CreditRead();  // closed loop: before the next StartRead (see CreditRead)
+    RecordArrival(*rec, now);  // first message; an independent stream's gaps
+    CreditRead();              // closed loop: before the next StartRead (see CreditRead)
     StartRead(&resp_);
   }
 
@@ -194,6 +194,7 @@ class AnyServerStreamCall final : public DriverCall<GenericBidiReactor> {
 
   void OnDone(const grpc::Status& status) override {
     stats::Recorder& rec = RecordEnd(status.error_code());
+    RecordStreamEnd(rec);  // messages per stream
     RecordIntegrity(exchange_, status.ok(), rec);
     Done(status);
   }

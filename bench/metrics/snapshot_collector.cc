@@ -290,8 +290,8 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
   };
   for (auto* f : {&messages, &bytes, &started, &calls, &integrity}) add(*f);
   for (auto& f : latency) add(f);
-  for (auto* f : {&active, &target, &lag, &depth, &messages_per_stream, &server_dropped,
-                  &check_failures})
+  for (auto* f :
+       {&active, &target, &lag, &depth, &messages_per_stream, &server_dropped, &check_failures})
     add(*f);
   return out;
 }

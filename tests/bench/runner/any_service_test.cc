@@ -108,6 +108,12 @@ TEST_F(AnyServiceTest, TestServiceFromItsProtoFilesInAllFourModes) {
   EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), 3 * server_calls);
   EXPECT_EQ(Count(run, "first_message"), server_calls);
   EXPECT_EQ(Count(run, "message"), 3 * server_calls);
+  // A server stream is a stream the server sends on its own: the gaps between its messages and
+  // how many each stream got.
+  EXPECT_EQ(Count(run, "message_gap"), 2 * server_calls);
+  EXPECT_EQ(run["messages_per_stream"]["streams"].get<uint64_t>(), server_calls);
+  EXPECT_EQ(run["messages_per_stream"]["min"].get<double>(), 3);
+  EXPECT_EQ(run["messages_per_stream"]["max"].get<double>(), 3);
 
   r = Run(TestServiceScenario("StreamingInputCall", "{payload: {body: \"{{payload 8}}\"}}",
                               "stream: {messages: 5}\n"),
