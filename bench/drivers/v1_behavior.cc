@@ -6,8 +6,20 @@
 
 namespace streambench::drivers {
 
-bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
-                     std::string* error) {
+namespace {
+
+void SetFaultRate(const scenario::FaultRateSpec& spec, streambench::v1::FaultRate* out) {
+  if (spec.every_nth > 0) {
+    out->set_every_nth(spec.every_nth);
+  } else {
+    out->set_probability(spec.probability);
+  }
+}
+
+}  // namespace
+
+bool BuildV1Behavior(const scenario::BehaviorSpec& spec, uint64_t fault_seed,
+                     streambench::v1::Behavior* out, std::string* error) {
   out->Clear();
   out->set_response_size_bytes(static_cast<uint32_t>(spec.response_size_bytes));
   out->set_response_count(spec.response_count);
@@ -45,6 +57,15 @@ bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavi
                          ? streambench::v1::AppFlowControl::DROP
                          : streambench::v1::AppFlowControl::BLOCK);
     flow->set_producer_interval_us(static_cast<uint64_t>(afc.producer_interval_us));
+  }
+  const scenario::IntegrityFaultsSpec& faults = spec.integrity_faults;
+  if (faults.Any()) {
+    auto* out_faults = out->mutable_integrity_faults();
+    if (faults.drop.On()) SetFaultRate(faults.drop, out_faults->mutable_drop());
+    if (faults.duplicate.On()) SetFaultRate(faults.duplicate, out_faults->mutable_duplicate());
+    if (faults.reorder.On()) SetFaultRate(faults.reorder, out_faults->mutable_reorder());
+    if (faults.corrupt.On()) SetFaultRate(faults.corrupt, out_faults->mutable_corrupt());
+    out_faults->set_seed(fault_seed);
   }
   return true;
 }
