@@ -81,10 +81,12 @@ class FaultedOutbox {
       : plan_(faults, stream_number), metrics_(metrics) {}
 
   // Queues `message` (the stream's next) as its fault says, and a held one behind it. Returns
-  // the fault applied to `message` (kReorder: it is held back).
-  IntegrityFault Offer(Message message) {
+  // the fault applied to `message` (kReorder: it is held back). `may_drop` false: a drop is not
+  // applied (nor counted), for a message that must arrive.
+  IntegrityFault Offer(Message message, bool may_drop = true) {
     IntegrityFault fault = plan_.Next();
     if (fault == IntegrityFault::kReorder && held_) fault = IntegrityFault::kNone;  // one at once
+    if (fault == IntegrityFault::kDrop && !may_drop) fault = IntegrityFault::kNone;
     switch (fault) {
       case IntegrityFault::kDrop:
         Injected(fault);

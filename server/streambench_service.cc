@@ -279,11 +279,14 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
         break;
       }
       // A response dropped by a fault is lost, not dropped by flow control: the flow-control
-      // drops it would have reported go with the next response written instead.
+      // drops it would have reported go with the next response written instead. The last
+      // response has no next one, so it is not dropped while it carries such a report.
       response_.set_dropped_before(item.dropped_before + unreported_flow_drops_);
       unreported_flow_drops_ = 0;
-      if (faults_->Offer(response_) == IntegrityFault::kDrop) {
-        unreported_flow_drops_ = item.dropped_before;
+      const bool last = flow_->Empty() && flow_->ProducerFinished();
+      const bool may_drop = !last || response_.dropped_before() == 0;
+      if (faults_->Offer(response_, may_drop) == IntegrityFault::kDrop) {
+        unreported_flow_drops_ = response_.dropped_before();
       }
       if (!faults_->empty()) this->StartTimedWriteLocked(&faults_->front());
     }
