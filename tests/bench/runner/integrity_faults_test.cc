@@ -134,6 +134,23 @@ TEST_F(IntegrityFaultsTest, BidiEchoCountsExactlyTheInjectedFaults) {
   ExpectServerAgrees(r, StreamBenchService::kBidiMethod);
 }
 
+// Probabilities: the count is random, but every fault the server injected is one the client saw,
+// whatever faults meet on neighbouring messages.
+TEST_F(IntegrityFaultsTest, ProbabilisticFaultsAreAllSeen) {
+  const report::RunResult r =
+      MustRun(Base() +
+              "mode: server_stream\nload: {type: closed, outstanding: 1}\nseed: 7\n"
+              "server_behavior: {response_count: 50, integrity_faults: {drop: 5%, duplicate: 5%, "
+              "reorder: 5%, corrupt: 5%}}\n");
+  ExpectAllOkAndPassed(r);
+  EXPECT_GT(r.integrity.lost, 0u);
+  EXPECT_GT(r.integrity.duplicated, 0u);
+  EXPECT_GT(r.integrity.reordered, 0u);
+  EXPECT_GT(r.integrity.corrupted, 0u);
+  ExpectServerAgrees(r, StreamBenchService::kServerStreamMethod);
+  EXPECT_EQ(r.messages_received, r.calls_finished * 50 - r.integrity.lost + r.integrity.duplicated);
+}
+
 TEST_F(IntegrityFaultsTest, UnaryCorruptsEveryNthCall) {
   const report::RunResult r = MustRun(Base() +
                                       "mode: unary\nload: {type: closed, outstanding: 2}\n"
