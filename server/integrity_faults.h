@@ -68,11 +68,15 @@ struct ResponseFaultTraits {
   static void Corrupt(v1::Response& response) { CorruptPayloadOrChecksum(response); }
   // The copy must not report the flow-control drops a second time.
   static void MarkDuplicate(v1::Response& copy) { copy.set_dropped_before(0); }
+  // A stream's responses are one sequence: a held one sent later is always out of order.
+  static bool SameSequence(const v1::Response&, const v1::Response&) { return true; }
 };
 
 // A stream's outgoing messages after the faults: Offer each message in order, write front() and
 // pop() it when written, Flush() when nothing more will be offered. `Traits` provides
-// Corrupt(Message&) and MarkDuplicate(Message&) (for the second copy).
+// Corrupt(Message&), MarkDuplicate(Message&) (for the second copy) and SameSequence(a, b) (a
+// reorder is injected, and counted, only when the held message goes out behind one of its own
+// sequence; behind another sequence's message it is in order, as far as any receiver can tell).
 template <typename Message, typename Traits>
 class FaultedOutbox {
  public:
@@ -87,6 +91,7 @@ class FaultedOutbox {
     IntegrityFault fault = plan_.Next();
     if (fault == IntegrityFault::kReorder && held_) fault = IntegrityFault::kNone;  // one at once
     if (fault == IntegrityFault::kDrop && !may_drop) fault = IntegrityFault::kNone;
+    const size_t offered_at = ready_.size();  // where `message` goes when it is queued
     switch (fault) {
       case IntegrityFault::kDrop:
         Injected(fault);
@@ -112,9 +117,10 @@ class FaultedOutbox {
         break;
     }
     if (held_) {
+      const bool reordered = Traits::SameSequence(*held_, ready_[offered_at]);
       ready_.push_back(std::move(*held_));
       held_.reset();
-      Injected(IntegrityFault::kReorder);
+      if (reordered) Injected(IntegrityFault::kReorder);
     }
     return fault;
   }

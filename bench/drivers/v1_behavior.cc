@@ -58,16 +58,20 @@ bool BuildV1Behavior(const scenario::BehaviorSpec& spec, uint64_t fault_seed,
                          : streambench::v1::AppFlowControl::BLOCK);
     flow->set_producer_interval_us(static_cast<uint64_t>(afc.producer_interval_us));
   }
-  const scenario::IntegrityFaultsSpec& faults = spec.integrity_faults;
-  if (faults.Any()) {
-    auto* out_faults = out->mutable_integrity_faults();
-    if (faults.drop.On()) SetFaultRate(faults.drop, out_faults->mutable_drop());
-    if (faults.duplicate.On()) SetFaultRate(faults.duplicate, out_faults->mutable_duplicate());
-    if (faults.reorder.On()) SetFaultRate(faults.reorder, out_faults->mutable_reorder());
-    if (faults.corrupt.On()) SetFaultRate(faults.corrupt, out_faults->mutable_corrupt());
-    out_faults->set_seed(fault_seed);
+  if (spec.integrity_faults.Any()) {
+    SetIntegrityFaults(spec.integrity_faults, fault_seed, out->mutable_integrity_faults());
   }
   return true;
+}
+
+void SetIntegrityFaults(const scenario::IntegrityFaultsSpec& spec, uint64_t seed,
+                        streambench::v1::IntegrityFaults* out) {
+  out->Clear();
+  if (spec.drop.On()) SetFaultRate(spec.drop, out->mutable_drop());
+  if (spec.duplicate.On()) SetFaultRate(spec.duplicate, out->mutable_duplicate());
+  if (spec.reorder.On()) SetFaultRate(spec.reorder, out->mutable_reorder());
+  if (spec.corrupt.On()) SetFaultRate(spec.corrupt, out->mutable_corrupt());
+  out->set_seed(seed);
 }
 
 stats::IntegrityCounts WithoutReportedDrops(stats::IntegrityCounts counts,

@@ -41,7 +41,8 @@ bool ReadFaultRate(const YamlNode& node, const std::string& key, Diagnostics* di
 
 }  // namespace
 
-bool ReadIntegrityFaults(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* out) {
+bool ReadIntegrityFaults(const YamlNode& node, const YamlNode& root, ValueReader& r,
+                         Scenario* out) {
   if (node.IsNull()) return true;
   const std::string p = kSection;
   if (!node.IsMap()) {
@@ -59,6 +60,16 @@ bool ReadIntegrityFaults(const YamlNode& node, const YamlNode&, ValueReader& r, 
                         {"duplicate", &faults.duplicate, true},
                         {"reorder", &faults.reorder, true},
                         {"corrupt", &faults.corrupt, false}};
+  // Subscribe takes server_behavior for its integrity faults only.
+  const YamlNode* behavior = NodeAt(root, "server_behavior");
+  if (out->mode == Mode::kSubscribe && behavior != nullptr && behavior->IsMap()) {
+    for (const YamlMapEntry& entry : behavior->entries) {
+      if (entry.key == "integrity_faults") continue;
+      return r.diag()->Fail(entry.value, "server_behavior." + entry.key,
+                            "does not apply to subscribe (only server_behavior.integrity_faults "
+                            "does)");
+    }
+  }
   for (const Kind& kind : kinds) {
     const YamlNode* value = node.Find(kind.name);
     if (value == nullptr) continue;
@@ -71,6 +82,11 @@ bool ReadIntegrityFaults(const YamlNode& node, const YamlNode&, ValueReader& r, 
       return r.diag()->Fail(*value, key,
                             "does not apply to client_stream: the server's one response (the "
                             "summary) carries no sequence number or checksum");
+    }
+    if (IsWorkloadMode(out->mode) && out->mode != Mode::kSubscribe) {
+      return r.diag()->Fail(*value, key,
+                            std::string("does not apply to ") + ModeName(out->mode) +
+                                " (of the workloads, only subscribe)");
     }
     if (kind.stream_only && out->mode == Mode::kUnary) {
       return r.diag()->Fail(*value, key,

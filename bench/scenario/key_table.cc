@@ -41,16 +41,27 @@ const ModeRule kSizedResponseModes{
     "unary, server_stream and bidi (a streambench.v1 client_stream call ends with a fixed-size "
     "summary)"};
 const ModeRule kAppFlowModes{ServerProducesStream, "server_stream, bidi independent", false, true};
-// Integrity faults: the server sends a stream of responses, or (corrupt) at least one with a
-// payload checksum. The reader checks both with messages of its own.
-const ModeRule kStreamFaultModes{
-    [](const Scenario& s) { return s.mode == Mode::kServerStream || s.mode == Mode::kBidi; },
-    "server_stream and bidi", false, true};
+// `server_behavior`: the request-response modes; subscribe takes its integrity faults only (the
+// reader of integrity_faults refuses the other keys there).
+const ModeRule kServerBehaviorModes{
+    [](const Scenario& s) {
+      return !IsWorkloadMode(s.mode) ||
+             (s.mode == Mode::kSubscribe && s.behavior.integrity_faults.Any());
+    },
+    "unary, server_stream, client_stream and bidi; subscribe: `integrity_faults` only"};
+// Integrity faults: the server sends a stream of sequenced messages, or (corrupt) at least one
+// with a payload checksum. The reader checks both with messages of its own.
+const ModeRule kStreamFaultModes{[](const Scenario& s) {
+                                   return s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                          s.mode == Mode::kSubscribe;
+                                 },
+                                 "server_stream, bidi and subscribe", false, true};
 const ModeRule kCorruptFaultModes{[](const Scenario& s) {
                                     return s.mode == Mode::kUnary ||
-                                           s.mode == Mode::kServerStream || s.mode == Mode::kBidi;
+                                           s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                           s.mode == Mode::kSubscribe;
                                   },
-                                  "unary, server_stream and bidi", false, true};
+                                  "unary, server_stream, bidi and subscribe", false, true};
 const ModeRule kTransferModes{
     [](const Scenario& s) { return s.mode == Mode::kUpload || s.mode == Mode::kDownload; },
     "upload and download"};
@@ -303,7 +314,7 @@ std::vector<ScenarioKey> BuildKeys() {
       K("request.payload_size.choice").Undocumented(),
       K("request.payload_size.weights").Undocumented(),
       K("server_behavior", S::kMap)
-          .Modes(kRequestResponseModes)
+          .Modes(kServerBehaviorModes)
           .Default("see below")
           .Doc("what the server is asked to do"),
       K("server_behavior.response_size")
@@ -421,7 +432,9 @@ std::vector<ScenarioKey> BuildKeys() {
           .Modes(kStreamFaultModes)
           .Default("off")
           .Range("N ≥ 1; 0–1")
-          .Doc("the message is sent twice in a row; counted duplicated"),
+          .Doc("the message is sent twice in a row; counted duplicated. In subscribe, n counts the "
+               "events sent to each subscriber; a subscriber ends once a heartbeat sent after the "
+               "last publisher finished arrives (the server on the same host)"),
       K("server_behavior.integrity_faults.reorder")
           .Type("`every N` \\| probability")
           .Modes(kStreamFaultModes)
@@ -429,7 +442,9 @@ std::vector<ScenarioKey> BuildKeys() {
           .Range("N ≥ 1; 0–1")
           .Doc("the message is held back and sent after the next one sent; counted reordered. "
                "Not while another is held, nor for a stream's last message (it goes out in "
-               "order); a bidi echo waits for the next request"),
+               "order); a bidi echo waits for the next request; a subscriber's event counts only "
+               "behind one of the same publisher and type, and with no successor goes out where a "
+               "heartbeat would"),
       K("server_behavior.integrity_faults.corrupt")
           .Type("`every N` \\| probability")
           .Modes(kCorruptFaultModes)

@@ -13,6 +13,7 @@
 #include "bench/runner/run_controller.h"
 #include "server/reference_server.h"
 #include "server/streambench_service.h"
+#include "server/workloads/workloads_service.h"
 #include "tests/bench/runner/run_test_fixture.h"
 
 namespace streambench::runner {
@@ -160,6 +161,50 @@ TEST_F(IntegrityFaultsTest, UnaryCorruptsEveryNthCall) {
   EXPECT_EQ(r.integrity.corrupted, r.calls_finished / 3);
   EXPECT_EQ(r.integrity.lost + r.integrity.duplicated + r.integrity.reordered, 0u);
   ExpectServerAgrees(r, StreamBenchService::kUnaryMethod);
+}
+
+// The subscribe workload: every subscriber's stream of events carries the faults. One publisher
+// and one event type, so the events are one sequence and a held event is always behind a later
+// one of its own sequence (reorders across publishers or types are not visible, nor counted).
+TEST_F(IntegrityFaultsTest, SubscribeCountsExactlyTheInjectedFaults) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
+              "\nmode: subscribe\nconnections: 1\nstreams_per_connection: 1\n"
+              "pubsub: {topics: 1, subscribers: 3, publishers: 1, publish_rate: 300/s, "
+              "event_types: [created], event_size: 64B, heartbeat: 20ms}\n"
+              "server_behavior: {" +
+              kFaults + "}\n");
+  ExpectAllOkAndPassed(r);
+  constexpr uint64_t kSubscribers = 3;
+  const uint64_t events = r.messages_sent;  // published, each delivered to every subscriber
+  ASSERT_GT(events, 100u);
+  // Each subscriber's stream is the same `events` long, so each carries the same faults: every
+  // 5th, 6th, 11th (the first kind wins where they meet: 30 is dropped, not duplicated), and
+  // every 7th held back unless dropped or duplicated or the stream's last.
+  uint64_t dropped = 0, duplicated = 0, reordered = 0, corrupted = 0;
+  bool holding = false;
+  for (uint64_t n = 1; n <= events; ++n) {
+    if (n % 5 == 0) {
+      ++dropped;
+    } else if (n % 6 == 0) {
+      ++duplicated;
+    } else if (n % 7 == 0 && !holding) {
+      holding = true;
+      continue;
+    } else if (n % 11 == 0) {
+      ++corrupted;
+    }
+    if (n % 5 != 0 && holding) {  // sent: the held one goes out behind it
+      holding = false;
+      ++reordered;
+    }
+  }
+  EXPECT_EQ(r.integrity.lost, kSubscribers * dropped);
+  EXPECT_EQ(r.integrity.duplicated, kSubscribers * duplicated);
+  EXPECT_EQ(r.integrity.reordered, kSubscribers * reordered);
+  EXPECT_EQ(r.integrity.corrupted, kSubscribers * corrupted);
+  EXPECT_EQ(r.messages_received, kSubscribers * (events - dropped + duplicated));
+  ExpectServerAgrees(r, WorkloadsService::kSubscribeMethod);
 }
 
 // With app-level flow control dropping on purpose as well, its drops stay server_dropped (reported

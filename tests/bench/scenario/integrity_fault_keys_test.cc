@@ -53,6 +53,27 @@ server_behavior:
       << error.ToString();
 }
 
+TEST(IntegrityFaultKeysTest, SubscribeTakesServerBehaviorForItsFaultsOnly) {
+  const std::string subscribe =
+      "name: f\nmode: subscribe\npubsub: {topics: 1, subscribers: 1, publishers: 1, "
+      "publish_rate: 10/s}\n";
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(
+      LoadScenarioString(subscribe + "server_behavior: {integrity_faults: {duplicate: every 4}}\n",
+                         "f.yaml", {}, &file, &error))
+      << error.ToString();
+  EXPECT_EQ(file.runs[0].behavior.integrity_faults.duplicate.every_nth, 4u);
+  ExpectLoadError(subscribe +
+                      "server_behavior: {response_size: 1KiB, integrity_faults: {drop: "
+                      "every 2}}\n",
+                  "server_behavior.response_size: does not apply to subscribe");
+  ExpectLoadError(subscribe + "server_behavior: {response_size: 1KiB}\n", "applies to");
+  ExpectLoadError(
+      "name: f\nmode: download\nserver_behavior: {integrity_faults: {corrupt: every 2}}\n",
+      "does not apply to download");
+}
+
 TEST(IntegrityFaultKeysTest, BadValuesAndModesNameFileLineAndKey) {
   ExpectLoadError("name: f\nmode: bidi\nserver_behavior:\n  integrity_faults: {drop: every 0}\n",
                   "f.yaml:4");
