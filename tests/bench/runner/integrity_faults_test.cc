@@ -171,7 +171,7 @@ TEST_F(IntegrityFaultsTest, SubscribeCountsExactlyTheInjectedFaults) {
       MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
               "\nmode: subscribe\nconnections: 1\nstreams_per_connection: 1\n"
               "pubsub: {topics: 1, subscribers: 3, publishers: 1, publish_rate: 300/s, "
-              "event_types: [created], event_size: 64B, heartbeat: 20ms}\n"
+              "event_types: [created], event_size: 64B, heartbeat: 100ms}\n"
               "server_behavior: {" +
               kFaults + "}\n");
   ExpectAllOkAndPassed(r);
@@ -201,7 +201,11 @@ TEST_F(IntegrityFaultsTest, SubscribeCountsExactlyTheInjectedFaults) {
   }
   EXPECT_EQ(r.integrity.lost, kSubscribers * dropped);
   EXPECT_EQ(r.integrity.duplicated, kSubscribers * duplicated);
-  EXPECT_EQ(r.integrity.reordered, kSubscribers * reordered);
+  // A held event waits for the next one, unless the subscriber has been idle for a heartbeat
+  // interval (a publisher stalled by a loaded machine): then it goes out in order, uncounted by
+  // either side (the server agrees below), so the model's count is an upper bound.
+  EXPECT_LE(r.integrity.reordered, kSubscribers * reordered);
+  EXPECT_GE(r.integrity.reordered, kSubscribers * reordered / 2);
   EXPECT_EQ(r.integrity.corrupted, kSubscribers * corrupted);
   EXPECT_EQ(r.messages_received, kSubscribers * (events - dropped + duplicated));
   ExpectServerAgrees(r, WorkloadsService::kSubscribeMethod);
