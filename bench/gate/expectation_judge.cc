@@ -59,7 +59,8 @@ Check CheckStatus(const std::string& code, const scenario::StatusExpectation& ex
 }  // namespace
 
 bool InjectsFaults(const scenario::Scenario& scenario) {
-  return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0;
+  return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0 ||
+         scenario.behavior.integrity_faults.Any();
 }
 
 std::vector<Check> ExpectationChecks(const scenario::Scenario& scenario, const RunResult& run) {

@@ -13,7 +13,7 @@ bool DriverSlotFactory::Check(const scenario::Scenario& run, std::string* error)
   const bool v1_calls = run.target.service == scenario::TargetService::kStreambenchV1 &&
                         !scenario::IsWorkloadMode(run.mode);
   streambench::v1::Behavior behavior;
-  return !v1_calls || drivers::BuildV1Behavior(run.behavior, &behavior, error);
+  return !v1_calls || drivers::BuildV1Behavior(run.behavior, run.seed, &behavior, error);
 }
 
 SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,

@@ -41,6 +41,27 @@ const ModeRule kSizedResponseModes{
     "unary, server_stream and bidi (a streambench.v1 client_stream call ends with a fixed-size "
     "summary)"};
 const ModeRule kAppFlowModes{ServerProducesStream, "server_stream, bidi independent", false, true};
+// `server_behavior`: the request-response modes; subscribe takes its integrity faults only (the
+// reader of integrity_faults refuses the other keys there).
+const ModeRule kServerBehaviorModes{
+    [](const Scenario& s) {
+      return !IsWorkloadMode(s.mode) ||
+             (s.mode == Mode::kSubscribe && s.behavior.integrity_faults.Any());
+    },
+    "unary, server_stream, client_stream and bidi; subscribe: `integrity_faults` only"};
+// Integrity faults: the server sends a stream of sequenced messages, or (corrupt) at least one
+// with a payload checksum. The reader checks both with messages of its own.
+const ModeRule kStreamFaultModes{[](const Scenario& s) {
+                                   return s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                          s.mode == Mode::kSubscribe;
+                                 },
+                                 "server_stream, bidi and subscribe", false, true};
+const ModeRule kCorruptFaultModes{[](const Scenario& s) {
+                                    return s.mode == Mode::kUnary ||
+                                           s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                           s.mode == Mode::kSubscribe;
+                                  },
+                                  "unary, server_stream, bidi and subscribe", false, true};
 const ModeRule kTransferModes{
     [](const Scenario& s) { return s.mode == Mode::kUpload || s.mode == Mode::kDownload; },
     "upload and download"};
@@ -383,7 +404,7 @@ std::vector<ScenarioKey> BuildKeys() {
                "response that fails is counted in `response_check_failures` and fails the run; "
                "one that does not parse counts as corrupted"),
       K("server_behavior", S::kMap)
-          .Modes(kRequestResponseModes)
+          .Modes(kServerBehaviorModes)
           .Default("see below")
           .Doc("what the server is asked to do"),
       K("server_behavior.response_size")
@@ -482,6 +503,47 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("0 (as fast as the queue allows)")
           .Doc("one response produced per interval (replaces `response_interval`, which must "
                "then be 0); `response_count` responses are produced in all"),
+      K("server_behavior.integrity_faults", S::kMap)
+          .ReadBy(ReadIntegrityFaults)
+          .Modes(kCorruptFaultModes)
+          .Undocumented(),
+      K("server_behavior.integrity_faults.drop")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the server does not send messages N, 2N, … of each stream (or each with the "
+               "probability, from a RNG seeded with `seed`); the client counts them lost, a "
+               "dropped last message only when it knows the count owed (server_stream, bidi echo, "
+               "bidi independent with `response_count` > 0); not `server_dropped`, which "
+               "flow control reports; closed-loop bidi echo loses a credit per dropped echo"),
+      K("server_behavior.integrity_faults.duplicate")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the message is sent twice in a row; counted duplicated. In subscribe, n counts the "
+               "events sent to each subscriber; a subscriber ends once a heartbeat sent after the "
+               "last publisher finished arrives (the server on the same host)"),
+      K("server_behavior.integrity_faults.reorder")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the message is held back and sent after the next one sent; counted reordered. "
+               "Not while another is held, nor for a stream's last message (it goes out in "
+               "order); a bidi echo waits for the next request; a subscriber's event counts only "
+               "behind one of the same publisher and type, and with no successor goes out where a "
+               "heartbeat would"),
+      K("server_behavior.integrity_faults.corrupt")
+          .Type("`every N` \\| probability")
+          .Modes(kCorruptFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("one payload byte flipped after the checksum was computed; counted corrupted. For "
+               "unary, N counts the server's unary calls that ask for it. One fault per message: "
+               "drop, then duplicate, reorder, corrupt win in that order; each is counted in "
+               "`streambench_server_injected_integrity_faults_total{kind}`"),
       K("call", S::kMap).Default("none").Doc("per-call deadline and cancellation (below)"),
       K("call.deadline")
           .As(V::kDuration, 0, kMaxDurationUs)

@@ -115,18 +115,38 @@ struct AppFlowControlSpec {
   int64_t producer_interval_us = 0;      // key `producer_interval`
 };
 
+// How often the server injects one kind of integrity fault into the messages a stream sends:
+// `every N` (messages N, 2N, ... of each stream; exact) or a probability per message (a fraction
+// like 0.01 or 1%). Off when both are 0.
+struct FaultRateSpec {
+  uint64_t every_nth = 0;
+  double probability = 0;
+  bool On() const { return every_nth > 0 || probability > 0; }
+};
+
+// Integrity faults the server injects into what it sends (streambench.v1 IntegrityFaults, where
+// each is defined). Key `server_behavior.integrity_faults`.
+struct IntegrityFaultsSpec {
+  FaultRateSpec drop;       // key `drop`: not sent (the client counts it lost)
+  FaultRateSpec duplicate;  // key `duplicate`: sent twice
+  FaultRateSpec reorder;    // key `reorder`: sent after the next message
+  FaultRateSpec corrupt;    // key `corrupt`: a payload byte flipped
+  bool Any() const { return drop.On() || duplicate.On() || reorder.On() || corrupt.On(); }
+};
+
 // The behaviour asked of the server (sent in requests; streambench.v1 only, except
 // response_size_bytes which BenchmarkService also honours). Key `server_behavior`.
 struct BehaviorSpec {
-  uint64_t response_size_bytes = 64;    // key `response_size`
-  uint64_t response_count = 10;         // server_stream; bidi independent (key `response_count`)
-  int64_t response_interval_us = 0;     // key `response_interval`
-  int64_t first_response_delay_us = 0;  // key `first_response_delay`
-  int64_t response_delay_us = 0;        // key `response_delay`
-  bool bidi_echo = true;                // key `bidi: echo | independent`
-  FailureSpec failure;                  // key `failure`
-  ReadStallSpec read_stall;             // key `read_stall`
-  AppFlowControlSpec app_flow_control;  // key `app_flow_control`
+  uint64_t response_size_bytes = 64;     // key `response_size`
+  uint64_t response_count = 10;          // server_stream; bidi independent (key `response_count`)
+  int64_t response_interval_us = 0;      // key `response_interval`
+  int64_t first_response_delay_us = 0;   // key `first_response_delay`
+  int64_t response_delay_us = 0;         // key `response_delay`
+  bool bidi_echo = true;                 // key `bidi: echo | independent`
+  FailureSpec failure;                   // key `failure`
+  ReadStallSpec read_stall;              // key `read_stall`
+  AppFlowControlSpec app_flow_control;   // key `app_flow_control`
+  IntegrityFaultsSpec integrity_faults;  // key `integrity_faults`
 };
 
 // Per call / stream options on the client side. Key `call`.

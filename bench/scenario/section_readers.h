@@ -33,6 +33,10 @@ bool CheckWorkloadKeys(const YamlNode& root, const Scenario& s, Diagnostics* dia
 // flow_keys.cc
 bool ReadLink(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
 bool ReadAppFlowControl(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+// fault_keys.cc: `server_behavior.integrity_faults`, each kind `every N` or a probability, in the
+// modes where the server sends what the kind can hit.
+bool ReadIntegrityFaults(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+
 // Only a server that produces a stream on its own (server_stream, bidi independent) has a
 // producer to decouple from the writer.
 bool ServerProducesStream(const Scenario& s);
