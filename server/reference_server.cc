@@ -3,6 +3,7 @@
 #include <grpc/grpc.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/server_builder.h>
 #include <prometheus/exposer.h>
 
@@ -41,6 +42,10 @@ std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& opt
       std::make_unique<StandardBenchmarkService>(*server->metrics_, options.caps);
   server->workloads_ = std::make_unique<WorkloadsService>(*server->metrics_);
 
+  // Server reflection (grpc.reflection.v1alpha in gRPC 1.51), so a scenario that names a method
+  // and `proto: {reflection: true}` runs against this server with no .proto files at hand. The
+  // plugin is registered process-wide and picked up by every ServerBuilder made after this.
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   const std::string address = JoinHostPort(options.host, options.port);
   int selected_port = 0;

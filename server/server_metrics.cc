@@ -85,7 +85,8 @@ class MethodMetrics final : public ServerMetrics::Method {
                 prometheus::Family<prometheus::Counter>& bytes,
                 prometheus::Family<prometheus::Gauge>& active,
                 prometheus::Family<prometheus::Counter>& injected,
-                prometheus::Family<prometheus::Counter>& integrity)
+                prometheus::Family<prometheus::Counter>& integrity,
+                prometheus::Family<prometheus::Counter>& faults)
       : method_(method),
         injected_family_(injected),
         started_(started.Add({{"method", method}})),
@@ -100,6 +101,10 @@ class MethodMetrics final : public ServerMetrics::Method {
     // explicit zeros rather than missing series.
     for (int code = 0; code < kStatusCodeCount; ++code) {
       calls_[code] = &calls.Add({{"method", method}, {"code", StatusCodeName(code)}});
+    }
+    for (int kind = 0; kind < kIntegrityFaultKinds; ++kind) {
+      faults_[kind] = &faults.Add(
+          {{"method", method}, {"kind", IntegrityFaultName(static_cast<IntegrityFault>(kind))}});
     }
   }
 
@@ -139,6 +144,10 @@ class MethodMetrics final : public ServerMetrics::Method {
   }
   void RequestChecksumError() override { checksum_errors_.Increment(); }
   void RequestSequenceError() override { sequence_errors_.Increment(); }
+  void IntegrityFaultInjected(IntegrityFault fault) override {
+    const int kind = static_cast<int>(fault);
+    if (kind >= 0 && kind < kIntegrityFaultKinds) faults_[kind]->Increment();
+  }
   void SendQueueDepth(uint64_t depth) override { send_queue_depth_.Observe(depth); }
   void AppMessagesDropped(uint64_t messages) override {
     app_dropped_.fetch_add(messages, std::memory_order_relaxed);
@@ -164,6 +173,7 @@ class MethodMetrics final : public ServerMetrics::Method {
   prometheus::Counter& checksum_errors_;
   prometheus::Counter& sequence_errors_;
   std::array<prometheus::Counter*, kStatusCodeCount> calls_{};
+  std::array<prometheus::Counter*, kIntegrityFaultKinds> faults_{};
   std::array<std::atomic<prometheus::Counter*>, kStatusCodeCount> injected_{};
   std::mutex injected_mu_;
   WriteBlockedHistogram write_blocked_{kWriteBlockedBoundsNs, kSecondsPerNs};
@@ -300,6 +310,9 @@ struct ServerMetrics::Impl {
         integrity(
             CounterFamily(*registry, "streambench_server_integrity_errors_total",
                           "Received requests with a bad checksum or sequence number, by kind")),
+        faults(CounterFamily(*registry, "streambench_server_injected_integrity_faults_total",
+                             "Integrity faults injected into sent messages at a request's "
+                             "behaviour, by method and kind (drop, duplicate, reorder, corrupt)")),
         shared(std::make_shared<Shared>()),
         collector(std::make_shared<Collector>(registry, shared)) {}
 
@@ -311,6 +324,7 @@ struct ServerMetrics::Impl {
   prometheus::Family<prometheus::Gauge>& active;
   prometheus::Family<prometheus::Counter>& injected;
   prometheus::Family<prometheus::Counter>& integrity;
+  prometheus::Family<prometheus::Counter>& faults;
   std::shared_ptr<Shared> shared;
   std::shared_ptr<Collector> collector;
 };
@@ -326,7 +340,7 @@ ServerMetrics::Method& ServerMetrics::ForMethod(const std::string& method) {
   if (!slot) {
     slot = std::make_unique<MethodMetrics>(method, impl_->started, impl_->calls, impl_->messages,
                                            impl_->bytes, impl_->active, impl_->injected,
-                                           impl_->integrity);
+                                           impl_->integrity, impl_->faults);
   }
   return *slot;
 }

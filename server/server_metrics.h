@@ -11,6 +11,8 @@
 #include <memory>
 #include <string>
 
+#include "server/integrity_fault_kind.h"
+
 namespace streambench {
 
 class ServerMetrics {
@@ -36,6 +38,9 @@ class ServerMetrics {
     // Responses dropped by app-level flow control (policy DROP);
     // streambench_server_app_dropped_messages_total.
     virtual void AppMessagesDropped(uint64_t /*messages*/) {}
+    // An integrity fault injected into a sent message (Behavior.integrity_faults);
+    // streambench_server_injected_integrity_faults_total{kind}.
+    virtual void IntegrityFaultInjected(IntegrityFault /*fault*/) {}
   };
 
   // Registers the families in `registry` (which must outlive this object).

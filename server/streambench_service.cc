@@ -17,6 +17,7 @@
 #include "server/app_flow_control.h"
 #include "server/behavior.h"
 #include "server/failure_plan.h"
+#include "server/integrity_faults.h"
 #include "server/lifecycle_reactor.h"
 #include "server/test_metadata_echo.h"
 
@@ -41,7 +42,20 @@ struct CallEnv {
   const BehaviorCaps& caps;
   uint64_t max_send_message_bytes;
   const PayloadSource& payloads;
+  std::atomic<uint64_t>& faulted_streams;      // numbers the streams that inject faults
+  std::atomic<uint64_t>& faulted_unary_calls;  // numbers the unary calls that ask to corrupt
 };
+
+using ResponseOutbox = FaultedOutbox<v1::Response, ResponseFaultTraits>;
+
+// Gives a stream whose behaviour asks for integrity faults its outbox; leaves `outbox` empty
+// otherwise (the stream then writes its responses directly, as without this feature).
+void StartFaults(const v1::Behavior& behavior, const CallEnv& env,
+                 std::optional<ResponseOutbox>& outbox) {
+  if (IntegrityFaultsEnabled(behavior.integrity_faults())) {
+    outbox.emplace(behavior.integrity_faults(), env.faulted_streams.fetch_add(1) + 1, env.metrics);
+  }
+}
 
 // Fills `response` with a payload of `size_bytes` for response `seq` and its checksum.
 void FillPayload(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
@@ -122,6 +136,7 @@ class StreamBenchReactor : public LifecycleReactor<Derived, GrpcReactor, 3> {
   bool ValidateLocked(const v1::Behavior& behavior) {
     grpc::Status status = ValidateBehavior(behavior, env_.caps, env_.max_send_message_bytes);
     if (status.ok()) status = ValidateAppFlowControl(behavior, env_.caps);
+    if (status.ok()) status = ValidateIntegrityFaults(behavior.integrity_faults());
     if (status.ok()) return true;
     this->FinishLocked(status);
     return false;
@@ -149,11 +164,13 @@ class Pacer {
 };
 
 // What the reactors that send a paced stream of responses (ServerStream; Bidi INDEPENDENT) add:
-// response `sent_` written when the pacer says it is due, or, with app-level flow control, taken
+// response `produced_` made when the pacer says it is due, or, with app-level flow control, taken
 // from the queue a producer fills on its own schedule (decoupled from the writer). One write in
-// flight; response_ is reused for every write. Derived provides PacedNextLocked() (after `sent_`
-// responses: fail, finish, or WriteWhenDueLocked) and FlowNextLocked() (the same for the queue,
-// around FlowPumpLocked).
+// flight; response_ is reused for every write. With integrity faults, each response made goes
+// through the outbox, and the writer writes what the outbox holds (none, one, or a duplicate or a
+// held-back response as well). Derived provides PacedNextLocked() (after `produced_` responses,
+// nothing in flight: fail, finish, or WriteWhenDueLocked) and FlowNextLocked() (the same for the
+// queue, around FlowPumpLocked).
 template <typename Derived, typename GrpcReactor>
 class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
  protected:
@@ -168,6 +185,7 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
     response_.set_intended_send_time_ns(request.intended_send_time_ns());
     pacer_.Configure(behavior_);
     pacer_.Start();
+    StartFaults(behavior_, this->env_, faults_);
     if (behavior_.app_flow_control().queue_capacity_messages() > 0) {
       flow_.emplace(behavior_.app_flow_control(), behavior_.response_count());
       flow_->Start(pacer_.DueNs(0));
@@ -180,7 +198,16 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
   // After a write of the stream went through.
   void StreamWriteDoneLocked() {
     ++sent_;
-    this->env_.metrics.MessageSent(response_.payload().size());
+    if (faults_) {
+      this->env_.metrics.MessageSent(faults_->front().payload().size());
+      faults_->pop();
+      if (!faults_->empty()) {  // the duplicate, or the response held back behind this one
+        this->StartTimedWriteLocked(&faults_->front());
+        return;
+      }
+    } else {
+      this->env_.metrics.MessageSent(response_.payload().size());
+    }
     if (flow_) {
       derived().FlowNextLocked();
     } else {
@@ -194,9 +221,9 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
     derived().FlowNextLocked();
   }
 
-  // Writes response `sent_` now if it is due, else arms the pace alarm for when it is.
+  // Makes response `produced_` now if it is due, else arms the pace alarm for when it is.
   void WriteWhenDueLocked() {
-    const int64_t due_ns = pacer_.DueNs(sent_);
+    const int64_t due_ns = pacer_.DueNs(produced_);
     if (due_ns > SteadyNowNs()) {
       this->ArmAtLocked(kPaceAlarm, due_ns);
     } else {
@@ -204,20 +231,66 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
     }
   }
 
+  // Makes response `produced_` and writes it, or what the faults made of it. When the faults
+  // swallow it (dropped, held back), PacedNextLocked goes on to the next; that may come back here,
+  // which the loop turns into another round rather than a deeper stack (a long run of drops).
   void WriteNextLocked() {
-    FillStreamResponse(this->env_.payloads, sent_, behavior_.response_size_bytes(), response_);
-    this->StartTimedWriteLocked(&response_);
+    if (producing_) {
+      produce_again_ = true;
+      return;
+    }
+    producing_ = true;
+    do {
+      produce_again_ = false;
+      FillStreamResponse(this->env_.payloads, produced_++, behavior_.response_size_bytes(),
+                         response_);
+      if (!faults_) {
+        this->StartTimedWriteLocked(&response_);
+        break;
+      }
+      faults_->Offer(response_);
+      if (!faults_->empty()) {
+        this->StartTimedWriteLocked(&faults_->front());
+        break;
+      }
+      derived().PacedNextLocked();
+    } while (produce_again_ && !this->finished_ && !this->write_in_flight_);
+    producing_ = false;
+  }
+
+  // The end of the stream: writes a response the faults still hold back; true when it did (the
+  // stream ends after that write).
+  bool FlushFaultsLocked() {
+    if (!faults_ || !faults_->holding() || this->write_in_flight_) return false;
+    faults_->Flush();
+    this->StartTimedWriteLocked(&faults_->front());
+    return true;
   }
 
   // Writes the head of the queue unless a write is in flight, and re-arms the producer; true once
   // every response the producer will make has been written.
   bool FlowPumpLocked() {
-    if (!this->write_in_flight_ && !flow_->Empty()) {
+    while (!this->write_in_flight_ && !flow_->Empty()) {
       const AppFlowQueue::Item item = flow_->Pop(SteadyNowNs());
       FillStreamResponse(this->env_.payloads, item.seq, behavior_.response_size_bytes(), response_);
       response_.set_dropped_before(item.dropped_before);
-      this->StartTimedWriteLocked(&response_);
+      if (!faults_) {
+        this->StartTimedWriteLocked(&response_);
+        break;
+      }
+      // A response dropped by a fault is lost, not dropped by flow control: the flow-control
+      // drops it would have reported go with the next response written instead. The last
+      // response has no next one, so it is not dropped while it carries such a report.
+      response_.set_dropped_before(item.dropped_before + unreported_flow_drops_);
+      unreported_flow_drops_ = 0;
+      const bool last = flow_->Empty() && flow_->ProducerFinished();
+      const bool may_drop = !last || response_.dropped_before() == 0;
+      if (faults_->Offer(response_, may_drop) == IntegrityFault::kDrop) {
+        unreported_flow_drops_ = response_.dropped_before();
+      }
+      if (!faults_->empty()) this->StartTimedWriteLocked(&faults_->front());
     }
+    if (flow_->Empty() && flow_->ProducerFinished()) FlushFaultsLocked();
     const int64_t due_ns = flow_->NextDueNs();
     if (due_ns >= 0 && !this->ArmedLocked(kProduceAlarm)) this->ArmAtLocked(kProduceAlarm, due_ns);
     return !this->write_in_flight_ && flow_->Empty() && flow_->ProducerFinished();
@@ -226,9 +299,14 @@ class PacedStreamReactor : public StreamBenchReactor<Derived, GrpcReactor> {
   v1::Behavior behavior_;
   FailurePlan plan_;
   Pacer pacer_;
-  v1::Response response_;  // reused for every write; only one is in flight
-  uint64_t sent_ = 0;
-  std::optional<AppFlowQueue> flow_;  // app-level flow control, when asked for
+  v1::Response response_;  // reused for every response made; only one write is in flight
+  uint64_t produced_ = 0;  // responses made (the next one's seq), whatever the faults did
+  uint64_t sent_ = 0;      // writes completed
+  std::optional<AppFlowQueue> flow_;      // app-level flow control, when asked for
+  std::optional<ResponseOutbox> faults_;  // integrity faults, when asked for
+  uint64_t unreported_flow_drops_ = 0;    // dropped_before of a response a fault dropped
+  bool producing_ = false;                // in WriteNextLocked's loop
+  bool produce_again_ = false;            // WriteNextLocked was asked for again from within it
 
  private:
   Derived& derived() { return static_cast<Derived&>(*this); }
@@ -250,6 +328,7 @@ class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerU
       InjectFailureLocked(plan);
       return;
     }
+    corrupt_ = DecideCorruption(behavior.integrity_faults());
     if (behavior.response_delay_us() > 0) {
       ArmInLocked(kDelayAlarm, static_cast<int64_t>(behavior.response_delay_us()) * 1000);
     } else {
@@ -263,6 +342,18 @@ class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerU
 
   void OnAlarmLocked(int /*slot*/) { RespondLocked(); }
 
+  // Of the integrity faults, only corrupt applies to the one response of a unary call; n counts
+  // the server's unary calls that ask for it.
+  bool DecideCorruption(const v1::IntegrityFaults& faults) {
+    const v1::FaultRate& corrupt = faults.corrupt();
+    if (corrupt.every_nth() == 0 && !(corrupt.probability() > 0)) return false;
+    v1::IntegrityFaults only_corrupt;
+    *only_corrupt.mutable_corrupt() = corrupt;
+    only_corrupt.set_seed(faults.seed());
+    const uint64_t n = env_.faulted_unary_calls.fetch_add(1) + 1;
+    return IntegrityFaultPlan(only_corrupt, n).Decide(n) == IntegrityFault::kCorrupt;
+  }
+
   void RespondLocked() {
     const size_t size = request_.behavior().response_size_bytes();
     response_->set_seq(0);
@@ -271,12 +362,17 @@ class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerU
     response_->set_intended_send_time_ns(request_.intended_send_time_ns());
     response_->set_server_send_time_ns(RealtimeNs());
     FillPayload(env_.payloads, 0, size, *response_);
+    if (corrupt_) {
+      CorruptPayloadOrChecksum(*response_);
+      env_.metrics.IntegrityFaultInjected(IntegrityFault::kCorrupt);
+    }
     env_.metrics.MessageSent(size);
     FinishLocked(grpc::Status::OK);
   }
 
   const v1::Request& request_;  // owned by gRPC, valid until OnDone
   v1::Response* const response_;
+  bool corrupt_ = false;  // the integrity faults corrupt this call's response
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -328,15 +424,15 @@ class ServerStreamReactor final
     if (FlowPumpLocked()) FinishLocked(grpc::Status::OK);
   }
 
-  // After `sent_` responses: fail, finish, or write the next one when it is due.
+  // After `produced_` responses: fail, finish, or write the next one when it is due.
   void PacedNextLocked() {
     if (finished_) return;
-    if (plan_.FiresAt(sent_)) {
+    if (plan_.FiresAt(produced_)) {
       InjectFailureLocked(plan_);
       return;
     }
-    if (sent_ >= behavior_.response_count()) {
-      FinishLocked(grpc::Status::OK);
+    if (produced_ >= behavior_.response_count()) {
+      if (!FlushFaultsLocked()) FinishLocked(grpc::Status::OK);
       return;
     }
     WriteWhenDueLocked();
@@ -460,6 +556,7 @@ class BidiReactor final
       if (!ValidateLocked(behavior_)) return;
       plan_ = PlanFailure(behavior_.failure());
       independent_ = behavior_.bidi_mode() == v1::Behavior::INDEPENDENT;
+      if (!independent_) StartFaults(behavior_, env_, faults_);  // INDEPENDENT: at its start
     }
     // A corrupted or out-of-order request is counted and still answered: the client measures
     // integrity on what it receives.
@@ -492,6 +589,13 @@ class BidiReactor final
     if (!TimedWriteDoneLocked(ok)) return;
     if (independent_) {
       StreamWriteDoneLocked();
+      return;
+    }
+    if (faults_) {
+      env_.metrics.MessageSent(faults_->front().payload().size());
+      faults_->pop();
+      EchoPumpLocked();
+      ReadLocked();
       return;
     }
     const uint64_t bytes = echoes_.front().payload().size();
@@ -571,6 +675,10 @@ class BidiReactor final
   // Writes the head of the echo queue when it is due; finishes when nothing is left to do.
   void EchoPumpLocked() {
     if (finished_ || write_in_flight_ || ArmedLocked(kWriteAlarm)) return;
+    if (faults_) {
+      FaultedEchoPumpLocked();
+      return;
+    }
     if (echoes_.empty()) {
       if (failing_) {
         InjectFailureLocked(plan_);
@@ -588,13 +696,43 @@ class BidiReactor final
         &echoes_.front());  // deque: the element stays put while others are appended
   }
 
-  // INDEPENDENT: after `sent_` responses, write the next when due, or finish when both sides
+  // EchoPumpLocked with integrity faults: echoes that are due go through the outbox (which may
+  // drop, duplicate, hold back or corrupt them), and what it holds is written one at a time. A
+  // held-back echo waits for the next echo; when the client half-closes (or the call is to fail)
+  // with none left, it goes out in order.
+  void FaultedEchoPumpLocked() {
+    const int64_t now_ns = SteadyNowNs();
+    while (faults_->empty() && !echoes_.empty() && echo_due_ns_.front() <= now_ns) {
+      queued_bytes_ -= echoes_.front().payload().size();
+      faults_->Offer(std::move(echoes_.front()));
+      echoes_.pop_front();
+      echo_due_ns_.pop_front();
+    }
+    if (faults_->empty() && echoes_.empty() && (read_closed_ || failing_)) faults_->Flush();
+    if (!faults_->empty()) {
+      faults_->front().set_server_send_time_ns(RealtimeNs());
+      StartTimedWriteLocked(&faults_->front());
+      return;
+    }
+    if (!echoes_.empty()) {
+      ArmAtLocked(kWriteAlarm, echo_due_ns_.front());
+      return;
+    }
+    if (failing_) {
+      InjectFailureLocked(plan_);
+    } else if (read_closed_) {
+      FinishLocked(grpc::Status::OK);
+    }
+  }
+
+  // INDEPENDENT: after `produced_` responses, write the next when due, or finish when both sides
   // are done (response_count 0 = stream until the client half-closes).
   void PacedNextLocked() {
     if (finished_ || write_in_flight_ || ArmedLocked(kWriteAlarm)) return;
     const uint64_t count = behavior_.response_count();
-    const bool writer_done = count > 0 ? sent_ >= count : read_closed_;
+    const bool writer_done = count > 0 ? produced_ >= count : read_closed_;
     if (writer_done) {
+      if (FlushFaultsLocked()) return;
       if (read_closed_) FinishLocked(grpc::Status::OK);
       return;
     }
@@ -637,16 +775,18 @@ StreamBenchService::~StreamBenchService() { live_calls_.WaitUntilIdle(std::chron
 grpc::ServerUnaryReactor* StreamBenchService::Unary(grpc::CallbackServerContext* context,
                                                     const v1::Request* request,
                                                     v1::Response* response) {
-  return new UnaryReactor(
-      context, CallEnv{live_calls_, unary_metrics_, caps_, max_send_message_bytes_, payloads_},
-      *request, response);
+  return new UnaryReactor(context,
+                          CallEnv{live_calls_, unary_metrics_, caps_, max_send_message_bytes_,
+                                  payloads_, faulted_streams_, faulted_unary_calls_},
+                          *request, response);
 }
 
 grpc::ServerWriteReactor<v1::Response>* StreamBenchService::ServerStream(
     grpc::CallbackServerContext* context, const v1::Request* request) {
   return new ServerStreamReactor(
       context,
-      CallEnv{live_calls_, server_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
+      CallEnv{live_calls_, server_stream_metrics_, caps_, max_send_message_bytes_, payloads_,
+              faulted_streams_, faulted_unary_calls_},
       *request);
 }
 
@@ -654,14 +794,16 @@ grpc::ServerReadReactor<v1::Request>* StreamBenchService::ClientStream(
     grpc::CallbackServerContext* context, v1::ClientStreamSummary* response) {
   return new ClientStreamReactor(
       context,
-      CallEnv{live_calls_, client_stream_metrics_, caps_, max_send_message_bytes_, payloads_},
+      CallEnv{live_calls_, client_stream_metrics_, caps_, max_send_message_bytes_, payloads_,
+              faulted_streams_, faulted_unary_calls_},
       response);
 }
 
 grpc::ServerBidiReactor<v1::Request, v1::Response>* StreamBenchService::Bidi(
     grpc::CallbackServerContext* context) {
   return new BidiReactor(
-      context, CallEnv{live_calls_, bidi_metrics_, caps_, max_send_message_bytes_, payloads_});
+      context, CallEnv{live_calls_, bidi_metrics_, caps_, max_send_message_bytes_, payloads_,
+                       faulted_streams_, faulted_unary_calls_});
 }
 
 }  // namespace streambench

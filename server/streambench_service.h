@@ -16,6 +16,7 @@
 // each call's state lives in its own reactor, guarded by the reactor's mutex.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -69,6 +70,10 @@ class StreamBenchService final : public v1::StreamBench::CallbackService {
   ServerMetrics::Method& bidi_metrics_;
 
   LiveCalls live_calls_;
+  // Calls that asked for integrity faults: streams (their number seeds their RNG) and unary calls
+  // (their number is the n of "every nth").
+  std::atomic<uint64_t> faulted_streams_{0};
+  std::atomic<uint64_t> faulted_unary_calls_{0};
 };
 
 }  // namespace streambench

@@ -74,6 +74,7 @@ const std::vector<std::string>& BaselineMetrics() {
                                                             "call_latency.p50",
                                                             "call_latency.p99",
                                                             "call_latency.p999",
+                                                            "message_gap_latency.p99",
                                                             "error_rate",
                                                             "integrity_errors"};
   return *metrics;

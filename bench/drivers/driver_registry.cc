@@ -15,6 +15,7 @@ RunDriverFactory MakeBenchmarkUnaryDriver;
 RunDriverFactory MakeBenchmarkServerStreamDriver;
 RunDriverFactory MakeBenchmarkClientStreamDriver;
 RunDriverFactory MakeBenchmarkBidiDriver;
+RunDriverFactory MakeAnyServiceDriver;
 bool CheckBenchmarkServerStream(const scenario::Scenario& scenario, std::string* error);
 
 namespace {
@@ -23,8 +24,15 @@ using scenario::Mode;
 using scenario::TargetService;
 
 const char* ServiceText(TargetService service) {
-  return service == TargetService::kGrpcTestingBenchmark ? "grpc.testing.BenchmarkService"
-                                                         : "streambench.v1";
+  switch (service) {
+    case TargetService::kGrpcTestingBenchmark:
+      return "grpc.testing.BenchmarkService";
+    case TargetService::kAnyService:
+      return "a named method";
+    case TargetService::kStreambenchV1:
+      break;
+  }
+  return "streambench.v1";
 }
 
 }  // namespace
@@ -45,6 +53,11 @@ const std::vector<DriverRegistration>& RegisteredDrivers() {
       {TargetService::kGrpcTestingBenchmark, Mode::kClientStream, MakeBenchmarkClientStreamDriver,
        nullptr},
       {TargetService::kGrpcTestingBenchmark, Mode::kBidi, MakeBenchmarkBidiDriver, nullptr},
+      // One driver for every shape of a named method (its mode is the method's shape).
+      {TargetService::kAnyService, Mode::kUnary, MakeAnyServiceDriver, nullptr},
+      {TargetService::kAnyService, Mode::kServerStream, MakeAnyServiceDriver, nullptr},
+      {TargetService::kAnyService, Mode::kClientStream, MakeAnyServiceDriver, nullptr},
+      {TargetService::kAnyService, Mode::kBidi, MakeAnyServiceDriver, nullptr},
   };
   return kDrivers;
 }

@@ -20,7 +20,16 @@ namespace streambench::drivers {
 
 class RunDriver {
  public:
+  enum class PrepareStatus { kReady, kBadInput, kUnreachable };
+
   virtual ~RunDriver() = default;
+  // The prepare phase, once the target answers and before any slot is made: what the driver
+  // must learn first, through `channel` (`target` names it in messages), e.g. a named method's
+  // descriptors by server reflection. kBadInput / kUnreachable come with a one-line *error.
+  virtual PrepareStatus Prepare(const std::shared_ptr<grpc::Channel>& /*channel*/,
+                                const std::string& /*target*/, std::string* /*error*/) {
+    return PrepareStatus::kReady;
+  }
   // Slot `index` (0 .. connections x streams_per_connection - 1) on `channel`; nullptr with
   // *error when it cannot be made.
   virtual std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<grpc::Channel> channel,

@@ -6,8 +6,20 @@
 
 namespace streambench::drivers {
 
-bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavior* out,
-                     std::string* error) {
+namespace {
+
+void SetFaultRate(const scenario::FaultRateSpec& spec, streambench::v1::FaultRate* out) {
+  if (spec.every_nth > 0) {
+    out->set_every_nth(spec.every_nth);
+  } else {
+    out->set_probability(spec.probability);
+  }
+}
+
+}  // namespace
+
+bool BuildV1Behavior(const scenario::BehaviorSpec& spec, uint64_t fault_seed,
+                     streambench::v1::Behavior* out, std::string* error) {
   out->Clear();
   out->set_response_size_bytes(static_cast<uint32_t>(spec.response_size_bytes));
   out->set_response_count(spec.response_count);
@@ -46,7 +58,20 @@ bool BuildV1Behavior(const scenario::BehaviorSpec& spec, streambench::v1::Behavi
                          : streambench::v1::AppFlowControl::BLOCK);
     flow->set_producer_interval_us(static_cast<uint64_t>(afc.producer_interval_us));
   }
+  if (spec.integrity_faults.Any()) {
+    SetIntegrityFaults(spec.integrity_faults, fault_seed, out->mutable_integrity_faults());
+  }
   return true;
+}
+
+void SetIntegrityFaults(const scenario::IntegrityFaultsSpec& spec, uint64_t seed,
+                        streambench::v1::IntegrityFaults* out) {
+  out->Clear();
+  if (spec.drop.On()) SetFaultRate(spec.drop, out->mutable_drop());
+  if (spec.duplicate.On()) SetFaultRate(spec.duplicate, out->mutable_duplicate());
+  if (spec.reorder.On()) SetFaultRate(spec.reorder, out->mutable_reorder());
+  if (spec.corrupt.On()) SetFaultRate(spec.corrupt, out->mutable_corrupt());
+  out->set_seed(seed);
 }
 
 stats::IntegrityCounts WithoutReportedDrops(stats::IntegrityCounts counts,

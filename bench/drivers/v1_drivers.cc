@@ -268,7 +268,8 @@ using V1SlotMaker = std::unique_ptr<Slot> (*)(DriverContext& dc,
 std::unique_ptr<RunDriver> MakeV1Driver(DriverContext& dc, V1SlotMaker make_slot,
                                         std::string* error) {
   v1::Behavior behavior;
-  if (!BuildV1Behavior(dc.scenario().behavior, &behavior, error)) return nullptr;
+  if (!BuildV1Behavior(dc.scenario().behavior, dc.scenario().seed, &behavior, error))
+    return nullptr;
   return RunDriverFrom([&dc, behavior, make_slot](int index, std::shared_ptr<grpc::Channel> channel,
                                                   std::string* /*error*/) {
     auto shared = std::make_shared<V1Shared>();

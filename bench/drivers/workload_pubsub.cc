@@ -3,7 +3,12 @@
 // robin. One operation = one event from the next publisher. Subscribers ask the server to replay
 // from the run's start, so none misses an event published before its subscription was in place.
 // At the stop, publishers half-close once their queue is written; each subscriber is ended by
-// the client as soon as it has everything its publishers wrote (that end counts as OK).
+// the client as soon as it has everything its publishers wrote (that end counts as OK). With
+// server_behavior.integrity_faults the server drops and duplicates events on purpose, so a count
+// cannot tell when a subscriber has everything: it ends once a heartbeat arrives that the server
+// sent after the last publisher finished (a heartbeat goes out only when the subscriber's queue
+// is empty, so every event published before it was sent). Both times are CLOCK_MONOTONIC, which
+// the server and the generator share on one host.
 #include <grpcpp/support/client_callback.h>
 
 #include <algorithm>
@@ -15,11 +20,13 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/stream_write_side.h"
+#include "bench/drivers/v1_behavior.h"
 #include "bench/drivers/workload_drivers.h"
 #include "bench/drivers/world_slot.h"
 #include "bench/drivers/write_pump.h"
 #include "bench/stats/integrity.h"
 #include "bench/stats/stream_arrivals.h"
+#include "common/clock.h"
 #include "common/crc32c.h"
 #include "streambench/v1/workloads.grpc.pb.h"
 
@@ -45,6 +52,9 @@ struct PubSubWorld {
   const PayloadSource payload;  // event payloads (pubsub.event_size, not request.payload_size)
   std::vector<std::atomic<uint64_t>> written;  // [publisher * types + type]
   std::atomic<uint32_t> publishers_done{0};
+  // SteadyNowNs() when the last publisher finished (the latest of them), set before
+  // publishers_done counts it.
+  std::atomic<int64_t> publishers_done_ns{0};
   std::atomic<uint32_t> publishers_ok{0};
   std::atomic<uint64_t> next_publisher{0};
 
@@ -92,6 +102,10 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
     req_.set_heartbeat_interval_ms(
         static_cast<uint32_t>(world_->spec.heartbeat_interval_us / 1000));
     req_.set_max_queued_events(65536);
+    if (faults_asked()) {
+      SetIntegrityFaults(dc_.scenario().behavior.integrity_faults, dc_.scenario().seed,
+                         req_.mutable_integrity_faults());
+    }
     integrity_.resize(static_cast<size_t>(world_->spec.publishers) * world_->types());
     Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
@@ -120,6 +134,10 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
         rec.AddIntegrity(counts);
       }
       received_.fetch_add(1, std::memory_order_acq_rel);
+    } else if (resp_.has_heartbeat() && faults_asked() &&
+               world_->publishers_done.load() >= world_->spec.publishers &&
+               resp_.heartbeat().server_time_ns() > world_->publishers_done_ns.load()) {
+      heard_after_publishers_.store(true);
     }
     dropped_ = resp_.dropped_events();
     StartRead(&resp_);
@@ -151,12 +169,17 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   // Ends the subscription if it has everything (from CheckDrain).
   void EndIfComplete() {
     if (ended_by_client_.load()) return;
-    if (received_.load(std::memory_order_acquire) >= world_->ExpectedFor(topic_)) {
+    const bool complete =
+        faults_asked() ? heard_after_publishers_.load()
+                       : received_.load(std::memory_order_acquire) >= world_->ExpectedFor(topic_);
+    if (complete) {
       if (!ended_by_client_.exchange(true)) context().TryCancel();
     }
   }
 
  private:
+  bool faults_asked() const { return dc_.scenario().behavior.integrity_faults.Any(); }
+
   uint32_t TypeIndex(const std::string& type) const {
     for (uint32_t t = 0; t < world_->types(); ++t) {
       if (world_->spec.event_types[t] == type) return t;
@@ -173,6 +196,8 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
   stats::StreamArrivals events_;  // the events' arrivals, read path only
   uint64_t dropped_ = 0;
   std::atomic<bool> ended_by_client_{false};
+  // Integrity faults: a heartbeat sent after the last publisher finished has arrived.
+  std::atomic<bool> heard_after_publishers_{false};
 };
 
 // A publisher stream on the shared write side: operations queue in its WritePump (one write in
@@ -220,6 +245,10 @@ class Publisher final : public CallBase,
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.AddCallFinished(status.error_code());
     if (status.ok()) world_->publishers_ok.fetch_add(1);
+    const int64_t now_ns = SteadyNowNs();  // the server's heartbeat clock, not dc_.clock()
+    int64_t latest = world_->publishers_done_ns.load();
+    while (latest < now_ns && !world_->publishers_done_ns.compare_exchange_weak(latest, now_ns)) {
+    }
     world_->publishers_done.fetch_add(1);
     world_->Remove(this);
     world_->CheckDrain();

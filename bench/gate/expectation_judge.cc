@@ -59,7 +59,8 @@ Check CheckStatus(const std::string& code, const scenario::StatusExpectation& ex
 }  // namespace
 
 bool InjectsFaults(const scenario::Scenario& scenario) {
-  return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0;
+  return !scenario.behavior.failure.code.empty() || scenario.call.cancel_after_us > 0 ||
+         scenario.behavior.integrity_faults.Any();
 }
 
 std::vector<Check> ExpectationChecks(const scenario::Scenario& scenario, const RunResult& run) {
@@ -117,6 +118,18 @@ std::vector<Check> ExpectationChecks(const scenario::Scenario& scenario, const R
   }
   integrity.measured = static_cast<double>(errors);
   checks.push_back(integrity);
+  // A named method's `response.expect.fields`: every response must pass, as every call must end
+  // with an expected status.
+  if (scenario.method.expect_fields.IsMap()) {
+    Check responses;
+    responses.name = "response checks";
+    responses.metric = "response_check_failures";
+    responses.passed = run.response_check_failures == 0;
+    responses.measured = static_cast<double>(run.response_check_failures);
+    responses.detail = FormatCount(run.response_check_failures) +
+                       " responses failed response.expect.fields; expected 0";
+    checks.push_back(responses);
+  }
   return checks;
 }
 

@@ -12,7 +12,8 @@
 namespace streambench::gate {
 
 // True when the scenario deliberately breaks streams (an injected failure status or client
-// cancellation), so in-flight messages may legitimately be lost.
+// cancellation), so in-flight messages may legitimately be lost, or asks the server to inject
+// integrity faults (server_behavior.integrity_faults), which the run is meant to detect.
 bool InjectsFaults(const scenario::Scenario& scenario);
 
 // One check per rule:

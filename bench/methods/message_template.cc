@@ -313,6 +313,59 @@ void AppendUuid(std::mt19937_64& rng, std::string* out) {
   out->append(text, 36);
 }
 
+// The value of a numeric piece.
+int64_t Number(const Piece& piece, const TemplateContext& context) {
+  switch (piece.kind) {
+    case Piece::Kind::kSeq:
+      return static_cast<int64_t>(context.seq);
+    case Piece::Kind::kStream:
+      return static_cast<int64_t>(context.stream);
+    case Piece::Kind::kCall:
+      return static_cast<int64_t>(context.call);
+    case Piece::Kind::kRandInt:
+      return std::uniform_int_distribution<int64_t>(piece.a, piece.b)(*context.rng);
+    case Piece::Kind::kNowUnixMs:
+      return context.now_unix_ns / 1'000'000;
+    case Piece::Kind::kNowUnixNs:
+      return context.now_unix_ns;
+    default:
+      return 0;
+  }
+}
+
+// Appends one piece's text; `payload`: the buffer {{payload N}} takes its window from.
+void AppendPiece(const Piece& piece, const TemplateContext& context, const std::string& payload,
+                 std::string* out) {
+  switch (piece.kind) {
+    case Piece::Kind::kText:
+      out->append(piece.text);
+      return;
+    case Piece::Kind::kUniqueId:
+      out->append(std::to_string(context.shard) + "-" + std::to_string(context.call) + "-" +
+                  std::to_string(context.seq));
+      return;
+    case Piece::Kind::kUuid:
+      AppendUuid(*context.rng, out);
+      return;
+    case Piece::Kind::kRandString:
+      for (int64_t i = 0; i < piece.a; ++i) {
+        out->push_back(kAlphabet[(*context.rng)() % (sizeof(kAlphabet) - 1)]);
+      }
+      return;
+    case Piece::Kind::kPayload:
+      // A window into a fixed buffer that moves with the sequence number: no allocation.
+      out->append(payload, context.seq % 64, static_cast<size_t>(piece.a));
+      return;
+    default:
+      out->append(std::to_string(Number(piece, context)));
+  }
+}
+
+bool UsesRandom(const Piece& piece) {
+  return piece.kind == Piece::Kind::kUuid || piece.kind == Piece::Kind::kRandInt ||
+         piece.kind == Piece::Kind::kRandString;
+}
+
 }  // namespace
 
 std::string TemplateError::PathText() const {
@@ -329,54 +382,9 @@ struct MessageTemplate::Compiled {
   std::string payload_text;   // letters, for {{payload N}} in string fields
   std::string payload_bytes;  // pseudo-random bytes, for bytes fields
 
-  // The value of a numeric piece.
-  static int64_t Number(const Piece& piece, const TemplateContext& context) {
-    switch (piece.kind) {
-      case Piece::Kind::kSeq:
-        return static_cast<int64_t>(context.seq);
-      case Piece::Kind::kStream:
-        return static_cast<int64_t>(context.stream);
-      case Piece::Kind::kCall:
-        return static_cast<int64_t>(context.call);
-      case Piece::Kind::kRandInt:
-        return std::uniform_int_distribution<int64_t>(piece.a, piece.b)(*context.rng);
-      case Piece::Kind::kNowUnixMs:
-        return context.now_unix_ns / 1'000'000;
-      case Piece::Kind::kNowUnixNs:
-        return context.now_unix_ns;
-      default:
-        return 0;
-    }
-  }
-
   void AppendText(const Piece& piece, const TemplateContext& context, bool bytes_field,
                   std::string* out) const {
-    switch (piece.kind) {
-      case Piece::Kind::kText:
-        out->append(piece.text);
-        return;
-      case Piece::Kind::kUniqueId:
-        out->append(std::to_string(context.shard) + "-" + std::to_string(context.call) + "-" +
-                    std::to_string(context.seq));
-        return;
-      case Piece::Kind::kUuid:
-        AppendUuid(*context.rng, out);
-        return;
-      case Piece::Kind::kRandString:
-        for (int64_t i = 0; i < piece.a; ++i) {
-          out->push_back(kAlphabet[(*context.rng)() % (sizeof(kAlphabet) - 1)]);
-        }
-        return;
-      case Piece::Kind::kPayload: {
-        // A window into a fixed buffer that moves with the sequence number: no allocation.
-        const std::string& source = bytes_field ? payload_bytes : payload_text;
-        const size_t offset = context.seq % 64;
-        out->append(source, offset, static_cast<size_t>(piece.a));
-        return;
-      }
-      default:
-        out->append(std::to_string(Number(piece, context)));
-    }
+    AppendPiece(piece, context, bytes_field ? payload_bytes : payload_text, out);
   }
 
   void Fill(const TemplatedField& templated, const TemplateContext& context,
@@ -462,10 +470,7 @@ std::optional<MessageTemplate> MessageTemplate::Compile(const pb::Descriptor& ty
   int64_t longest_payload = 0;
   for (const TemplatedField& field : compiled->fields) {
     for (const Piece& piece : field.pieces) {
-      if (piece.kind == Piece::Kind::kUuid || piece.kind == Piece::Kind::kRandInt ||
-          piece.kind == Piece::Kind::kRandString) {
-        compiled->uses_random = true;
-      }
+      if (UsesRandom(piece)) compiled->uses_random = true;
       if (piece.kind == Piece::Kind::kPayload) longest_payload = std::max(longest_payload, piece.a);
     }
   }
@@ -501,5 +506,38 @@ void MessageTemplate::Render(const TemplateContext& context, std::string* out) c
 
 bool MessageTemplate::has_placeholders() const { return !compiled_->fields.empty(); }
 bool MessageTemplate::uses_random() const { return compiled_->uses_random; }
+
+}  // namespace streambench::methods
+
+namespace streambench::methods {
+
+struct TextTemplate::Pieces {
+  std::vector<Piece> pieces;
+  bool uses_random = false;
+};
+
+std::optional<TextTemplate> TextTemplate::Compile(const std::string& text, std::string* error) {
+  auto compiled = std::make_shared<Pieces>();
+  error->clear();
+  if (!ParsePieces(text, &compiled->pieces, error)) return std::nullopt;
+  for (const Piece& piece : compiled->pieces) {
+    if (piece.kind == Piece::Kind::kPayload) {
+      *error = "{{payload N}} belongs in a message field, not in text";
+      return std::nullopt;
+    }
+    if (UsesRandom(piece)) compiled->uses_random = true;
+  }
+  TextTemplate result;
+  result.pieces_ = std::move(compiled);
+  return result;
+}
+
+void TextTemplate::Render(const TemplateContext& context, std::string* out) const {
+  out->clear();
+  static const std::string kNoPayload;
+  for (const Piece& piece : pieces_->pieces) AppendPiece(piece, context, kNoPayload, out);
+}
+
+bool TextTemplate::uses_random() const { return pieces_->uses_random; }
 
 }  // namespace streambench::methods

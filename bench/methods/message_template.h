@@ -79,4 +79,21 @@ class MessageTemplate {
   std::unique_ptr<Compiled> compiled_;
 };
 
+// TextTemplate: one templated string outside a message (a metadata value), with the placeholders
+// above except {{payload N}}; environment variables are read when compiling.
+// Thread-safety: immutable once compiled; Render() from any thread with its own context.
+class TextTemplate {
+ public:
+  // Nullopt with *error (e.g. "unknown placeholder {{sq}} (placeholders: ...)").
+  static std::optional<TextTemplate> Compile(const std::string& text, std::string* error);
+
+  void Render(const TemplateContext& context, std::string* out) const;
+  bool uses_random() const;  // the context must carry an rng
+
+ private:
+  struct Pieces;
+  TextTemplate() = default;
+  std::shared_ptr<const Pieces> pieces_;
+};
+
 }  // namespace streambench::methods

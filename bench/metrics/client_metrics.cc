@@ -105,8 +105,9 @@ int ClientMetrics::port() const { return impl_->port; }
 
 void ClientMetrics::Update(const std::string& scenario, const std::string& variant,
                            const std::string& mode, const stats::Snapshot& cumulative,
-                           const LiveGauges& gauges) {
-  impl_->collector->Update(scenario, variant, mode, cumulative, gauges);
+                           const LiveGauges& gauges,
+                           const std::vector<prometheus::ClientMetric::Label>& method_labels) {
+  impl_->collector->Update(scenario, variant, mode, cumulative, gauges, method_labels);
 }
 
 bool ClientMetrics::Push(std::string* error) {

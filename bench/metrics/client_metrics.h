@@ -8,10 +8,13 @@
 // concurrently).
 #pragma once
 
+#include <prometheus/client_metric.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "bench/stats/recorder.h"
 
@@ -50,8 +53,10 @@ class ClientMetrics {
   // Replaces the exported state of run (scenario, variant, mode) with `cumulative` (everything
   // recorded in that run so far) and `gauges`. Other runs' series (earlier variants) stay
   // exported with their last values. Cost: one pass over the non-empty histogram buckets.
+  // `method_labels`: see SnapshotCollector::Update (`service`, `method` of a named method).
   void Update(const std::string& scenario, const std::string& variant, const std::string& mode,
-              const stats::Snapshot& cumulative, const LiveGauges& gauges);
+              const stats::Snapshot& cumulative, const LiveGauges& gauges,
+              const std::vector<prometheus::ClientMetric::Label>& method_labels = {});
 
   // Pushes the current state to the Pushgateway, one group per scenario (grouping key job +
   // scenario), replacing what that group held. True without doing anything when no gateway is

@@ -145,11 +145,13 @@ static prometheus::ClientMetric::Histogram RenderMessagesPerStream(
 
 void SnapshotCollector::Update(const std::string& scenario, const std::string& variant,
                                const std::string& mode, const stats::Snapshot& cumulative,
-                               const LiveGauges& gauges) {
+                               const LiveGauges& gauges,
+                               const std::vector<prometheus::ClientMetric::Label>& method_labels) {
   // Render outside the lock: it walks every histogram bucket, the copy under the lock is small.
   RunState state;
   state.counters = cumulative.counters;
   state.gauges = gauges;
+  state.method_labels = method_labels;
   state.latency.reserve(kLatencyKinds);
   for (int k = 0; k < kLatencyKinds; ++k) {
     state.latency.push_back(RenderHistogram(cumulative.latency[k], LatencyBucketBoundsSeconds()));
@@ -218,12 +220,17 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
              "Responses the server's app-level flow control dropped and reported in the stream.",
              MetricType::Counter);
 
+  auto check_failures =
+      Family(names::kResponseCheckFailuresTotal,
+             "Responses of a named method that failed the scenario's response.expect.fields.",
+             MetricType::Counter);
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [key, run] : runs_) {
       const auto& [run_scenario, variant, mode] = key;
       if (scenario != nullptr && run_scenario != *scenario) continue;
-      const auto labels = RunLabels(run_scenario, variant, mode);
+      auto labels = RunLabels(run_scenario, variant, mode);
+      labels.insert(labels.end(), run.method_labels.begin(), run.method_labels.end());
       const stats::Counters& c = run.counters;
 
       messages.metric.push_back(
@@ -269,6 +276,10 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
         messages_per_stream.metric.push_back(std::move(per_stream_metric));
       }
       server_dropped.metric.push_back(Counter(labels, static_cast<double>(c.server_dropped)));
+      if (!run.method_labels.empty()) {
+        check_failures.metric.push_back(
+            Counter(labels, static_cast<double>(c.response_check_failures)));
+      }
     }
   }
 
@@ -279,7 +290,9 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
   };
   for (auto* f : {&messages, &bytes, &started, &calls, &integrity}) add(*f);
   for (auto& f : latency) add(f);
-  for (auto* f : {&active, &target, &lag, &depth, &messages_per_stream, &server_dropped}) add(*f);
+  for (auto* f :
+       {&active, &target, &lag, &depth, &messages_per_stream, &server_dropped, &check_failures})
+    add(*f);
   return out;
 }
 

@@ -50,6 +50,9 @@ inline constexpr char kServerDroppedTotal[] = "streambench_client_server_dropped
 // Messages each finished receiving stream got (histogram of counts; streams that got none are
 // the `le="0"` bucket).
 inline constexpr char kMessagesPerStream[] = "streambench_client_messages_per_stream";
+// A named method's responses that failed the scenario's `response.expect.fields`.
+inline constexpr char kResponseCheckFailuresTotal[] =
+    "streambench_client_response_check_failures_total";
 }  // namespace names
 
 // Histogram metric name for a latency kind (names::kMessageLatency for kMessage, ...).
@@ -61,8 +64,11 @@ const char* StatusCodeLabel(int code);
 
 class SnapshotCollector : public prometheus::Collectable {
  public:
+  // `method_labels`: added to the run's labels; `service` and `method` for a run that drives a
+  // named method of any service (the built-in services' series keep their labels).
   void Update(const std::string& scenario, const std::string& variant, const std::string& mode,
-              const stats::Snapshot& cumulative, const LiveGauges& gauges);
+              const stats::Snapshot& cumulative, const LiveGauges& gauges,
+              const std::vector<prometheus::ClientMetric::Label>& method_labels = {});
 
   // Every run's series.
   std::vector<prometheus::MetricFamily> Collect() const override;
@@ -79,6 +85,7 @@ class SnapshotCollector : public prometheus::Collectable {
     std::vector<prometheus::ClientMetric::Histogram> latency;  // indexed by stats::Latency
     prometheus::ClientMetric::Histogram send_queue_depth;      // `le` in messages
     prometheus::ClientMetric::Histogram messages_per_stream;   // `le` in messages
+    std::vector<prometheus::ClientMetric::Label> method_labels;
   };
   std::vector<prometheus::MetricFamily> CollectIf(const std::string* scenario) const;
 

@@ -156,6 +156,9 @@ struct RunResult {
   // Messages the server's application-level flow control dropped (policy drop) and reported in
   // the stream (Response.dropped_before); not counted as lost.
   uint64_t server_dropped_messages = 0;
+  // A named method's responses that failed `response.expect.fields` (fail the run, like
+  // integrity errors).
+  uint64_t response_check_failures = 0;
   LinkResult link;         // the emulated link, when the scenario has `link`
   GeneratorCpu generator;  // the generator's own CPU use in the measured phase
 };

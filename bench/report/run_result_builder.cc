@@ -5,16 +5,6 @@
 namespace streambench::report {
 namespace {
 
-const char* ServiceName(scenario::TargetService service) {
-  switch (service) {
-    case scenario::TargetService::kStreambenchV1:
-      return "streambench.v1";
-    case scenario::TargetService::kGrpcTestingBenchmark:
-      return "grpc.testing.BenchmarkService";
-  }
-  return "unknown";
-}
-
 // The mean scheduled rate of an open-loop run over its ramp stages (each stage moves linearly
 // from the previous rate to its target, so its mean is the midpoint).
 double MeanRampRatePerS(const scenario::LoadSpec& load) {
@@ -60,7 +50,7 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   RunResult run;
   run.variant = scenario.variant;
   run.mode = scenario::ModeName(scenario.mode);
-  run.service = ServiceName(scenario.target.service);
+  run.service = scenario::ServiceName(scenario);
   run.target = DescribeTarget(scenario.target);
   run.duration_s = duration_s;
 
@@ -98,6 +88,7 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.transfers_verified = counters.transfers_verified;
   run.transfers_failed = counters.transfers_failed;
   run.server_dropped_messages = counters.server_dropped;
+  run.response_check_failures = counters.response_check_failures;
   const stats::LogLinearHistogram& depth = measured.send_queue_depth;
   run.send_queue_depth.samples = depth.Count();
   run.send_queue_depth.mean = depth.MeanNs();

@@ -16,6 +16,7 @@
 #include "bench/gate/gate_console.h"
 #include "bench/gate/junit.h"
 #include "bench/html/html_report.h"
+#include "bench/methods/resolved_method.h"
 #include "bench/metrics/client_metrics.h"
 #include "bench/report/json_report.h"
 #include "bench/report/result_sink.h"
@@ -50,6 +51,13 @@ bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& er
   scenario::LoadError error;
   if (!scenario::LoadScenarioFile(opts.file, overrides, file, &error)) {
     err << error.ToString() << "\n";
+    return false;
+  }
+  // A named method's .proto files or protoset are read now, so a broken .proto or a request
+  // that does not fit stops `validate` and `run` alike before anything starts.
+  methods::SourceError method_error;
+  if (!methods::ResolveMethodsOnDisk(file, &method_error)) {
+    err << method_error.message << "\n";
     return false;
   }
   return true;
@@ -182,7 +190,12 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
       gauges.target_rate_per_s = live.target_rate_per_s;
       gauges.active_streams = live.active_streams;
       gauges.schedule_lag_s = live.schedule_lag_s;
-      exporter->Update(run.name, run.variant, scenario::ModeName(run.mode), cumulative, gauges);
+      std::vector<prometheus::ClientMetric::Label> method_labels;
+      if (run.target.service == scenario::TargetService::kAnyService) {
+        method_labels = {{"service", run.method.service}, {"method", run.method.method}};
+      }
+      exporter->Update(run.name, run.variant, scenario::ModeName(run.mode), cumulative, gauges,
+                       method_labels);
     };
   }
   ScenarioOutcome outcome = RunScenarioFile(file, run_options);

@@ -13,7 +13,7 @@ bool DriverSlotFactory::Check(const scenario::Scenario& run, std::string* error)
   const bool v1_calls = run.target.service == scenario::TargetService::kStreambenchV1 &&
                         !scenario::IsWorkloadMode(run.mode);
   streambench::v1::Behavior behavior;
-  return !v1_calls || drivers::BuildV1Behavior(run.behavior, &behavior, error);
+  return !v1_calls || drivers::BuildV1Behavior(run.behavior, run.seed, &behavior, error);
 }
 
 SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
@@ -29,6 +29,14 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
   // One driver per run: it makes the slots and owns the state they share, so it outlives them.
   std::shared_ptr<drivers::RunDriver> driver = drivers::MakeRunDriver(context, error);
   if (driver == nullptr) return SlotsStatus::kUnsupported;
+  switch (driver->Prepare(channels[0], drivers::ChannelTarget(addresses), error)) {
+    case drivers::RunDriver::PrepareStatus::kReady:
+      break;
+    case drivers::RunDriver::PrepareStatus::kBadInput:
+      return SlotsStatus::kUnsupported;
+    case drivers::RunDriver::PrepareStatus::kUnreachable:
+      return SlotsStatus::kUnreachable;
+  }
   out->driver_state = driver;
   for (uint32_t c = 0; c < run.connections; ++c) {
     for (uint32_t k = 0; k < run.streams_per_connection; ++k) {

@@ -95,11 +95,6 @@ void WarnAboutRun(const report::RunResult& result, int64_t still_active, std::os
 
 }  // namespace
 
-const char* ServiceName(scenario::TargetService service) {
-  return service == scenario::TargetService::kGrpcTestingBenchmark ? "grpc.testing.BenchmarkService"
-                                                                   : "streambench.v1";
-}
-
 RunController::RunController(RunOptions options)
     : options_(std::move(options)),
       env_(options_.environment != nullptr ? *options_.environment : ProductionRunEnvironment()) {}

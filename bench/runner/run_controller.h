@@ -93,7 +93,4 @@ struct ScenarioOutcome {
 // every run of a repeat round at once (bench/runner/concurrent_runs.h), and evaluates them.
 ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOptions& options);
 
-// "streambench.v1" | "grpc.testing.BenchmarkService".
-const char* ServiceName(scenario::TargetService service);
-
 }  // namespace streambench::runner

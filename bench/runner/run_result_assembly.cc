@@ -16,7 +16,7 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
   in_phase.Subtract(phases.baseline);
   report::RunResult result =
       report::BuildRunResult(run, measured, phases.measured_duration_s(), &in_phase.counters);
-  result.service = ServiceName(run.target.service);
+  result.service = scenario::ServiceName(run);
   result.target = target.description();
   result.interrupted = phases.interrupted;
   result.dropped_ops = context.dropped_ops();

@@ -41,11 +41,36 @@ const ModeRule kSizedResponseModes{
     "unary, server_stream and bidi (a streambench.v1 client_stream call ends with a fixed-size "
     "summary)"};
 const ModeRule kAppFlowModes{ServerProducesStream, "server_stream, bidi independent", false, true};
+// `server_behavior`: the request-response modes; subscribe takes its integrity faults only (the
+// reader of integrity_faults refuses the other keys there).
+const ModeRule kServerBehaviorModes{
+    [](const Scenario& s) {
+      return !IsWorkloadMode(s.mode) ||
+             (s.mode == Mode::kSubscribe && s.behavior.integrity_faults.Any());
+    },
+    "unary, server_stream, client_stream and bidi; subscribe: `integrity_faults` only"};
+// Integrity faults: the server sends a stream of sequenced messages, or (corrupt) at least one
+// with a payload checksum. The reader checks both with messages of its own.
+const ModeRule kStreamFaultModes{[](const Scenario& s) {
+                                   return s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                          s.mode == Mode::kSubscribe;
+                                 },
+                                 "server_stream, bidi and subscribe", false, true};
+const ModeRule kCorruptFaultModes{[](const Scenario& s) {
+                                    return s.mode == Mode::kUnary ||
+                                           s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+                                           s.mode == Mode::kSubscribe;
+                                  },
+                                  "unary, server_stream, bidi and subscribe", false, true};
 const ModeRule kTransferModes{
     [](const Scenario& s) { return s.mode == Mode::kUpload || s.mode == Mode::kDownload; },
     "upload and download"};
 const ModeRule kSubscribeMode{[](const Scenario& s) { return s.mode == Mode::kSubscribe; },
                               "subscribe"};
+// Documented here, checked with the other rules of a named method (method_keys.cc).
+const ModeRule kAnyServiceOnly{
+    [](const Scenario& s) { return s.target.service == TargetService::kAnyService; },
+    "a scenario that names a `method`", false, true};
 const ModeRule kChatMode{[](const Scenario& s) { return s.mode == Mode::kChat; }, "chat"};
 
 // A fluent way to write one entry.
@@ -79,6 +104,9 @@ struct K : ScenarioKey {
         .With(&ScenarioKey::required_hint, std::move(hint))
         .With(&ScenarioKey::default_text, std::string("**required**"));
   }
+  K RequiredUnless(std::string path) const {
+    return With(&ScenarioKey::required_unless, std::move(path));
+  }
   K Type(std::string text) const { return With(&ScenarioKey::type_text, std::move(text)); }
   K Default(std::string text) const { return With(&ScenarioKey::default_text, std::move(text)); }
   K Range(std::string note) const { return With(&ScenarioKey::range_note, std::move(note)); }
@@ -89,8 +117,8 @@ struct K : ScenarioKey {
   K Undocumented() const { return With(&ScenarioKey::documented, false); }
 };
 
-void SetService(Scenario& s, size_t i) {
-  s.target.service = i == 0 ? TargetService::kStreambenchV1 : TargetService::kGrpcTestingBenchmark;
+void SetPairing(Scenario& s, size_t i) {
+  s.method.pairing = i == 0 ? ResponsePairing::kOnePerRequest : ResponsePairing::kIndependent;
 }
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
@@ -174,10 +202,13 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("empty")
           .Doc("free text"),
       K("service")
-          .Choices({"streambench.v1", "grpc.testing.BenchmarkService"})
-          .To(&SetService)
+          .ReadBy(ReadService)
+          .Type("`streambench.v1` \\| `grpc.testing.BenchmarkService` \\| a fully qualified "
+                "service")
           .Default("`streambench.v1`")
           .Doc("which service to drive. Top level only (it applies with or without `target`). "
+               "Any other service is named fully qualified (`acme.chat.v1.ChatService`) with its "
+               "`method` and `proto` (below: \"Any service\"). "
                "BenchmarkService honours only `server_behavior.response_size` (every mode, "
                "`client_stream` too: the size of its one response) and, in `server_stream`, "
                "`server_behavior.response_count`. Its modes: `unary` → UnaryCall, `bidi` → "
@@ -187,6 +218,46 @@ std::vector<ScenarioKey> BuildKeys() {
                "10; 0 is refused with the line), then cancels and counts as OK (a server that "
                "ends the stream first is recorded as it happened: OK, fewer messages). The "
                "workload modes need `streambench.v1`"),
+      K("method")
+          .ReadBy(ReadMethod)
+          .Modes(kAnyServiceOnly)
+          .Type("string")
+          .Default("none")
+          .Doc("a method of `service` (`Converse`): the generator drives it through its "
+               "descriptors, with requests from `request.json`. Its call shape is the mode: "
+               "`mode` may be left out (required with `reflection`), and must agree if given"),
+      K("proto", S::kMap)
+          .ReadBy(ReadProto)
+          .Modes(kAnyServiceOnly)
+          .Default("**required** with `method`")
+          .Doc("where the method's descriptors come from: exactly one of `files`, `protoset`, "
+               "`reflection` (below). Paths are relative to the scenario file's folder"),
+      K("proto.files")
+          .Type("path, or list of paths")
+          .Default("—")
+          .Doc(".proto files, compiled when the scenario is loaded (errors name the .proto's "
+               "line); each lies below one of `import_paths`"),
+      K("proto.import_paths")
+          .Type("path, or list of paths")
+          .Default("the scenario's folder")
+          .Doc("where `files` and their imports are found (`protoc -I`)"),
+      K("proto.protoset")
+          .Type("path")
+          .Default("—")
+          .Doc("a binary FileDescriptorSet: `protoc --include_imports --descriptor_set_out=F`"),
+      K("proto.reflection")
+          .Type("`true`")
+          .Default("—")
+          .Doc("ask the target by server reflection (`grpc.reflection.v1`, then `v1alpha`) when "
+               "the run starts, with `metadata`; unreachable or not offered: exit 3"),
+      K("metadata", S::kFreeMap)
+          .ReadBy(ReadMetadata)
+          .Modes(kAnyServiceOnly)
+          .Type("mapping of name → templated string")
+          .Default("none")
+          .Doc("sent with every call and every reflection request, each value rendered per call "
+               "(placeholders as in `request.json`, e.g. `Bearer {{env.TOKEN}}`, `{{uuid}}`)"),
+      K("metadata.*").Undocumented(),
       K("target", S::kMapOrScalar)
           .ReadBy(ReadTarget)
           .Type("`host:port`, or a mapping (below)")
@@ -208,6 +279,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Choices(ModeNames())
           .To(&SetMode)
           .Required(ModeHint())
+          .RequiredUnless("method")
+          .Default("**required**; with `method`: the method's shape")
           .Doc("the RPC shape, or one of the workloads (below)"),
       K("connections")
           .As(V::kUint, 1, kMaxConnections)
@@ -292,8 +365,46 @@ std::vector<ScenarioKey> BuildKeys() {
       K("request.payload_size.uniform").Undocumented(),
       K("request.payload_size.choice").Undocumented(),
       K("request.payload_size.weights").Undocumented(),
+      K("request.json")
+          .ReadBy(ReadRequestJson)
+          .Modes(kAnyServiceOnly)
+          .Type("mapping (proto3 JSON)")
+          .Default("the empty message")
+          .Doc("the request of a named `method`, its strings templated per message: `{{seq}}`, "
+               "`{{stream}}`, `{{call}}`, `{{unique_id}}`, `{{uuid}}`, `{{rand_int A B}}`, "
+               "`{{rand_string N}}`, `{{now_unix_ms}}`, `{{now_unix_ns}}`, `{{env.NAME}}`, "
+               "`{{payload N}}` (a number field takes exactly one numeric placeholder). A field "
+               "that does not fit the message is an error at its line before anything is sent"),
+      K("response", S::kMap)
+          .Modes(kAnyServiceOnly)
+          .Default("see below")
+          .Doc("how a named method's responses are paired, correlated and checked (below); "
+               "their statuses are judged by `expect.statuses` as for every run"),
+      K("response.pairing")
+          .Choices({"one_per_request", "independent"})
+          .To(&SetPairing)
+          .Default("`one_per_request`")
+          .Doc("bidi: `one_per_request`: the k-th response answers the k-th request, timed from "
+               "its intended send (message latency); `independent`: the server streams on its "
+               "own, timed by time to first message, messages counted"),
+      K("response.correlate", S::kMap)
+          .ReadBy(ReadCorrelate)
+          .Type("`{request: path, response: path}`")
+          .Default("none")
+          .Doc("field paths whose values match each response to its request: lost, duplicated "
+               "and reordered responses are counted as integrity errors"),
+      K("response.correlate.request").Required("").Undocumented(),
+      K("response.correlate.response").Required("").Undocumented(),
+      K("response.expect", S::kMap).Default("none").Doc("assertions on every response (below)"),
+      K("response.expect.fields")
+          .ReadBy(ReadExpectFields)
+          .Type("mapping of field path → value or `{regex: ...}`")
+          .Default("none")
+          .Doc("each response's field must equal the value (enums by name) or match the regex; a "
+               "response that fails is counted in `response_check_failures` and fails the run; "
+               "one that does not parse counts as corrupted"),
       K("server_behavior", S::kMap)
-          .Modes(kRequestResponseModes)
+          .Modes(kServerBehaviorModes)
           .Default("see below")
           .Doc("what the server is asked to do"),
       K("server_behavior.response_size")
@@ -392,6 +503,47 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("0 (as fast as the queue allows)")
           .Doc("one response produced per interval (replaces `response_interval`, which must "
                "then be 0); `response_count` responses are produced in all"),
+      K("server_behavior.integrity_faults", S::kMap)
+          .ReadBy(ReadIntegrityFaults)
+          .Modes(kCorruptFaultModes)
+          .Undocumented(),
+      K("server_behavior.integrity_faults.drop")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the server does not send messages N, 2N, … of each stream (or each with the "
+               "probability, from a RNG seeded with `seed`); the client counts them lost, a "
+               "dropped last message only when it knows the count owed (server_stream, bidi echo, "
+               "bidi independent with `response_count` > 0); not `server_dropped`, which "
+               "flow control reports; closed-loop bidi echo loses a credit per dropped echo"),
+      K("server_behavior.integrity_faults.duplicate")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the message is sent twice in a row; counted duplicated. In subscribe, n counts the "
+               "events sent to each subscriber; a subscriber ends once a heartbeat sent after the "
+               "last publisher finished arrives (the server on the same host)"),
+      K("server_behavior.integrity_faults.reorder")
+          .Type("`every N` \\| probability")
+          .Modes(kStreamFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("the message is held back and sent after the next one sent; counted reordered. "
+               "Not while another is held, nor for a stream's last message (it goes out in "
+               "order); a bidi echo waits for the next request; a subscriber's event counts only "
+               "behind one of the same publisher and type, and with no successor goes out where a "
+               "heartbeat would"),
+      K("server_behavior.integrity_faults.corrupt")
+          .Type("`every N` \\| probability")
+          .Modes(kCorruptFaultModes)
+          .Default("off")
+          .Range("N ≥ 1; 0–1")
+          .Doc("one payload byte flipped after the checksum was computed; counted corrupted. For "
+               "unary, N counts the server's unary calls that ask for it. One fault per message: "
+               "drop, then duplicate, reorder, corrupt win in that order; each is counted in "
+               "`streambench_server_injected_integrity_faults_total{kind}`"),
       K("call", S::kMap).Default("none").Doc("per-call deadline and cancellation (below)"),
       K("call.deadline")
           .As(V::kDuration, 0, kMaxDurationUs)
@@ -790,8 +942,10 @@ bool ReadTableKeys(const YamlNode& root, ValueReader& r, Scenario* out) {
     if (parent == nullptr) continue;
     const YamlNode* value = NodeAt(root, key.path);
     if (value == nullptr) {
-      if (key.required) RequiredKey(*parent, key.path, r);
-      if (key.required) return false;
+      const bool required =
+          key.required && (key.required_unless.empty() || !NodeAt(root, key.required_unless));
+      if (required) RequiredKey(*parent, key.path, r);
+      if (required) return false;
       continue;
     }
     if (key.reader != nullptr) {

@@ -107,6 +107,7 @@ struct ScenarioKey {
   KeyReader reader = nullptr;        // or who reads it
   bool required = false;
   std::string required_hint;        // after "required key `x` is missing; " (may be empty)
+  std::string required_unless;      // a key whose presence lifts `required` (`mode`: `method`)
   std::string type_text;            // the README's "Type"; empty = from the kind
   std::string default_text;         // the README's "Default"
   std::string range_note;           // added to the range made from the bounds

@@ -15,6 +15,17 @@ const char* ModeName(Mode mode) {
   return index < ModeNames().size() ? ModeNames()[index].c_str() : "unknown";
 }
 
+const std::vector<std::string>& BuiltInServiceNames() {
+  static const std::vector<std::string>* const kNames =
+      new std::vector<std::string>{"streambench.v1", "grpc.testing.BenchmarkService"};
+  return *kNames;
+}
+
+std::string ServiceName(const Scenario& s) {
+  if (s.target.service == TargetService::kAnyService) return s.method.service;
+  return BuiltInServiceNames()[static_cast<size_t>(s.target.service)];
+}
+
 bool IsWorkloadMode(Mode mode) {
   return mode == Mode::kUpload || mode == Mode::kDownload || mode == Mode::kSubscribe ||
          mode == Mode::kChat;

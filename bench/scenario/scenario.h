@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench/criteria/threshold.h"
+#include "bench/scenario/yaml_tree.h"
 #include "common/transport_settings.h"
 
 namespace streambench::scenario {
@@ -32,10 +33,12 @@ enum class Mode {
 };
 bool IsWorkloadMode(Mode mode);  // upload, download, subscribe, chat
 
-// Which service the generator drives.
+// Which service the generator drives: one it has compiled stubs for (`service:` alone), or any
+// service whose method the scenario names (`service:` with `method:`, MethodSpec below).
 enum class TargetService {
   kStreambenchV1,         // "streambench.v1": the reference server's own service
   kGrpcTestingBenchmark,  // "grpc.testing.BenchmarkService": gRPC's standard benchmark server
+  kAnyService,  // Scenario::method: descriptors from .proto files, a protoset or reflection
 };
 
 enum class LoadBalancing { kPickFirst, kRoundRobin };
@@ -112,18 +115,38 @@ struct AppFlowControlSpec {
   int64_t producer_interval_us = 0;      // key `producer_interval`
 };
 
+// How often the server injects one kind of integrity fault into the messages a stream sends:
+// `every N` (messages N, 2N, ... of each stream; exact) or a probability per message (a fraction
+// like 0.01 or 1%). Off when both are 0.
+struct FaultRateSpec {
+  uint64_t every_nth = 0;
+  double probability = 0;
+  bool On() const { return every_nth > 0 || probability > 0; }
+};
+
+// Integrity faults the server injects into what it sends (streambench.v1 IntegrityFaults, where
+// each is defined). Key `server_behavior.integrity_faults`.
+struct IntegrityFaultsSpec {
+  FaultRateSpec drop;       // key `drop`: not sent (the client counts it lost)
+  FaultRateSpec duplicate;  // key `duplicate`: sent twice
+  FaultRateSpec reorder;    // key `reorder`: sent after the next message
+  FaultRateSpec corrupt;    // key `corrupt`: a payload byte flipped
+  bool Any() const { return drop.On() || duplicate.On() || reorder.On() || corrupt.On(); }
+};
+
 // The behaviour asked of the server (sent in requests; streambench.v1 only, except
 // response_size_bytes which BenchmarkService also honours). Key `server_behavior`.
 struct BehaviorSpec {
-  uint64_t response_size_bytes = 64;    // key `response_size`
-  uint64_t response_count = 10;         // server_stream; bidi independent (key `response_count`)
-  int64_t response_interval_us = 0;     // key `response_interval`
-  int64_t first_response_delay_us = 0;  // key `first_response_delay`
-  int64_t response_delay_us = 0;        // key `response_delay`
-  bool bidi_echo = true;                // key `bidi: echo | independent`
-  FailureSpec failure;                  // key `failure`
-  ReadStallSpec read_stall;             // key `read_stall`
-  AppFlowControlSpec app_flow_control;  // key `app_flow_control`
+  uint64_t response_size_bytes = 64;     // key `response_size`
+  uint64_t response_count = 10;          // server_stream; bidi independent (key `response_count`)
+  int64_t response_interval_us = 0;      // key `response_interval`
+  int64_t first_response_delay_us = 0;   // key `first_response_delay`
+  int64_t response_delay_us = 0;         // key `response_delay`
+  bool bidi_echo = true;                 // key `bidi: echo | independent`
+  FailureSpec failure;                   // key `failure`
+  ReadStallSpec read_stall;              // key `read_stall`
+  AppFlowControlSpec app_flow_control;   // key `app_flow_control`
+  IntegrityFaultsSpec integrity_faults;  // key `integrity_faults`
 };
 
 // Per call / stream options on the client side. Key `call`.
@@ -196,6 +219,54 @@ struct ChatSpec {
   uint64_t message_size_bytes = 64;  // text length (key `message_size`)
 };
 
+// Where a key's value sits in the scenario file, for problems found after loading (a .proto that
+// does not compile, a request that does not fit the message). 1-based; 0 = not from the file
+// (e.g. a --set value).
+struct FilePosition {
+  int line = 0;
+  int column = 0;
+};
+
+// Where the descriptors of a named method come from (key `proto`): exactly one source.
+struct ProtoSourceSpec {
+  enum class Kind { kFiles, kProtoset, kReflection };
+  Kind kind = Kind::kReflection;
+  // Paths as written, relative to the scenario file's folder unless absolute.
+  std::vector<std::string> files;         // key `files`
+  std::vector<std::string> import_paths;  // key `import_paths`
+  std::string protoset;                   // key `protoset`: `protoc --descriptor_set_out` output
+  FilePosition at;                        // the `proto` key
+};
+
+// How the responses of a bidi method relate to its requests (key `response.pairing`).
+enum class ResponsePairing {
+  kOnePerRequest,  // the k-th response answers the k-th request: per-message latency
+  kIndependent,    // the server streams on its own: time to first message, messages counted
+};
+
+// A method of any gRPC service (TargetService::kAnyService), resolved against its descriptors when
+// the run is prepared (bench/methods/resolved_method.h). The call shape, and so the mode, follows
+// from the method's descriptor.
+struct MethodSpec {
+  std::string service;      // fully qualified, e.g. "acme.chat.v1.ChatService" (key `service`)
+  std::string method;       // key `method`
+  bool mode_given = false;  // `mode:` was written: it must agree with the method
+  ProtoSourceSpec proto;    // key `proto`
+  // Key `metadata`: sent with every call (and every reflection request), values templated per
+  // call like request strings. Names lower-case, as HTTP/2 sends them.
+  std::vector<std::pair<std::string, std::string>> metadata;
+  // Key `request.json`: the request message as written (proto3 JSON in YAML), with positions so
+  // a field that does not fit is reported at its line and column. Null = the empty message.
+  YamlNode request_json;
+  ResponsePairing pairing = ResponsePairing::kOnePerRequest;  // key `response.pairing`
+  // Key `response.correlate`: field paths whose values match a response to its request.
+  std::string correlate_request;   // key `request`
+  std::string correlate_response;  // key `response`
+  // Key `response.expect.fields`: path -> expected value or {regex: ...}. Null = none.
+  YamlNode expect_fields;
+  FilePosition service_at, method_at, mode_at, correlate_at;
+};
+
 // One concrete run (a scenario with one variant's overrides applied).
 struct Scenario {
   std::string name;         // key `name`
@@ -204,6 +275,7 @@ struct Scenario {
   std::string source_path;  // the file it came from (for messages)
 
   TargetSpec target;
+  MethodSpec method;  // target.service == kAnyService only
   Mode mode = Mode::kBidi;
   uint32_t connections = 1;             // gRPC channels
   uint32_t streams_per_connection = 1;  // concurrent streams (or call slots) per channel
@@ -246,5 +318,13 @@ struct ScenarioFile {
 // "bidi", "upload", "download", "subscribe", "chat".
 const std::vector<std::string>& ModeNames();
 const char* ModeName(Mode mode);  // ModeNames()[mode]
+
+// The names `service:` takes for the built-in services, indexed by TargetService:
+// "streambench.v1", "grpc.testing.BenchmarkService".
+const std::vector<std::string>& BuiltInServiceNames();
+
+// The driven service's name: "streambench.v1", "grpc.testing.BenchmarkService", or the fully
+// qualified name a scenario with `method:` gives.
+std::string ServiceName(const Scenario& s);
 
 }  // namespace streambench::scenario

@@ -161,9 +161,10 @@ bool CheckTotals(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
 }  // namespace
 
 bool ValidateScenario(const YamlNode& root, const Scenario& scenario, Diagnostics* diag) {
-  return CheckModeRules(root, scenario, diag) && CheckWorkloadKeys(root, scenario, diag) &&
-         CheckService(root, scenario, diag) && CheckExpectations(root, scenario, diag) &&
-         CheckSizes(root, scenario, diag) && CheckTotals(root, scenario, diag);
+  return CheckMethodKeys(root, scenario, diag) && CheckModeRules(root, scenario, diag) &&
+         CheckWorkloadKeys(root, scenario, diag) && CheckService(root, scenario, diag) &&
+         CheckExpectations(root, scenario, diag) && CheckSizes(root, scenario, diag) &&
+         CheckTotals(root, scenario, diag);
 }
 
 }  // namespace streambench::scenario

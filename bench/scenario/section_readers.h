@@ -17,6 +17,13 @@ using KeyReaderFunction = bool(const YamlNode&, const YamlNode&, ValueReader&, S
 KeyReaderFunction ReadName, ReadTarget, ReadLoad, ReadPayloadSize, ReadFailure, ReadExpect,
     ReadThresholds;
 
+// method_keys.cc: a method of any service.
+KeyReaderFunction ReadService, ReadMethod, ReadProto, ReadMetadata, ReadRequestJson, ReadCorrelate,
+    ReadExpectFields;
+// The rules of a named method: its keys only with `method`, the built-in services' keys not with
+// it, `proto` required, `mode` required without `method` (and with reflection).
+bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag);
+
 // workload_keys.cc
 KeyReaderFunction ReadPublishRate, ReadMessageRate, ReadEventTypes, ReadEventFilter, ReadHeartbeat;
 // The workload modes' rules between keys: the service, corruption only in download, the chat's
@@ -26,6 +33,10 @@ bool CheckWorkloadKeys(const YamlNode& root, const Scenario& s, Diagnostics* dia
 // flow_keys.cc
 bool ReadLink(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
 bool ReadAppFlowControl(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+// fault_keys.cc: `server_behavior.integrity_faults`, each kind `every N` or a probability, in the
+// modes where the server sends what the kind can hit.
+bool ReadIntegrityFaults(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out);
+
 // Only a server that produces a stream on its own (server_stream, bidi independent) has a
 // producer to decouple from the writer.
 bool ServerProducesStream(const Scenario& s);

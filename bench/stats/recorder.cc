@@ -72,6 +72,7 @@ void Snapshot::Subtract(const Snapshot& earlier) {
   c.transfers_verified = Sub(c.transfers_verified, e.transfers_verified);
   c.transfers_failed = Sub(c.transfers_failed, e.transfers_failed);
   c.server_dropped = Sub(c.server_dropped, e.server_dropped);
+  c.response_check_failures = Sub(c.response_check_failures, e.response_check_failures);
   send_queue_depth.Subtract(earlier.send_queue_depth);
   c.streams_without_messages = Sub(c.streams_without_messages, e.streams_without_messages);
   messages_per_stream.Subtract(earlier.messages_per_stream);
@@ -117,6 +118,7 @@ void Recorder::MergeInto(Snapshot& snapshot) const {
   c.transfers_verified += get(transfers_verified_);
   c.transfers_failed += get(transfers_failed_);
   c.server_dropped += get(server_dropped_);
+  c.response_check_failures += get(response_check_failures_);
   snapshot.send_queue_depth.Merge(send_queue_depth_);
   c.streams_without_messages += get(streams_without_messages_);
   snapshot.messages_per_stream.Merge(messages_per_stream_);

@@ -59,6 +59,8 @@ struct Counters {
   uint64_t server_dropped = 0;
   // Streams that finished without receiving a message (not in Snapshot::messages_per_stream).
   uint64_t streams_without_messages = 0;
+  // Responses of a named method (any service) that failed the scenario's `response.expect.fields`.
+  uint64_t response_check_failures = 0;
   uint64_t CallsFinished() const;
 };
 
@@ -92,6 +94,7 @@ class alignas(64) Recorder {
   void AddIntegrity(const IntegrityCounts& counts);
   void AddTransfer(bool verified) { Bump(verified ? transfers_verified_ : transfers_failed_, 1); }
   void AddServerDropped(uint64_t messages) { Bump(server_dropped_, messages); }
+  void AddResponseCheckFailure() { Bump(response_check_failures_, 1); }
   // One enqueue onto a stream's send queue that left `depth` operations waiting (>= 1).
   void RecordSendQueueDepth(uint64_t depth) {
     send_queue_depth_.Record(static_cast<int64_t>(depth));
@@ -120,6 +123,7 @@ class alignas(64) Recorder {
   std::atomic<uint64_t> lost_{0}, duplicated_{0}, reordered_{0}, corrupted_{0};
   std::atomic<uint64_t> transfers_verified_{0}, transfers_failed_{0};
   std::atomic<uint64_t> server_dropped_{0};
+  std::atomic<uint64_t> response_check_failures_{0};
   LogLinearHistogram send_queue_depth_;
   std::atomic<uint64_t> streams_without_messages_{0};
   LogLinearHistogram messages_per_stream_;

@@ -1,8 +1,10 @@
 // PublishStream and Subscribe reactors of the Workloads service (unary Publish is in
 // workloads_service.cc).
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "server/integrity_faults.h"
 #include "server/workloads/outbox.h"
 #include "server/workloads/reactors.h"
 
@@ -49,14 +51,26 @@ class PublishStreamReactor final
   uint64_t accepted_ = 0;
 };
 
+// How the integrity faults' outbox corrupts, duplicates and orders a subscriber's events. Each
+// (publisher, event type) numbers its events, so that pair is a sequence.
+struct EventFaultTraits {
+  static void Corrupt(v1::SubscribeResponse& r) { CorruptPayloadOrChecksum(*r.mutable_event()); }
+  static void MarkDuplicate(v1::SubscribeResponse&) {}
+  static bool SameSequence(const v1::SubscribeResponse& a, const v1::SubscribeResponse& b) {
+    return a.event().publisher_id() == b.event().publisher_id() &&
+           a.event().event_type() == b.event().event_type();
+  }
+};
+
 // A subscriber: a bounded queue of events filled by the hub and drained by one write at a time;
-// a heartbeat after heartbeat_interval without a write.
+// a heartbeat after heartbeat_interval without a write. With integrity faults, the events taken
+// from the queue go through the faults' outbox, which is written from.
 class SubscribeReactor final
     : public WorkloadReactor<SubscribeReactor, grpc::ServerWriteReactor<v1::SubscribeResponse>>,
       public EventSink {
  public:
   SubscribeReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
-                   const v1::SubscribeRequest& request)
+                   std::atomic<uint64_t>& faulted_streams, const v1::SubscribeRequest& request)
       : LifecycleReactor(metrics, live_calls),
         hub_(hub),
         outbox_(request.max_queued_events() == 0 ? kDefaultQueuedEvents
@@ -71,6 +85,15 @@ class SubscribeReactor final
           grpc::StatusCode::INVALID_ARGUMENT,
           "subscribe: max_queued_events must be at most " + std::to_string(kMaxQueuedEvents)));
       return;
+    }
+    const grpc::Status faults_status = ValidateIntegrityFaults(request.integrity_faults());
+    if (!faults_status.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      FinishLocked(faults_status);
+      return;
+    }
+    if (IntegrityFaultsEnabled(request.integrity_faults())) {
+      faults_.emplace(request.integrity_faults(), faulted_streams.fetch_add(1) + 1, metrics);
     }
     last_write_ns_ = SteadyNowNs();
     const std::vector<std::string> types(request.event_types().begin(),
@@ -95,7 +118,9 @@ class SubscribeReactor final
     std::lock_guard<std::mutex> lock(mu_);
     if (!WriteDoneLocked(ok) || finished_) return;
     last_write_ns_ = SteadyNowNs();
-    if (!outbox_.empty()) WriteNextLocked();
+    if (writing_from_faults_) faults_->pop();
+    writing_from_faults_ = false;
+    if (!outbox_.empty() || (faults_ && !faults_->empty())) WriteNextLocked();
   }
 
  private:
@@ -106,11 +131,19 @@ class SubscribeReactor final
 
   void OnAlarmLocked(int /*slot*/) {
     const int64_t idle_ns = SteadyNowNs() - last_write_ns_;
-    if (!write_in_flight_ && outbox_.empty() && idle_ns >= heartbeat_ns_) {
-      response_.Clear();
-      response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
-      response_.set_dropped_events(outbox_.dropped());
-      StartWriteLocked(&response_);
+    if (!write_in_flight_ && outbox_.empty() && (!faults_ || faults_->empty()) &&
+        idle_ns >= heartbeat_ns_) {
+      if (faults_ && faults_->holding()) {
+        // A held event that no successor came for goes out, in order, where the heartbeat would
+        // have: a heartbeat still means that everything queued before it was sent.
+        faults_->Flush();
+        WriteNextLocked();
+      } else {
+        response_.Clear();
+        response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
+        response_.set_dropped_events(outbox_.dropped());
+        StartWriteLocked(&response_);
+      }
       ArmInLocked(kHeartbeatAlarm, heartbeat_ns_);
       return;
     }
@@ -119,6 +152,19 @@ class SubscribeReactor final
   }
 
   void WriteNextLocked() {
+    if (faults_) {
+      while (faults_->empty() && !outbox_.empty()) {
+        v1::SubscribeResponse next;
+        *next.mutable_event() = *outbox_.Take();
+        next.set_dropped_events(outbox_.dropped());
+        faults_->Offer(std::move(next));
+      }
+      if (faults_->empty()) return;  // dropped, or held back for the next event
+      metrics_.MessageSent(faults_->front().event().payload().size());
+      writing_from_faults_ = true;
+      StartWriteLocked(&faults_->front());
+      return;
+    }
     response_.Clear();
     *response_.mutable_event() = *outbox_.Take();
     response_.set_dropped_events(outbox_.dropped());
@@ -131,7 +177,9 @@ class SubscribeReactor final
   int64_t heartbeat_ns_ = 0;
   Outbox<v1::Event> outbox_;
   int64_t last_write_ns_ = 0;
-  v1::SubscribeResponse response_;
+  v1::SubscribeResponse response_;  // heartbeats, and events without integrity faults
+  std::optional<FaultedOutbox<v1::SubscribeResponse, EventFaultTraits>> faults_;
+  bool writing_from_faults_ = false;  // the write in flight is faults_->front()
 };
 
 }  // namespace
@@ -144,8 +192,8 @@ grpc::ServerReadReactor<v1::PublishRequest>* NewPublishStreamReactor(
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* NewSubscribeReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
-    const v1::SubscribeRequest& request) {
-  return new SubscribeReactor(live_calls, metrics, hub, request);
+    std::atomic<uint64_t>& faulted_streams, const v1::SubscribeRequest& request) {
+  return new SubscribeReactor(live_calls, metrics, hub, faulted_streams, request);
 }
 
 }  // namespace streambench::workloads

@@ -40,9 +40,10 @@ grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(LiveCalls& live_
 grpc::ServerReadReactor<v1::PublishRequest>* NewPublishStreamReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     v1::PublishStreamSummary* response);
+// `faulted_streams` numbers the subscriptions that ask for integrity faults (seeds their RNG).
 grpc::ServerWriteReactor<v1::SubscribeResponse>* NewSubscribeReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
-    const v1::SubscribeRequest& request);
+    std::atomic<uint64_t>& faulted_streams, const v1::SubscribeRequest& request);
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* NewChatReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms);
 

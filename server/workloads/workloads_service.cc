@@ -52,7 +52,8 @@ grpc::ServerReadReactor<v1::PublishRequest>* WorkloadsService::PublishStream(
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* WorkloadsService::Subscribe(
     grpc::CallbackServerContext*, const v1::SubscribeRequest* request) {
-  return workloads::NewSubscribeReactor(live_calls_, subscribe_metrics_, topics_, *request);
+  return workloads::NewSubscribeReactor(live_calls_, subscribe_metrics_, topics_,
+                                        faulted_subscriptions_, *request);
 }
 
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* WorkloadsService::Chat(

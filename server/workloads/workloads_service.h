@@ -67,6 +67,7 @@ class WorkloadsService final : public v1::Workloads::CallbackService {
   workloads::TopicHub topics_;
   workloads::ChatRooms rooms_;
   std::atomic<uint64_t> next_upload_id_{1};
+  std::atomic<uint64_t> faulted_subscriptions_{0};  // subscriptions asking for integrity faults
 
   LiveCalls live_calls_;
 };

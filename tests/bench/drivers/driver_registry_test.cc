@@ -38,18 +38,29 @@ const ModeCase kAllModes[] = {
     {Mode::kChat, "chat: {rooms: 1, members_per_room: 2, message_rate: 10/s}\n"},
 };
 const std::vector<TargetService> kAllServices = {TargetService::kStreambenchV1,
-                                                 TargetService::kGrpcTestingBenchmark};
+                                                 TargetService::kGrpcTestingBenchmark,
+                                                 TargetService::kAnyService};
 
 const char* ServiceKey(TargetService service) {
-  return service == TargetService::kStreambenchV1 ? "streambench.v1"
-                                                  : "grpc.testing.BenchmarkService";
+  switch (service) {
+    case TargetService::kStreambenchV1:
+      return "streambench.v1";
+    case TargetService::kGrpcTestingBenchmark:
+      return "grpc.testing.BenchmarkService";
+    case TargetService::kAnyService:
+      break;
+  }
+  // The loader does not read the protoset: the method is resolved when the run is prepared.
+  return "acme.echo.v1.EchoService\nmethod: Converse\nproto: {protoset: echo.pb}";
 }
 
 // Whether the loader accepts a scenario of `service` and `mode` (error text in *why otherwise).
 bool LoaderAccepts(TargetService service, const ModeCase& mode, std::string* why) {
+  // A named method's requests and responses are its own: no server_behavior.
+  const bool any = service == TargetService::kAnyService && !scenario::IsWorkloadMode(mode.mode);
   const std::string yaml = std::string("name: pair\nservice: ") + ServiceKey(service) +
-                           "\nmode: " + scenario::ModeName(mode.mode) + "\n" + mode.keys +
-                           "duration: 1s\n";
+                           "\nmode: " + scenario::ModeName(mode.mode) + "\n" +
+                           (any ? kClosedLoop : mode.keys) + "duration: 1s\n";
   scenario::ScenarioFile file;
   scenario::LoadError error;
   const bool ok = scenario::LoadScenarioString(yaml, "pair.yaml", {}, &file, &error);
@@ -68,9 +79,9 @@ TEST(DriverRegistryTest, EveryPairTheLoaderAcceptsHasADriverAndNoOtherHasOne) {
       EXPECT_EQ(FindDriver(service, mode.mode) != nullptr, loads) << why;
     }
   }
-  // streambench.v1 in every mode; BenchmarkService in the four basic ones.
-  EXPECT_EQ(accepted, 12);
-  EXPECT_EQ(RegisteredDrivers().size(), 12u);
+  // streambench.v1 in every mode; BenchmarkService and a named method in the four basic ones.
+  EXPECT_EQ(accepted, 16);
+  EXPECT_EQ(RegisteredDrivers().size(), 16u);
 }
 
 TEST(DriverRegistryTest, OneRegistrationPerPair) {

@@ -53,6 +53,9 @@ duration: 1s
 // clang-format on
 // The open-loop schedule of the modes whose rate is the load's (subscribe and chat give theirs).
 constexpr char kOpenLoop[] = "load: {type: constant, rate: 100/s}\n";
+// The reference server's own service as a named method with its descriptors by reflection.
+constexpr char kAnyService[] = "service: streambench.v1.StreamBench\nproto: {reflection: true}\n";
+constexpr char kSeqRequest[] = "request: {json: {seq: \"{{seq}}\"}}\n";
 
 void PrintTo(const DriverCase& c, std::ostream* os) { *os << c.name; }
 
@@ -130,6 +133,32 @@ const std::vector<DriverCase>& Cases() {
        1,
        1,
        {Latency::kMessage}},
+      // A named method of any service, its descriptors by reflection from the reference server
+      // (which registers it): streambench.v1 driven as if it were a stranger's.
+      {"AnyServiceUnary",
+       std::string(kOpenLoop) + kAnyService + kSeqRequest + "method: Unary\nmode: unary\n",
+       1,
+       1,
+       {Latency::kCall, Latency::kMessage}},
+      {"AnyServiceServerStream",
+       std::string(kOpenLoop) + kAnyService +
+           "method: ServerStream\nmode: server_stream\n"
+           "request: {json: {behavior: {response_count: 3}}}\n",
+       1,
+       3,
+       {Latency::kCall, Latency::kMessage, Latency::kFirstMessage}},
+      {"AnyServiceClientStream",
+       std::string(kOpenLoop) + kAnyService + kSeqRequest +
+           "method: ClientStream\nmode: client_stream\n",
+       1,
+       0,
+       {Latency::kMessage}},
+      {"AnyServiceBidi",
+       std::string(kOpenLoop) + kAnyService + kSeqRequest +
+           "method: Bidi\nmode: bidi\nresponse: {pairing: one_per_request}\n",
+       1,
+       1,
+       {Latency::kMessage}},
   };
   return kCases;
 }
@@ -173,8 +202,11 @@ TEST_P(IntendedSendTimeTest, LatencyIncludesHowFarBehindScheduleTheSendWas) {
   ASSERT_TRUE(dc.open_loop());
   std::unique_ptr<RunDriver> driver = MakeRunDriver(dc, &error);
   ASSERT_NE(driver, nullptr) << error;
-  std::unique_ptr<Slot> slot = driver->MakeSlot(
-      0, grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials()), &error);
+  const std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  ASSERT_EQ(driver->Prepare(channel, server->address(), &error), RunDriver::PrepareStatus::kReady)
+      << error;
+  std::unique_ptr<Slot> slot = driver->MakeSlot(0, channel, &error);
   ASSERT_NE(slot, nullptr) << error;
 
   slot->Start();

@@ -22,7 +22,7 @@ TEST(V1BehaviorTest, CopiesEveryField) {
   spec.read_stall.duration_us = 1000;
   streambench::v1::Behavior b;
   std::string error;
-  ASSERT_TRUE(BuildV1Behavior(spec, &b, &error)) << error;
+  ASSERT_TRUE(BuildV1Behavior(spec, 1, &b, &error)) << error;
   EXPECT_EQ(b.response_size_bytes(), 100u);
   EXPECT_EQ(b.response_count(), 7u);
   EXPECT_EQ(b.response_interval_us(), 5u);
@@ -42,7 +42,7 @@ TEST(V1BehaviorTest, CopiesEveryField) {
 bool BuildWithFailureCode(const char* code, streambench::v1::Behavior* b, std::string* error) {
   scenario::BehaviorSpec spec;
   spec.failure.code = code;
-  return BuildV1Behavior(spec, b, error);
+  return BuildV1Behavior(spec, 1, b, error);
 }
 
 TEST(V1BehaviorTest, CodeWithoutTriggerMeansEveryCall) {
@@ -56,10 +56,31 @@ TEST(V1BehaviorTest, CodeWithoutTriggerMeansEveryCall) {
 TEST(V1BehaviorTest, NoFailureNoStallByDefault) {
   streambench::v1::Behavior b;
   std::string error;
-  ASSERT_TRUE(BuildV1Behavior(scenario::BehaviorSpec{}, &b, &error));
+  ASSERT_TRUE(BuildV1Behavior(scenario::BehaviorSpec{}, 1, &b, &error));
   EXPECT_FALSE(b.has_failure());
   EXPECT_FALSE(b.has_read_stall());
   EXPECT_EQ(b.bidi_mode(), streambench::v1::Behavior::ECHO);
+}
+
+TEST(V1BehaviorTest, IntegrityFaultsCarryTheirFormAndTheSeed) {
+  scenario::BehaviorSpec spec;
+  spec.integrity_faults.drop.every_nth = 5;
+  spec.integrity_faults.corrupt.probability = 0.25;
+  streambench::v1::Behavior b;
+  std::string error;
+  ASSERT_TRUE(BuildV1Behavior(spec, 42, &b, &error)) << error;
+  ASSERT_TRUE(b.has_integrity_faults());
+  const streambench::v1::IntegrityFaults& f = b.integrity_faults();
+  EXPECT_EQ(f.drop().rate_case(), streambench::v1::FaultRate::kEveryNth);
+  EXPECT_EQ(f.drop().every_nth(), 5u);
+  EXPECT_EQ(f.corrupt().rate_case(), streambench::v1::FaultRate::kProbability);
+  EXPECT_EQ(f.corrupt().probability(), 0.25);
+  EXPECT_FALSE(f.has_duplicate());
+  EXPECT_FALSE(f.has_reorder());
+  EXPECT_EQ(f.seed(), 42u);
+
+  ASSERT_TRUE(BuildV1Behavior(scenario::BehaviorSpec{}, 42, &b, &error));
+  EXPECT_FALSE(b.has_integrity_faults()) << "no faults asked, none sent";
 }
 
 TEST(V1BehaviorTest, UnknownStatusIsAnError) {

@@ -54,6 +54,26 @@ TEST(CompareToBaselineTest, IdenticalResultsPass) {
   }
 }
 
+TEST(CompareToBaselineTest, AStallInTheServersStreamsRegressesTheGap) {
+  // server_stream runs: the gap between messages of a stream is compared where it was recorded.
+  auto streamed = [](double gap_p99_us) {
+    report::RunResult run = MakeRun("default", 20000, 1000);
+    report::LatencySummary gap;
+    gap.count = 400;
+    gap.p50_us = 20000;
+    gap.p99_us = gap_p99_us;
+    run.latency_us["message_gap"] = gap;
+    return Result({run});
+  };
+  const auto stalled = CompareToBaseline(streamed(250000), streamed(21000), criteria::Tolerances{});
+  const report::Check& c = Find(stalled, "default", "message_gap_latency.p99");
+  EXPECT_FALSE(c.passed) << c.detail;
+  EXPECT_EQ(c.baseline->better, report::Better::kLower);
+  EXPECT_TRUE(Find(CompareToBaseline(streamed(21000), streamed(21000), criteria::Tolerances{}),
+                   "default", "message_gap_latency.p99")
+                  .passed);
+}
+
 // A default-variant run against a baseline of 20k msg/s and a 1 ms p99, 10% tolerance.
 std::vector<report::Check> AgainstBaseline(double msgs_per_s, double p99_us) {
   return CompareToBaseline(Result({MakeRun("default", msgs_per_s, p99_us)}),

@@ -176,6 +176,20 @@ TEST(ExpectationsTest, IntegrityErrorsAllowedWhenClientCancels) {
   EXPECT_TRUE(run.pass);
 }
 
+TEST(ExpectationsTest, IntegrityErrorsAllowedWhenTheServerInjectsIntegrityFaults) {
+  scenario::Scenario s;
+  RunResult run = RunWithCodes({{"OK", 10}});
+  run.integrity.duplicated = 3;
+  EvaluateExpectations(s, &run);
+  EXPECT_FALSE(run.pass) << "no faults asked: errors fail the run";
+  s.behavior.integrity_faults.duplicate.every_nth = 4;
+  EXPECT_TRUE(InjectsFaults(s));
+  EvaluateExpectations(s, &run);
+  EXPECT_TRUE(run.pass);
+  EXPECT_NE(FindCheck(run, "integrity errors")->detail.find("the scenario injects faults"),
+            std::string::npos);
+}
+
 TEST(ExpectationsTest, NoTrafficFails) {
   scenario::Scenario s;
   s.expect.statuses["OK"] = Share(0, 1);  // would pass on its own

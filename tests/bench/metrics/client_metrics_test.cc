@@ -134,6 +134,35 @@ TEST(ClientMetrics, ServesSnapshotOnEphemeralLoopbackPort) {
                          later.Get(stats::Latency::kMessage));
 }
 
+TEST(ClientMetrics, ANamedMethodsRunIsLabelledWithItsServiceAndMethod) {
+  std::string error;
+  MetricsOptions options;
+  options.port = 0;
+  auto metrics = ClientMetrics::Create(options, &error);
+  ASSERT_NE(metrics, nullptr) << error;
+  stats::Snapshot snapshot = MakeSnapshot(2);
+  snapshot.counters.response_check_failures = 7;
+  metrics->Update("any", "default", "bidi", snapshot, LiveGauges{},
+                  {{"service", "acme.echo.v1.EchoService"}, {"method", "Converse"}});
+  metrics->Update("builtin", "default", "bidi", snapshot, LiveGauges{});
+  const auto samples = Scrape(metrics->port());
+  const std::map<std::string, std::string> any = {{"scenario", "any"},
+                                                  {"variant", "default"},
+                                                  {"mode", "bidi"},
+                                                  {"service", "acme.echo.v1.EchoService"},
+                                                  {"method", "Converse"}};
+  EXPECT_EQ(FindOne(samples, "streambench_client_calls_started_total", any), 20);
+  EXPECT_EQ(FindOne(samples, "streambench_client_response_check_failures_total", any), 7);
+  // A built-in service's run keeps its three labels, and has no check-failure series.
+  const auto builtin =
+      testing::Find(samples, "streambench_client_calls_started_total", {{"scenario", "builtin"}});
+  ASSERT_EQ(builtin.size(), 1u);
+  EXPECT_EQ(builtin[0].labels.size(), 3u);
+  EXPECT_TRUE(testing::Find(samples, "streambench_client_response_check_failures_total",
+                            {{"scenario", "builtin"}})
+                  .empty());
+}
+
 TEST(ClientMetrics, NotServingWithoutPort) {
   std::string error;
   auto metrics = ClientMetrics::Create(MetricsOptions{}, &error);

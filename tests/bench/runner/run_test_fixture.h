@@ -64,7 +64,7 @@ class RunTest : public ::testing::Test {
     const scenario::Scenario& s = Scenario(yaml);
     report::RunResult r = MustRun(s);
     ExpectAllOk(r);
-    EXPECT_EQ(r.service, ServiceName(s.target.service));
+    EXPECT_EQ(r.service, scenario::ServiceName(s));
     return r;
   }
 

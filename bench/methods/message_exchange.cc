@@ -1,0 +1,101 @@
+#include "bench/methods/message_exchange.h"
+
+namespace streambench::methods {
+
+MessageExchange::MessageExchange(std::shared_ptr<const ResolvedMethod> method,
+                                 uint64_t stream_index, uint64_t call_index, uint64_t seed)
+    : method_(std::move(method)),
+      stream_index_(stream_index),
+      call_index_(call_index),
+      rng_(seed ^ (stream_index * 0x9E3779B97F4A7C15ull) ^ (call_index << 32)) {
+  if (method_->parses_responses()) response_.reset(method_->response_prototype->New());
+  if (method_->correlate_response) correlator_.emplace();
+  if (Pairs()) pending_.resize(kMaxPending);
+}
+
+bool MessageExchange::Pairs() const {
+  return method_->shape == CallShape::kBidi &&
+         method_->pairing == scenario::ResponsePairing::kOnePerRequest;
+}
+
+std::vector<std::pair<std::string, std::string>> MessageExchange::RenderMetadata(
+    int64_t now_unix_ns) {
+  TemplateContext context;
+  context.stream = stream_index_;
+  context.call = call_index_;
+  context.now_unix_ns = now_unix_ns;
+  context.rng = &rng_;
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(method_->metadata.size());
+  for (const auto& [name, value] : method_->metadata) {
+    std::string text;
+    value.Render(context, &text);
+    out.emplace_back(name, std::move(text));
+  }
+  return out;
+}
+
+void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out) {
+  TemplateContext context;
+  context.seq = requests_;
+  context.stream = stream_index_;
+  context.call = call_index_;
+  context.now_unix_ns = now_unix_ns;
+  context.rng = &rng_;
+  if (correlator_) {
+    // The correlation value is read from the request as sent.
+    std::unique_ptr<google::protobuf::Message> request = method_->request->RenderMessage(context);
+    correlator_->OnRequestSent(method_->correlate_request->ReadText(*request), requests_);
+    request->SerializeToString(out);
+  } else {
+    method_->request->Render(context, out);
+  }
+  if (Pairs()) {
+    const uint64_t tail = pending_tail_.load(std::memory_order_relaxed);
+    if (tail - pending_head_.load(std::memory_order_acquire) < kMaxPending) {
+      pending_[tail % kMaxPending] = intended_ns;
+      pending_tail_.store(tail + 1, std::memory_order_release);
+    }
+  }
+  ++requests_;
+}
+
+MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* bytes) {
+  ResponseOutcome outcome;
+  ++responses_;
+  if (Pairs()) {
+    const uint64_t head = pending_head_.load(std::memory_order_relaxed);
+    if (head != pending_tail_.load(std::memory_order_acquire)) {
+      outcome.intended_ns = pending_[head % kMaxPending];
+      pending_head_.store(head + 1, std::memory_order_release);
+    }
+  }
+  if (bytes == nullptr || response_ == nullptr) return outcome;
+  response_->Clear();
+  if (!response_->ParseFromString(*bytes)) {
+    ++counts_.corrupted;
+    return outcome;
+  }
+  if (method_->assertions && !method_->assertions->Check(*response_).empty()) {
+    outcome.check_failed = true;
+  }
+  if (correlator_ && !correlator_->OnResponse(method_->correlate_response->ReadText(*response_))) {
+    ++counts_.corrupted;
+  }
+  return outcome;
+}
+
+stats::IntegrityCounts MessageExchange::Finish(bool ok) {
+  stats::IntegrityCounts counts = counts_;
+  if (correlator_) {
+    // Lost needs the stream to have ended normally: a cancelled or failed stream's unanswered
+    // requests are accounted by its status.
+    if (ok) correlator_->Finish(requests_);
+    counts += correlator_->counts();
+  } else if (ok && Pairs() && responses_ < requests_) {
+    counts.lost += requests_ - responses_;
+  }
+  return counts;
+}
+
+}  // namespace streambench::methods
