@@ -17,6 +17,14 @@ inline int64_t SteadyNowNs() {
       .count();
 }
 
+// std::chrono::system_clock (CLOCK_REALTIME) in nanoseconds since the Unix epoch: wall-clock
+// stamps that leave the process (request templates, server send times), never durations.
+inline int64_t UnixNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 class Clock {
  public:
   virtual ~Clock() = default;

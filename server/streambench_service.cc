@@ -29,12 +29,6 @@ namespace {
 constexpr size_t kMaxQueuedEchoes = 32;
 constexpr uint64_t kMaxQueuedEchoBytes = 4ull << 20;
 
-int64_t RealtimeNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Everything a call needs from its service.
 struct CallEnv {
   LiveCalls& live_calls;
@@ -69,7 +63,7 @@ void FillPayload(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
 void FillStreamResponse(const PayloadSource& payloads, uint64_t seq, size_t size_bytes,
                         v1::Response& response) {
   response.set_seq(seq);
-  response.set_server_send_time_ns(RealtimeNs());
+  response.set_server_send_time_ns(UnixNowNs());
   FillPayload(payloads, seq, size_bytes, response);
 }
 
@@ -360,7 +354,7 @@ class UnaryReactor final : public StreamBenchReactor<UnaryReactor, grpc::ServerU
     response_->set_request_seq(request_.seq());
     response_->set_client_send_time_ns(request_.client_send_time_ns());
     response_->set_intended_send_time_ns(request_.intended_send_time_ns());
-    response_->set_server_send_time_ns(RealtimeNs());
+    response_->set_server_send_time_ns(UnixNowNs());
     FillPayload(env_.payloads, 0, size, *response_);
     if (corrupt_) {
       CorruptPayloadOrChecksum(*response_);
@@ -505,7 +499,7 @@ class ClientStreamReactor final
     summary_->set_all_valid(checker_.checksum_errors() == 0 && checker_.sequence_errors() == 0);
     summary_->set_last_client_send_time_ns(last_client_send_time_ns_);
     summary_->set_last_intended_send_time_ns(last_intended_send_time_ns_);
-    summary_->set_server_send_time_ns(RealtimeNs());
+    summary_->set_server_send_time_ns(UnixNowNs());
     env_.metrics.MessageSent(0);
     FinishLocked(grpc::Status::OK);
   }
@@ -691,7 +685,7 @@ class BidiReactor final
       ArmAtLocked(kWriteAlarm, echo_due_ns_.front());
       return;
     }
-    echoes_.front().set_server_send_time_ns(RealtimeNs());
+    echoes_.front().set_server_send_time_ns(UnixNowNs());
     StartTimedWriteLocked(
         &echoes_.front());  // deque: the element stays put while others are appended
   }
@@ -710,7 +704,7 @@ class BidiReactor final
     }
     if (faults_->empty() && echoes_.empty() && (read_closed_ || failing_)) faults_->Flush();
     if (!faults_->empty()) {
-      faults_->front().set_server_send_time_ns(RealtimeNs());
+      faults_->front().set_server_send_time_ns(UnixNowNs());
       StartTimedWriteLocked(&faults_->front());
       return;
     }

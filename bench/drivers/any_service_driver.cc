@@ -8,10 +8,12 @@
 // Per call shape:
 //   unary          a unary call; the response is the message, timed from the intended start
 //   server_stream  one request, every response counted and timed from the intended start (the
-//                  first as first_message)
-//   client_stream  the slot's writes; the one response timed from the half-close
+//                  first as first_message), the gaps between responses and how many came
+//   client_stream  the slot's writes; the one response timed from the half-close and from the
+//                  first write's intended send
 //   bidi           one_per_request: each response timed from its request's intended send;
-//                  independent: time to first message, responses counted
+//                  independent: time to first message, the gaps between responses and how many
+//                  the stream got
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 #include <grpcpp/support/client_callback.h>
@@ -29,6 +31,7 @@
 #include "bench/drivers/run_driver.h"
 #include "bench/methods/message_exchange.h"
 #include "bench/methods/resolved_method.h"
+#include "common/clock.h"
 
 namespace streambench::drivers {
 namespace {
@@ -52,12 +55,6 @@ struct AnySlot {
   std::unique_ptr<grpc::GenericStub> stub;
   uint64_t index = 0;
 };
-
-int64_t UnixNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 MessageExchange NewExchange(const AnySlot& slot, const DriverContext& dc) {
   return MessageExchange(slot.run->method, slot.index,
