@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include "bench/scenario/key_table.h"
+
 namespace streambench::scenario {
 namespace {
 
@@ -68,6 +70,29 @@ TEST(KeyDocsTest, ReplacesOnlyTheBlocksBetweenMarkers) {
   EXPECT_NE(error.find("line 1"), std::string::npos) << error;
   EXPECT_FALSE(RegenerateKeyTables("<!-- keys: nothing -->\n<!-- /keys -->\n", &out, &error));
   EXPECT_NE(error.find("nothing"), std::string::npos) << error;
+}
+
+// The fuzzers' dictionary (tests/fuzz/scenario.dict) seeds them with every key name; a key the
+// dictionary lacks is one the fuzzers reach only by chance. Each dotted segment of every key of
+// the table must be there as `key_<segment>="<segment>"`.
+TEST(KeyDocsTest, FuzzDictionaryNamesEveryKeySegment) {
+  const std::string dict =
+      ReadFile(std::string(STREAMBENCH_SOURCE_DIR) + "/tests/fuzz/scenario.dict");
+  ASSERT_FALSE(dict.empty());
+  for (const ScenarioKey& key : ScenarioKeys()) {
+    std::stringstream path(key.path);
+    std::string segment;
+    while (std::getline(path, segment, '.')) {
+      // `stages[]` names the list `stages`; `*` stands for a free-form map's own names.
+      if (segment.size() >= 2 && segment.compare(segment.size() - 2, 2, "[]") == 0) {
+        segment.resize(segment.size() - 2);
+      }
+      if (segment.empty() || segment == "*") continue;
+      EXPECT_NE(dict.find("key_" + segment + "=\"" + segment + "\""), std::string::npos)
+          << "tests/fuzz/scenario.dict lacks key_" << segment << "=\"" << segment << "\" (from `"
+          << key.path << "`)";
+    }
+  }
 }
 
 }  // namespace
