@@ -3,11 +3,12 @@
 # (integrity, error rate, generous latency and throughput floors), writes the results and JUnit
 # XML into $BUILD_DIR/gate/, and compares the run with a baseline:
 #   - $BASELINE if set, else $BUILD_DIR/gate/baseline.json if it exists;
-#   - otherwise a same-run A/B: the scenario runs twice and the second run is gated against the
-#     first (this still checks thresholds, the comparison, JUnit and exit codes end to end).
+#   - otherwise a same-run A/B: the scenario runs again and is gated against the
+#     quieter of two first runs (this still checks thresholds, the comparison, JUnit and exit
+#     codes end to end).
 # The tolerances are wide because CI machines are noisy and shared: throughput may drop to 1/3,
-# p50/p99 latency may triple, p99.9 may grow 6x; error rate and integrity errors may not grow at
-# all. UPDATE_BASELINE=1 copies a passing run's results to $BUILD_DIR/gate/baseline.json (e.g. on
+# median latency may triple, the tails (p99, p99.9) may grow 30x (why: below); error rate and
+# integrity errors may not grow at all. UPDATE_BASELINE=1 copies a passing run's results to $BUILD_DIR/gate/baseline.json (e.g. on
 # the main branch) for later runs to gate against.
 # Then it proves that the gate catches a regression: a candidate with a known injected regression
 # (the reference server delays every answer by $REGRESSION_DELAY, about 10x the p50 measured here)
@@ -28,9 +29,16 @@ TOLERANCES=(
   --tolerance throughput.calls_per_s=67%
   --tolerance throughput.bytes_sent_per_s=67%
   --tolerance throughput.bytes_received_per_s=67%
-  --tolerance message_latency.p999=500%
-  --tolerance call_latency.p999=500%
+  --tolerance message_latency.p99=3000%
+  --tolerance call_latency.p99=3000%
+  --tolerance message_latency.p999=3000%
+  --tolerance call_latency.p999=3000%
 )
+# Why the tails are all but open here: on a shared 2-core VM the tail of a 4 s run is one
+# scheduling hiccup away from 40x. Ten alternating runs of this scenario, this build and the
+# build of two sessions ago alike, gave bidi message p99 0.50-21 ms and p50 0.25-1.6 ms. The
+# median (200%) and throughput (67%) are the comparison here; a baseline from a dedicated runner
+# deserves tighter tail tolerances.
 
 if [[ ! -x "$BIN" ]]; then
   echo "gate: $BIN is not built (run .ci/build.sh first)" >&2
@@ -41,8 +49,20 @@ mkdir -p "$OUT"
 baseline=${BASELINE:-}
 if [[ -z "$baseline" && -f "$OUT/baseline.json" ]]; then baseline="$OUT/baseline.json"; fi
 if [[ -z "$baseline" ]]; then
-  echo "gate: no baseline ($OUT/baseline.json); same-run A/B, the first run is the baseline"
-  "$BIN" run "$SCENARIO" --quiet --out "$OUT/first.json" --junit "$OUT/first-junit.xml"
+  echo "gate: no baseline ($OUT/baseline.json); same-run A/B, the quieter of two first runs is" \
+    "the baseline"
+  # A baseline caught in a hiccup (median latency 5x its usual) would let the injected regression
+  # below pass as within tolerance, so the baseline is the run with the lower medians of two.
+  "$BIN" run "$SCENARIO" --quiet --out "$OUT/first-a.json" --junit "$OUT/first-junit.xml"
+  "$BIN" run "$SCENARIO" --quiet --out "$OUT/first-b.json" --junit "$OUT/first-junit.xml"
+  quieter=$(/usr/bin/python3 - "$OUT/first-a.json" "$OUT/first-b.json" <<'PY'
+import json, sys
+def medians(path):
+    return sum(run["latency_us"]["message"]["p50"] for run in json.load(open(path))["runs"])
+print(min(sys.argv[1:], key=medians))
+PY
+  )
+  cp "$quieter" "$OUT/first.json"
   baseline="$OUT/first.json"
 fi
 
@@ -50,14 +70,15 @@ echo "gate: $SCENARIO against $baseline"
 rc=0
 "$BIN" run "$SCENARIO" --out "$OUT/results.json" --junit "$OUT/junit.xml" \
   --baseline "$baseline" "${TOLERANCES[@]}" || rc=$?
-if ((rc == 1)); then
-  # A 4 s run's tail can take one scheduling hiccup of a shared machine (seen: p99 10.6 ms against
-  # 0.74 ms, then three clean reruns): a real regression fails twice in a row, a hiccup does not.
-  echo "gate: the candidate failed; running it once more (a regression fails both times)" >&2
+# A 4 s run can fall into a hiccup of a shared machine that lasts seconds (seen: median 0.25 ms
+# then 1.6 ms, same binary): a real regression fails every attempt, a hiccup not three in a row.
+for attempt in 2 3; do
+  if ((rc != 1)); then break; fi
+  echo "gate: the candidate failed; attempt $attempt of 3 (a regression fails every time)" >&2
   rc=0
   "$BIN" run "$SCENARIO" --out "$OUT/results.json" --junit "$OUT/junit.xml" \
     --baseline "$baseline" "${TOLERANCES[@]}" || rc=$?
-fi
+done
 echo "gate: exit $rc; results $OUT/results.json, JUnit $OUT/junit.xml"
 if ((rc != 0)); then exit "$rc"; fi
 if [[ -n "${UPDATE_BASELINE:-}" ]]; then
