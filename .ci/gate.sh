@@ -8,8 +8,8 @@
 #     codes end to end).
 # The tolerances are wide because CI machines are noisy and shared: throughput may drop to 1/3,
 # median latency may triple, the tails (p99, p99.9) may grow 30x (why: below); error rate and
-# integrity errors may not grow at all. UPDATE_BASELINE=1 copies a passing run's results to $BUILD_DIR/gate/baseline.json (e.g. on
-# the main branch) for later runs to gate against.
+# integrity errors may not grow at all. UPDATE_BASELINE=1 copies a passing run's results to
+# $BUILD_DIR/gate/baseline.json (e.g. on the main branch) for later runs to gate against.
 # Then it proves that the gate catches a regression: a candidate with a known injected regression
 # (the reference server delays every answer by $REGRESSION_DELAY, about 10x the p50 measured here)
 # is gated against the same baseline and must exit 1 with the latency check of each variant
