@@ -23,6 +23,7 @@
 #include "bench/stats/recorder.h"
 #include "common/clock.h"
 #include "server/reference_server.h"
+#include "tests/bench/drivers/driver_test_support.h"
 
 namespace streambench::drivers {
 namespace {
@@ -163,26 +164,8 @@ const std::vector<DriverCase>& Cases() {
   return kCases;
 }
 
-scenario::Scenario Load(const std::string& yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "behind.yaml", {}, &file, &error))
-      << error.ToString();
-  return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
-}
-
-// Spins (no sleep) until `done` or a bounded wait ends; the test fails in the latter case.
-template <class Done>
-void WaitFor(const char* what, Done done) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > give_up) {
-      ADD_FAILURE() << "timed out waiting for " << what;
-      return;
-    }
-    std::this_thread::yield();
-  }
-}
+using testing::LoadFirstRun;
+using testing::WaitFor;
 
 class IntendedSendTimeTest : public ::testing::TestWithParam<DriverCase> {};
 
@@ -195,7 +178,7 @@ TEST_P(IntendedSendTimeTest, LatencyIncludesHowFarBehindScheduleTheSendWas) {
   std::unique_ptr<ReferenceServer> server = ReferenceServer::Start(options, &error);
   ASSERT_NE(server, nullptr) << error;
 
-  const scenario::Scenario scenario = Load(std::string(kCommon) + c.yaml);
+  const scenario::Scenario scenario = LoadFirstRun(std::string(kCommon) + c.yaml);
   stats::RecorderRegistry registry;
   const Clock& clock = SteadyClock::Get();
   DriverContext dc(scenario, registry, clock);
@@ -247,7 +230,7 @@ TEST(IntendedSendTimeCoverageTest, EveryRegisteredDriverHasACase) {
   for (const DriverRegistration& registered : RegisteredDrivers()) {
     bool covered = false;
     for (const DriverCase& c : Cases()) {
-      const scenario::Scenario s = Load(std::string(kCommon) + c.yaml);
+      const scenario::Scenario s = LoadFirstRun(std::string(kCommon) + c.yaml);
       covered = covered || (s.target.service == registered.service && s.mode == registered.mode);
     }
     EXPECT_TRUE(covered) << "no case for mode " << scenario::ModeName(registered.mode)

@@ -20,6 +20,7 @@
 #include "bench/stats/recorder.h"
 #include "common/clock.h"
 #include "server/reference_server.h"
+#include "tests/bench/drivers/driver_test_support.h"
 
 namespace streambench::drivers {
 namespace {
@@ -51,31 +52,13 @@ duration: 1s
 )",
                               3, 2};
 
-scenario::Scenario Load(const char* yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "run.yaml", {}, &file, &error))
-      << error.ToString();
-  return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
-}
-
-// Spins (no sleep) until `done` or a bounded wait ends; the test fails in the latter case.
-template <class Done>
-void WaitFor(const char* what, Done done) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > give_up) {
-      ADD_FAILURE() << "timed out waiting for " << what;
-      return;
-    }
-    std::this_thread::yield();
-  }
-}
+using testing::LoadFirstRun;
+using testing::WaitFor;
 
 // One run: its scenario, recorders, context, driver and slots.
 struct TestRun {
   TestRun(const Workload& workload, const std::shared_ptr<grpc::Channel>& channel)
-      : scenario(Load(workload.yaml)), dc(scenario, registry, SteadyClock::Get()) {
+      : scenario(LoadFirstRun(workload.yaml)), dc(scenario, registry, SteadyClock::Get()) {
     std::string error;
     driver = MakeRunDriver(dc, &error);
     EXPECT_NE(driver, nullptr) << error;
