@@ -3,17 +3,10 @@
 #include <cstdio>
 #include <string>
 
+#include "common/split_mix.h"
+
 namespace streambench {
 namespace {
-
-// splitmix64's finaliser: spreads (seed, stream number) over the RNG's seed space, so streams
-// numbered 1, 2, 3 do not get correlated sequences.
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 const v1::FaultRate& RateOf(const v1::IntegrityFaults& faults, int kind) {
   switch (static_cast<IntegrityFault>(kind)) {
@@ -56,7 +49,7 @@ bool IntegrityFaultsEnabled(const v1::IntegrityFaults& faults) {
 }
 
 IntegrityFaultPlan::IntegrityFaultPlan(const v1::IntegrityFaults& faults, uint64_t stream_number)
-    : rng_(Mix(faults.seed() ^ Mix(stream_number))) {
+    : rng_(SplitMix64(faults.seed() ^ SplitMix64(stream_number))) {
   for (int kind = 0; kind < kIntegrityFaultKinds; ++kind) {
     const v1::FaultRate& rate = RateOf(faults, kind);
     rates_[kind] = Rate{rate.every_nth(), rate.probability()};

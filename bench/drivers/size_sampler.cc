@@ -2,14 +2,11 @@
 
 #include <algorithm>
 
+#include "common/split_mix.h"
+
 namespace streambench::drivers {
 
-uint64_t SizeSampler::Mix(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+uint64_t SizeSampler::Mix(uint64_t x) { return SplitMix64(x); }
 
 SizeSampler::SizeSampler(const scenario::SizeDistribution& d, uint64_t seed)
     : kind_(d.kind), seed_(Mix(seed)) {

@@ -4,6 +4,7 @@
 
 #include "bench/schedule/schedule.h"
 #include "bench/schedule/schedule_internal.h"
+#include "common/split_mix.h"
 
 namespace streambench::schedule {
 namespace {
@@ -48,12 +49,7 @@ class PoissonSchedule final : public Schedule {
 
 }  // namespace
 
-uint64_t MixSeed(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
+uint64_t MixSeed(uint64_t x) { return SplitMix64(x); }
 
 std::unique_ptr<Schedule> MakePoissonSchedule(double rate_per_s, int64_t start_ns, int64_t end_ns,
                                               uint64_t seed) {
