@@ -9,7 +9,8 @@ import re
 import sys
 
 root = pathlib.Path(sys.argv[1]).resolve()
-LIB = re.compile(r"add_library\((streambench_\w+)\s+STATIC(.*?)\)", re.S)
+# A header-only library (INTERFACE) owns the folder its CMakeLists.txt is in.
+LIB = re.compile(r"add_library\((streambench_\w+)\s+(STATIC|INTERFACE)(.*?)\)", re.S)
 LINK = re.compile(r"target_link_libraries\((streambench_\w+)(.*?)\)", re.S)
 
 owner = {}    # source path (relative) -> library
@@ -20,12 +21,12 @@ for cmake in root.glob("**/CMakeLists.txt"):
     if rel.parts and rel.parts[0] in ("tests", "build") or str(rel).startswith("build"):
         continue
     text = cmake.read_text()
-    for name, body in LIB.findall(text):
+    for name, kind, body in LIB.findall(text):
         deps.setdefault(name, set())
         files = [f for f in body.split() if f.endswith(".cc") and "$" not in f]
         for f in files:
             owner[str(rel / f)] = name
-        if files or "${SERVER_SRCS}" in body:
+        if files or "${SERVER_SRCS}" in body or kind == "INTERFACE":
             folder.setdefault(str(rel), name)
     for name, body in LINK.findall(text):
         deps.setdefault(name, set()).update(
