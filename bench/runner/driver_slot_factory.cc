@@ -23,7 +23,8 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
                                          std::string* error) {
   const scenario::Scenario& run = context.scenario();
   // The engine outlives the slots and their calls (RunSlots destroys it last).
-  std::shared_ptr<engines::Engine> engine = MakeRunEngine(run);
+  std::shared_ptr<engines::Engine> engine = MakeRunEngine(run, error);
+  if (engine == nullptr) return SlotsStatus::kUnsupported;
   out->engine = engine;
   const auto channels = ConnectRunChannels(*engine, run, addresses, connect_timeout, error);
   if (channels.empty()) return SlotsStatus::kUnreachable;

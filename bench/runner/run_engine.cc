@@ -5,13 +5,15 @@
 
 namespace streambench::runner {
 
-std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run) {
+std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, std::string* error) {
   switch (run.engine) {
-    case scenario::EngineKind::kH2:
     case scenario::EngineKind::kGrpc:
+      return engines::grpc_engine::MakeGrpcEngine();
+    case scenario::EngineKind::kH2:
       break;
   }
-  return engines::grpc_engine::MakeGrpcEngine();
+  *error = run.source_path + ": engine: h2 is not in this build yet";
+  return nullptr;
 }
 
 engines::ChannelOptions RunChannelOptions(const scenario::Scenario& run,

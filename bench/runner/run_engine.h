@@ -13,8 +13,8 @@
 
 namespace streambench::runner {
 
-// The engine `run` asks for.
-std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run);
+// The engine `run` asks for; nullptr with *error when this build cannot make it.
+std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, std::string* error);
 
 // The options of the run's channel `index` to `addresses`.
 engines::ChannelOptions RunChannelOptions(const scenario::Scenario& run,
