@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 namespace streambench::engines::h2 {
@@ -24,6 +25,9 @@ struct Connection::Stream {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string pending;        // framed messages not yet taken by nghttp2
   size_t pending_offset = 0;  // bytes of `pending` already taken
+  // End offsets in `pending` of the messages whose last byte nghttp2 has not taken yet, oldest
+  // first: each one reached is reported to the handler (OnMessageSent).
+  std::deque<size_t> message_ends;
   bool writes_done = false;
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
@@ -58,7 +62,7 @@ bool SplitTarget(const std::string& target, std::string* host, std::string* port
   return !host->empty() && !port->empty();
 }
 
-nghttp2_nv Header(const std::string& name, const std::string& value) {
+nghttp2_nv Header(std::string_view name, std::string_view value) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
           NGHTTP2_NV_FLAG_NONE};
@@ -164,7 +168,7 @@ Connection::Stream* Connection::Find(int32_t stream_id) {
   return it == streams_.end() ? nullptr : it->second.get();
 }
 
-int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
+int32_t Connection::StartCall(std::string_view path, const Metadata& metadata,
                               std::chrono::steady_clock::time_point deadline,
                               StreamHandler* handler) {
   if (!alive()) {
@@ -226,6 +230,7 @@ void Connection::Write(int32_t stream_id, std::string_view message) {
     stream->pending_offset = 0;
   }
   AppendFramedMessage(message, &stream->pending);
+  stream->message_ends.push_back(stream->pending.size());
   if (stream->deferred) {
     stream->deferred = false;
     nghttp2_session_resume_data(session_, stream_id);
@@ -243,9 +248,13 @@ void Connection::WritesDone(int32_t stream_id) {
 }
 
 void Connection::Cancel(int32_t stream_id) {
+  Reset(stream_id, CallStatus{kCancelled, "cancelled by the client"});
+}
+
+void Connection::Reset(int32_t stream_id, CallStatus status) {
   Stream* stream = Find(stream_id);
   if (stream == nullptr) return;
-  if (!stream->local_end) stream->local_end = CallStatus{kCancelled, "cancelled by the client"};
+  if (!stream->local_end) stream->local_end = std::move(status);
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
 }
 
@@ -287,6 +296,12 @@ ssize_t Connection::ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t len
   stream->pending_offset += n;
   if (stream->pending_offset == stream->pending.size() && stream->writes_done) {
     *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  }
+  // A message is sent once its last byte is in a DATA frame: the time from Write to here is the
+  // time flow control held it.
+  while (!stream->message_ends.empty() && stream->message_ends.front() <= stream->pending_offset) {
+    stream->message_ends.pop_front();
+    stream->handler->OnMessageSent();
   }
   return static_cast<ssize_t>(n);
 }

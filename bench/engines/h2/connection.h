@@ -19,13 +19,14 @@
 #include <utility>
 #include <vector>
 
+#include "bench/engines/engine.h"
 #include "bench/engines/h2/grpc_wire.h"
 
 namespace streambench::engines::h2 {
 
 // Request or response metadata in wire order; "-bin" values are the bytes (the engine base64s
-// them on the wire).
-using Metadata = std::vector<std::pair<std::string, std::string>>;
+// them on the wire). The engine interface's own type, so the h2 engine passes it on as it is.
+using Metadata = engines::Metadata;
 
 // How a call ended: the gRPC status code (grpc_wire.h GrpcCode values), its message
 // (percent-decoded) and the trailing metadata (empty when this side ended the call).
@@ -47,6 +48,10 @@ class StreamHandler {
   // The response headers' application metadata (the protocol's own headers left out).
   virtual void OnInitialMetadata(const Metadata& /*metadata*/) {}
   virtual void OnMessage(std::string_view message) = 0;
+  // nghttp2 took the last byte of the oldest message written with Write() and not yet reported
+  // into a DATA frame: flow control let it go. Once per message, in Write order; never after
+  // OnClose. Called from inside Flush().
+  virtual void OnMessageSent() {}
   // The last event of the stream; the handler may be destroyed from here on.
   virtual void OnClose(const CallStatus& status) = 0;
 };
@@ -81,14 +86,18 @@ class Connection {
   // for none; otherwise sent as grpc-timeout and enforced here (DEADLINE_EXCEEDED). Returns the
   // stream id, or -1 when the connection cannot take another stream (closed, or GOAWAY received;
   // then handler->OnClose was called with UNAVAILABLE).
-  int32_t StartCall(const std::string& path, const Metadata& metadata,
+  int32_t StartCall(std::string_view path, const Metadata& metadata,
                     std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
-  // Queues one message on the stream (framed here); sent at the next Flush().
+  // Queues one message on the stream (framed here); sent at the next Flush(), which reports
+  // handler->OnMessageSent() once flow control let its last byte go.
   void Write(int32_t stream_id, std::string_view message);
   // Half-closes the stream once its queued messages are out.
   void WritesDone(int32_t stream_id);
   // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED).
   void Cancel(int32_t stream_id);
+  // Resets the stream (RST_STREAM CANCEL) for a reason of this side; its handler gets
+  // OnClose(`status`) (e.g. RESOURCE_EXHAUSTED for a message over the send limit).
+  void Reset(int32_t stream_id, CallStatus status);
 
   // Reads what the socket has and dispatches it. False when the connection has ended (every
   // open stream then got OnClose with UNAVAILABLE).
