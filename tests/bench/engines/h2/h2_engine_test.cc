@@ -5,11 +5,7 @@
 // cancellation, deadlines, connection failures and reconnects.
 #include "bench/engines/h2/h2_engine.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -23,6 +19,7 @@
 #include "grpc/testing/messages.pb.h"
 #include "tests/bench/engines/h2/scripted_h2_server.h"
 #include "tests/server/interop/interop_server_fixture.h"
+#include "tests/server/refusing_port.h"
 
 namespace streambench::engines::h2 {
 namespace {
@@ -179,31 +176,6 @@ std::string EchoStatusRequest(int code, const std::string& message) {
   request.mutable_response_status()->set_message(message);
   return request.SerializeAsString();
 }
-
-// A loopback port that is bound but not listening: connections to it are refused.
-class RefusingPort {
- public:
-  RefusingPort() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (fd_ >= 0 && ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      target_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-    }
-  }
-  ~RefusingPort() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RefusingPort(const RefusingPort&) = delete;
-  RefusingPort& operator=(const RefusingPort&) = delete;
-  const std::string& target() const { return target_; }
-
- private:
-  int fd_;
-  std::string target_;
-};
 
 // Waits (at most 20 s) until the scripted server received `bytes` on its held streams; false when
 // it did not, or received more.
@@ -476,8 +448,8 @@ TEST_F(H2EngineTest, DeadlineEndsTheCall) {
 // No connection: the call ends UNAVAILABLE through the observer (after WritesDone, never inside a
 // method), the channel is not connected and says why.
 TEST_F(H2EngineTest, RefusedPortEndsCallsUnavailable) {
-  RefusingPort refusing;
-  ASSERT_FALSE(refusing.target().empty());
+  testing::RefusingPort refusing;
+  ASSERT_TRUE(refusing.ok());
   Channel& channel = MakeChannel(refusing.target());
   RecordingObserver observer;
   auto call = Start(channel, kFullDuplex, &observer);
@@ -559,8 +531,8 @@ TEST_F(H2EngineTest, GoawayMovesTheNextCallToANewConnection) {
 
 // Several addresses: a channel dials addresses[index % n] (no per-call balancing).
 TEST_F(H2EngineTest, ChannelIndexPicksTheAddress) {
-  RefusingPort refusing;
-  ASSERT_FALSE(refusing.target().empty());
+  testing::RefusingPort refusing;
+  ASSERT_TRUE(refusing.ok());
   for (int index : {0, 1, 2, 3}) {
     SCOPED_TRACE(index);
     ChannelOptions options;
