@@ -1,8 +1,9 @@
 // CheckedCall: one engine call seen from the driver's side, which records every event and checks,
 // as each callback runs, the rules of bench/engines/engine.h's contract: no callback inside a
-// Call or Channel method, OnMessage calls never overlapping each other (nor OnWriteDone calls), no
-// OnMessage after OnReadsDone, OnReadsDone before OnClose, OnClose once, last, after WritesDone
-// (the driver's hold) and after every other callback has returned, one OnWriteDone per Write.
+// Call or Channel method; OnMessage calls never overlapping each other, nor OnWriteDone calls
+// (but for a write started while one ran, see Write); no OnMessage after OnReadsDone; OnReadsDone
+// before OnClose; OnClose once, last, after WritesDone (the driver's hold) and after every other
+// callback has returned; one OnWriteDone per Write.
 // A broken rule becomes a line in violations(), which each test expects to be empty; the tests
 // wait on the recorded events (a condition variable, bounded by kHungAfter only so that a hung
 // engine fails instead of hanging the suite).
@@ -13,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -121,8 +123,10 @@ class CheckedCall final : public CallObserver {
   std::vector<std::string> messages_;     // guarded by mu_
   std::vector<bool> write_done_results_;  // guarded by mu_
   size_t messages_at_reads_done_ = 0;     // guarded by mu_
-  grpc::Status status_;                   // guarded by mu_
-  std::vector<std::string> violations_;   // guarded by mu_
+  // The index of the last Write started while an OnWriteDone ran (SIZE_MAX: none).
+  size_t write_started_in_write_done_ = SIZE_MAX;  // guarded by mu_
+  grpc::Status status_;                            // guarded by mu_
+  std::vector<std::string> violations_;            // guarded by mu_
 };
 
 }  // namespace streambench::engines::testing
