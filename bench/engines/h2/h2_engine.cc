@@ -433,19 +433,4 @@ ConnectionSettings ConnectionSettingsFor(const TransportSettings& transport,
   return settings;
 }
 
-std::string UnsupportedSettings(const TransportSettings& transport) {
-  std::string names;
-  auto add = [&](bool set, const char* name) {
-    if (!set) return;
-    if (!names.empty()) names += ", ";
-    names += name;
-  };
-  add(transport.bdp_probe.has_value(), "bdp_probe");
-  add(transport.write_buffer_bytes.has_value(), "write_buffer");
-  add(transport.max_concurrent_streams.has_value(), "max_concurrent_streams");
-  add(transport.keepalive_time_us.has_value(), "keepalive_time");
-  add(transport.keepalive_timeout_us.has_value(), "keepalive_timeout");
-  return names;
-}
-
 }  // namespace streambench::engines::h2

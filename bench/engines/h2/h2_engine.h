@@ -14,7 +14,8 @@
 //    on it); a call that gets no connection ends UNAVAILABLE. There is no backoff between
 //    attempts and no per-call balancing: a channel dials addresses[index % addresses.size()].
 //  - Transport: stream_window_bytes, max_frame_size_bytes, max_receive_message_bytes and
-//    max_send_message_bytes apply; UnsupportedSettings() names the ones this engine ignores.
+//    max_send_message_bytes apply; the rest are ignored here (the scenario validator refuses
+//    them with engine: h2).
 // Thread-safety: as engine.h.
 #pragma once
 
@@ -40,9 +41,5 @@ std::unique_ptr<Engine> MakeH2Engine(const H2EngineOptions& options);
 // largest response message.
 ConnectionSettings ConnectionSettingsFor(const TransportSettings& transport,
                                          const H2EngineOptions& options);
-
-// The set fields of `transport` the h2 engine does not apply, by their scenario names
-// ("bdp_probe, keepalive_time"), empty when it applies them all.
-std::string UnsupportedSettings(const TransportSettings& transport);
 
 }  // namespace streambench::engines::h2

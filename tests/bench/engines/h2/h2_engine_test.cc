@@ -619,15 +619,5 @@ TEST(H2EngineSettingsTest, TransportSettingsMapToTheConnection) {
   EXPECT_EQ(ConnectionSettingsFor({}, H2EngineOptions{}).initial_connection_window_bytes, 65535u);
 }
 
-TEST(H2EngineSettingsTest, UnsupportedSettingsNamesWhatH2Ignores) {
-  TransportSettings transport;
-  transport.stream_window_bytes = 1 << 20;
-  EXPECT_EQ(UnsupportedSettings(transport), "");
-  transport.bdp_probe = false;
-  transport.keepalive_time_us = 1'000'000;
-  transport.write_buffer_bytes = 1;
-  EXPECT_EQ(UnsupportedSettings(transport), "bdp_probe, write_buffer, keepalive_time");
-}
-
 }  // namespace
 }  // namespace streambench::engines::h2
