@@ -38,37 +38,63 @@ class ChannelCore {
   uint64_t max_send_message_bytes() const { return max_send_message_bytes_; }
   bool connected() const { return connected_.load(std::memory_order_acquire); }
 
-  // A connection that takes new streams: the current one, or a new one (connecting blocks the
-  // loop for at most `connect_timeout`). Null with *error when the target cannot be reached.
-  Connection* Acquire(std::chrono::milliseconds connect_timeout, std::string* error) {
+  // A connection that takes new streams: the current one (perhaps still connecting), or one
+  // started now. Null with *error when the target cannot be reached at once.
+  Connection* Acquire(std::string* error) {
     if (current_ && current_->accepting_streams()) return current_.get();
     // The old one is destroyed by Maintain, outside whatever the loop is inside now (this may
     // run from a callback of that very connection).
-    if (current_) draining_.push_back(std::move(current_));
+    Retire();
     if (address_.empty()) {
       *error = "the channel has no address";
-      connected_.store(false, std::memory_order_release);
       return nullptr;
     }
-    ConnectionSettings settings = settings_;
-    settings.connect_timeout = std::min(settings.connect_timeout, connect_timeout);
     std::string why;
-    current_ = Connection::Connect(address_, settings, &why);
+    current_ = Connection::StartConnect(address_, settings_, &why);
     if (!current_) {
       *error = "failed to connect to " + why;
-      connected_.store(false, std::memory_order_release);
       return nullptr;
     }
     loop_->Add(current_.get());
-    connected_.store(true, std::memory_order_release);
     return current_.get();
   }
 
-  // After each pass: what connected() says, and the replaced connections whose streams are over
-  // are closed.
+  // Calls `waiter` (on the loop thread) with whether the channel got connected and why not:
+  // at once when it can tell, else from Maintain once the connect is over.
+  void WhenConnected(std::function<void(bool connected, const std::string& why)> waiter) {
+    std::string error;
+    Connection* connection = Acquire(&error);
+    if (connection == nullptr) {
+      waiter(false, error);
+    } else if (!connection->connecting()) {
+      waiter(true, "");
+    } else {
+      waiters_.push_back(std::move(waiter));
+    }
+  }
+
+  // WaitForConnected on the loop thread itself, which cannot wait for its own passes: waits in
+  // poll for the handshake, for at most `timeout`.
+  bool AwaitConnected(std::chrono::milliseconds timeout, std::string* why) {
+    Connection* connection = Acquire(why);
+    if (connection == nullptr) return false;
+    if (connection->AwaitConnect(timeout)) return true;
+    *why = connection->alive() ? "still connecting at the deadline" : connection->failure();
+    return false;
+  }
+
+  // After each pass: what connected() says, the waiters of a connect that is over, and the
+  // replaced connections whose streams are done are closed.
   void Maintain() {
-    connected_.store(current_ && current_->accepting_streams(), std::memory_order_release);
-    if (current_ && !current_->alive()) draining_.push_back(std::move(current_));
+    if (current_ && !current_->alive()) Retire();
+    const bool up = current_ && !current_->connecting() && current_->accepting_streams();
+    connected_.store(up, std::memory_order_release);
+    if (!waiters_.empty() && (!current_ || !current_->connecting())) {
+      const std::string why = up ? "" : (current_ ? "the server sent GOAWAY" : last_failure_);
+      auto waiters = std::move(waiters_);
+      waiters_.clear();
+      for (auto& waiter : waiters) waiter(up, why);
+    }
     for (size_t i = 0; i < draining_.size();) {
       Connection* c = draining_[i].get();
       if (c->alive() && c->open_streams() > 0) {
@@ -86,8 +112,16 @@ class ChannelCore {
   const std::string address_;
   const ConnectionSettings settings_;
   const uint64_t max_send_message_bytes_;
+  void Retire() {
+    if (!current_) return;
+    if (!current_->alive()) last_failure_ = current_->failure();
+    draining_.push_back(std::move(current_));
+  }
+
   std::unique_ptr<Connection> current_;
   std::vector<std::unique_ptr<Connection>> draining_;
+  std::string last_failure_;  // why the last connection that died ended
+  std::vector<std::function<void(bool, const std::string&)>> waiters_;
   std::atomic<bool> connected_{false};
 };
 
@@ -98,11 +132,8 @@ class H2Call final : public Call,
                      public StreamHandler,
                      public std::enable_shared_from_this<H2Call> {
  public:
-  H2Call(std::shared_ptr<ChannelCore> core, CallObserver* observer, uint32_t connect_timeout_ms)
-      : core_(std::move(core)),
-        loop_(core_->loop()),
-        observer_(observer),
-        connect_timeout_(connect_timeout_ms) {}
+  H2Call(std::shared_ptr<ChannelCore> core, CallObserver* observer)
+      : core_(std::move(core)), loop_(core_->loop()), observer_(observer) {}
 
   // The engine's reference, held until OnClose has returned.
   void Hold(std::shared_ptr<H2Call> self) { self_ = std::move(self); }
@@ -110,7 +141,7 @@ class H2Call final : public Call,
   // Starts the stream; `deadline` = time_point::max() for none.
   void Start(std::string_view path, const Metadata& metadata, SteadyClock::time_point deadline) {
     std::string error;
-    Connection* connection = core_->Acquire(connect_timeout_, &error);
+    Connection* connection = core_->Acquire(&error);
     if (connection == nullptr) {
       OnClose(CallStatus{kUnavailable, error});
       return;
@@ -251,7 +282,6 @@ class H2Call final : public Call,
   const std::shared_ptr<ChannelCore> core_;
   EventLoop* const loop_;
   CallObserver* const observer_;
-  const std::chrono::milliseconds connect_timeout_;
   std::shared_ptr<H2Call> self_;
   std::atomic<int> posted_ops_{0};  // this call's operations posted and not yet run
   // The loop thread's:
@@ -267,15 +297,14 @@ class H2Call final : public Call,
 
 class H2Channel final : public Channel {
  public:
-  H2Channel(std::shared_ptr<ChannelCore> core, uint32_t connect_timeout_ms)
-      : core_(std::move(core)), connect_timeout_ms_(connect_timeout_ms) {}
+  explicit H2Channel(std::shared_ptr<ChannelCore> core) : core_(std::move(core)) {}
   ~H2Channel() override {
     // Wakes the loop so it closes the connection once no call holds the channel.
     core_->loop()->Post([] {});
   }
 
   std::shared_ptr<Call> StartCall(const CallSpec& spec, CallObserver* observer) override {
-    auto call = std::make_shared<H2Call>(core_, observer, connect_timeout_ms_);
+    auto call = std::make_shared<H2Call>(core_, observer);
     call->Hold(call);
     call->StartFromAnyThread(spec);
     return call;
@@ -284,46 +313,39 @@ class H2Channel final : public Channel {
   bool connected() const override { return core_->connected(); }
 
   bool WaitForConnected(std::chrono::system_clock::time_point deadline, std::string* why) override {
-    const auto limit = [deadline] {
-      return std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::system_clock::now());
-    };
     if (core_->loop()->InLoopThread()) {
-      std::string error;
-      if (core_->Acquire(std::max(std::chrono::milliseconds(0), limit()), &error)) return true;
-      *why = error;
-      return false;
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::system_clock::now());
+      return core_->AwaitConnected(std::max(std::chrono::milliseconds(0), left), why);
     }
     struct Outcome {
       std::mutex mu;
       std::condition_variable cv;
       bool done = false;
-      bool ok = false;
-      std::string error;
+      bool connected = false;
+      std::string why;
     };
     auto outcome = std::make_shared<Outcome>();
-    core_->loop()->Post([core = core_, outcome, limit] {
-      std::string error;
-      const bool ok =
-          core->Acquire(std::max(std::chrono::milliseconds(0), limit()), &error) != nullptr;
-      std::lock_guard<std::mutex> lock(outcome->mu);
-      outcome->done = true;
-      outcome->ok = ok;
-      outcome->error = std::move(error);
-      outcome->cv.notify_all();
+    core_->loop()->Post([core = core_, outcome] {
+      core->WhenConnected([outcome](bool connected, const std::string& why) {
+        std::lock_guard<std::mutex> lock(outcome->mu);
+        outcome->done = true;
+        outcome->connected = connected;
+        outcome->why = why;
+        outcome->cv.notify_all();
+      });
     });
     std::unique_lock<std::mutex> lock(outcome->mu);
     if (!outcome->cv.wait_until(lock, deadline, [&] { return outcome->done; })) {
       *why = "still connecting at the deadline";
       return false;
     }
-    if (!outcome->ok) *why = outcome->error;
-    return outcome->ok;
+    if (!outcome->connected) *why = outcome->why;
+    return outcome->connected;
   }
 
  private:
   const std::shared_ptr<ChannelCore> core_;
-  const uint32_t connect_timeout_ms_;
 };
 
 // One event loop, its thread and the channels on it.
@@ -394,7 +416,7 @@ class H2Engine final : public Engine {
         loop_thread->loop(), address, ConnectionSettingsFor(options.transport, options_),
         options.transport.max_send_message_bytes.value_or(UINT64_MAX));
     loop_thread->Adopt(core);
-    return std::make_shared<H2Channel>(std::move(core), options_.connect_timeout_ms);
+    return std::make_shared<H2Channel>(std::move(core));
   }
 
  private:

@@ -8,11 +8,12 @@
 //    others are deferred to the start of the next pass, so none runs inside a Call or Channel
 //    method. OnWriteDone(true) comes when nghttp2 took the message's last byte into a DATA frame
 //    (the server's flow-control windows let it go).
-//  - A channel connects on its first StartCall or WaitForConnected, blocking its loop thread for
-//    at most connect_timeout_ms (immediate on loopback, refused or not). After its connection was
-//    lost or got GOAWAY, the next StartCall connects anew (streams of a GOAWAY'd connection finish
-//    on it); a call that gets no connection ends UNAVAILABLE. There is no backoff between
-//    attempts and no per-call balancing: a channel dials addresses[index % addresses.size()].
+//  - A channel connects on its first StartCall or WaitForConnected, without blocking its loop:
+//    calls start on the connection at once and their frames leave when the handshake is done; a
+//    refusal, or no answer within connect_timeout_ms, ends them UNAVAILABLE. After its connection
+//    was lost or got GOAWAY, the next StartCall connects anew (streams of a GOAWAY'd connection
+//    finish on it). There is no backoff between attempts and no per-call balancing: a channel
+//    dials addresses[index % addresses.size()].
 //  - Transport: stream_window_bytes, max_frame_size_bytes, max_receive_message_bytes and
 //    max_send_message_bytes apply; the rest are ignored here (the scenario validator refuses
 //    them with engine: h2).
@@ -31,7 +32,7 @@ namespace streambench::engines::h2 {
 
 struct H2EngineOptions {
   int loop_threads = 0;                // event-loop threads; 0: one per core (at most the channels)
-  uint32_t connect_timeout_ms = 5000;  // a connection attempt's limit (it blocks its loop)
+  uint32_t connect_timeout_ms = 5000;  // how long a connection attempt may go unanswered
 };
 
 std::unique_ptr<Engine> MakeH2Engine(const H2EngineOptions& options);

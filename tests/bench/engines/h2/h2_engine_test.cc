@@ -5,7 +5,11 @@
 // cancellation, deadlines, connection failures and reconnects.
 #include "bench/engines/h2/h2_engine.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -176,6 +180,47 @@ std::string EchoStatusRequest(int code, const std::string& message) {
   request.mutable_response_status()->set_message(message);
   return request.SerializeAsString();
 }
+
+// A loopback listener whose accept queue is full (backlog 0, one connection never accepted), so
+// the kernel drops further SYNs: a connect to it stays in progress until it times out, or until
+// Close() makes the next SYN retransmission meet a refusal.
+class StalledListener {
+ public:
+  StalledListener() {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+        ::listen(listen_fd_, 0) != 0 ||
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      return;
+    }
+    filler_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (filler_fd_ < 0 || ::connect(filler_fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+      return;
+    }
+    target_ = "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  }
+  ~StalledListener() {
+    Close();
+    if (filler_fd_ >= 0) ::close(filler_fd_);
+  }
+  StalledListener(const StalledListener&) = delete;
+  StalledListener& operator=(const StalledListener&) = delete;
+
+  const std::string& target() const { return target_; }  // empty when it could not be set up
+  void Close() {
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+    listen_fd_ = -1;
+  }
+
+ private:
+  int listen_fd_ = -1;
+  int filler_fd_ = -1;
+  std::string target_;
+};
 
 // Waits (at most 20 s) until the scripted server received `bytes` on its held streams; false when
 // it did not, or received more.
@@ -527,6 +572,69 @@ TEST_F(H2EngineTest, GoawayMovesTheNextCallToANewConnection) {
   EXPECT_EQ(after.status().error_code(), grpc::StatusCode::UNKNOWN);
   EXPECT_EQ(after.status().error_message(), kScriptedGrpcMessageDecoded);
   EXPECT_TRUE(channel.connected());
+}
+
+// A connect in progress does not hold up its loop: with one loop thread, a call on another
+// channel goes all the way round while the first channel's connect is still unanswered; the first
+// call then ends UNAVAILABLE once the connect is refused.
+TEST_F(H2EngineTest, ConnectInProgressDoesNotStallTheLoop) {
+  StalledListener stalled;
+  ASSERT_FALSE(stalled.target().empty());
+  H2EngineOptions options;
+  options.loop_threads = 1;
+  options.connect_timeout_ms = 60'000;
+  engine_ = MakeH2Engine(options);
+  Channel& stalled_channel = MakeChannel(stalled.target());
+  Channel& server_channel = ServerChannel();
+  RecordingObserver waiting;
+  auto waiting_call = Start(stalled_channel, kFullDuplex, &waiting);
+  Write(*waiting_call, waiting, PingRequest(1));
+
+  RecordingObserver passing;
+  auto passing_call = Start(server_channel, kFullDuplex, &passing);
+  Write(*passing_call, passing, PingRequest(1));
+  WritesDone(*passing_call);
+  ASSERT_TRUE(passing.WaitForClose());
+  EXPECT_TRUE(passing.status().ok()) << passing.status().error_message();
+  EXPECT_FALSE(waiting.closed_now());
+  EXPECT_EQ(waiting.write_dones_now(), 0u);
+  EXPECT_FALSE(stalled_channel.connected());
+
+  stalled.Close();  // the next SYN is refused
+  ASSERT_TRUE(waiting.WaitForReadsDone());
+  WritesDone(*waiting_call);
+  ASSERT_TRUE(waiting.WaitForClose());
+  EXPECT_EQ(waiting.status().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(waiting.status().error_message().find("refused"), std::string::npos)
+      << waiting.status().error_message();
+  EXPECT_EQ(waiting.write_dones(), std::vector<bool>{false});
+  ExpectNoViolations(waiting);
+  ExpectNoViolations(passing);
+}
+
+// connect_timeout_ms bounds a connect that gets no answer: its calls end UNAVAILABLE, not before,
+// and WaitForConnected says why.
+TEST_F(H2EngineTest, ConnectTimeoutEndsCallsUnavailable) {
+  StalledListener stalled;
+  ASSERT_FALSE(stalled.target().empty());
+  H2EngineOptions options;
+  options.connect_timeout_ms = 300;
+  engine_ = MakeH2Engine(options);
+  Channel& channel = MakeChannel(stalled.target());
+  RecordingObserver observer;
+  const auto start = std::chrono::steady_clock::now();
+  auto call = Start(channel, kFullDuplex, &observer, /*timeout_us=*/0);
+  ASSERT_TRUE(observer.WaitForReadsDone());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  WritesDone(*call);
+  ASSERT_TRUE(observer.WaitForClose());
+  EXPECT_EQ(observer.status().error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(observer.status().error_message().find("no answer within 300 ms"), std::string::npos)
+      << observer.status().error_message();
+  std::string why;
+  EXPECT_FALSE(channel.WaitForConnected(std::chrono::system_clock::now() + seconds(20), &why));
+  EXPECT_NE(why.find("no answer within 300 ms"), std::string::npos) << why;
+  ExpectNoViolations(observer);
 }
 
 // Several addresses: a channel dials addresses[index % n] (no per-call balancing).
