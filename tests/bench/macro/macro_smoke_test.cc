@@ -2,8 +2,6 @@
 // reference server started here on an ephemeral loopback port and must report non-zero figures.
 // Nothing asserts on speed (the figures themselves belong in bench/RESULTS.md).
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 
 #include "grpc/testing/messages.pb.h"
 #include "server/reference_server.h"
+#include "tests/server/refusing_port.h"
 
 namespace streambench {
 namespace {
@@ -79,36 +78,6 @@ class MacroSmokeTest : public ::testing::Test {
   std::unique_ptr<ReferenceServer> server_;
 };
 
-// A loopback port that is bound but not listening, so connections to it are refused; released
-// with the object.
-class RefusingPort {
- public:
-  RefusingPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0) return;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port_ = ntohs(addr.sin_port);
-    }
-  }
-  ~RefusingPort() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  RefusingPort(const RefusingPort&) = delete;
-  RefusingPort& operator=(const RefusingPort&) = delete;
-
-  bool ok() const { return port_ != 0; }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
-
 TEST_F(MacroSmokeTest, BareClientBidiPingPongReportsThroughputAndRtt) {
   const ToolRun run =
       RunTool(BareClient("--mode bidi --connections 2 --streams 2 --payload 1KiB"
@@ -144,7 +113,7 @@ TEST_F(MacroSmokeTest, BareClientServerStreamReportsBytes) {
 TEST_F(MacroSmokeTest, BareClientRejectsBadFlagsAndUnreachableTarget) {
   EXPECT_EQ(RunTool(BareClient("--mode sideways")).exit_code, 2);
   EXPECT_EQ(RunTool(BareClient("--no-such-flag 1")).exit_code, 2);
-  RefusingPort refusing;
+  testing::RefusingPort refusing;
   ASSERT_TRUE(refusing.ok());
   const ToolRun run =
       RunTool(std::string(BARE_CLIENT_PATH) + " --target " + refusing.target() + " --duration 1s");
@@ -216,7 +185,7 @@ TEST(MacroSmoke, BareH2ClientWritesTheFramedRequestBody) {
 TEST_F(MacroSmokeTest, BareH2ClientRejectsBadFlagsAndUnreachableTarget) {
   EXPECT_EQ(RunTool(BareH2Client("--mode sideways")).exit_code, 2);
   EXPECT_EQ(RunTool(BareH2Client("--threads 0")).exit_code, 2);
-  RefusingPort refusing;
+  testing::RefusingPort refusing;
   ASSERT_TRUE(refusing.ok());
   const ToolRun run = RunTool(std::string(BARE_H2_CLIENT_PATH) + " --target " + refusing.target() +
                               " --duration 1s");
