@@ -14,6 +14,7 @@
 #include "bench/engines/engine.h"
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
+#include "bench/engines/h2/h2_engine.h"
 #include "bench/scenario/scenario_loader.h"
 #include "tests/bench/test_engine.h"
 
@@ -41,8 +42,10 @@ inline TestChannel MakeTestChannel(const std::string& address, scenario::EngineK
   TestChannel out;
   switch (kind) {
     case scenario::EngineKind::kGrpc:
-    case scenario::EngineKind::kH2:
       out.engine = engines::grpc_engine::MakeGrpcEngine();
+      break;
+    case scenario::EngineKind::kH2:
+      out.engine = engines::h2::MakeH2Engine(engines::h2::H2EngineOptions{});
       break;
   }
   engines::ChannelOptions options;
