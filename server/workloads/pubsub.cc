@@ -86,7 +86,8 @@ class SubscribeReactor final
           "subscribe: max_queued_events must be at most " + std::to_string(kMaxQueuedEvents)));
       return;
     }
-    const grpc::Status faults_status = ValidateIntegrityFaults(request.integrity_faults());
+    const grpc::Status faults_status =
+        ValidateIntegrityFaults(request.integrity_faults(), "subscribe: integrity_faults");
     if (!faults_status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       FinishLocked(faults_status);
