@@ -147,6 +147,8 @@ class FaultedOutbox {
   Message& front() { return ready_.front(); }
   void pop() { ready_.pop_front(); }
   bool holding() const { return held_.has_value(); }
+  // The held message; requires holding().
+  const Message& held() const { return *held_; }
   // Faults injected so far, by kind.
   uint64_t injected(IntegrityFault fault) const { return injected_[static_cast<int>(fault)]; }
 

@@ -536,8 +536,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("the message is held back and sent after the next one sent; counted reordered. "
                "Not while another is held, nor for a stream's last message (it goes out in "
                "order); a bidi echo waits for the next request; a subscriber's event counts only "
-               "behind one of the same publisher and type, and with no successor goes out where a "
-               "heartbeat would; a chat message only behind one of the same sender"),
+               "behind one of the same publisher and type, and with no successor goes out when its "
+               "publisher's stream ends; a chat message only behind one of the same sender"),
       K("server_behavior.integrity_faults.corrupt")
           .Type("`every N` \\| probability")
           .Modes(kCorruptFaultModes)

@@ -34,6 +34,8 @@ grpc::ServerUnaryReactor* WorkloadsService::Publish(grpc::CallbackServerContext*
   uint32_t subscribers = 0;
   const grpc::Status status = topics_.Publish(request->event(), &seq, &subscribers);
   if (status.ok()) {
+    // A unary publisher's call is a stream of one event.
+    topics_.PublisherFinished(request->event().topic(), request->event().publisher_id());
     response->set_topic_seq(seq);
     response->set_subscribers(subscribers);
     publish_metrics_.MessageSent(0);
