@@ -255,6 +255,35 @@ TEST_F(IntegrityFaultsTest, ChatCountsExactlyTheInjectedFaults) {
   ExpectServerAgrees(r, WorkloadsService::kChatMethod);
 }
 
+// Three members: each receives the other two's messages interleaved, n counting both, so the
+// drops, duplicates and corruptions follow from how many each received. A held message goes out
+// behind the next message of either sender and counts as reordered only behind one of its own
+// sender: that depends on the interleaving, so the model bounds it, and the server agrees.
+TEST_F(IntegrityFaultsTest, ChatWithSeveralSendersCountsWhatTheServerInjected) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
+              "\nmode: chat\nconnections: 1\nstreams_per_connection: 2\n"
+              "chat: {rooms: 1, members_per_room: 3, message_rate: 300/s, message_size: 32B}\n"
+              "server_behavior: {" +
+              kFaults + "}\n");
+  ExpectAllOkAndPassed(r);
+  EXPECT_EQ(r.calls_finished, 3u);
+  // The members take the operations in turn: `sent % 3` of them sent one more than the others.
+  const uint64_t sent = r.messages_sent;
+  ASSERT_GT(sent, 3 * 44u);
+  stats::IntegrityCounts model;
+  for (uint64_t member = 0; member < 3; ++member) {
+    const uint64_t own = sent / 3 + (member < sent % 3 ? 1 : 0);
+    model += FaultsInStream(sent - own);
+  }
+  EXPECT_EQ(r.integrity.lost, model.lost);
+  EXPECT_EQ(r.integrity.duplicated, model.duplicated);
+  EXPECT_LE(r.integrity.reordered, model.reordered);
+  EXPECT_EQ(r.integrity.corrupted, model.corrupted);
+  EXPECT_EQ(r.messages_received, 2 * sent - model.lost + model.duplicated);
+  ExpectServerAgrees(r, WorkloadsService::kChatMethod);
+}
+
 // Download: n counts a file's chunks, 20 here (20 KiB in 1 KiB chunks), so every file carries the
 // faults of a stream of 20, its last chunk dropped. The client verifies whole files (offsets,
 // bytes, SHA-256): each counts one failed transfer and one corrupted, whatever it carries.
