@@ -1,8 +1,8 @@
 // The any-service driver: a method the generator has no compiled stub for (scenario `method:`),
-// on gRPC's generic API with ByteBuffers. The run's prepare phase resolves the method (by server
+// moving bytes over the run's engine. The run's prepare phase resolves the method (by server
 // reflection through the run's channel when the scenario asks for it); every message-level step
 // (rendering requests, pairing, checking and correlating responses) is a MessageExchange
-// (bench/methods/message_exchange.h), so the reactors here only move bytes and record timings.
+// (bench/methods/message_exchange.h), so the calls here only move bytes and record timings.
 // Slots, streams, pacing, deadlines, cancellation and reconnects are the built-in drivers' own
 // (CallSlot, StreamSlot, DriverCall, DriverStream).
 // Per call shape:
@@ -14,11 +14,6 @@
 //   bidi           one_per_request: each response timed from its request's intended send;
 //                  independent: time to first message, the gaps between responses and how many
 //                  the stream got
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/support/byte_buffer.h>
-#include <grpcpp/support/client_callback.h>
-#include <grpcpp/support/stub_options.h>
-
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -36,12 +31,9 @@
 namespace streambench::drivers {
 namespace {
 
-using grpc::ByteBuffer;
 using methods::CallShape;
 using methods::MessageExchange;
 using stats::Latency;
-
-using GenericBidiReactor = grpc::ClientBidiReactor<ByteBuffer, ByteBuffer>;
 
 // What every call of the run shares.
 struct AnyRun {
@@ -52,7 +44,6 @@ struct AnyRun {
 // What the calls of one slot share.
 struct AnySlot {
   std::shared_ptr<AnyRun> run;
-  std::unique_ptr<grpc::GenericStub> stub;
   uint64_t index = 0;
 };
 
@@ -62,35 +53,24 @@ MessageExchange NewExchange(const AnySlot& slot, const DriverContext& dc) {
                          dc.scenario().seed);
 }
 
-void AddMetadata(MessageExchange& exchange, grpc::ClientContext& context) {
-  for (auto& [name, value] : exchange.RenderMetadata(UnixNowNs())) {
-    context.AddMetadata(name, value);
-  }
+// The call's request metadata, rendered once per call.
+engines::Metadata RenderMetadata(MessageExchange& exchange) {
+  return exchange.RenderMetadata(UnixNowNs());
 }
 
-// The exchange's next request as the ByteBuffer a write sends; returns its size in bytes.
-size_t NextRequest(MessageExchange& exchange, int64_t intended_ns, ByteBuffer* out) {
-  std::string bytes;
-  exchange.NextRequest(intended_ns, UnixNowNs(), &bytes);
-  grpc::Slice slice(bytes.data(), bytes.size());
-  *out = ByteBuffer(&slice, 1);
-  return bytes.size();
+// The exchange's next request into `out` (its buffer reused); returns its size in bytes.
+size_t NextRequest(MessageExchange& exchange, int64_t intended_ns, std::string* out) {
+  exchange.NextRequest(intended_ns, UnixNowNs(), out);
+  return out->size();
 }
 
-// A response through the exchange: flattened only when it must be parsed. Counts a failed
-// `expect.fields` in `rec`.
-MessageExchange::ResponseOutcome CheckResponse(MessageExchange& exchange,
-                                               const ByteBuffer& response, stats::Recorder& rec) {
-  MessageExchange::ResponseOutcome outcome;
+// A response through the exchange: parsed only when it must be. Counts a failed `expect.fields`
+// in `rec`.
+MessageExchange::ResponseOutcome CheckResponse(MessageExchange& exchange, std::string_view response,
+                                               stats::Recorder& rec) {
   if (!exchange.parses_responses()) return exchange.OnResponse(nullptr);
-  std::string bytes;
-  std::vector<grpc::Slice> slices;
-  if (response.Dump(&slices).ok()) {
-    for (const grpc::Slice& s : slices) {
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    }
-  }
-  outcome = exchange.OnResponse(&bytes);
+  const std::string bytes(response);
+  MessageExchange::ResponseOutcome outcome = exchange.OnResponse(&bytes);
   if (outcome.check_failed) rec.AddResponseCheckFailure();
   return outcome;
 }
@@ -106,8 +86,8 @@ StreamShape ShapeOf(const methods::ResolvedMethod& method) {
                                                                      : StreamShape::kIndependent;
 }
 
-// bidi and client_stream: one generic bidi call per stream of the slot.
-class AnyStream final : public DriverStream<GenericBidiReactor> {
+// bidi and client_stream: one call per stream of the slot.
+class AnyStream final : public DriverStream {
  public:
   AnyStream(StreamSlot& slot, const std::shared_ptr<AnySlot>& shared, uint64_t number)
       : DriverStream(slot, ShapeOf(*shared->run->method), shared->index, number),
@@ -115,44 +95,38 @@ class AnyStream final : public DriverStream<GenericBidiReactor> {
         exchange_(NewExchange(*shared, slot.dc())) {}
 
   void Begin() override {
-    Open([this] {
-      AddMetadata(exchange_, context());
-      shared_->stub->PrepareBidiStreamingCall(&context(), shared_->run->method->path,
-                                              grpc::StubOptions(), this);
-    });
-    StartRead(&resp_);
-    StartCall();
+    const engines::Metadata metadata = RenderMetadata(exchange_);
+    Open(shared_->run->method->path, &metadata);
   }
 
   void Write(int64_t intended_ns, int64_t now_ns) override {
     const size_t bytes = NextRequest(exchange_, intended_ns, &req_);
     write_.Started(dc_, intended_ns, now_ns, bytes);
-    StartWrite(&req_);
+    StartWriteBytes(req_);
   }
 
-  void OnReadDone(bool ok) override {
+  void OnMessage(std::string_view message) override {
     if (shape_ == StreamShape::kUpload) {
       // The one response arrives after the half-close; it is recorded with the status.
-      if (!ok) return;
-      final_bytes_ = resp_.Length();
-      got_final_ = true;
-      CheckResponse(exchange_, resp_, dc_.registry().ForCurrentThread());
+      if (!FirstFinalResponse()) return;
+      final_bytes_ = message.size();
+      CheckResponse(exchange_, message, dc_.registry().ForCurrentThread());
       return;
     }
-    stats::Recorder* rec = ResponseArrived(ok, resp_.Length());
-    if (rec == nullptr) return;
     const int64_t now = dc_.clock().NowNs();
-    const MessageExchange::ResponseOutcome outcome = CheckResponse(exchange_, resp_, *rec);
-    if (outcome.intended_ns) rec->RecordLatencyNs(Latency::kMessage, now - *outcome.intended_ns);
-    RecordArrival(*rec, now);  // first message; an independent stream's gaps
-    CreditRead();              // closed loop: before the next StartRead (see CreditRead)
-    StartRead(&resp_);
+    stats::Recorder& rec = ResponseArrived(message.size());
+    const MessageExchange::ResponseOutcome outcome = CheckResponse(exchange_, message, rec);
+    if (outcome.intended_ns) rec.RecordLatencyNs(Latency::kMessage, now - *outcome.intended_ns);
+    RecordArrival(rec, now);  // first message; an independent stream's gaps
+    CreditRead();             // closed loop: one more request
   }
 
-  void OnDone(const grpc::Status& status) override {
+  void OnDone(const grpc::Status& server_status) override {
+    const grpc::Status status =
+        shape_ == StreamShape::kUpload ? UploadStatus(server_status) : server_status;
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = RecordEnd(status, now);
-    if (got_final_ && status.ok()) RecordFinalResponse(rec, now, final_bytes_);
+    if (shape_ == StreamShape::kUpload && status.ok()) RecordFinalResponse(rec, now, final_bytes_);
     RecordIntegrity(exchange_, status.ok(), rec);
     Done(status);
   }
@@ -160,33 +134,26 @@ class AnyStream final : public DriverStream<GenericBidiReactor> {
  private:
   const std::shared_ptr<AnySlot> shared_;
   MessageExchange exchange_;
-  ByteBuffer req_;
-  ByteBuffer resp_;
+  std::string req_;
   size_t final_bytes_ = 0;  // client_stream: the response's size
-  bool got_final_ = false;
 };
 
 // server_stream: one request (written with the half-close), then every response.
-class AnyServerStreamCall final : public DriverCall<GenericBidiReactor> {
+class AnyServerStreamCall final : public DriverCall<> {
  public:
   AnyServerStreamCall(CallSlot& slot, const std::shared_ptr<AnySlot>& shared, int64_t intended_ns,
                       uint64_t /*number*/)
       : DriverCall(slot, intended_ns), exchange_(NewExchange(*shared, slot.dc())) {
     RecordScheduleLag();
-    Launch(NextRequest(exchange_, intended_ns, &req_));
-    AddMetadata(exchange_, context());
-    shared->stub->PrepareBidiStreamingCall(&context(), shared->run->method->path,
-                                           grpc::StubOptions(), this);
-    StartWriteLast(&req_, grpc::WriteOptions());
-    StartRead(&resp_);
-    StartCall();
+    std::string request;
+    Launch(NextRequest(exchange_, intended_ns, &request));
+    const engines::Metadata metadata = RenderMetadata(exchange_);
+    StartCallWithRequestBytes(shared->run->method->path, request, &metadata);
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
-    stats::Recorder& rec = RecordStreamedMessage(resp_.Length());
-    CheckResponse(exchange_, resp_, rec);
-    StartRead(&resp_);
+  void OnMessage(std::string_view message) override {
+    stats::Recorder& rec = RecordStreamedMessage(message.size());
+    CheckResponse(exchange_, message, rec);
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -198,35 +165,36 @@ class AnyServerStreamCall final : public DriverCall<GenericBidiReactor> {
 
  private:
   MessageExchange exchange_;
-  ByteBuffer req_;
-  ByteBuffer resp_;
 };
 
 // unary: the call is the message.
-class AnyUnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
+class AnyUnaryCall final : public DriverCall<> {
  public:
   AnyUnaryCall(CallSlot& slot, const std::shared_ptr<AnySlot>& shared, int64_t intended_ns,
                uint64_t /*number*/)
       : DriverCall(slot, intended_ns), exchange_(NewExchange(*shared, slot.dc())) {
     RecordScheduleLag();
-    Launch(NextRequest(exchange_, intended_ns, &req_));
-    AddMetadata(exchange_, context());
-    shared->stub->PrepareUnaryCall(&context(), shared->run->method->path, grpc::StubOptions(),
-                                   &req_, &resp_, this);
-    StartCall();
+    std::string request;
+    Launch(NextRequest(exchange_, intended_ns, &request));
+    const engines::Metadata metadata = RenderMetadata(exchange_);
+    StartCallWithRequestBytes(shared->run->method->path, request, &metadata);
   }
 
-  void OnDone(const grpc::Status& status) override {
-    stats::Recorder& rec = RecordUnaryEnd(status, resp_.Length());
-    if (status.ok()) CheckResponse(exchange_, resp_, rec);
+  void OnMessage(std::string_view message) override {
+    if (FirstUnaryResponse()) response_.assign(message);
+  }
+
+  void OnDone(const grpc::Status& call_status) override {
+    const grpc::Status status = UnaryStatus(call_status);
+    stats::Recorder& rec = RecordUnaryEnd(status, response_.size());
+    if (status.ok()) CheckResponse(exchange_, response_, rec);
     RecordIntegrity(exchange_, status.ok(), rec);
     Done(status);
   }
 
  private:
   MessageExchange exchange_;
-  ByteBuffer req_;
-  ByteBuffer resp_;
+  std::string response_;
 };
 
 class AnyServiceDriver final : public RunDriver {
@@ -255,7 +223,7 @@ class AnyServiceDriver final : public RunDriver {
     return PrepareStatus::kReady;
   }
 
-  std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<grpc::Channel> channel,
+  std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<engines::Channel> channel,
                                  std::string* error) override {
     if (run_->method == nullptr) {
       *error = "the any-service driver made a slot before Prepare";
@@ -263,7 +231,6 @@ class AnyServiceDriver final : public RunDriver {
     }
     auto shared = std::make_shared<AnySlot>();
     shared->run = run_;
-    shared->stub = std::make_unique<grpc::GenericStub>(channel);
     shared->index = static_cast<uint64_t>(index);
     switch (run_->method->shape) {
       case CallShape::kUnary:

@@ -3,9 +3,6 @@
 // (client_stream). SimpleRequest has no sequence numbers or timestamps, so latency comes from the
 // driver's own record of intended send times (ping-pong answers in order, so a ring per stream
 // suffices) and only counts are checked.
-#include <grpcpp/channel.h>
-#include <grpcpp/support/client_callback.h>
-
 #include <memory>
 #include <string>
 #include <utility>
@@ -24,8 +21,16 @@ using grpc::testing::SimpleRequest;
 using grpc::testing::SimpleResponse;
 using stats::Latency;
 
+// The service's methods, as paths.
+const std::string kUnaryCallPath = MethodPath(BenchmarkService::service_full_name(), "UnaryCall");
+const std::string kStreamingCallPath =
+    MethodPath(BenchmarkService::service_full_name(), "StreamingCall");
+const std::string kStreamingFromClientPath =
+    MethodPath(BenchmarkService::service_full_name(), "StreamingFromClient");
+const std::string kStreamingFromServerPath =
+    MethodPath(BenchmarkService::service_full_name(), "StreamingFromServer");
+
 struct BenchShared {
-  std::unique_ptr<BenchmarkService::Stub> stub;
   uint64_t slot_key = 0;
 };
 
@@ -38,19 +43,14 @@ size_t FillSimpleRequest(const DriverContext& dc, uint64_t key, SimpleRequest* r
 }
 
 // bidi (StreamingCall): ping-pong, one response per request, in order.
-class BenchPingPongStream final
-    : public DriverStream<grpc::ClientBidiReactor<SimpleRequest, SimpleResponse>> {
+class BenchPingPongStream final : public DriverStream {
  public:
   BenchPingPongStream(StreamSlot& slot, const std::shared_ptr<BenchShared>& shared, uint64_t number)
       : DriverStream(slot, StreamShape::kEcho, shared->slot_key, number),
         shared_(shared),
         intended_ring_(Slot::kMaxQueuedOps) {}
 
-  void Begin() override {
-    Open([this] { shared_->stub->async()->StreamingCall(&context(), this); });
-    StartRead(&resp_);
-    StartCall();
-  }
+  void Begin() override { Open(kStreamingCallPath); }
 
   void Write(int64_t intended_ns, int64_t now_ns) override {
     const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), &req_);
@@ -58,19 +58,18 @@ class BenchPingPongStream final
     // The ring is as large as the slot's queue, so it cannot be fuller than the operations
     // in flight; a failed push would only lose that message's latency sample.
     intended_ring_.Push(intended_ns);
-    StartWrite(&req_);
+    StartWrite(req_);
   }
 
-  void OnReadDone(bool ok) override {
-    stats::Recorder* rec = ResponseArrived(ok, resp_.payload().body().size());
-    if (rec == nullptr) return;
+  void OnMessage(std::string_view message) override {
     const int64_t now = dc_.clock().NowNs();
+    if (!Parse(message, &resp_)) return;
+    stats::Recorder& rec = ResponseArrived(resp_.payload().body().size());
     ++received_;
     int64_t intended;
-    if (intended_ring_.Pop(&intended)) rec->RecordLatencyNs(Latency::kMessage, now - intended);
-    if (received_ == 1) rec->RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
-    CreditRead();  // closed loop: before the next StartRead (see CreditRead)
-    StartRead(&resp_);
+    if (intended_ring_.Pop(&intended)) rec.RecordLatencyNs(Latency::kMessage, now - intended);
+    if (received_ == 1) rec.RecordLatencyNs(Latency::kFirstMessage, now - start_ns_);
+    CreditRead();  // closed loop: one more request
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -86,7 +85,7 @@ class BenchPingPongStream final
 
  private:
   const std::shared_ptr<BenchShared> shared_;
-  OpQueue intended_ring_;  // producer: Write (pump token); consumer: OnReadDone
+  OpQueue intended_ring_;  // producer: Write (pump token); consumer: OnMessage
   SimpleRequest req_;
   SimpleResponse resp_;
   uint64_t received_ = 0;
@@ -95,23 +94,26 @@ class BenchPingPongStream final
 // ---------------------------------------------------------------------------------------------
 // client_stream (StreamingFromClient): the slot's pump drives the writes; the server answers once,
 // after the half-close, with a response of the last request's response_size.
-class BenchClientStream final : public DriverStream<grpc::ClientWriteReactor<SimpleRequest>> {
+class BenchClientStream final : public DriverStream {
  public:
   BenchClientStream(StreamSlot& slot, const std::shared_ptr<BenchShared>& shared, uint64_t number)
       : DriverStream(slot, StreamShape::kUpload, shared->slot_key, number), shared_(shared) {}
 
-  void Begin() override {
-    Open([this] { shared_->stub->async()->StreamingFromClient(&context(), &resp_, this); });
-    StartCall();
-  }
+  void Begin() override { Open(kStreamingFromClientPath); }
 
   void Write(int64_t intended_ns, int64_t now_ns) override {
     const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), &req_);
     write_.Started(dc_, intended_ns, now_ns, bytes);
-    StartWrite(&req_);
+    StartWrite(req_);
   }
 
-  void OnDone(const grpc::Status& status) override {
+  // The one response, after the half-close.
+  void OnMessage(std::string_view message) override {
+    if (FirstFinalResponse()) Parse(message, &resp_);
+  }
+
+  void OnDone(const grpc::Status& server_status) override {
+    const grpc::Status status = UploadStatus(server_status);
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = RecordEnd(status, now);
     if (status.ok()) RecordFinalResponse(rec, now, resp_.payload().body().size());
@@ -125,18 +127,20 @@ class BenchClientStream final : public DriverStream<grpc::ClientWriteReactor<Sim
 };
 
 // unary (UnaryCall): the call is the message.
-class BenchUnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
+class BenchUnaryCall final : public DriverCall<> {
  public:
   BenchUnaryCall(CallSlot& slot, const std::shared_ptr<BenchShared>& shared, int64_t intended_ns,
                  uint64_t number)
       : DriverCall(slot, intended_ns) {
     RecordScheduleLag();
     Launch(FillSimpleRequest(dc_, shared->slot_key + number, &req_));
-    shared->stub->async()->UnaryCall(&context(), &req_, &resp_, this);
-    StartCall();
+    StartCallWithRequest(kUnaryCallPath, req_);
   }
 
-  void OnDone(const grpc::Status& status) override {
+  void OnMessage(std::string_view message) override { TakeUnaryResponse(message, &resp_); }
+
+  void OnDone(const grpc::Status& call_status) override {
+    const grpc::Status status = UnaryStatus(call_status);
     RecordUnaryEnd(status, resp_.payload().body().size());
     Done(status);
   }
@@ -157,28 +161,25 @@ class BenchUnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
 // lands later. At high call rates that run-ahead, not the schedule, is what saturates the
 // machine (a server with a response cap, like the reference server's max_response_count, has
 // none).
-class BenchServerStreamCall final : public DriverCall<grpc::ClientReadReactor<SimpleResponse>> {
+class BenchServerStreamCall final : public DriverCall<> {
  public:
   BenchServerStreamCall(CallSlot& slot, const std::shared_ptr<BenchShared>& shared,
                         int64_t intended_ns, uint64_t number)
       : DriverCall(slot, intended_ns), wanted_(slot.dc().scenario().behavior.response_count) {
     RecordScheduleLag();
     Launch(FillSimpleRequest(dc_, shared->slot_key + number, &req_));
-    shared->stub->async()->StreamingFromServer(&context(), &req_, this);
-    StartRead(&resp_);
-    StartCall();
+    StartCallWithRequest(kStreamingFromServerPath, req_);
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
+  void OnMessage(std::string_view message) override {
+    if (client_ended_) return;  // what the server sent before our cancel reached it
+    if (!Parse(message, &resp_)) return;
     RecordStreamedMessage(resp_.payload().body().size());
     if (received() >= wanted_) {
-      // No read is started after this, so OnDone (which reads the flag) cannot run before it.
+      // OnDone (which reads the flag) comes after this callback returned.
       client_ended_ = true;
-      context().TryCancel();
-      return;
+      TryCancel();
     }
-    StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -198,18 +199,17 @@ class BenchServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Si
   bool client_ended_ = false;
 };
 
-// The run's driver: each slot gets its own stub and key; there is no per-run state.
+// The run's driver: each slot gets its own key; there is no per-run state.
 using BenchSlotMaker = std::unique_ptr<Slot> (*)(DriverContext& dc,
-                                                 std::shared_ptr<grpc::Channel> channel,
+                                                 std::shared_ptr<engines::Channel> channel,
                                                  std::shared_ptr<BenchShared> shared);
 std::unique_ptr<RunDriver> MakeBenchDriver(DriverContext& dc, BenchSlotMaker make_slot) {
-  return RunDriverFrom(
-      [&dc, make_slot](int index, std::shared_ptr<grpc::Channel> channel, std::string* /*error*/) {
-        auto shared = std::make_shared<BenchShared>();
-        shared->stub = BenchmarkService::NewStub(channel);
-        shared->slot_key = SizeSampler::SlotKey(index);
-        return make_slot(dc, std::move(channel), std::move(shared));
-      });
+  return RunDriverFrom([&dc, make_slot](int index, std::shared_ptr<engines::Channel> channel,
+                                        std::string* /*error*/) {
+    auto shared = std::make_shared<BenchShared>();
+    shared->slot_key = SizeSampler::SlotKey(index);
+    return make_slot(dc, std::move(channel), std::move(shared));
+  });
 }
 
 }  // namespace

@@ -8,22 +8,51 @@ CallBase::CallBase(DriverContext& dc, CallList& list) : dc_(dc), list_(list) {}
 
 CallBase::~CallBase() = default;
 
-void CallBase::Arm() {
-  const scenario::CallSpec& call = dc_.scenario().call;
-  const auto now = std::chrono::system_clock::now();
-  if (call.deadline_us > 0) ctx_.set_deadline(now + std::chrono::microseconds(call.deadline_us));
+void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
+                        const engines::Metadata* metadata) {
+  const scenario::CallSpec& spec = dc_.scenario().call;
+  // Active before anything can end it, so the controller's drain never misses it.
   dc_.CallBegan();
+  engines::CallSpec call;
+  call.path = path;
+  call.metadata = metadata;
+  call.timeout_us = spec.deadline_us;
+  // OnClose waits for StartWritesDone, which comes from this call's own thread later, so
+  // everything below happens before Finished() can run.
+  call_ = channel.StartCall(call, this);
   list_.Add(this);
-  if (call.cancel_after_us > 0) {
+  if (spec.cancel_after_us > 0) {
     timer_armed_ = true;
     refs_.fetch_add(1, std::memory_order_relaxed);
     // Runs on a gRPC executor thread when the time comes, or with fired=false when Finished()
     // cancels it first; either way it releases the timer's reference.
-    cancel_timer_.Set(now + std::chrono::microseconds(call.cancel_after_us), [this](bool fired) {
-      if (fired) ctx_.TryCancel();
-      Unref();
-    });
+    cancel_timer_.Set(
+        std::chrono::system_clock::now() + std::chrono::microseconds(spec.cancel_after_us),
+        [this](bool fired) {
+          if (fired) TryCancel();
+          Unref();
+        });
   }
+}
+
+void CallBase::StartWrite(const google::protobuf::MessageLite& message) {
+  message.SerializeToString(&write_buf_);  // reuses the buffer's capacity
+  call_->Write(write_buf_);
+}
+
+bool CallBase::Parse(std::string_view bytes, google::protobuf::MessageLite* message) {
+  if (message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return true;
+  parse_failed_.store(true, std::memory_order_relaxed);
+  TryCancel();
+  return false;
+}
+
+void CallBase::OnClose(const grpc::Status& status) {
+  if (parse_failed_.load(std::memory_order_relaxed)) {
+    OnDone(grpc::Status(grpc::StatusCode::INTERNAL, "a response did not parse"));
+    return;
+  }
+  OnDone(status);
 }
 
 void CallBase::Finished() {
@@ -58,12 +87,20 @@ void CallList::Remove(CallBase* call) {
 
 void CallList::CancelAll() {
   std::lock_guard<std::mutex> lock(mu_);
-  for (CallBase* c = head_; c != nullptr; c = c->next_) c->ctx_.TryCancel();
+  for (CallBase* c = head_; c != nullptr; c = c->next_) c->TryCancel();
 }
 
 size_t CallList::size() const {
   std::lock_guard<std::mutex> lock(mu_);
   return size_;
+}
+
+std::string MethodPath(std::string_view service_full_name, std::string_view method) {
+  std::string path = "/";
+  path.append(service_full_name);
+  path += '/';
+  path.append(method);
+  return path;
 }
 
 }  // namespace streambench::drivers

@@ -23,7 +23,7 @@ class CallSlot final : public ReconnectingSlot {
   using CallStarter =
       std::function<void(CallSlot& slot, int64_t intended_ns, uint64_t call_number)>;
 
-  CallSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel, CallStarter starter)
+  CallSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel, CallStarter starter)
       : ReconnectingSlot(dc, std::move(channel)), starter_(std::move(starter)) {}
 
   void Start() override;

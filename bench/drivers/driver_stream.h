@@ -1,17 +1,15 @@
-// DriverStream: the base of the streams a StreamSlot runs for the streambench.v1 and
-// grpc.testing.BenchmarkService drivers (bidi, client_stream). It owns what those streams share:
-// Begin's accounting and hold, Cancel, HalfClose, OnWriteDone (the write side's accounting through
-// StreamWriteSide, the closed-loop credit, the pump token handed back), the closed-loop credit
-// after a read, and the start of OnDone's accounting. Each driver keeps its message types, its
-// Write (filling the request), its reads and the rest of its OnDone.
-// `Reactor`: grpc::ClientBidiReactor<Request, Response> or grpc::ClientWriteReactor<Request>.
-// Internal to the drivers module. Nothing here adds a virtual call or an allocation per message.
+// DriverStream: the base of the streams a StreamSlot runs (bidi, client_stream) for every driver
+// that runs one stream per slot. It owns what those streams share: Begin's accounting, Cancel,
+// HalfClose, OnWriteDone (the write side's accounting through StreamWriteSide, the closed-loop
+// credit, the pump token handed back), OnReadsDone (the slot closes the stream), the closed-loop
+// credit after a response, and the start of OnDone's accounting. Each driver keeps its message
+// types, its Write (filling the request), its OnMessage and the rest of its OnDone.
+// Internal to the drivers module. Nothing here adds an allocation per message.
 // Lifetime: as CallBase (the last reference deletes it, after OnDone's Done()).
-// Thread-safety: as SlotStream and the gRPC reactor: Begin/Write/HalfClose run under the slot's
-// pump token, OnWriteDone before it is released, reads one at a time, OnDone after everything.
+// Thread-safety: as SlotStream and engine.h: Begin/Write/HalfClose run under the slot's pump
+// token, OnWriteDone before it is released, messages one at a time, OnDone after everything.
 #pragma once
 
-#include <grpcpp/support/client_callback.h>
 #include <grpcpp/support/status.h>
 
 #include <cstddef>
@@ -41,16 +39,18 @@ enum class StreamShape {
   kUpload,
 };
 
-template <class Reactor>
-class DriverStream : public SlotStream, public CallBase, public Reactor {
+class DriverStream : public SlotStream, public CallBase {
  public:
-  void Cancel() override { this->context().TryCancel(); }
+  void Cancel() override { TryCancel(); }
 
   void HalfClose() override {
     if (shape_ == StreamShape::kUpload) half_close_ns_ = dc_.clock().NowNs();
-    this->StartWritesDone();
-    this->RemoveHold();  // may run OnDone on another thread: touch nothing after this
+    StartWritesDone();  // may run OnDone on another thread: touch nothing after this
   }
+
+  // The server's side ended: the slot half-closes the stream as soon as possible (an upload's
+  // server ends after the half-close, and then this does nothing more).
+  void OnReadsDone() override { slot_.RequestClose(); }
 
   void OnWriteDone(bool ok) override {
     if (ok) {
@@ -72,40 +72,28 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
         key_base_(SizeSampler::Mix(slot_key ^ (number << 20))),
         write_(shape == StreamShape::kUpload) {}
 
-  // Begin's first part: arms the call, counts it started, binds the reactor to its RPC
-  // (`bind_rpc`: stub->async()->Method(&context(), ..., this)) and takes the hold. The driver then
-  // starts its first read, if it reads, and StartCall().
-  template <class BindRpc>
-  void Open(BindRpc bind_rpc) {
-    this->Arm();
+  // Begin: counts the call started and starts it (`path`, `metadata`: see CallBase::StartRpc).
+  // The engine keeps the call open until HalfClose, whatever the server does meanwhile.
+  void Open(std::string_view path, const engines::Metadata* metadata = nullptr) {
     dc_.registry().ForCurrentThread().AddCallStarted();
-    bind_rpc();
-    // Writes are started from worker threads (outside reactions); the hold keeps OnDone away
-    // until HalfClose says no more writes will start.
-    this->AddHold();
+    StartRpc(slot_.channel(), path, metadata);
   }
 
-  // OnReadDone's first step for a stream whose server answers: nullptr when the read side ended
-  // (the slot half-closes the stream as soon as possible); otherwise counts the response
-  // received (`bytes`: its payload) and returns the recorder.
-  stats::Recorder* ResponseArrived(bool ok, size_t bytes) {
-    if (!ok) {
-      slot_.RequestClose();
-      return nullptr;
-    }
+  // OnMessage's first step for a stream whose server answers: counts the response received
+  // (`bytes`: its payload) and returns the recorder.
+  stats::Recorder& ResponseArrived(size_t bytes) {
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     rec.AddReceived(1, bytes);
-    return &rec;
+    return rec;
   }
 
-  // From OnReadDone of an echo stream, before the next StartRead: closed loop sends one more.
-  // Credit before the next read: once StartRead is called, the next OnReadDone may run on another
-  // thread, and the slot's queue takes one producer at a time.
+  // From OnMessage of an echo stream: closed loop sends one more. Messages come one at a time,
+  // so the slot's queue has one producer on the read side.
   void CreditRead() {
     if (shape_ == StreamShape::kEcho && !dc_.open_loop()) slot_.Credit();
   }
 
-  // From OnReadDone of a bidi stream, with the response's receive time: the first response is
+  // From OnMessage of a bidi stream, with the response's receive time: the first response is
   // timed from the stream's start (Latency::kFirstMessage). An independent stream's responses
   // are a stream the server sends on its own, so the gaps between them are recorded too
   // (StreamArrivals); an echo stream's gaps would only repeat the client's own pacing.
@@ -138,11 +126,22 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
     rec.AddReceived(1, bytes);
   }
 
+  // Upload: from OnMessage, counts the one response (UploadStatus holds the server to one); true
+  // for the first, the one to keep.
+  bool FirstFinalResponse() { return ++final_responses_ == 1; }
+  // An upload's status as a gRPC stub reports it: OK with no response or several is INTERNAL.
+  grpc::Status UploadStatus(const grpc::Status& status) const {
+    if (!status.ok() || final_responses_ == 1) return status;
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        final_responses_ == 0 ? "no response to a client stream"
+                                              : "more than one response to a client stream");
+  }
+
   // OnDone's last step, after everything is recorded: the slot installs the next stream, then
   // the call's reference goes.
   void Done(const grpc::Status& status) {
     slot_.StreamDone(status);
-    this->Finished();
+    Finished();
   }
 
   StreamSlot& slot_;
@@ -152,14 +151,15 @@ class DriverStream : public SlotStream, public CallBase, public Reactor {
 
  private:
   int64_t half_close_ns_ = 0;       // upload: when the stream half-closed (DriverContext clock)
-  stats::StreamArrivals arrivals_;  // independent: the responses (reads one at a time)
+  stats::StreamArrivals arrivals_;  // independent: the responses (one at a time)
   bool responded_ = false;          // echo: a response arrived
+  uint64_t final_responses_ = 0;    // upload: responses (one is due)
 };
 
 // A StreamSlot on `channel` whose streams are `Stream`s, each constructed as
 // Stream(slot, shared, stream_number) with the slot's `shared` state.
 template <class Stream, class Shared>
-std::unique_ptr<Slot> MakeStreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+std::unique_ptr<Slot> MakeStreamSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel,
                                      std::shared_ptr<Shared> shared) {
   return std::make_unique<StreamSlot>(
       dc, std::move(channel),

@@ -1,13 +1,14 @@
 #include "bench/drivers/outage_tracker.h"
 
-#include <grpcpp/channel.h>
 #include <grpcpp/support/status.h>
 
 #include <algorithm>
 
+#include "bench/engines/engine.h"
+
 namespace streambench::drivers {
 
-int OutageTracker::RegisterChannel(const grpc::Channel* channel) {
+int OutageTracker::RegisterChannel(const engines::Channel* channel) {
   std::lock_guard<std::mutex> lock(mu_);
   for (size_t i = 0; i < channels_.size(); ++i) {
     if (channels_[i].channel == channel) return static_cast<int>(i);
@@ -59,11 +60,11 @@ std::vector<OutageRecord> OutageTracker::Outages() const {
   return outages_;
 }
 
-bool IsConnectionFailure(const grpc::Status& status, grpc::Channel* channel) {
+bool IsConnectionFailure(const grpc::Status& status, const engines::Channel* channel) {
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return false;
   // Without a channel to ask, every UNAVAILABLE counts (conservative: backs off).
   if (channel == nullptr) return true;
-  return channel->GetState(/*try_to_connect=*/false) != GRPC_CHANNEL_READY;
+  return !channel->connected();
 }
 
 }  // namespace streambench::drivers

@@ -21,9 +21,12 @@
 #include "common/clock.h"
 
 namespace grpc {
-class Channel;
 class Status;
 }  // namespace grpc
+
+namespace streambench::engines {
+class Channel;
+}  // namespace streambench::engines
 
 namespace streambench::drivers {
 
@@ -40,7 +43,7 @@ class OutageTracker {
   explicit OutageTracker(const Clock& clock) : clock_(clock) {}
 
   // The index to report `channel`'s calls under (the same channel gets the same index).
-  int RegisterChannel(const grpc::Channel* channel);
+  int RegisterChannel(const engines::Channel* channel);
 
   // A call or stream on channel `index` ended with a connection error.
   void OnConnectionFailure(int index);
@@ -60,7 +63,7 @@ class OutageTracker {
 
  private:
   struct ChannelState {
-    const grpc::Channel* channel = nullptr;
+    const engines::Channel* channel = nullptr;
     int64_t down_since_ns = 0;  // valid while down
     uint64_t failures = 0;      // connection failures in the current down period
   };
@@ -76,8 +79,8 @@ class OutageTracker {
 };
 
 // True when `status` says the call could not reach the server: UNAVAILABLE while `channel` is not
-// connected (READY). An UNAVAILABLE returned by a server that is up (e.g. injected by a scenario's
-// behaviour) leaves the channel READY and is an ordinary failed call, not an outage.
-bool IsConnectionFailure(const grpc::Status& status, grpc::Channel* channel);
+// connected. An UNAVAILABLE returned by a server that is up (e.g. injected by a scenario's
+// behaviour) leaves the channel connected and is an ordinary failed call, not an outage.
+bool IsConnectionFailure(const grpc::Status& status, const engines::Channel* channel);
 
 }  // namespace streambench::drivers

@@ -6,8 +6,6 @@
 // Thread-safety: as Slot (driver.h).
 #pragma once
 
-#include <grpcpp/channel.h>
-
 #include <cstdint>
 #include <memory>
 #include <utility>
@@ -28,16 +26,19 @@ class ReconnectingSlot : public Slot {
   // --- for the slot's calls ---
   DriverContext& dc() { return dc_; }
   CallList& calls() { return calls_; }
+  engines::Channel& channel() { return *channel_; }
 
  protected:
-  ReconnectingSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel)
+  ReconnectingSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel)
       : dc_(dc), reconnect_(dc, reinterpret_cast<uintptr_t>(this)) {
-    reconnect_.AttachChannel(std::move(channel));
+    reconnect_.AttachChannel(channel);
+    channel_ = std::move(channel);
   }
 
   DriverContext& dc_;
   CallList calls_;
   SlotReconnect reconnect_;
+  std::shared_ptr<engines::Channel> channel_;  // the slot's calls go over it
 };
 
 }  // namespace streambench::drivers

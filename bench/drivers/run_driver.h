@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "bench/drivers/driver.h"
+#include "bench/engines/engine.h"
 
 namespace streambench::drivers {
 
@@ -32,7 +33,7 @@ class RunDriver {
   }
   // Slot `index` (0 .. connections x streams_per_connection - 1) on `channel`; nullptr with
   // *error when it cannot be made.
-  virtual std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<grpc::Channel> channel,
+  virtual std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<engines::Channel> channel,
                                          std::string* error) = 0;
 };
 
@@ -42,7 +43,7 @@ template <class MakeSlotFn>
 class SlotMakerDriver final : public RunDriver {
  public:
   explicit SlotMakerDriver(MakeSlotFn make_slot) : make_slot_(std::move(make_slot)) {}
-  std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<grpc::Channel> channel,
+  std::unique_ptr<Slot> MakeSlot(int index, std::shared_ptr<engines::Channel> channel,
                                  std::string* error) override {
     return make_slot_(index, std::move(channel), error);
   }

@@ -25,7 +25,7 @@ SlotReconnect::~SlotReconnect() {
   }
 }
 
-void SlotReconnect::AttachChannel(std::shared_ptr<grpc::Channel> channel) {
+void SlotReconnect::AttachChannel(std::shared_ptr<engines::Channel> channel) {
   channel_ = std::move(channel);
   channel_index_ = dc_.outages().RegisterChannel(channel_.get());
 }

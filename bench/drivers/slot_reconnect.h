@@ -7,8 +7,6 @@
 // Thread-safety: thread-safe (calls of one slot finish on several gRPC threads).
 #pragma once
 
-#include <grpcpp/channel.h>
-
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +14,7 @@
 #include <unordered_set>
 
 #include "bench/drivers/reconnect_backoff.h"
+#include "bench/engines/engine.h"
 
 namespace grpc {
 class Alarm;
@@ -35,7 +34,7 @@ class SlotReconnect {
 
   // The channel whose state tells a connection failure from a server's UNAVAILABLE. Set once,
   // before Start().
-  void AttachChannel(std::shared_ptr<grpc::Channel> channel);
+  void AttachChannel(std::shared_ptr<engines::Channel> channel);
 
   // A call or stream started at `call_start_ns` (DriverContext clock) finished with `status`.
   // Returns the delay in ns before the slot starts its next call / stream (0 = at once).
@@ -54,7 +53,7 @@ class SlotReconnect {
  private:
   DriverContext& dc_;
   ReconnectBackoff backoff_;
-  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<engines::Channel> channel_;
   int channel_index_ = -1;  // in the run's OutageTracker
   std::mutex mu_;
   std::unordered_set<grpc::Alarm*> pending_;  // guarded by mu_

@@ -2,7 +2,7 @@
 
 namespace streambench::drivers {
 
-StreamSlot::StreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel,
+StreamSlot::StreamSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel,
                        StreamFactory factory)
     : ReconnectingSlot(dc, std::move(channel)),
       WritePump<StreamSlot>(Slot::kMaxQueuedOps),

@@ -22,7 +22,7 @@ namespace streambench::drivers {
 
 class StreamSlot;
 
-// One stream of a StreamSlot. Concrete streams are also gRPC reactors.
+// One stream of a StreamSlot. Concrete streams are also the observers of their engine calls.
 class SlotStream {
  public:
   virtual ~SlotStream() = default;
@@ -32,7 +32,7 @@ class SlotStream {
   virtual void Write(int64_t intended_ns, int64_t now_ns) = 0;
   // Half-closes (token held; the token stays held until the next stream is installed).
   virtual void HalfClose() = 0;
-  // Cancels the call (TryCancel); HalfClose must still follow to release the stream.
+  // Cancels the call; HalfClose must still follow to release the stream.
   virtual void Cancel() = 0;
 
  protected:
@@ -45,7 +45,7 @@ class StreamSlot final : public ReconnectingSlot, private WritePump<StreamSlot> 
  public:
   using StreamFactory = std::function<SlotStream*(StreamSlot& slot, uint64_t stream_number)>;
 
-  StreamSlot(DriverContext& dc, std::shared_ptr<grpc::Channel> channel, StreamFactory factory);
+  StreamSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel, StreamFactory factory);
 
   void Start() override { InstallStream(); }
   void Submit(int64_t intended_ns) override {

@@ -1,9 +1,6 @@
 // streambench.v1 drivers. Every request carries seq, the actual and intended send times, a
 // payload slice and its CRC-32C; the behaviour goes in the first request of each call/stream.
 // Latency comes from the times the server echoes back, so no per-message state is kept.
-#include <grpcpp/channel.h>
-#include <grpcpp/support/client_callback.h>
-
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,9 +21,16 @@ using stats::Latency;
 using v1::Request;
 using v1::Response;
 
-// Shared by every call of a slot: its stub, and the run's behaviour message.
+// The service's methods, as paths.
+const std::string kUnaryPath = MethodPath(v1::StreamBench::service_full_name(), "Unary");
+const std::string kServerStreamPath =
+    MethodPath(v1::StreamBench::service_full_name(), "ServerStream");
+const std::string kClientStreamPath =
+    MethodPath(v1::StreamBench::service_full_name(), "ClientStream");
+const std::string kBidiPath = MethodPath(v1::StreamBench::service_full_name(), "Bidi");
+
+// Shared by every call of a slot: the run's behaviour message.
 struct V1Shared {
-  std::unique_ptr<v1::StreamBench::Stub> stub;
   v1::Behavior behavior;
   uint64_t slot_key = 0;  // SizeSampler::SlotKey: mixes the slot index into payload-size keys
 };
@@ -80,24 +84,22 @@ class ResponseCheck {
 };
 
 // ---------------------------------------------------------------------------------------------
-// What both streams share: the stub and behaviour, and the writes (seq and times in every
+// What both streams share: the behaviour, and the writes (seq and times in every
 // request; the first request carries the behaviour).
-template <class Reactor>
-class V1Stream : public DriverStream<Reactor> {
+class V1Stream : public DriverStream {
  public:
   void Write(int64_t intended_ns, int64_t now_ns) override {
-    const uint64_t seq = this->write_.started();
+    const uint64_t seq = write_.started();
     Request& req = seq == 0 ? first_req_ : req_;
-    const size_t bytes =
-        FillRequest(this->dc_, this->key_base_ + seq, seq, intended_ns, now_ns, &req);
-    this->write_.Started(this->dc_, intended_ns, now_ns, bytes);
-    this->StartWrite(&req);
+    const size_t bytes = FillRequest(dc_, key_base_ + seq, seq, intended_ns, now_ns, &req);
+    write_.Started(dc_, intended_ns, now_ns, bytes);
+    StartWrite(req);
   }
 
  protected:
   V1Stream(StreamSlot& slot, StreamShape shape, const std::shared_ptr<V1Shared>& shared,
            uint64_t number)
-      : DriverStream<Reactor>(slot, shape, shared->slot_key, number), shared_(shared) {
+      : DriverStream(slot, shape, shared->slot_key, number), shared_(shared) {
     *first_req_.mutable_behavior() = shared_->behavior;
   }
 
@@ -108,7 +110,7 @@ class V1Stream : public DriverStream<Reactor> {
 };
 
 // bidi: request -> echo (ECHO), or the server streaming on its own (INDEPENDENT).
-class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Response>> {
+class V1BidiStream final : public V1Stream {
  public:
   V1BidiStream(StreamSlot& slot, const std::shared_ptr<V1Shared>& shared, uint64_t number)
       : V1Stream(slot,
@@ -116,24 +118,19 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
                                                                     : StreamShape::kIndependent,
                  shared, number) {}
 
-  void Begin() override {
-    Open([this] { shared_->stub->async()->Bidi(&context(), this); });
-    StartRead(&resp_);
-    StartCall();
-  }
+  void Begin() override { Open(kBidiPath); }
 
-  void OnReadDone(bool ok) override {
-    stats::Recorder* rec = ResponseArrived(ok, resp_.payload().size());
-    if (rec == nullptr) return;
+  void OnMessage(std::string_view message) override {
     const int64_t now = dc_.clock().NowNs();
-    RecordArrival(*rec, now);
+    if (!Parse(message, &resp_)) return;
+    stats::Recorder& rec = ResponseArrived(resp_.payload().size());
+    RecordArrival(rec, now);
     // Echo: from the echoed intended time (= actual send in closed loop). Independent: the
     // server's own stream, timed from the stream's start.
-    rec->RecordLatencyNs(Latency::kMessage,
-                         echo() ? now - resp_.intended_send_time_ns() : now - start_ns_);
+    rec.RecordLatencyNs(Latency::kMessage,
+                        echo() ? now - resp_.intended_send_time_ns() : now - start_ns_);
     responses_.OnResponse(resp_);
-    CreditRead();  // echo, closed loop: before the next StartRead (see CreditRead)
-    StartRead(&resp_);
+    CreditRead();  // echo, closed loop: one more request
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -161,17 +158,20 @@ class V1BidiStream final : public V1Stream<grpc::ClientBidiReactor<Request, Resp
 };
 
 // client_stream: per-write completion (backpressure), then the server's summary.
-class V1ClientStream final : public V1Stream<grpc::ClientWriteReactor<Request>> {
+class V1ClientStream final : public V1Stream {
  public:
   V1ClientStream(StreamSlot& slot, const std::shared_ptr<V1Shared>& shared, uint64_t number)
       : V1Stream(slot, StreamShape::kUpload, shared, number) {}
 
-  void Begin() override {
-    Open([this] { shared_->stub->async()->ClientStream(&context(), &summary_, this); });
-    StartCall();
+  void Begin() override { Open(kClientStreamPath); }
+
+  // The summary, after the half-close.
+  void OnMessage(std::string_view message) override {
+    if (FirstFinalResponse()) Parse(message, &summary_);
   }
 
-  void OnDone(const grpc::Status& status) override {
+  void OnDone(const grpc::Status& server_status) override {
+    const grpc::Status status = UploadStatus(server_status);
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = RecordEnd(status, now);
     if (status.ok()) {
@@ -197,7 +197,7 @@ class V1ClientStream final : public V1Stream<grpc::ClientWriteReactor<Request>> 
 
 // ---------------------------------------------------------------------------------------------
 // unary: one request, one response; the call is the message.
-class V1UnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
+class V1UnaryCall final : public DriverCall<> {
  public:
   V1UnaryCall(CallSlot& slot, const std::shared_ptr<V1Shared>& shared, int64_t intended_ns,
               uint64_t number)
@@ -205,11 +205,13 @@ class V1UnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
     const int64_t now = dc_.clock().NowNs();
     RecordScheduleLag(now);
     Launch(FillCallRequest(dc_, *shared, number, intended_ns, now, &req_));
-    shared->stub->async()->Unary(&context(), &req_, &resp_, this);
-    StartCall();
+    StartCallWithRequest(kUnaryPath, req_);
   }
 
-  void OnDone(const grpc::Status& status) override {
+  void OnMessage(std::string_view message) override { TakeUnaryResponse(message, &resp_); }
+
+  void OnDone(const grpc::Status& call_status) override {
+    const grpc::Status status = UnaryStatus(call_status);
     stats::Recorder& rec = RecordUnaryEnd(status, resp_.payload().size());
     if (status.ok() && !ChecksumOk(resp_)) {
       stats::IntegrityCounts counts;
@@ -227,7 +229,7 @@ class V1UnaryCall final : public DriverCall<grpc::ClientUnaryReactor> {
 // ---------------------------------------------------------------------------------------------
 // server_stream: one request, response_count responses, each timed from the call's intended
 // start.
-class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Response>> {
+class V1ServerStreamCall final : public DriverCall<> {
  public:
   V1ServerStreamCall(CallSlot& slot, const std::shared_ptr<V1Shared>& shared, int64_t intended_ns,
                      uint64_t number)
@@ -235,16 +237,13 @@ class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Respo
     const int64_t now = dc_.clock().NowNs();
     RecordScheduleLag(now);
     Launch(FillCallRequest(dc_, *shared, number, intended_ns, now, &req_));
-    shared->stub->async()->ServerStream(&context(), &req_, this);
-    StartRead(&resp_);
-    StartCall();
+    StartCallWithRequest(kServerStreamPath, req_);
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // OnDone follows
+  void OnMessage(std::string_view message) override {
+    if (!Parse(message, &resp_)) return;
     RecordStreamedMessage(resp_.payload().size());
     responses_.OnResponse(resp_);
-    StartRead(&resp_);
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -261,19 +260,19 @@ class V1ServerStreamCall final : public DriverCall<grpc::ClientReadReactor<Respo
   ResponseCheck responses_;
 };
 
-// The run's driver: the behaviour message built once; each slot gets its own stub and key.
+// The run's driver: the behaviour message built once; each slot gets its own key.
 using V1SlotMaker = std::unique_ptr<Slot> (*)(DriverContext& dc,
-                                              std::shared_ptr<grpc::Channel> channel,
+                                              std::shared_ptr<engines::Channel> channel,
                                               std::shared_ptr<V1Shared> shared);
 std::unique_ptr<RunDriver> MakeV1Driver(DriverContext& dc, V1SlotMaker make_slot,
                                         std::string* error) {
   v1::Behavior behavior;
   if (!BuildV1Behavior(dc.scenario().behavior, dc.scenario().seed, &behavior, error))
     return nullptr;
-  return RunDriverFrom([&dc, behavior, make_slot](int index, std::shared_ptr<grpc::Channel> channel,
+  return RunDriverFrom([&dc, behavior, make_slot](int index,
+                                                  std::shared_ptr<engines::Channel> channel,
                                                   std::string* /*error*/) {
     auto shared = std::make_shared<V1Shared>();
-    shared->stub = v1::StreamBench::NewStub(channel);
     shared->behavior = behavior;
     shared->slot_key = SizeSampler::SlotKey(index);
     return make_slot(dc, std::move(channel), std::move(shared));

@@ -19,7 +19,6 @@
 // (K x K x ~170 bytes per room), never per message. Server-dropped messages (slow receiver,
 // reported in-stream as dropped_messages) are counted by Recorder::AddServerDropped and not as
 // lost.
-#include <grpcpp/support/client_callback.h>
 
 #include <algorithm>
 #include <atomic>
@@ -44,6 +43,8 @@ using stats::Latency;
 using streambench::v1::Workloads;
 
 class Member;
+
+const std::string kChatPath = MethodPath(Workloads::service_full_name(), "Chat");
 
 // Text offsets vary per message over this many bytes, so a misplaced text is caught.
 constexpr size_t kTextWindowBytes = 256;
@@ -202,12 +203,10 @@ class ChatInbox {
 // queue there, and whoever holds the pump token starts the next write; StreamWriteSide accounts
 // for each broadcast write. Queued operations are held back (not work) until the room is
 // complete.
-class Member final : public CallBase,
-                     public grpc::ClientBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>,
-                     private WritePump<Member> {
+class Member final : public CallBase, private WritePump<Member> {
  public:
-  Member(DriverContext& dc, CallList& list, Workloads::Stub& stub, std::shared_ptr<ChatWorld> world,
-         uint32_t g)
+  Member(DriverContext& dc, CallList& list, engines::Channel& channel,
+         std::shared_ptr<ChatWorld> world, uint32_t g)
       : CallBase(dc, list),
         WritePump<Member>(Slot::kMaxQueuedOps),
         world_(std::move(world)),
@@ -217,19 +216,15 @@ class Member final : public CallBase,
         room_name_(world_->RoomName(room_)),
         inbox_(*world_, room_, k_),
         write_(/*write_is_message=*/false) {
-    Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
-    stub.async()->Chat(&context(), this);
-    // Held while the write side may still start operations (until the half-close completes, a
-    // write fails or the call is over), so OnDone never races a write started from Submit.
-    AddHold();
-    StartRead(&in_);
+    // The engine holds the call open until the write side closes (the half-close, a failed
+    // write, or the end of the read side), so OnDone never races a write started from Submit.
+    StartRpc(channel, kChatPath);
     // The join, under the pump token held since construction; its OnWriteDone releases it.
     v1::ChatJoin* join = out_.mutable_join();
     join->set_room(room_name_);
     join->set_member("m" + std::to_string(k_));
     StartWriteOf(v1::ChatClientMessage::kJoin);
-    StartCall();
   }
 
   uint32_t id() const { return g_; }
@@ -280,15 +275,15 @@ class Member final : public CallBase,
     AnnounceIfDoneSending();
   }
 
-  void OnWritesDoneDone(bool /*ok*/) override { CloseWriteSide(); }
+  // The server ended the call (or it was cancelled): no more writes. OnDone follows once the
+  // write side closed.
+  void OnReadsDone() override {
+    read_done_.store(true);
+    Kick();
+  }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) {
-      // The server ended the call (or it was cancelled): no more writes. OnDone follows.
-      read_done_.store(true);
-      Kick();
-      return;
-    }
+  void OnMessage(std::string_view message) override {
+    if (!Parse(message, &in_)) return;
     inbox_.SetServerDropped(in_.dropped_messages());
     switch (in_.kind_case()) {
       case v1::ChatServerMessage::kJoined:
@@ -305,7 +300,6 @@ class Member final : public CallBase,
       default:
         break;  // left
     }
-    StartRead(&in_);
     if (dc_.stopping()) MaybeLeave();
   }
 
@@ -366,7 +360,7 @@ class Member final : public CallBase,
       out_.mutable_leave();
       StartWriteOf(v1::ChatClientMessage::kLeave);
     } else {
-      StartWritesDone();
+      CloseWriteSide();
     }
     return true;
   }
@@ -385,16 +379,17 @@ class Member final : public CallBase,
     world_->CheckLeave(room_);
   }
 
+  // Token held: the half-close, once. OnDone may run on another thread from here on.
   void CloseWriteSide() {
     if (write_closed_) return;
     write_closed_ = true;
-    RemoveHold();  // OnDone runs on a gRPC thread, never inline here
+    StartWritesDone();
   }
 
   void StartWriteOf(v1::ChatClientMessage::KindCase kind) {
     write_kind_ = kind;
     writing_.store(true, std::memory_order_relaxed);
-    StartWrite(&out_);
+    StartWrite(out_);
   }
 
   std::shared_ptr<ChatWorld> world_;
@@ -447,7 +442,7 @@ class ChatSlot final : public WorldSlot<ChatWorld> {
     const uint32_t total = static_cast<uint32_t>(world_->written.size());
     std::lock_guard<std::mutex> lock(world_->mu);
     for (uint32_t g = static_cast<uint32_t>(index_); g < total; g += slots) {
-      Member* m = new Member(dc_, calls_, *stub_, world_, g);
+      Member* m = new Member(dc_, calls_, *channel_, world_, g);
       world_->members.push_back(m);
       world_->rooms[m->room()].push_back(m);
     }

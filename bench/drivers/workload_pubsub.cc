@@ -9,8 +9,6 @@
 // sent after the last publisher finished (a heartbeat goes out only when the subscriber's queue
 // is empty, so every event published before it was sent). Both times are CLOCK_MONOTONIC, which
 // the server and the generator share on one host.
-#include <grpcpp/support/client_callback.h>
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -91,9 +89,12 @@ struct PubSubWorld {
   void Remove(Publisher* p);
 };
 
-class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::SubscribeResponse> {
+const std::string kSubscribePath = MethodPath(Workloads::service_full_name(), "Subscribe");
+const std::string kPublishStreamPath = MethodPath(Workloads::service_full_name(), "PublishStream");
+
+class Subscriber final : public CallBase {
  public:
-  Subscriber(DriverContext& dc, CallList& list, Workloads::Stub& stub,
+  Subscriber(DriverContext& dc, CallList& list, engines::Channel& channel,
              std::shared_ptr<PubSubWorld> world, uint32_t topic)
       : CallBase(dc, list), world_(std::move(world)), topic_(topic) {
     req_.set_topic(world_->TopicName(topic));
@@ -107,15 +108,14 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
                          req_.mutable_integrity_faults());
     }
     integrity_.resize(static_cast<size_t>(world_->spec.publishers) * world_->types());
-    Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
-    stub.async()->Subscribe(&context(), &req_, this);
-    StartRead(&resp_);
-    StartCall();
+    StartRpc(channel, kSubscribePath);
+    StartWrite(req_);
+    StartWritesDone();  // OnDone may follow at once: nothing after this
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;
+  void OnMessage(std::string_view message) override {
+    if (!Parse(message, &resp_)) return;
     if (resp_.has_event()) {
       const v1::Event& e = resp_.event();
       stats::Recorder& rec = dc_.registry().ForCurrentThread();
@@ -140,7 +140,6 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
       heard_after_publishers_.store(true);
     }
     dropped_ = resp_.dropped_events();
-    StartRead(&resp_);
     if (dc_.stopping()) world_->CheckDrain();
   }
 
@@ -173,7 +172,7 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
         faults_asked() ? heard_after_publishers_.load()
                        : received_.load(std::memory_order_acquire) >= world_->ExpectedFor(topic_);
     if (complete) {
-      if (!ended_by_client_.exchange(true)) context().TryCancel();
+      if (!ended_by_client_.exchange(true)) TryCancel();
     }
   }
 
@@ -202,11 +201,9 @@ class Subscriber final : public CallBase, public grpc::ClientReadReactor<v1::Sub
 
 // A publisher stream on the shared write side: operations queue in its WritePump (one write in
 // flight, taken under the pump token), StreamWriteSide accounts for each write.
-class Publisher final : public CallBase,
-                        public grpc::ClientWriteReactor<v1::PublishRequest>,
-                        private WritePump<Publisher> {
+class Publisher final : public CallBase, private WritePump<Publisher> {
  public:
-  Publisher(DriverContext& dc, CallList& list, Workloads::Stub& stub,
+  Publisher(DriverContext& dc, CallList& list, engines::Channel& channel,
             std::shared_ptr<PubSubWorld> world, uint32_t id)
       : CallBase(dc, list),
         WritePump<Publisher>(Slot::kMaxQueuedOps),
@@ -215,10 +212,8 @@ class Publisher final : public CallBase,
         topic_(world_->TopicName(id % world_->spec.topics)),
         seq_(world_->types(), 0),
         write_(/*write_is_message=*/false) {
-    Arm();
     dc_.registry().ForCurrentThread().AddCallStarted();
-    stub.async()->PublishStream(&context(), &summary_, this);
-    StartCall();
+    StartRpc(channel, kPublishStreamPath);
     Release();  // the pump's token, held since construction: writes may start now
   }
 
@@ -234,11 +229,22 @@ class Publisher final : public CallBase,
   }
 
   void OnWriteDone(bool ok) override {
-    // A failed write keeps the pump's token: nothing more is written; OnDone follows.
-    if (!ok) return;
+    if (!ok) {
+      // The call ended: the pump's token stays held (nothing more is written) and the half-close
+      // lets OnDone come.
+      StartWritesDone();
+      return;
+    }
     write_.Acked(dc_);
     world_->written[id_ * world_->types() + type_].fetch_add(1, std::memory_order_acq_rel);
     Release();
+  }
+
+  // The server ended the stream early (an error): stop taking events and half-close, at once
+  // when idle or through the failing write in flight.
+  void OnReadsDone() override {
+    if (closing_.exchange(true)) return;
+    Kick();
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -282,7 +288,7 @@ class Publisher final : public CallBase,
     e->set_payload(payload.data(), payload.size());
     e->set_payload_crc32c(Crc32c(payload));
     write_.Started(dc_, intended_ns, now, payload.size());
-    StartWrite(&req_);
+    StartWrite(req_);
     return true;
   }
   bool HasWork() const { return !queue().Empty() || closing_.load(); }
@@ -297,7 +303,6 @@ class Publisher final : public CallBase,
   uint32_t type_ = 0;  // event type of the write in flight
   StreamWriteSide write_;
   v1::PublishRequest req_;
-  v1::PublishStreamSummary summary_;
 };
 
 void PubSubWorld::Remove(Subscriber* s) {
@@ -325,10 +330,10 @@ class PubSubSlot final : public WorldSlot<PubSubWorld> {
     std::lock_guard<std::mutex> lock(world_->mu);
     for (uint32_t i = index_; i < world_->spec.subscribers; i += slots) {
       world_->subscribers.push_back(
-          new Subscriber(dc_, calls_, *stub_, world_, i % world_->spec.topics));
+          new Subscriber(dc_, calls_, *channel_, world_, i % world_->spec.topics));
     }
     for (uint32_t j = index_; j < world_->spec.publishers; j += slots) {
-      world_->publishers.push_back(new Publisher(dc_, calls_, *stub_, world_, j));
+      world_->publishers.push_back(new Publisher(dc_, calls_, *channel_, world_, j));
     }
   }
   // Any slot takes any operation: the world hands it to the next publisher.

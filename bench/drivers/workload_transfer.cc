@@ -1,8 +1,5 @@
 // upload / download drivers: one call per file; closed loop keeps `outstanding` transfers per
 // slot, open loop starts one per Submit (at most Slot::kMaxQueuedOps in flight).
-#include <grpcpp/channel.h>
-#include <grpcpp/support/client_callback.h>
-
 #include <cstring>
 #include <memory>
 #include <string>
@@ -22,6 +19,9 @@ namespace {
 using stats::Latency;
 using streambench::v1::Workloads;
 
+const std::string kUploadPath = MethodPath(Workloads::service_full_name(), "Upload");
+const std::string kDownloadPath = MethodPath(Workloads::service_full_name(), "Download");
+
 // The file every transfer of the run moves and its SHA-256 (computed once per run).
 struct TransferFile {
   uint64_t seed = 0;
@@ -35,9 +35,9 @@ using TransferStarter = void (*)(TransferSlot& slot, int64_t intended_ns);
 
 class TransferSlot final : public Slot {
  public:
-  TransferSlot(DriverContext& dc, const std::shared_ptr<grpc::Channel>& channel,
+  TransferSlot(DriverContext& dc, std::shared_ptr<engines::Channel> channel,
                std::shared_ptr<const TransferFile> file, TransferStarter starter)
-      : dc_(dc), stub_(Workloads::NewStub(channel)), file_(std::move(file)), starter_(starter) {}
+      : dc_(dc), channel_(std::move(channel)), file_(std::move(file)), starter_(starter) {}
 
   void Start() override {
     if (dc_.open_loop()) return;
@@ -60,7 +60,7 @@ class TransferSlot final : public Slot {
 
   DriverContext& dc() { return dc_; }
   CallList& calls() { return calls_; }
-  Workloads::Stub& stub() { return *stub_; }
+  engines::Channel& channel() { return *channel_; }
   const TransferFile& file() const { return *file_; }
 
  private:
@@ -69,7 +69,7 @@ class TransferSlot final : public Slot {
   }
 
   DriverContext& dc_;
-  std::unique_ptr<Workloads::Stub> stub_;
+  std::shared_ptr<engines::Channel> channel_;
   std::shared_ptr<const TransferFile> file_;
   const TransferStarter starter_;
   CallList calls_;
@@ -85,8 +85,7 @@ void RecordVerification(stats::Recorder& rec, bool verified) {
 }
 
 // Upload: metadata, then chunks produced from the seed as they are written.
-class UploadCall final
-    : public DriverCall<grpc::ClientWriteReactor<v1::UploadRequest>, TransferSlot> {
+class UploadCall final : public DriverCall<TransferSlot> {
  public:
   UploadCall(TransferSlot& slot, int64_t intended_ns) : DriverCall(slot, intended_ns) {
     const TransferFile& file = slot_.file();
@@ -98,14 +97,16 @@ class UploadCall final
     m->set_content_type("application/octet-stream");
     m->set_sha256(file.sha256);
     LaunchCall();
-    slot_.stub().async()->Upload(&context(), &resp_, this);
+    StartRpc(slot_.channel(), kUploadPath);
     write_start_ns_ = now;
-    StartWrite(&req_);
-    StartCall();
+    StartWrite(req_);
   }
 
   void OnWriteDone(bool ok) override {
-    if (!ok) return;  // OnDone follows with the status
+    if (!ok) {
+      StartWritesDone();  // the call ended; OnDone follows with the status
+      return;
+    }
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     if (req_.kind_case() == v1::UploadRequest::kChunk) {
@@ -125,10 +126,14 @@ class UploadCall final
     workloads::FillFileContent(file.seed, offset_, chunk->data(), n);
     offset_ += n;
     write_start_ns_ = dc_.clock().NowNs();
-    StartWrite(&req_);
+    StartWrite(req_);
   }
 
-  void OnDone(const grpc::Status& status) override {
+  // The server's one answer (held to one, like a unary call's response).
+  void OnMessage(std::string_view message) override { TakeUnaryResponse(message, &resp_); }
+
+  void OnDone(const grpc::Status& call_status) override {
+    const grpc::Status status = UnaryStatus(call_status);
     stats::Recorder& rec = RecordEnd(status.error_code());
     if (status.ok()) {
       rec.AddReceived(1, 0);
@@ -149,8 +154,7 @@ class UploadCall final
 
 // Download: every chunk checked for its offset and, byte by byte, against the generator; the
 // SHA-256 of what arrived checked against the server's and the run's.
-class DownloadCall final
-    : public DriverCall<grpc::ClientReadReactor<v1::DownloadChunk>, TransferSlot> {
+class DownloadCall final : public DriverCall<TransferSlot> {
  public:
   DownloadCall(TransferSlot& slot, int64_t intended_ns) : DriverCall(slot, intended_ns) {
     const TransferFile& file = slot_.file();
@@ -162,13 +166,11 @@ class DownloadCall final
     }
     Launch(0);
     last_ns_ = intended_ns;
-    slot_.stub().async()->Download(&context(), &req_, this);
-    StartRead(&chunk_);
-    StartCall();
+    StartCallWithRequest(kDownloadPath, req_);
   }
 
-  void OnReadDone(bool ok) override {
-    if (!ok) return;
+  void OnMessage(std::string_view message) override {
+    if (!Parse(message, &chunk_)) return;
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = dc_.registry().ForCurrentThread();
     const std::string& data = chunk_.data();
@@ -185,7 +187,6 @@ class DownloadCall final
     sha_.Update(data);
     offset_ += data.size();
     if (chunk_.last()) announced_sha256_ = chunk_.sha256();
-    StartRead(&chunk_);
   }
 
   void OnDone(const grpc::Status& status) override {
@@ -217,7 +218,7 @@ std::unique_ptr<RunDriver> MakeTransferDriver(DriverContext& dc, TransferStarter
   file->size_bytes = dc.scenario().transfer.file_size_bytes;
   file->sha256 = workloads::FileSha256(file->seed, file->size_bytes);
   return RunDriverFrom([&dc, file = std::shared_ptr<const TransferFile>(file), starter](
-                           int /*index*/, std::shared_ptr<grpc::Channel> channel,
+                           int /*index*/, std::shared_ptr<engines::Channel> channel,
                            std::string* /*error*/) -> std::unique_ptr<Slot> {
     return std::make_unique<TransferSlot>(dc, channel, file, starter);
   });

@@ -281,8 +281,8 @@ bool RunBareClient(const BareClientOptions& options, BareClientResult* result, s
   const size_t slots = static_cast<size_t>(options.connections) * options.streams_per_connection;
   auto run = std::make_unique<Run>(options, slots);
 
-  // Same channel setup as the generator (bench/drivers/channels.cc): a local subchannel pool and a
-  // distinct argument per channel, so every channel has its own TCP connection.
+  // Same channel setup as the generator (bench/engines/grpc/grpc_channels.cc): a local subchannel
+  // pool and a distinct argument per channel, so every channel has its own TCP connection.
   for (int i = 0; i < options.connections; ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);

@@ -1,8 +1,9 @@
 #include "bench/runner/driver_slot_factory.h"
 
-#include "bench/drivers/channels.h"
 #include "bench/drivers/driver_registry.h"
 #include "bench/drivers/v1_behavior.h"
+#include "bench/engines/grpc/grpc_channels.h"
+#include "bench/runner/run_engine.h"
 
 namespace streambench::runner {
 
@@ -21,15 +22,20 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
                                          std::chrono::milliseconds connect_timeout, RunSlots* out,
                                          std::string* error) {
   const scenario::Scenario& run = context.scenario();
-  const auto channels = drivers::MakeChannels(run, addresses);
-  if (!drivers::WaitForChannels(channels, drivers::ChannelTarget(addresses), connect_timeout,
-                                error)) {
-    return SlotsStatus::kUnreachable;
-  }
+  // The engine outlives the slots and their calls (RunSlots destroys it last).
+  std::shared_ptr<engines::Engine> engine = MakeRunEngine(run, error);
+  if (engine == nullptr) return SlotsStatus::kUnsupported;
+  out->engine = engine;
+  const auto channels = ConnectRunChannels(*engine, run, addresses, connect_timeout, error);
+  if (channels.empty()) return SlotsStatus::kUnreachable;
   // One driver per run: it makes the slots and owns the state they share, so it outlives them.
   std::shared_ptr<drivers::RunDriver> driver = drivers::MakeRunDriver(context, error);
   if (driver == nullptr) return SlotsStatus::kUnsupported;
-  switch (driver->Prepare(channels[0], drivers::ChannelTarget(addresses), error)) {
+  // What the driver must learn first (a method's descriptors by reflection) it asks over a gRPC
+  // channel of its own, whatever the run's engine: it connects only if used.
+  const std::shared_ptr<grpc::Channel> prepare_channel =
+      engines::grpc_engine::MakeGrpcChannel(RunChannelOptions(run, addresses, 0));
+  switch (driver->Prepare(prepare_channel, engines::grpc_engine::ChannelTarget(addresses), error)) {
     case drivers::RunDriver::PrepareStatus::kReady:
       break;
     case drivers::RunDriver::PrepareStatus::kBadInput:

@@ -1,6 +1,6 @@
 // DriverSlotFactory: the production SlotFactory, a thin adapter over the drivers' API
-// (bench/drivers: channels.h, driver.h, v1_behavior.h). The one place the run controller calls
-// the drivers to make slots.
+// (bench/drivers: driver.h, driver_registry.h, v1_behavior.h) and the run's engine
+// (run_engine.h). The one place the run controller calls the drivers to make slots.
 // Thread-safety: stateless; safe from any number of runs at once.
 #pragma once
 

@@ -3,7 +3,7 @@
 #include <utility>
 #include <vector>
 
-#include "bench/drivers/channels.h"
+#include "bench/engines/grpc/grpc_channels.h"
 #include "bench/runner/run_link.h"
 
 namespace streambench::runner {
@@ -65,8 +65,9 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
                                                        std::string* error) {
   std::unique_ptr<OpenedTarget> target;
   if (!run.target.addresses.empty()) {
-    target = std::make_unique<OpenedTarget>(nullptr, false, run.target.addresses,
-                                            drivers::ChannelTarget(run.target.addresses));
+    target =
+        std::make_unique<OpenedTarget>(nullptr, false, run.target.addresses,
+                                       engines::grpc_engine::ChannelTarget(run.target.addresses));
   } else if (shared_) {
     target =
         std::make_unique<OpenedTarget>(nullptr, true, std::vector<std::string>{shared_->address()},

@@ -18,6 +18,8 @@ namespace streambench::runner {
 // The slots of one run and whatever per-run state their driver keeps. The controller keeps it
 // until the drain is over (and leaks it when calls outlive every timeout).
 struct RunSlots {
+  // The run's engine (engine.h), destroyed after everything that uses it.
+  std::shared_ptr<void> engine;
   // Per-run state of the driver the slots refer to (may be empty); declared first so that it is
   // destroyed after the slots.
   std::shared_ptr<void> driver_state;

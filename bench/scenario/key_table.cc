@@ -122,6 +122,7 @@ void SetPairing(Scenario& s, size_t i) {
 }
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
+void SetEngine(Scenario& s, size_t i) { s.engine = i == 0 ? EngineKind::kGrpc : EngineKind::kH2; }
 void SetLoadBalancing(Scenario& s, size_t i) {
   s.target.load_balancing = i == 0 ? LoadBalancing::kPickFirst : LoadBalancing::kRoundRobin;
 }
@@ -298,6 +299,13 @@ std::vector<ScenarioKey> BuildKeys() {
           .To(&FieldAt<&Scenario::threads>)
           .Default("0")
           .Doc("generator worker threads; 0 = min(cores, 4)"),
+      K("engine")
+          .Choices({"grpc", "h2"})
+          .To(&SetEngine)
+          .Default("`grpc`")
+          .Doc("what carries the calls: `grpc` (gRPC C++) or `h2` (gRPC over HTTP/2 on nghttp2, "
+               "one event loop per thread writing the frames of all its streams at once; no BDP "
+               "probing, keepalive or per-call balancing). Per variant, to compare the two"),
       K("load", S::kMap)
           .ReadBy(ReadLoad)
           .Default("closed loop, 1 outstanding")

@@ -43,6 +43,10 @@ enum class TargetService {
 
 enum class LoadBalancing { kPickFirst, kRoundRobin };
 
+// What carries the calls (key `engine`): gRPC C++'s callback API, or gRPC over HTTP/2 on nghttp2
+// (bench/engines).
+enum class EngineKind { kGrpc, kH2 };
+
 // Where the load goes. No addresses means: start the embedded reference server on loopback.
 struct TargetSpec {
   std::vector<std::string>
@@ -277,9 +281,10 @@ struct Scenario {
   TargetSpec target;
   MethodSpec method;  // target.service == kAnyService only
   Mode mode = Mode::kBidi;
-  uint32_t connections = 1;             // gRPC channels
-  uint32_t streams_per_connection = 1;  // concurrent streams (or call slots) per channel
-  uint32_t threads = 0;                 // generator worker threads; 0 = min(cores, 4)
+  uint32_t connections = 1;               // gRPC channels
+  uint32_t streams_per_connection = 1;    // concurrent streams (or call slots) per channel
+  uint32_t threads = 0;                   // generator worker threads; 0 = min(cores, 4)
+  EngineKind engine = EngineKind::kGrpc;  // key `engine`
   LoadSpec load;
   StreamSpec stream;
   SizeDistribution request_size;  // key `request.payload_size`

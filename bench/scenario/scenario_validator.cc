@@ -158,13 +158,55 @@ bool CheckTotals(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
   return true;
 }
 
+// The h2 engine speaks HTTP/2 itself: what only gRPC's own transport does is refused, not ignored.
+bool CheckEngine(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
+  if (s.engine != EngineKind::kH2) return true;
+  const YamlNode* engine = NodeAt(root, "engine");
+  struct Unsupported {
+    const char* path;
+    bool set;
+    const char* why;
+  };
+  const Unsupported unsupported[] = {
+      {"transport.bdp_probe", s.transport.bdp_probe.has_value(),
+       "the h2 engine does no BDP probing, its windows stay as transport.stream_window sets them"},
+      {"transport.write_buffer", s.transport.write_buffer_bytes.has_value(),
+       "the h2 engine writes every frame of a pass at once; it has no write buffer to size"},
+      {"transport.keepalive_time", s.transport.keepalive_time_us.has_value(),
+       "the h2 engine sends no keepalive pings"},
+      {"transport.keepalive_timeout", s.transport.keepalive_timeout_us.has_value(),
+       "the h2 engine sends no keepalive pings"},
+      {"target.load_balancing", s.target.load_balancing == LoadBalancing::kRoundRobin,
+       "the h2 engine spreads its connections over the addresses, connection i to address i "
+       "mod n, and does no per-call balancing"},
+  };
+  for (const Unsupported& u : unsupported) {
+    if (!u.set) continue;
+    const YamlNode* node = NodeAt(root, u.path);
+    return diag->Fail(node != nullptr ? *node : (engine != nullptr ? *engine : root), u.path,
+                      std::string("is not supported with engine: h2: ") + u.why +
+                          "; remove it or use engine: grpc");
+  }
+  for (const std::string& address : s.target.addresses) {
+    if (address.find('/') != std::string::npos || address.rfind("unix:", 0) == 0 ||
+        address.rfind("ipv4:", 0) == 0 || address.rfind("ipv6:", 0) == 0) {
+      const YamlNode* node = NodeAt(root, "target");
+      return diag->Fail(node != nullptr ? *node : root, "target.addresses",
+                        "`" + address +
+                            "`: the h2 engine connects to host:port addresses only (gRPC target "
+                            "URIs are the grpc engine's)");
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool ValidateScenario(const YamlNode& root, const Scenario& scenario, Diagnostics* diag) {
   return CheckMethodKeys(root, scenario, diag) && CheckModeRules(root, scenario, diag) &&
          CheckWorkloadKeys(root, scenario, diag) && CheckService(root, scenario, diag) &&
          CheckExpectations(root, scenario, diag) && CheckSizes(root, scenario, diag) &&
-         CheckTotals(root, scenario, diag);
+         CheckTotals(root, scenario, diag) && CheckEngine(root, scenario, diag);
 }
 
 }  // namespace streambench::scenario

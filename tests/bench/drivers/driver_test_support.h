@@ -1,13 +1,19 @@
 // What the driver tests that run real drivers against a real server share: loading a scenario
-// from text, and waiting (without sleeping) for what the drivers do on gRPC's threads.
+// from text, an engine and its channel to the server, and waiting (without sleeping) for what
+// the drivers do on the engine's threads.
 #pragma once
 
+#include <grpcpp/channel.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <thread>
 
+#include "bench/engines/engine.h"
+#include "bench/engines/grpc/grpc_channels.h"
+#include "bench/engines/grpc/grpc_engine.h"
 #include "bench/scenario/scenario_loader.h"
 
 namespace streambench::drivers::testing {
@@ -20,6 +26,28 @@ inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
   EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
       << error.ToString();
   return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
+}
+
+// An engine of `kind` and one channel of it to `address`, plus the gRPC channel a driver's
+// Prepare takes. Destroy the slots first.
+struct TestChannel {
+  std::unique_ptr<engines::Engine> engine;
+  std::shared_ptr<engines::Channel> channel;
+  std::shared_ptr<grpc::Channel> prepare_channel;
+};
+inline TestChannel MakeTestChannel(const std::string& address, scenario::EngineKind kind) {
+  TestChannel out;
+  switch (kind) {
+    case scenario::EngineKind::kGrpc:
+    case scenario::EngineKind::kH2:
+      out.engine = engines::grpc_engine::MakeGrpcEngine();
+      break;
+  }
+  engines::ChannelOptions options;
+  options.addresses = {address};
+  out.channel = out.engine->MakeChannel(options);
+  out.prepare_channel = engines::grpc_engine::MakeGrpcChannel(options);
+  return out;
 }
 
 // Spins (no sleep) until `done` or a bounded wait ends; the test fails in the latter case.

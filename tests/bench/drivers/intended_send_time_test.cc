@@ -5,8 +5,6 @@
 // defines from the intended time must then all include kBehindNs; measured from the actual send
 // (or from anything else that happened in this test, which waits at most 10 s for anything) they
 // would be far below it.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -185,11 +183,12 @@ TEST_P(IntendedSendTimeTest, LatencyIncludesHowFarBehindScheduleTheSendWas) {
   ASSERT_TRUE(dc.open_loop());
   std::unique_ptr<RunDriver> driver = MakeRunDriver(dc, &error);
   ASSERT_NE(driver, nullptr) << error;
-  const std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
-  ASSERT_EQ(driver->Prepare(channel, server->address(), &error), RunDriver::PrepareStatus::kReady)
+  const testing::TestChannel test_channel =
+      testing::MakeTestChannel(server->address(), scenario.engine);
+  ASSERT_EQ(driver->Prepare(test_channel.prepare_channel, server->address(), &error),
+            RunDriver::PrepareStatus::kReady)
       << error;
-  std::unique_ptr<Slot> slot = driver->MakeSlot(0, channel, &error);
+  std::unique_ptr<Slot> slot = driver->MakeSlot(0, test_channel.channel, &error);
   ASSERT_NE(slot, nullptr) << error;
 
   slot->Start();

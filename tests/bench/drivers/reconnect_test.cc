@@ -51,8 +51,8 @@ TEST(ReconnectBackoffTest, JitterSpreadsSlotsThatFailedTogether) {
 }
 
 // Two fake channel identities (only their addresses are used).
-const grpc::Channel* const kChannelA = reinterpret_cast<const grpc::Channel*>(0x1000);
-const grpc::Channel* const kChannelB = reinterpret_cast<const grpc::Channel*>(0x2000);
+const engines::Channel* const kChannelA = reinterpret_cast<const engines::Channel*>(0x1000);
+const engines::Channel* const kChannelB = reinterpret_cast<const engines::Channel*>(0x2000);
 
 TEST(OutageTrackerTest, OneChannelOpensAtTheFirstFailureAndClosesAtTheFirstNewSuccess) {
   FakeClock clock(1000 * kMs);

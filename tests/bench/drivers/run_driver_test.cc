@@ -57,7 +57,7 @@ using testing::WaitFor;
 
 // One run: its scenario, recorders, context, driver and slots.
 struct TestRun {
-  TestRun(const Workload& workload, const std::shared_ptr<grpc::Channel>& channel)
+  TestRun(const Workload& workload, const std::shared_ptr<engines::Channel>& channel)
       : scenario(LoadFirstRun(workload.yaml)), dc(scenario, registry, SteadyClock::Get()) {
     std::string error;
     driver = MakeRunDriver(dc, &error);
@@ -94,9 +94,10 @@ TEST_P(RunDriverTest, TwoRunsAtOnceDoNotShareState) {
   options.port = 0;
   std::unique_ptr<ReferenceServer> server = ReferenceServer::Start(options, &error);
   ASSERT_NE(server, nullptr) << error;
-  auto channel = grpc::CreateChannel(server->address(), grpc::InsecureChannelCredentials());
+  const testing::TestChannel test_channel =
+      testing::MakeTestChannel(server->address(), scenario::EngineKind::kGrpc);
 
-  TestRun a(workload, channel), b(workload, channel);
+  TestRun a(workload, test_channel.channel), b(workload, test_channel.channel);
   ASSERT_EQ(a.slots.size(), 2u);
   ASSERT_EQ(b.slots.size(), 2u);
   for (auto& slot : a.slots) slot->Start();
