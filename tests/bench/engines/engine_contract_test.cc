@@ -352,6 +352,23 @@ TEST_P(EngineContractTest, WriteAfterTheEndCompletesNotOkAndCloseStillWaits) {
   EXPECT_THAT(call.violations(), IsEmpty());
 }
 
+TEST_P(EngineContractTest, DriverHalfClosesFromInsideOnReadsDone) {
+  // The callbacks drive the call as a driver does: the server ends it after the first response,
+  // and the half-close comes from inside OnReadsDone.
+  CheckedCall call;
+  auto ping_pong = CallbackPingPong::Attach(
+      &call, 100, [](size_t i) { return i == 0 ? RequestEndingTheCall() : DuplexRequestOf(10); });
+  CallSpec spec;
+  spec.path = kFullDuplexCall;
+  call.Start(*engine_channel_, spec);
+  ping_pong->Begin();
+  ASSERT_TRUE(call.WaitForClose());
+  EXPECT_EQ(call.status().error_code(), kHeldCode) << Describe(call.status());
+  EXPECT_EQ(call.status().error_message(), kHeldMessage);
+  EXPECT_EQ(call.messages().size(), 1u);
+  EXPECT_THAT(call.violations(), IsEmpty());
+}
+
 TEST_P(EngineContractTest, CancelFromAnotherThreadMidStreamEndsCancelled) {
   // The server streams on its own until the client half-closes (v1 Bidi, INDEPENDENT).
   v1::Behavior behavior;
