@@ -62,6 +62,18 @@ bool SplitTarget(const std::string& target, std::string* host, std::string* port
   return !host->empty() && !port->empty();
 }
 
+// Takes the events of a stream whose call has already ended (reset while connecting).
+class NoHandler final : public StreamHandler {
+ public:
+  void OnMessage(std::string_view) override {}
+  void OnClose(const CallStatus&) override {}
+};
+
+StreamHandler& DetachedHandler() {
+  static NoHandler handler;
+  return handler;
+}
+
 nghttp2_nv Header(std::string_view name, std::string_view value) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
@@ -280,6 +292,13 @@ void Connection::Reset(int32_t stream_id, CallStatus status) {
   if (stream == nullptr) return;
   if (!stream->local_end) stream->local_end = std::move(status);
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
+  if (connecting_ && stream->handler != &DetachedHandler()) {
+    // Nothing of the stream can leave before the handshake, which may take connect_timeout: the
+    // call ends now, and nghttp2's close of the stream later goes to no one.
+    StreamHandler* handler = stream->handler;
+    stream->handler = &DetachedHandler();
+    handler->OnClose(*stream->local_end);
+  }
 }
 
 void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
@@ -293,11 +312,7 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
   for (const auto& [id, stream] : streams_) {
     if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
   }
-  for (int32_t id : expired) {
-    Stream* stream = Find(id);
-    stream->local_end = CallStatus{kDeadlineExceeded, "Deadline Exceeded"};
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
-  }
+  for (int32_t id : expired) Reset(id, CallStatus{kDeadlineExceeded, "Deadline Exceeded"});
 }
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {

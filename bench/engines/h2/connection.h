@@ -109,10 +109,11 @@ class Connection {
   void Write(int32_t stream_id, std::string_view message);
   // Half-closes the stream once its queued messages are out.
   void WritesDone(int32_t stream_id);
-  // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED).
+  // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED), as for Reset.
   void Cancel(int32_t stream_id);
   // Resets the stream (RST_STREAM CANCEL) for a reason of this side; its handler gets
-  // OnClose(`status`) (e.g. RESOURCE_EXHAUSTED for a message over the send limit).
+  // OnClose(`status`) (e.g. RESOURCE_EXHAUSTED for a message over the send limit): once the reset
+  // is sent, or at once (inside this call) while the connection is still connecting.
   void Reset(int32_t stream_id, CallStatus status);
 
   // Reads what the socket has and dispatches it. False when the connection has ended (every

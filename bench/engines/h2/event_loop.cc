@@ -85,11 +85,12 @@ void EventLoop::RunPosted() {
   posted_running_.clear();
 }
 
-void EventLoop::FlushAll() {
+bool EventLoop::FlushAll() {
+  bool ended = false;
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection* c = connections_[i];
     if (c == nullptr || !c->alive()) continue;
-    c->Flush();
+    ended |= !c->Flush();
     const bool want = c->alive() && c->wants_write();
     if (want != watching_write_[i] && c->alive()) {
       epoll_event event{};
@@ -99,6 +100,7 @@ void EventLoop::FlushAll() {
       watching_write_[i] = want;
     }
   }
+  return ended;
 }
 
 void EventLoop::RunOnce(std::chrono::milliseconds timeout) {
@@ -107,9 +109,11 @@ void EventLoop::RunOnce(std::chrono::milliseconds timeout) {
   freed_this_pass_.clear();
   RunDeferred();
   RunPosted();
-  FlushAll();
+  // A connection that ended here (a refused connect found by the flush) is news for whoever
+  // looks after the pass (the engine's channels): the pass does not wait then.
+  const bool ended = FlushAll();
   auto now = std::chrono::steady_clock::now();
-  if (!deferred_.empty()) {
+  if (!deferred_.empty() || ended) {
     timeout = std::chrono::milliseconds(0);
   } else {
     auto next_deadline = std::chrono::steady_clock::time_point::max();

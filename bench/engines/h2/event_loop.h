@@ -44,13 +44,14 @@ class EventLoop {
   }
 
   // One pass: deferred callbacks, posted tasks, flush, wait up to `timeout` for sockets (less when
-  // a deadline comes sooner; none when callbacks are deferred), dispatch, expire deadlines, flush.
+  // a deadline comes sooner; none when callbacks are deferred or a connection ended in the
+  // flush), dispatch, expire deadlines, flush.
   void RunOnce(std::chrono::milliseconds timeout);
   // Passes until `done()` is true or `deadline` passes; true when done() became true.
   bool RunUntil(const std::function<bool()>& done, std::chrono::steady_clock::time_point deadline);
 
  private:
-  void FlushAll();
+  bool FlushAll();  // true when a connection ended in it
   void RunDeferred();
   void RunPosted();
 

@@ -144,14 +144,23 @@ void CheckedCall::OnWriteDone(bool ok) {
 }
 
 void CheckedCall::OnReadsDone() {
-  std::lock_guard<std::mutex> lock(mu_);
-  CheckNotInsideMethodLocked("OnReadsDone");
-  if (progress_.reads_done) ViolatedLocked("OnReadsDone twice");
-  if (progress_.closed) ViolatedLocked("OnReadsDone after OnClose");
-  if (in_on_message_.load() != 0) ViolatedLocked("OnReadsDone while an OnMessage ran");
-  progress_.reads_done = true;
-  messages_at_reads_done_ = progress_.messages;
-  changed_.notify_all();
+  in_on_reads_done_.fetch_add(1);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    CheckNotInsideMethodLocked("OnReadsDone");
+    if (progress_.reads_done) ViolatedLocked("OnReadsDone twice");
+    if (progress_.closed) ViolatedLocked("OnReadsDone after OnClose");
+    if (in_on_message_.load() != 0) ViolatedLocked("OnReadsDone while an OnMessage ran");
+    progress_.reads_done = true;
+    messages_at_reads_done_ = progress_.messages;
+  }
+  // A driver half-closes from here (the contract's reason for OnReadsDone).
+  if (after_event_) after_event_();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    in_on_reads_done_.fetch_sub(1);
+    changed_.notify_all();
+  }
 }
 
 void CheckedCall::OnClose(const grpc::Status& status) {
@@ -162,6 +171,7 @@ void CheckedCall::OnClose(const grpc::Status& status) {
   if (!progress_.reads_done) ViolatedLocked("OnClose without OnReadsDone before it");
   if (in_on_message_.load() != 0) ViolatedLocked("OnClose while an OnMessage ran");
   if (in_on_write_done_.load() != 0) ViolatedLocked("OnClose while an OnWriteDone ran");
+  if (in_on_reads_done_.load() != 0) ViolatedLocked("OnClose while OnReadsDone ran");
   if (progress_.write_dones != progress_.writes) {
     ViolatedLocked("OnClose after " + std::to_string(progress_.write_dones) + " OnWriteDone for " +
                    std::to_string(progress_.writes) + " Write");

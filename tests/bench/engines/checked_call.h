@@ -63,8 +63,8 @@ class CheckedCall final : public CallObserver {
   CheckedCall(const CheckedCall&) = delete;
   CheckedCall& operator=(const CheckedCall&) = delete;
 
-  // Runs after each OnMessage and OnWriteDone has been recorded, on the callback's thread (a
-  // driver's next step, e.g. a ping-pong's next Write). Set before Start.
+  // Runs after each OnMessage, OnWriteDone and OnReadsDone has been recorded, on the callback's
+  // thread (a driver's next step: a ping-pong's next Write, the half-close). Set before Start.
   void set_after_event(std::function<void()> after_event) { after_event_ = std::move(after_event); }
 
   // The driver's side of the call, each inside InsideEngineMethod.
@@ -113,9 +113,10 @@ class CheckedCall final : public CallObserver {
   std::function<void()> after_event_;
 
   // Callbacks in progress: the contract forbids overlap within each kind, and OnClose must find
-  // both at zero.
+  // them all at zero.
   std::atomic<int> in_on_message_{0};
   std::atomic<int> in_on_write_done_{0};
+  std::atomic<int> in_on_reads_done_{0};
 
   mutable std::mutex mu_;
   std::condition_variable changed_;

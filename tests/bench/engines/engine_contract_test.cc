@@ -193,6 +193,37 @@ void ExpectEchoedInOrder(const CheckedCall& call, size_t round_trips) {
   }
 }
 
+TEST_P(EngineContractTest, EmptyMessagesAndAnEmptyStreamAreDelivered) {
+  // An empty request and an empty response are still one message each.
+  auto empty = CallToEnd(*engine_channel_, "/grpc.testing.TestService/EmptyCall", {""});
+  ASSERT_TRUE(empty->progress().closed);
+  EXPECT_TRUE(empty->status().ok()) << Describe(empty->status());
+  EXPECT_THAT(empty->messages(), ElementsAre(""));
+  EXPECT_THAT(empty->violations(), IsEmpty());
+  // No write at all: WritesDone alone ends the client's side.
+  auto stream = CallToEnd(*engine_channel_, kFullDuplexCall, {});
+  ASSERT_TRUE(stream->progress().closed);
+  EXPECT_TRUE(stream->status().ok()) << Describe(stream->status());
+  EXPECT_THAT(stream->messages(), IsEmpty());
+  EXPECT_THAT(stream->violations(), IsEmpty());
+}
+
+TEST_P(EngineContractTest, LargeMessagesCrossFlowControlWindowsBothWays) {
+  constexpr int kBytes = 1'000'000;  // many times a default HTTP/2 window, under the server's cap
+  grpc::testing::SimpleRequest request;
+  request.set_response_size(kBytes);
+  request.mutable_payload()->set_body(std::string(kBytes, '\x5a'));
+  auto call = CallToEnd(*engine_channel_, kUnaryCall, {request.SerializeAsString()});
+  ASSERT_TRUE(call->progress().closed);
+  EXPECT_TRUE(call->status().ok()) << Describe(call->status());
+  EXPECT_THAT(call->write_done_results(), ElementsAre(true));
+  ASSERT_EQ(call->messages().size(), 1u);
+  grpc::testing::SimpleResponse response;
+  ASSERT_TRUE(response.ParseFromString(call->messages()[0]));
+  EXPECT_EQ(response.payload().body().size(), static_cast<size_t>(kBytes));
+  EXPECT_THAT(call->violations(), IsEmpty());
+}
+
 TEST_P(EngineContractTest, BidiPingPongFromInsideTheCallbacks) {
   constexpr size_t kRoundTrips = 100;
   CheckedCall call;
@@ -321,6 +352,23 @@ TEST_P(EngineContractTest, WriteAfterTheEndCompletesNotOkAndCloseStillWaits) {
   EXPECT_THAT(call.violations(), IsEmpty());
 }
 
+TEST_P(EngineContractTest, DriverHalfClosesFromInsideOnReadsDone) {
+  // The callbacks drive the call as a driver does: the server ends it after the first response,
+  // and the half-close comes from inside OnReadsDone.
+  CheckedCall call;
+  auto ping_pong = CallbackPingPong::Attach(
+      &call, 100, [](size_t i) { return i == 0 ? RequestEndingTheCall() : DuplexRequestOf(10); });
+  CallSpec spec;
+  spec.path = kFullDuplexCall;
+  call.Start(*engine_channel_, spec);
+  ping_pong->Begin();
+  ASSERT_TRUE(call.WaitForClose());
+  EXPECT_EQ(call.status().error_code(), kHeldCode) << Describe(call.status());
+  EXPECT_EQ(call.status().error_message(), kHeldMessage);
+  EXPECT_EQ(call.messages().size(), 1u);
+  EXPECT_THAT(call.violations(), IsEmpty());
+}
+
 TEST_P(EngineContractTest, CancelFromAnotherThreadMidStreamEndsCancelled) {
   // The server streams on its own until the client half-closes (v1 Bidi, INDEPENDENT).
   v1::Behavior behavior;
@@ -344,6 +392,63 @@ TEST_P(EngineContractTest, CancelFromAnotherThreadMidStreamEndsCancelled) {
   EXPECT_THAT(call.violations(), IsEmpty());
   // The cancellation reached the server, which ended its side.
   EXPECT_TRUE(WaitForNoActiveStreams(StreamBenchService::kBidiMethod));
+}
+
+TEST_P(EngineContractTest, CancelRightAfterStartThenWriteCompletesNotOk) {
+  CheckedCall call;
+  CallSpec spec;
+  spec.path = kFullDuplexCall;
+  call.Start(*engine_channel_, spec);
+  call.Cancel();
+  call.Write(DuplexRequestOf(10));
+  ASSERT_TRUE(call.WaitForWriteDones(1));
+  EXPECT_THAT(call.write_done_results(), ElementsAre(false));
+  ASSERT_TRUE(call.WaitForReadsDone());
+  ControlCallSucceeds(*engine_channel_);
+  EXPECT_FALSE(call.progress().closed) << "OnClose before WritesDone";
+  call.WritesDone();
+  ASSERT_TRUE(call.WaitForClose());
+  EXPECT_EQ(call.status().error_code(), grpc::StatusCode::CANCELLED) << Describe(call.status());
+  EXPECT_TRUE(call.messages().empty());
+  EXPECT_THAT(call.violations(), IsEmpty());
+}
+
+TEST_P(EngineContractTest, CancelWithAWriteBlockedByFlowControlFailsTheWriteFirst) {
+  // A server of its own whose stream window stays small (no BDP probing), so a large write
+  // blocks for as long as the server does not read.
+  ServerOptions options = server_->options();
+  options.port = 0;
+  options.transport.bdp_probe = false;
+  options.transport.stream_window_bytes = 65536;
+  std::string error;
+  std::unique_ptr<ReferenceServer> stalling = ReferenceServer::Start(options, &error);
+  ASSERT_NE(stalling, nullptr) << error;
+  std::shared_ptr<Channel> channel = ChannelTo(stalling->address());
+
+  v1::Behavior behavior;  // echo the first request, then stop reading for 30 s
+  behavior.mutable_read_stall()->set_after_messages(1);
+  behavior.mutable_read_stall()->set_duration_us(30'000'000);
+  CheckedCall call;
+  CallSpec spec;
+  spec.path = StreamBenchService::kBidiMethod;
+  call.Start(*channel, spec);
+  call.Write(V1RequestOf(0, behavior));
+  ASSERT_TRUE(call.WaitForMessages(1));
+  ASSERT_TRUE(call.WaitForWriteDones(1));
+  call.Write(streambench::testing::MakeRequest(1, 1 << 20).SerializeAsString());
+  // A whole call on the same channel went round, and the megabyte is still not out.
+  ControlCallSucceeds(*channel);
+  ASSERT_EQ(call.progress().write_dones, 1u) << "the large write was not blocked: no test";
+  std::thread canceller([&call] { call.Cancel(); });
+  canceller.join();
+  ASSERT_TRUE(call.WaitForWriteDones(2));
+  EXPECT_THAT(call.write_done_results(), ElementsAre(true, false));
+  ASSERT_TRUE(call.WaitForReadsDone());
+  EXPECT_FALSE(call.progress().closed) << "OnClose before WritesDone";
+  call.WritesDone();
+  ASSERT_TRUE(call.WaitForClose());
+  EXPECT_EQ(call.status().error_code(), grpc::StatusCode::CANCELLED) << Describe(call.status());
+  EXPECT_THAT(call.violations(), IsEmpty());
 }
 
 TEST_P(EngineContractTest, CancelAfterCloseDoesNothing) {

@@ -637,6 +637,36 @@ TEST_F(H2EngineTest, ConnectTimeoutEndsCallsUnavailable) {
   ExpectNoViolations(observer);
 }
 
+// A cancel or a deadline during the handshake ends the call then, not when the connect is over
+// (here not for a minute): nothing of the call has left, so nothing waits for the wire.
+TEST_F(H2EngineTest, CancelAndDeadlineWhileConnectingEndTheCallAtOnce) {
+  StalledListener stalled;
+  ASSERT_FALSE(stalled.target().empty());
+  H2EngineOptions options;
+  options.connect_timeout_ms = 60'000;
+  engine_ = MakeH2Engine(options);
+  Channel& channel = MakeChannel(stalled.target());
+  RecordingObserver cancelled, expired;
+  auto cancelled_call = Start(channel, kFullDuplex, &cancelled);
+  Write(*cancelled_call, cancelled, PingRequest(1));
+  auto expired_call = Start(channel, kFullDuplex, &expired, /*timeout_us=*/100'000);
+  Cancel(*cancelled_call);
+  ASSERT_TRUE(cancelled.WaitForReadsDone());
+  WritesDone(*cancelled_call);
+  ASSERT_TRUE(cancelled.WaitForClose());
+  EXPECT_EQ(cancelled.status().error_code(), grpc::StatusCode::CANCELLED)
+      << cancelled.status().error_message();
+  EXPECT_EQ(cancelled.write_dones(), std::vector<bool>{false});
+  ASSERT_TRUE(expired.WaitForReadsDone());
+  WritesDone(*expired_call);
+  ASSERT_TRUE(expired.WaitForClose());
+  EXPECT_EQ(expired.status().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+      << expired.status().error_message();
+  EXPECT_FALSE(channel.connected());
+  ExpectNoViolations(cancelled);
+  ExpectNoViolations(expired);
+}
+
 // Several addresses: a channel dials addresses[index % n] (no per-call balancing).
 TEST_F(H2EngineTest, ChannelIndexPicksTheAddress) {
   testing::RefusingPort refusing;
