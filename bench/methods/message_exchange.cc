@@ -36,6 +36,15 @@ std::vector<std::pair<std::string, std::string>> MessageExchange::RenderMetadata
 }
 
 void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out) {
+  if (!TryNextRequest(intended_ns, now_unix_ns, out)) out->clear();
+}
+
+bool MessageExchange::TryNextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out) {
+  std::optional<size_t> line;
+  if (method_->feed != nullptr) {
+    line = method_->feed->Take();
+    if (!line) return false;
+  }
   TemplateContext context;
   context.seq = requests_;
   context.stream = stream_index_;
@@ -44,9 +53,13 @@ void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std:
   context.rng = &rng_;
   if (correlator_) {
     // The correlation value is read from the request as sent.
-    std::unique_ptr<google::protobuf::Message> request = method_->request->RenderMessage(context);
+    std::unique_ptr<google::protobuf::Message> request =
+        line ? method_->feed->RenderMessage(*line, context)
+             : method_->request->RenderMessage(context);
     correlator_->OnRequestSent(method_->correlate_request->ReadText(*request), requests_);
     request->SerializeToString(out);
+  } else if (line) {
+    method_->feed->Render(*line, context, out);
   } else {
     method_->request->Render(context, out);
   }
@@ -58,6 +71,7 @@ void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std:
     }
   }
   ++requests_;
+  return true;
 }
 
 MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* bytes) {

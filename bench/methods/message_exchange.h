@@ -8,6 +8,10 @@
 // correlation value no request of the stream sent counts as corrupted too; with `correlate`, a
 // request never answered is lost and duplicated / reordered answers are counted; without it, a
 // paired stream that ended OK owes one response per request (the missing are lost).
+// Requests from a `request.feed` take their lines from the run's one cursor (RequestFeed::Take),
+// shared by every exchange of the run. With `feed_order: once` the feed runs out: TryNextRequest
+// then returns false and sends nothing, and the driver stops the slot's writes (half-closes the
+// stream, starts no new call); feed_exhausted() says so before a call is started.
 // Thread-safety: none; one exchange belongs to one stream, whose reactor serialises its use
 // (writes one at a time, reads one at a time; the two sides touch disjoint state, except the
 // pairing FIFO, which is a single-producer single-consumer ring).
@@ -46,7 +50,14 @@ class MessageExchange {
 
   // The next request (its seq is requests() before the call) into *out; `intended_ns` is kept
   // for the response that answers it when responses pair with requests.
+  // Past the end of a `once` feed it leaves *out empty (the empty message): a driver that drives
+  // such a feed asks TryNextRequest instead.
   void NextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out);
+  // The same, or false (nothing taken, nothing remembered, *out untouched) when a `once` feed is
+  // used up.
+  [[nodiscard]] bool TryNextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out);
+  // A `once` feed has handed out its last line (to this stream or another): no request is left.
+  bool feed_exhausted() const { return method_->feed != nullptr && method_->feed->exhausted(); }
 
   // What one response was.
   struct ResponseOutcome {

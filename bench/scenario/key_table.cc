@@ -117,6 +117,9 @@ struct K : ScenarioKey {
   K Undocumented() const { return With(&ScenarioKey::documented, false); }
 };
 
+void SetFeedOrder(Scenario& s, size_t i) {
+  s.method.feed_order = i == 0 ? FeedOrder::kCycle : FeedOrder::kOnce;
+}
 void SetPairing(Scenario& s, size_t i) {
   s.method.pairing = i == 0 ? ResponsePairing::kOnePerRequest : ResponsePairing::kIndependent;
 }
@@ -224,7 +227,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Type("string")
           .Default("none")
           .Doc("a method of `service` (`Converse`): the generator drives it through its "
-               "descriptors, with requests from `request.json`. Its call shape is the mode: "
+               "descriptors, with requests from `request.json` or `request.feed`. Its call shape "
+               "is the mode: "
                "`mode` may be left out (required with `reflection`), and must agree if given"),
       K("proto", S::kMap)
           .ReadBy(ReadProto)
@@ -375,6 +379,23 @@ std::vector<ScenarioKey> BuildKeys() {
                "`{{rand_string N}}`, `{{now_unix_ms}}`, `{{now_unix_ns}}`, `{{env.NAME}}`, "
                "`{{payload N}}` (a number field takes exactly one numeric placeholder). A field "
                "that does not fit the message is an error at its line before anything is sent"),
+      K("request.feed")
+          .ReadBy(ReadRequestFeed)
+          .Modes(kAnyServiceOnly)
+          .Type("path")
+          .Default("none")
+          .Doc("instead of `json`: a file of requests, one proto3 JSON message per line (blank "
+               "lines skipped), placeholders as in `json`; relative to the scenario's folder. "
+               "Every line is checked against the message when the scenario is loaded: a line "
+               "that does not fit is an error naming the file and its line"),
+      K("request.feed_order")
+          .Choices({"cycle", "once"})
+          .To(&SetFeedOrder)
+          .Modes(kAnyServiceOnly)
+          .Default("`cycle`")
+          .Doc("`cycle`: after the last line the first again; `once`: each line is sent once "
+               "across the whole run (one cursor shared by every stream and call, warm-up "
+               "included), then the slots stop sending and the run ends early"),
       K("response", S::kMap)
           .Modes(kAnyServiceOnly)
           .Default("see below")

@@ -213,6 +213,42 @@ TEST_F(AnyServiceTest, AForeignServersFaultsAreCountedExactlyAndTheRunGoesOn) {
   EXPECT_GT(Count(run, "message"), 0u);
 }
 
+// `request.feed` through the CLI against the Python server: one cursor over the run's two call
+// slots hands out the lines in turn, wrapping around, so exactly the calls that took line 1
+// (every third line taken) are answered "echo: a"; a line that does not fit is exit 2 naming the
+// feed's line and the scenario's `feed` key.
+TEST_F(AnyServiceTest, AFeedsLinesAreSentInTurnAcrossTheRunsCalls) {
+  ForeignEchoServer server;
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  Write("feed.jsonl",
+        "{\"id\": \"1-{{call}}\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \"b\"}\n\n"
+        "{\"id\": \"3\", \"text\": \"c\"}\n");
+  const std::string yaml =
+      "name: feed\nservice: acme.echo.v1.EchoService\nmethod: Say\nproto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\nrequest:\n  feed: feed.jsonl\n"
+      "response: {expect: {fields: {text: \"echo: a\"}}}\n"
+      "connections: 1\nstreams_per_connection: 2\nload: {type: closed, outstanding: 1}\n"
+      "warmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  // The calls that took lines 2 and 3 fail the check, so the run fails.
+  EXPECT_EQ(r.code, 1) << r.err << r.out;
+  ASSERT_TRUE(run.is_object()) << r.err;
+  const uint64_t calls = run["calls"]["finished"];
+  ASSERT_GE(calls, 3u);
+  ASSERT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(), calls);
+  EXPECT_EQ(run["response_check_failures"].get<uint64_t>(), calls - (calls + 2) / 3);
+
+  Write("feed.jsonl", "{\"id\": \"1\"}\n{\"id\": \"2\", \"txt\": \"b\"}\n");
+  r = Validate(yaml);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("s.yaml:6:9: request.feed: feed.jsonl:2: txt: acme.echo.v1.Note has no "
+                       "field \"txt\""),
+            std::string::npos)
+      << r.err;
+}
+
 // Bad inputs: exit 2 with the scenario's (and the .proto's) positions, or 3 when reflection
 // cannot be had.
 std::string EchoScenario(const std::string& method, const std::string& proto,

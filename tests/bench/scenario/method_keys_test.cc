@@ -54,6 +54,43 @@ TEST(MethodKeysTest, ReadsEveryKeyWithItsPosition) {
   EXPECT_TRUE(s.method.expect_fields.IsMap());
 }
 
+TEST(MethodKeysTest, ARequestFeedInsteadOfJson) {
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(Load(std::string(kHeader) +
+                       "proto: {protoset: x.pb}\nrequest:\n  feed: data/notes.jsonl\n"
+                       "  feed_order: once\n",
+                   &file, &error))
+      << error.ToString();
+  const MethodSpec& m = file.runs.at(0).method;
+  EXPECT_EQ(m.request_feed, "data/notes.jsonl");
+  EXPECT_EQ(m.feed_order, FeedOrder::kOnce);
+  EXPECT_EQ(m.request_feed_at.line, 6);
+  EXPECT_EQ(m.request_feed_at.column, 9);
+  ASSERT_TRUE(Load(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl}\n",
+                   &file, &error));
+  EXPECT_EQ(file.runs.at(0).method.feed_order, FeedOrder::kCycle);
+
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {json: {id: a}, feed: n.jsonl}\n")
+                .find("m.yaml:5:17: request.json: and `request.feed` both say what to send; give "
+                      "exactly one of them"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed_order: once}\n")
+                .find("m.yaml:5:23: request.feed_order: applies to `request.feed` only"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl, feed_order: twice}\n")
+                .find("request.feed_order: "),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: \"\"}\n")
+                .find("m.yaml:5:17: request.feed: is empty"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: x\nmode: bidi\nrequest: {feed: n.jsonl}\n")
+                .find("m.yaml:3:17: request.feed: applies only to a scenario that names a"),
+            std::string::npos);
+}
+
 TEST(MethodKeysTest, TheBuiltInServicesStayAsTheyWere) {
   ScenarioFile file;
   LoadError error;
