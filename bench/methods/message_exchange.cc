@@ -11,6 +11,17 @@ MessageExchange::MessageExchange(std::shared_ptr<const ResolvedMethod> method,
   if (method_->parses_responses()) response_.reset(method_->response_prototype->New());
   if (method_->correlate_response) correlator_.emplace();
   if (Pairs()) pending_.resize(kMaxPending);
+  if (PairsByCorrelation()) correlated_intended_ns_.resize(kMaxPending);
+}
+
+namespace {
+// A correlated request already timed by an earlier answer.
+constexpr int64_t kAnswered = INT64_MIN;
+}  // namespace
+
+bool MessageExchange::PairsByCorrelation() const {
+  return method_->shape == CallShape::kBidi &&
+         method_->pairing == scenario::ResponsePairing::kCorrelated && correlator_.has_value();
 }
 
 bool MessageExchange::Pairs() const {
@@ -56,8 +67,14 @@ bool MessageExchange::TryNextRequest(int64_t intended_ns, int64_t now_unix_ns, s
     std::unique_ptr<google::protobuf::Message> request =
         line ? method_->feed->RenderMessage(*line, context)
              : method_->request->RenderMessage(context);
-    correlator_->OnRequestSent(method_->correlate_request->ReadText(*request), requests_);
+    const std::string value = method_->correlate_request->ReadText(*request);
     request->SerializeToString(out);
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
+    correlator_->OnRequestSent(value, requests_);
+    if (PairsByCorrelation()) {
+      correlated_intended_ns_[requests_ % kMaxPending] = intended_ns;
+      correlated_sent_ = requests_ + 1;
+    }
   } else if (line) {
     method_->feed->Render(*line, context, out);
   } else {
@@ -93,8 +110,17 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
   if (method_->assertions && !method_->assertions->Check(*response_).empty()) {
     outcome.check_failed = true;
   }
-  if (correlator_ && !correlator_->OnResponse(method_->correlate_response->ReadText(*response_))) {
-    ++counts_.corrupted;
+  if (correlator_) {
+    const std::string value = method_->correlate_response->ReadText(*response_);
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
+    uint64_t seq = 0;
+    if (!correlator_->OnResponse(value, &seq)) {
+      ++counts_.corrupted;
+    } else if (PairsByCorrelation() && correlated_sent_ - seq <= kMaxPending) {
+      // Still in the table (not overwritten by a request kMaxPending later).
+      int64_t& intended = correlated_intended_ns_[seq % kMaxPending];
+      if (intended != kAnswered) outcome.intended_ns = std::exchange(intended, kAnswered);
+    }
   }
   return outcome;
 }
@@ -102,6 +128,7 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
 stats::IntegrityCounts MessageExchange::Finish(bool ok) {
   stats::IntegrityCounts counts = counts_;
   if (correlator_) {
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
     // Lost needs the stream to have ended normally: a cancelled or failed stream's unanswered
     // requests are accounted by its status.
     if (ok) correlator_->Finish(requests_);

@@ -121,7 +121,9 @@ void SetFeedOrder(Scenario& s, size_t i) {
   s.method.feed_order = i == 0 ? FeedOrder::kCycle : FeedOrder::kOnce;
 }
 void SetPairing(Scenario& s, size_t i) {
-  s.method.pairing = i == 0 ? ResponsePairing::kOnePerRequest : ResponsePairing::kIndependent;
+  constexpr ResponsePairing kByChoice[] = {
+      ResponsePairing::kOnePerRequest, ResponsePairing::kIndependent, ResponsePairing::kCorrelated};
+  s.method.pairing = kByChoice[i];
 }
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
@@ -402,12 +404,15 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("how a named method's responses are paired, correlated and checked (below); "
                "their statuses are judged by `expect.statuses` as for every run"),
       K("response.pairing")
-          .Choices({"one_per_request", "independent"})
+          .Choices({"one_per_request", "independent", "correlated"})
           .To(&SetPairing)
           .Default("`one_per_request`")
           .Doc("bidi: `one_per_request`: the k-th response answers the k-th request, timed from "
                "its intended send (message latency); `independent`: the server streams on its "
-               "own, timed by time to first message, messages counted"),
+               "own, timed by time to first message, messages counted; `correlated` (with "
+               "`correlate`, open loop): each response answers the request whose correlation "
+               "value it carries, in any order, timed from that request's intended send (a "
+               "request's first answer only)"),
       K("response.correlate", S::kMap)
           .ReadBy(ReadCorrelate)
           .Type("`{request: path, response: path}`")

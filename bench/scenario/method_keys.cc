@@ -260,6 +260,20 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
   if (pairing != nullptr && mode != nullptr && s.mode != Mode::kBidi) {
     return diag->Fail(*pairing, "response.pairing", "applies to bidi methods only");
   }
+  if (s.method.pairing == ResponsePairing::kCorrelated) {
+    if (s.method.correlate_request.empty()) {
+      return diag->Fail(*pairing, "response.pairing",
+                        "`correlated` pairs each response with its request by `response.correlate`"
+                        ", which is missing");
+    }
+    // A closed loop sends the next message when a response answers one; a correlated stream is
+    // paced by its writes, so only a schedule bounds what is in flight.
+    if (s.load.model == LoadModel::kClosed) {
+      return diag->Fail(*pairing, "response.pairing",
+                        "`correlated` needs an open-loop `load` (constant, poisson or ramp): in a "
+                        "closed loop nothing would bound the requests in flight");
+    }
+  }
   return true;
 }
 

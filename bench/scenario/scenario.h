@@ -242,6 +242,9 @@ struct ProtoSourceSpec {
 enum class ResponsePairing {
   kOnePerRequest,  // the k-th response answers the k-th request: per-message latency
   kIndependent,    // the server streams on its own: time to first message, messages counted
+  // each response answers the request whose `correlate` field value it carries, in any order:
+  // per-message latency from that request's intended send
+  kCorrelated,
 };
 
 // How the lines of a request feed (key `request.feed_order`) are handed out. One cursor serves the

@@ -249,6 +249,35 @@ TEST_F(AnyServiceTest, AFeedsLinesAreSentInTurnAcrossTheRunsCalls) {
       << r.err;
 }
 
+// `pairing: correlated` against the Python server answering every 3rd note after the next one:
+// every answer is timed (from the request it names), and the swaps are counted as reordered.
+TEST_F(AnyServiceTest, CorrelatedPairingTimesEveryAnswerOfAServerThatReorders) {
+  ForeignEchoServer server({"--swap-every", "3"});
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  const std::string yaml =
+      "name: correlated\nservice: acme.echo.v1.EchoService\nmethod: Converse\n"
+      "proto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\n"
+      "request:\n  json: {id: \"n-{{seq}}\", text: hello}\n"
+      "response:\n  pairing: correlated\n  correlate: {request: id, response: reply_to}\n"
+      "stream: {messages: 12}\nload: {type: constant, rate: 400/s}\n"
+      "expect: {allow_integrity_errors: true}\nwarmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const uint64_t received = run["messages"]["received"];
+  ASSERT_GT(received, 0u);
+  EXPECT_EQ(Count(run, "message"), received);
+  EXPECT_EQ(run["integrity"]["lost"], 0);
+  EXPECT_EQ(run["integrity"]["duplicated"], 0);
+  EXPECT_EQ(run["integrity"]["corrupted"], 0);
+  // Notes 3, 6, 9 of each full stream of 12 answered late (12: the stream ends, nothing after).
+  const uint64_t streams = run["calls"]["finished"];
+  ASSERT_GE(streams, 2u);
+  EXPECT_GE(run["integrity"]["reordered"].get<uint64_t>(), 3 * (streams - 1));
+}
+
 // Bad inputs: exit 2 with the scenario's (and the .proto's) positions, or 3 when reflection
 // cannot be had.
 std::string EchoScenario(const std::string& method, const std::string& proto,

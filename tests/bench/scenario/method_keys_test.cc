@@ -91,6 +91,26 @@ TEST(MethodKeysTest, ARequestFeedInsteadOfJson) {
             std::string::npos);
 }
 
+TEST(MethodKeysTest, CorrelatedPairingNeedsCorrelateAndAnOpenLoop) {
+  const std::string base = std::string(kHeader) + "proto: {protoset: x.pb}\n";
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(Load(base + "load: {type: constant, rate: 100/s}\nresponse:\n  pairing: correlated\n"
+                          "  correlate: {request: id, response: reply_to}\n",
+                   &file, &error))
+      << error.ToString();
+  EXPECT_EQ(file.runs.at(0).method.pairing, ResponsePairing::kCorrelated);
+  EXPECT_NE(ErrorOf(base + "load: {type: constant, rate: 100/s}\n"
+                           "response: {pairing: correlated}\n")
+                .find("m.yaml:6:21: response.pairing: `correlated` pairs each response with its "
+                      "request by `response.correlate`, which is missing"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(base + "response:\n  pairing: correlated\n"
+                           "  correlate: {request: id, response: reply_to}\n")
+                .find("m.yaml:6:12: response.pairing: `correlated` needs an open-loop `load`"),
+            std::string::npos);
+}
+
 TEST(MethodKeysTest, TheBuiltInServicesStayAsTheyWere) {
   ScenarioFile file;
   LoadError error;
