@@ -9,7 +9,10 @@ MessageExchange::MessageExchange(std::shared_ptr<const ResolvedMethod> method,
       call_index_(call_index),
       rng_(seed ^ (stream_index * 0x9E3779B97F4A7C15ull) ^ (call_index << 32)) {
   if (method_->parses_responses()) response_.reset(method_->response_prototype->New());
-  if (method_->correlate_response) correlator_.emplace();
+  if (method_->correlate_response) {
+    correlator_.emplace();
+    request_.reset(method_->request_prototype->New());
+  }
   if (Pairs()) pending_.resize(kMaxPending);
   if (PairsByCorrelation()) correlated_intended_ns_.resize(kMaxPending);
 }
@@ -62,23 +65,23 @@ bool MessageExchange::TryNextRequest(int64_t intended_ns, int64_t now_unix_ns, s
   context.call = call_index_;
   context.now_unix_ns = now_unix_ns;
   context.rng = &rng_;
+  if (line) {
+    method_->feed->Render(*line, context, out);
+  } else {
+    method_->request->Render(context, out);
+  }
   if (correlator_) {
-    // The correlation value is read from the request as sent.
-    std::unique_ptr<google::protobuf::Message> request =
-        line ? method_->feed->RenderMessage(*line, context)
-             : method_->request->RenderMessage(context);
-    const std::string value = method_->correlate_request->ReadText(*request);
-    request->SerializeToString(out);
+    // The correlation value is read from the request as sent: its bytes parsed into one message
+    // the stream reuses, cheaper than building each request as a message (ParseFromString
+    // clears it first).
+    request_->ParseFromString(*out);
+    const std::string value = method_->correlate_request->ReadText(*request_);
     std::lock_guard<std::mutex> lock(correlation_mutex_);
     correlator_->OnRequestSent(value, requests_);
     if (PairsByCorrelation()) {
       correlated_intended_ns_[requests_ % kMaxPending] = intended_ns;
       correlated_sent_ = requests_ + 1;
     }
-  } else if (line) {
-    method_->feed->Render(*line, context, out);
-  } else {
-    method_->request->Render(context, out);
   }
   if (Pairs()) {
     const uint64_t tail = pending_tail_.load(std::memory_order_relaxed);
@@ -102,8 +105,7 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
     }
   }
   if (bytes == nullptr || response_ == nullptr) return outcome;
-  response_->Clear();
-  if (!response_->ParseFromString(*bytes)) {
+  if (!response_->ParseFromString(*bytes)) {  // clears the message first
     ++counts_.corrupted;
     return outcome;
   }

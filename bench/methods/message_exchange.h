@@ -89,6 +89,7 @@ class MessageExchange {
   const uint64_t call_index_;
   std::mt19937_64 rng_;
   std::unique_ptr<google::protobuf::Message> response_;  // reused for every parse
+  std::unique_ptr<google::protobuf::Message> request_;   // with `correlate`: the request sent
   // The correlator (and, with `pairing: correlated`, the intended send time of request seq at
   // correlated_intended_ns_[seq % kMaxPending], kAnswered once timed) is shared by both sides.
   std::mutex correlation_mutex_;

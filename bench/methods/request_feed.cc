@@ -40,7 +40,7 @@ std::unique_ptr<RequestFeed> RequestFeed::Load(const std::string& path, const pb
     *error = {0, "cannot read the file"};
     return nullptr;
   }
-  std::unique_ptr<RequestFeed> feed(new RequestFeed(type, factory, order));
+  std::unique_ptr<RequestFeed> feed(new RequestFeed(order));
   int number = 0;
   for (std::string line; std::getline(in, line);) {
     ++number;
@@ -116,17 +116,6 @@ void RequestFeed::Render(size_t index, const TemplateContext& context, std::stri
   } else {
     out->assign(serialized_, entry.offset, entry.size);
   }
-}
-
-std::unique_ptr<pb::Message> RequestFeed::RenderMessage(size_t index,
-                                                        const TemplateContext& context) const {
-  const Entry& entry = entries_[index];
-  if (entry.template_ >= 0) {
-    return templates_[static_cast<size_t>(entry.template_)].RenderMessage(context);
-  }
-  std::unique_ptr<pb::Message> message(factory_.GetPrototype(&type_)->New());
-  message->ParseFromArray(serialized_.data() + entry.offset, static_cast<int>(entry.size));
-  return message;
 }
 
 }  // namespace streambench::methods

@@ -8,7 +8,7 @@
 // object, and a payload buffer if it uses {{payload N}}). Feeds larger than kMaxFileBytes are
 // refused when loaded.
 // Thread-safety: the lines are immutable once loaded; Take() is lock-free and may be called from
-// any thread; Render() and RenderMessage() from any thread, each with its own TemplateContext.
+// any thread; Render() from any thread, each with its own TemplateContext.
 #pragma once
 
 #include <google/protobuf/descriptor.h>
@@ -54,9 +54,6 @@ class RequestFeed {
 
   // Message `index` (from Take) for `context`, serialized.
   void Render(size_t index, const TemplateContext& context, std::string* out) const;
-  // The same as a message (to read a correlation field).
-  std::unique_ptr<google::protobuf::Message> RenderMessage(size_t index,
-                                                           const TemplateContext& context) const;
 
   size_t size() const { return entries_.size(); }
   // Line of the file message `index` came from (1-based), for messages and tests.
@@ -71,12 +68,8 @@ class RequestFeed {
     int32_t template_ = -1;  // index in templates_, or -1: the bytes above are the message
     int line = 0;
   };
-  RequestFeed(const google::protobuf::Descriptor& type,
-              google::protobuf::DynamicMessageFactory& factory, scenario::FeedOrder order)
-      : type_(type), factory_(factory), order_(order) {}
+  explicit RequestFeed(scenario::FeedOrder order) : order_(order) {}
 
-  const google::protobuf::Descriptor& type_;
-  google::protobuf::DynamicMessageFactory& factory_;
   const scenario::FeedOrder order_;
   std::string serialized_;  // every template-free message, back to back
   std::vector<Entry> entries_;

@@ -340,6 +340,7 @@ std::shared_ptr<const ResolvedMethod> ResolveMethod(const scenario::Scenario& ru
   out->factory = std::make_unique<pb::DynamicMessageFactory>(&pool);
   const pb::Descriptor& request_type = *out->method->input_type();
   const pb::Descriptor& response_type = *out->method->output_type();
+  out->request_prototype = out->factory->GetPrototype(&request_type);
   out->response_prototype = out->factory->GetPrototype(&response_type);
   if (!spec.request_feed.empty()) {
     FeedError why;

@@ -45,6 +45,7 @@ struct ResolvedMethod {
   std::optional<FieldPath> correlate_request;    // `response.correlate`
   std::optional<FieldPath> correlate_response;
   scenario::ResponsePairing pairing = scenario::ResponsePairing::kOnePerRequest;
+  const google::protobuf::Message* request_prototype = nullptr;   // from `factory`
   const google::protobuf::Message* response_prototype = nullptr;  // from `factory`
   // Whether the generator needs a response as a message (to check or correlate it); otherwise it
   // only counts the response's bytes.
