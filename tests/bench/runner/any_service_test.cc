@@ -353,7 +353,8 @@ TEST_F(AnyServiceTest, ReflectionAServerDoesNotOfferExitsThreeNamingWhatWasTried
 }
 
 TEST_F(AnyServiceTest, TheShippedScenariosValidateAndRun) {
-  for (const char* name : {"any_service_reflection.yaml", "any_service_proto.yaml"}) {
+  for (const char* name :
+       {"any_service_reflection.yaml", "any_service_proto.yaml", "any_service_feed.yaml"}) {
     SCOPED_TRACE(name);
     const std::string path = kSource + "/scenarios/" + name;
     CliResult r = Cli({"validate", path});
