@@ -395,9 +395,9 @@ std::vector<ScenarioKey> BuildKeys() {
           .To(&SetFeedOrder)
           .Modes(kAnyServiceOnly)
           .Default("`cycle`")
-          .Doc("`cycle`: after the last line the first again; `once`: each line is sent once "
-               "across the whole run (one cursor shared by every stream and call, warm-up "
-               "included), then the slots stop sending and the run ends early"),
+          .Doc("`cycle`: after the last line the first again (one cursor shared by every stream "
+               "and call, warm-up included); `once` (each line sent once across the run, then "
+               "the run ends) is refused until the driver can stop its slots"),
       K("response", S::kMap)
           .Modes(kAnyServiceOnly)
           .Default("see below")

@@ -256,6 +256,14 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
     return diag->Fail(*feed_order, "request.feed_order",
                       "applies to `request.feed` only (the order its lines are sent in)");
   }
+  // `once` is carried out by bench/methods (RequestFeed, MessageExchange::TryNextRequest and
+  // feed_exhausted()), but the any-service driver does not stop a slot when the feed runs out
+  // yet: it would go on sending empty requests. Refused until it does.
+  if (feed_order != nullptr && s.method.feed_order == FeedOrder::kOnce) {
+    return diag->Fail(*feed_order, "request.feed_order",
+                      "`once` is not available yet (the driver cannot stop its slots when the "
+                      "feed runs out); use `cycle`");
+  }
   const YamlNode* pairing = NodeAt(root, "response.pairing");
   if (pairing != nullptr && mode != nullptr && s.mode != Mode::kBidi) {
     return diag->Fail(*pairing, "response.pairing", "applies to bidi methods only");

@@ -38,20 +38,22 @@ class RequestFeedTest : public ::testing::Test {
   void WriteFeed(const std::string& text) { std::ofstream(dir_ / "feed.jsonl") << text; }
 
   // acme.echo.v1.EchoService/`method` with `request.feed: feed.jsonl` (beside the scenario, whose
-  // `feed` key is on line 6, column 9) and the keys in `extra` (`request.feed_order` as `order`).
-  std::shared_ptr<const ResolvedMethod> Resolve(const std::string& method, const std::string& extra,
-                                                std::string* error = nullptr,
-                                                const std::string& order = "cycle") {
-    const std::string yaml =
-        "name: x\nservice: acme.echo.v1.EchoService\nmethod: " + method + "\nproto: {files: [" +
-        ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
-        "]}\nrequest:\n  feed: feed.jsonl\n  feed_order: " + order + "\n" + extra;
+  // `feed` key is on line 6, column 9) and the keys in `extra`, its lines handed out in `order`
+  // (set after loading: the scenario refuses `once` until the driver stops its slots).
+  std::shared_ptr<const ResolvedMethod> Resolve(
+      const std::string& method, const std::string& extra, std::string* error = nullptr,
+      scenario::FeedOrder order = scenario::FeedOrder::kCycle) {
+    const std::string yaml = "name: x\nservice: acme.echo.v1.EchoService\nmethod: " + method +
+                             "\nproto: {files: [" + ForeignEchoServer::ProtoFile() +
+                             "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+                             "]}\nrequest:\n  feed: feed.jsonl\n" + extra;
     scenario::ScenarioFile file;
     scenario::LoadError load_error;
     if (!scenario::LoadScenarioString(yaml, (dir_ / "x.yaml").string(), {}, &file, &load_error)) {
       ADD_FAILURE() << load_error.ToString();
       return nullptr;
     }
+    file.runs[0].method.feed_order = order;
     SourceError why;
     std::optional<DescriptorSet> set = LoadMethodDescriptors(file.runs[0], nullptr, "", &why);
     std::shared_ptr<const ResolvedMethod> resolved;
@@ -130,7 +132,7 @@ TEST_F(RequestFeedTest, CycleWrapsAroundAcrossTheStreamsOfTheRun) {
 
 TEST_F(RequestFeedTest, OnceSendsEachLineOnceAcrossTheRunThenStops) {
   WriteFeed("{\"id\": \"a\"}\n{\"id\": \"b\"}\n{\"id\": \"c\"}\n");
-  auto method = Resolve("Converse", "", nullptr, "once");
+  auto method = Resolve("Converse", "", nullptr, scenario::FeedOrder::kOnce);
   ASSERT_NE(method, nullptr);
   MessageExchange first(method, 0, 0, 1), second(method, 1, 1, 1);
   std::string got, bytes;
@@ -159,7 +161,7 @@ TEST_F(RequestFeedTest, OnceGivesEveryLineToExactlyOneRequestWhenThreadsRace) {
   std::string text;
   for (int i = 0; i < kLines; ++i) text += "{\"id\": \"" + std::to_string(i) + "\"}\n";
   WriteFeed(text);
-  auto method = Resolve("Converse", "", nullptr, "once");
+  auto method = Resolve("Converse", "", nullptr, scenario::FeedOrder::kOnce);
   ASSERT_NE(method, nullptr);
   std::vector<std::vector<std::string>> ids(kThreads);
   std::vector<std::thread> threads;

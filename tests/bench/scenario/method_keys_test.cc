@@ -59,12 +59,12 @@ TEST(MethodKeysTest, ARequestFeedInsteadOfJson) {
   LoadError error;
   ASSERT_TRUE(Load(std::string(kHeader) +
                        "proto: {protoset: x.pb}\nrequest:\n  feed: data/notes.jsonl\n"
-                       "  feed_order: once\n",
+                       "  feed_order: cycle\n",
                    &file, &error))
       << error.ToString();
   const MethodSpec& m = file.runs.at(0).method;
   EXPECT_EQ(m.request_feed, "data/notes.jsonl");
-  EXPECT_EQ(m.feed_order, FeedOrder::kOnce);
+  EXPECT_EQ(m.feed_order, FeedOrder::kCycle);
   EXPECT_EQ(m.request_feed_at.line, 6);
   EXPECT_EQ(m.request_feed_at.column, 9);
   ASSERT_TRUE(Load(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl}\n",
@@ -82,6 +82,11 @@ TEST(MethodKeysTest, ARequestFeedInsteadOfJson) {
   EXPECT_NE(ErrorOf(std::string(kHeader) +
                     "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl, feed_order: twice}\n")
                 .find("request.feed_order: "),
+            std::string::npos);
+  // Until the driver stops its slots when the feed runs out.
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl, feed_order: once}\n")
+                .find("m.yaml:5:38: request.feed_order: `once` is not available yet"),
             std::string::npos);
   EXPECT_NE(ErrorOf(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: \"\"}\n")
                 .find("m.yaml:5:17: request.feed: is empty"),
