@@ -17,13 +17,18 @@
 #      network namespace when `unshare -n` works, so the segment count is the run's own. Skipped
 #      with a message when the peers are not built (bash ../shared/peers/build-go-bench.sh from
 #      the project root builds them into $BUILD_DIR/peers and installs h2load).
+#   7. the any-service path (a method driven from its .proto with dynamic messages, requests from
+#      a template) against the compiled streambench.v1 driver, same server, same bidi ping-pong
+#      (64 B and 1 KiB, 2x8 closed loop), alternating: >= 80% of its messages/s, CPU per message
+#      <= 1.3x.
 # A/B pairs are interleaved (the order alternates per repeat) and every figure is the median of
 # REPEATS runs, to resist the noise of a shared machine. Prints one table (Markdown-compatible).
 #
 # Usage: bench/run_macro.sh [--rebuild]
 # Environment: BUILD_DIR (default build, as .ci/build.sh makes it), REPEATS (3), DURATION (5s),
 #   WARMUP (1s), KEEP=1 keeps the raw results directory, RUN_TIMEOUT (120, seconds per run);
-#   SECTIONS ("reference peers": sections 1-5 against the reference server, then section 6
+#   SECTIONS ("reference any_service peers": sections 1-5 against the reference server, section 7
+#   (any_service) against it too, then section 6
 #   against grpc-go's; name one to run only it); PEERS_BIN (default $BUILD_DIR/peers/bin), H2LOAD,
 #   H2_THREADS (1: bare_h2_client's event loops and h2load's threads); section 6 runs whole
 #   seconds (DURATION and WARMUP rounded up);
@@ -45,7 +50,7 @@ SERVER=${STREAMBENCH_SERVER:-$BUILD_DIR/server/streambench-server}
 BARE=${BARE_CLIENT:-$BUILD_DIR/bench/macro/bare_client}
 RAW=${RAW_TCP_BENCH:-$BUILD_DIR/bench/macro/raw_tcp_bench}
 BARE_H2=${BARE_H2_CLIENT:-$BUILD_DIR/bench/macro/bare_h2_client}
-SECTIONS=" ${SECTIONS:-reference peers} "
+SECTIONS=" ${SECTIONS:-reference any_service peers} "
 BASELINE_GEN=${STREAMBENCH_BASELINE:-}
 if [[ -n $BASELINE_GEN && ! -x $BASELINE_GEN ]]; then
   echo "run_macro.sh: STREAMBENCH_BASELINE=$BASELINE_GEN is not an executable" >&2
@@ -57,7 +62,9 @@ RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 # --- build if needed --------------------------------------------------------------------------
 need_build=0
 [[ ${1:-} == --rebuild ]] && need_build=1
-for bin in "$GEN" "$SERVER" "$BARE" "$RAW" "$BARE_H2"; do [[ -x $bin ]] || need_build=1; done
+needed=("$GEN" "$SERVER")  # section 7 needs only these two
+[[ $SECTIONS == *" reference "* || $SECTIONS == *" peers "* ]] && needed+=("$BARE" "$RAW" "$BARE_H2")
+for bin in "${needed[@]}"; do [[ -x $bin ]] || need_build=1; done
 if ((need_build)); then
   if [[ -f $BUILD_DIR/CMakeCache.txt ]]; then
     cmake --build "$BUILD_DIR" -j "$(nproc)" --target streambench streambench-server bare_client \
@@ -78,21 +85,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if [[ $SECTIONS == *" reference "* ]]; then
-# --- the reference server ---------------------------------------------------------------------
-"$SERVER" --port 0 --metrics-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-for _ in $(seq 100); do
-  grep -q '^metrics on ' "$WORK/server.out" 2>/dev/null && break
-  sleep 0.1
-done
-TARGET=$(sed -n 's/^listening on //p' "$WORK/server.out")
-METRICS=$(sed -n 's/^metrics on //p' "$WORK/server.out")
-if [[ -z $TARGET || -z $METRICS ]]; then
-  echo "run_macro.sh: the server did not start:" >&2
-  cat "$WORK/server.err" >&2
-  exit 3
-fi
+# --- the reference server (sections 1-5 and 7 share one) ---------------------------------------
+start_reference_server() {
+  [[ -z $SERVER_PID ]] || return 0
+  "$SERVER" --port 0 --metrics-port 0 >"$WORK/server.out" 2>"$WORK/server.err" &
+  SERVER_PID=$!
+  for _ in $(seq 100); do
+    grep -q '^metrics on ' "$WORK/server.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  TARGET=$(sed -n 's/^listening on //p' "$WORK/server.out")
+  METRICS=$(sed -n 's/^metrics on //p' "$WORK/server.out")
+  if [[ -z $TARGET || -z $METRICS ]]; then
+    echo "run_macro.sh: the server did not start:" >&2
+    cat "$WORK/server.err" >&2
+    exit 3
+  fi
+}
 CLK_TCK=$(getconf CLK_TCK)
 
 # Server CPU seconds so far (utime + stime, fields 14 and 15 of /proc/PID/stat).
@@ -131,6 +140,28 @@ write_scenario() {  # config file
   } >"$2"
 }
 
+# The same bidi workload as write_scenario's, driven as a method of any service: the run's
+# streambench.v1.StreamBench/Bidi from its .proto, requests built by the dynamic-message path
+# from a template ({{seq}}, a {{payload N}} of the configuration's size), echoed back at the same
+# size (server_behavior left out: echo, response_size 0B), responses counted, not parsed.
+declare -A ANY_SERVICE_PAYLOAD_BYTES=([bidi_64B]=64 [bidi_1KiB]=1024)
+write_any_service_scenario() {  # config file
+  read -r mode conns streams _ <<<"${CONFIG[$1]}"
+  {
+    echo "name: macro-any-service-$1"
+    echo "service: streambench.v1.StreamBench"
+    echo "method: Bidi"
+    echo "proto: {files: [$PWD/proto/streambench/v1/streambench.proto], import_paths: [$PWD/proto]}"
+    echo "target: $TARGET"
+    echo "connections: $conns"
+    echo "streams_per_connection: $streams"
+    echo "load: {type: closed, outstanding: 1}"
+    echo "request: {json: {seq: \"{{seq}}\", payload: \"{{payload ${ANY_SERVICE_PAYLOAD_BYTES[$1]}}}\"}}"
+    echo "warmup: $WARMUP"
+    echo "duration: $DURATION"
+  } >"$2"
+}
+
 RESULTS=$WORK/results.jsonl
 # One line per run: {"who", "config", "rep", "run": <tool's figures>, "server_cpu_s",
 # "server_msgs", "process_cpu_s", "wall_s"}.
@@ -138,7 +169,7 @@ record() {  # who config rep json_file time_file cpu0 cpu1 msgs0 msgs1
   $PY - "$@" >>"$RESULTS" <<'EOF'
 import json, sys
 who, config, rep, out, timef, c0, c1, m0, m1 = sys.argv[1:]
-if who in ("streambench", "baseline"):
+if who in ("streambench", "baseline", "any_service"):
     run = json.load(open(out))["runs"][0]
 else:
     run = json.loads(open(out).read().strip().splitlines()[-1])
@@ -152,8 +183,10 @@ EOF
 run_generator() {  # who binary config rep
   local who=$1 bin=$2
   shift 2
-  local yaml=$WORK/$1.yaml out=$WORK/$who-$1-$2.json timef=$WORK/$who-$1-$2.time c0 m0
-  write_scenario "$1" "$yaml"
+  local yaml=$WORK/$who-$1.yaml out=$WORK/$who-$1-$2.json timef=$WORK/$who-$1-$2.time c0 m0
+  if [[ $who == any_service ]]; then write_any_service_scenario "$1" "$yaml"; else
+    write_scenario "$1" "$yaml"
+  fi
   c0=$(server_cpu_s) m0=$(server_msgs)
   timeout -k 5 "$RUN_TIMEOUT" /usr/bin/time -f "%U %S %e" -o "$timef" "$bin" run "$yaml" --out "$out" --quiet \
     >"$WORK/$who-$1-$2.log" 2>&1 || {
@@ -193,6 +226,8 @@ for line in open(sys.argv[1]):
                       "run": json.loads(line)}))' "$out" "$1" >>"$RESULTS"
 }
 
+if [[ $SECTIONS == *" reference "* ]]; then
+start_reference_server
 echo "streambench macro benchmarks: server $TARGET, $REPEATS repeats, warmup $WARMUP," \
   "duration $DURATION per run" >&2
 for rep in $(seq "$REPEATS"); do
@@ -337,6 +372,73 @@ if approx:
           " report its own)")
 EOF
 fi  # sections 1-5
+
+# --- 7. the any-service (dynamic message) path against the compiled streambench.v1 driver -------
+if [[ $SECTIONS == *" any_service "* ]]; then
+start_reference_server
+echo "section 7: any-service vs compiled driver, bidi ping-pong 2x8 closed loop, server $TARGET," \
+  "$REPEATS repeats, warmup $WARMUP, duration $DURATION per run" >&2
+REFERENCE_RESULTS=$RESULTS
+RESULTS=$WORK/any_service.jsonl
+for rep in $(seq "$REPEATS"); do
+  for config in bidi_64B bidi_1KiB; do
+    echo "  repeat $rep/$REPEATS: $config" >&2
+    if ((rep % 2)); then
+      run_generator streambench "$GEN" "$config" "$rep"
+      run_generator any_service "$GEN" "$config" "$rep"
+    else
+      run_generator any_service "$GEN" "$config" "$rep"
+      run_generator streambench "$GEN" "$config" "$rep"
+    fi
+  done
+done
+$PY - "$RESULTS" "$(nproc)" "$DURATION" "$REPEATS" <<'EOF'
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+cores, duration, repeats = sys.argv[2:]
+
+def runs(who, config):
+    return [r for r in rows if r["who"] == who and r["config"] == config]
+
+def msgs_per_s(r): return r["run"]["throughput"]["messages_per_s"]
+def cpu_per_msg(r):
+    m = r["run"]["messages"]["sent"] + r["run"]["messages"]["received"]
+    return r["run"]["generator"]["cpu_seconds"] / m
+
+table = []
+def add(figure, measured, target="", ok=None):
+    table.append((figure, measured, target, "" if ok is None else ("PASS" if ok else "MISS")))
+
+for config, label in (("bidi_64B", "64 B"), ("bidi_1KiB", "1 KiB")):
+    a, b = runs("streambench", config), runs("any_service", config)
+    rate_a, rate_b = (statistics.median(msgs_per_s(r) for r in x) for x in (a, b))
+    cpu_a, cpu_b = (statistics.median(cpu_per_msg(r) for r in x) for x in (a, b))
+    add(f"7. bidi {label} 2x8: any-service / compiled msgs/s",
+        f"{rate_b / rate_a * 100:.0f}% ({rate_b / 1e3:.1f}k vs {rate_a / 1e3:.1f}k)", ">= 80%",
+        rate_b / rate_a >= 0.8)
+    pairs = []
+    for x in b:
+        y = [r for r in a if r["rep"] == x["rep"]]
+        if y:
+            pairs.append(msgs_per_s(x) / msgs_per_s(y[0]) * 100)
+    add("   (info) msgs/s per A/B pair", ", ".join(f"{p:.0f}%" for p in pairs))
+    add(f"7. bidi {label} 2x8: any-service / compiled CPU per message",
+        f"{cpu_b / cpu_a:.2f}x ({cpu_b * 1e6:.2f} us vs {cpu_a * 1e6:.2f} us)", "<= 1.3x",
+        cpu_b / cpu_a <= 1.3)
+
+print(f"\nsection 7: any-service (dynamic messages from the .proto) vs the compiled streambench.v1 "
+      f"driver, same server and workload; {cores} cores, {duration} per run, median of {repeats}; "
+      "CPU per message = the generator's own CPU in its measured phase / (sent + received)\n")
+w = [max(len(str(row[i])) for row in table + [("Figure", "Measured", "Target", "Result")])
+     for i in range(4)]
+line = lambda c: "| " + " | ".join(str(c[i]).ljust(w[i]) for i in range(4)) + " |"
+print(line(("Figure", "Measured", "Target", "Result")))
+print("|" + "|".join("-" * (x + 2) for x in w) + "|")
+for row in table:
+    print(line(row))
+EOF
+RESULTS=$REFERENCE_RESULTS
+fi  # section 7
 
 # --- 6. the nghttp2 engine beside grpc-go's benchmark client and h2load -------------------------
 if [[ $SECTIONS == *" peers "* ]]; then

@@ -9,8 +9,22 @@ MessageExchange::MessageExchange(std::shared_ptr<const ResolvedMethod> method,
       call_index_(call_index),
       rng_(seed ^ (stream_index * 0x9E3779B97F4A7C15ull) ^ (call_index << 32)) {
   if (method_->parses_responses()) response_.reset(method_->response_prototype->New());
-  if (method_->correlate_response) correlator_.emplace();
+  if (method_->correlate_response) {
+    correlator_.emplace();
+    request_.reset(method_->request_prototype->New());
+  }
   if (Pairs()) pending_.resize(kMaxPending);
+  if (PairsByCorrelation()) correlated_intended_ns_.resize(kMaxPending);
+}
+
+namespace {
+// A correlated request already timed by an earlier answer.
+constexpr int64_t kAnswered = INT64_MIN;
+}  // namespace
+
+bool MessageExchange::PairsByCorrelation() const {
+  return method_->shape == CallShape::kBidi &&
+         method_->pairing == scenario::ResponsePairing::kCorrelated && correlator_.has_value();
 }
 
 bool MessageExchange::Pairs() const {
@@ -36,19 +50,38 @@ std::vector<std::pair<std::string, std::string>> MessageExchange::RenderMetadata
 }
 
 void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out) {
+  if (!TryNextRequest(intended_ns, now_unix_ns, out)) out->clear();
+}
+
+bool MessageExchange::TryNextRequest(int64_t intended_ns, int64_t now_unix_ns, std::string* out) {
+  std::optional<size_t> line;
+  if (method_->feed != nullptr) {
+    line = method_->feed->Take();
+    if (!line) return false;
+  }
   TemplateContext context;
   context.seq = requests_;
   context.stream = stream_index_;
   context.call = call_index_;
   context.now_unix_ns = now_unix_ns;
   context.rng = &rng_;
-  if (correlator_) {
-    // The correlation value is read from the request as sent.
-    std::unique_ptr<google::protobuf::Message> request = method_->request->RenderMessage(context);
-    correlator_->OnRequestSent(method_->correlate_request->ReadText(*request), requests_);
-    request->SerializeToString(out);
+  if (line) {
+    method_->feed->Render(*line, context, out);
   } else {
     method_->request->Render(context, out);
+  }
+  if (correlator_) {
+    // The correlation value is read from the request as sent: its bytes parsed into one message
+    // the stream reuses, cheaper than building each request as a message (ParseFromString
+    // clears it first).
+    request_->ParseFromString(*out);
+    const std::string value = method_->correlate_request->ReadText(*request_);
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
+    correlator_->OnRequestSent(value, requests_);
+    if (PairsByCorrelation()) {
+      correlated_intended_ns_[requests_ % kMaxPending] = intended_ns;
+      correlated_sent_ = requests_ + 1;
+    }
   }
   if (Pairs()) {
     const uint64_t tail = pending_tail_.load(std::memory_order_relaxed);
@@ -58,6 +91,7 @@ void MessageExchange::NextRequest(int64_t intended_ns, int64_t now_unix_ns, std:
     }
   }
   ++requests_;
+  return true;
 }
 
 MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* bytes) {
@@ -71,16 +105,24 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
     }
   }
   if (bytes == nullptr || response_ == nullptr) return outcome;
-  response_->Clear();
-  if (!response_->ParseFromString(*bytes)) {
+  if (!response_->ParseFromString(*bytes)) {  // clears the message first
     ++counts_.corrupted;
     return outcome;
   }
   if (method_->assertions && !method_->assertions->Check(*response_).empty()) {
     outcome.check_failed = true;
   }
-  if (correlator_ && !correlator_->OnResponse(method_->correlate_response->ReadText(*response_))) {
-    ++counts_.corrupted;
+  if (correlator_) {
+    const std::string value = method_->correlate_response->ReadText(*response_);
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
+    uint64_t seq = 0;
+    if (!correlator_->OnResponse(value, &seq)) {
+      ++counts_.corrupted;
+    } else if (PairsByCorrelation() && correlated_sent_ - seq <= kMaxPending) {
+      // Still in the table (not overwritten by a request kMaxPending later).
+      int64_t& intended = correlated_intended_ns_[seq % kMaxPending];
+      if (intended != kAnswered) outcome.intended_ns = std::exchange(intended, kAnswered);
+    }
   }
   return outcome;
 }
@@ -88,6 +130,7 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
 stats::IntegrityCounts MessageExchange::Finish(bool ok) {
   stats::IntegrityCounts counts = counts_;
   if (correlator_) {
+    std::lock_guard<std::mutex> lock(correlation_mutex_);
     // Lost needs the stream to have ended normally: a cancelled or failed stream's unanswered
     // requests are accounted by its status.
     if (ok) correlator_->Finish(requests_);

@@ -2,7 +2,9 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -361,6 +363,95 @@ void AppendPiece(const Piece& piece, const TemplateContext& context, const std::
   }
 }
 
+// Protobuf's wire format, for the fields a direct render appends.
+enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
+
+size_t EncodeVarint(uint64_t value, char* buffer) {
+  size_t n = 0;
+  while (value >= 0x80) {
+    buffer[n++] = static_cast<char>(value | 0x80);
+    value >>= 7;
+  }
+  buffer[n++] = static_cast<char>(value);
+  return n;
+}
+
+void AppendVarint(uint64_t value, std::string* out) {
+  char buffer[10];
+  out->append(buffer, EncodeVarint(value, buffer));
+}
+
+void AppendTag(const pb::FieldDescriptor& field, WireType type, std::string* out) {
+  AppendVarint((static_cast<uint64_t>(field.number()) << 3) | type, out);
+}
+
+template <typename T>
+void AppendLittleEndian(T value, std::string* out) {
+  static_assert(sizeof(T) == 4 || sizeof(T) == 8);
+  char bytes[sizeof(T)];
+  std::memcpy(bytes, &value, sizeof(T));  // x86-64 and aarch64 Linux are little-endian
+  out->append(bytes, sizeof(T));
+}
+
+// A numeric field's encoding, with the value converted as the reflection setters of Fill() do.
+void AppendNumber(const pb::FieldDescriptor& field, int64_t value, std::string* out) {
+  switch (field.type()) {
+    case pb::FieldDescriptor::TYPE_INT32:  // negative: sign-extended to ten bytes
+      AppendTag(field, kVarint, out);
+      return AppendVarint(static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(value))),
+                          out);
+    case pb::FieldDescriptor::TYPE_INT64:
+      AppendTag(field, kVarint, out);
+      return AppendVarint(static_cast<uint64_t>(value), out);
+    case pb::FieldDescriptor::TYPE_UINT32:
+      AppendTag(field, kVarint, out);
+      return AppendVarint(static_cast<uint32_t>(value), out);
+    case pb::FieldDescriptor::TYPE_UINT64:
+      AppendTag(field, kVarint, out);
+      return AppendVarint(static_cast<uint64_t>(value), out);
+    case pb::FieldDescriptor::TYPE_SINT32: {
+      const int32_t v = static_cast<int32_t>(value);
+      AppendTag(field, kVarint, out);
+      return AppendVarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31), out);
+    }
+    case pb::FieldDescriptor::TYPE_SINT64:
+      AppendTag(field, kVarint, out);
+      return AppendVarint((static_cast<uint64_t>(value) << 1) ^ static_cast<uint64_t>(value >> 63),
+                          out);
+    case pb::FieldDescriptor::TYPE_FIXED32:
+    case pb::FieldDescriptor::TYPE_SFIXED32:
+      AppendTag(field, kFixed32, out);
+      return AppendLittleEndian(static_cast<uint32_t>(value), out);
+    case pb::FieldDescriptor::TYPE_FIXED64:
+    case pb::FieldDescriptor::TYPE_SFIXED64:
+      AppendTag(field, kFixed64, out);
+      return AppendLittleEndian(static_cast<uint64_t>(value), out);
+    case pb::FieldDescriptor::TYPE_DOUBLE:
+      AppendTag(field, kFixed64, out);
+      return AppendLittleEndian(static_cast<double>(value), out);
+    case pb::FieldDescriptor::TYPE_FLOAT:
+      AppendTag(field, kFixed32, out);
+      return AppendLittleEndian(static_cast<float>(value), out);
+    default:
+      return;  // not numeric: the walker allows no placeholder there
+  }
+}
+
+// The bytes a text piece is known to take before rendering, for reserving the buffer.
+size_t StaticLength(const Piece& piece) {
+  switch (piece.kind) {
+    case Piece::Kind::kText:
+      return piece.text.size();
+    case Piece::Kind::kPayload:
+    case Piece::Kind::kRandString:
+      return static_cast<size_t>(piece.a);
+    case Piece::Kind::kUuid:
+      return 36;
+    default:
+      return 20;  // a number, or "shard-call-seq" (more is fine: the string grows)
+  }
+}
+
 bool UsesRandom(const Piece& piece) {
   return piece.kind == Piece::Kind::kUuid || piece.kind == Piece::Kind::kRandInt ||
          piece.kind == Piece::Kind::kRandString;
@@ -377,6 +468,13 @@ std::string TemplateError::PathText() const {
 struct MessageTemplate::Compiled {
   std::unique_ptr<pb::Message> prototype;
   std::string prototype_bytes;
+  // Direct rendering, when every templated field is a singular field of the message itself (not
+  // nested, not repeated): a message is the prototype's bytes without those fields, then each
+  // field's encoding appended. No message object is made per request; parsers take fields in any
+  // order, so the bytes parse to RenderMessage's message.
+  bool direct = false;
+  std::string direct_prefix;
+  size_t direct_reserve_bytes = 0;  // what a rendered message is expected to take
   std::vector<TemplatedField> fields;
   bool uses_random = false;
   std::string payload_text;   // letters, for {{payload N}} in string fields
@@ -385,6 +483,25 @@ struct MessageTemplate::Compiled {
   void AppendText(const Piece& piece, const TemplateContext& context, bool bytes_field,
                   std::string* out) const {
     AppendPiece(piece, context, bytes_field ? payload_bytes : payload_text, out);
+  }
+
+  void RenderDirect(const TemplateContext& context, std::string* out) const {
+    out->clear();
+    out->reserve(direct_reserve_bytes);
+    out->append(direct_prefix);
+    for (const TemplatedField& templated : fields) {
+      const pb::FieldDescriptor& field = *templated.path[0].field;
+      if (IsNumericField(field)) {
+        AppendNumber(field, Number(templated.pieces[0], context), out);
+        continue;
+      }
+      AppendTag(field, kLengthDelimited, out);
+      const size_t start = out->size();
+      const bool bytes_field = field.type() == pb::FieldDescriptor::TYPE_BYTES;
+      for (const Piece& piece : templated.pieces) AppendText(piece, context, bytes_field, out);
+      char length[10];
+      out->insert(start, length, EncodeVarint(out->size() - start, length));
+    }
   }
 
   void Fill(const TemplatedField& templated, const TemplateContext& context,
@@ -466,6 +583,23 @@ std::optional<MessageTemplate> MessageTemplate::Compile(const pb::Descriptor& ty
     return std::nullopt;
   }
   compiled->prototype->SerializeToString(&compiled->prototype_bytes);
+  compiled->direct =
+      !compiled->fields.empty() &&
+      std::all_of(compiled->fields.begin(), compiled->fields.end(), [](const TemplatedField& f) {
+        return f.path.size() == 1 && f.path[0].index < 0;
+      });
+  if (compiled->direct) {
+    std::unique_ptr<pb::Message> prefix(compiled->prototype->New());
+    prefix->CopyFrom(*compiled->prototype);
+    compiled->direct_reserve_bytes = 0;
+    for (const TemplatedField& field : compiled->fields) {
+      prefix->GetReflection()->ClearField(prefix.get(), field.path[0].field);
+      compiled->direct_reserve_bytes += 16;  // tag and length
+      for (const Piece& piece : field.pieces) compiled->direct_reserve_bytes += StaticLength(piece);
+    }
+    prefix->SerializeToString(&compiled->direct_prefix);
+    compiled->direct_reserve_bytes += compiled->direct_prefix.size();
+  }
 
   int64_t longest_payload = 0;
   for (const TemplatedField& field : compiled->fields) {
@@ -499,12 +633,15 @@ std::unique_ptr<pb::Message> MessageTemplate::RenderMessage(const TemplateContex
 void MessageTemplate::Render(const TemplateContext& context, std::string* out) const {
   if (compiled_->fields.empty()) {
     *out = compiled_->prototype_bytes;
-    return;
+  } else if (compiled_->direct) {
+    compiled_->RenderDirect(context, out);
+  } else {
+    RenderMessage(context)->SerializeToString(out);
   }
-  RenderMessage(context)->SerializeToString(out);
 }
 
 bool MessageTemplate::has_placeholders() const { return !compiled_->fields.empty(); }
+bool MessageTemplate::renders_directly() const { return compiled_->direct; }
 bool MessageTemplate::uses_random() const { return compiled_->uses_random; }
 
 }  // namespace streambench::methods

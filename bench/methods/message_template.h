@@ -65,12 +65,16 @@ class MessageTemplate {
   MessageTemplate& operator=(MessageTemplate&&) noexcept;
   ~MessageTemplate();
 
-  // The message for `context`, serialized (what goes on the wire).
+  // The message for `context`, serialized (what goes on the wire). When every placeholder fills a
+  // singular field of the message itself, the bytes are made without a message object (see
+  // renders_directly()); they parse to the same message as RenderMessage's.
   void Render(const TemplateContext& context, std::string* out) const;
   // The same as a message, for assertions and tests.
   std::unique_ptr<google::protobuf::Message> RenderMessage(const TemplateContext& context) const;
 
   bool has_placeholders() const;
+  // Render() appends the templated fields' encodings to fixed bytes (no message per request).
+  bool renders_directly() const;
   bool uses_random() const;  // the context must carry an rng
 
  private:

@@ -175,6 +175,26 @@ bool CompileMetadata(const scenario::Scenario& run, ResolvedMethod* out, SourceE
   return true;
 }
 
+// `request.json` compiled into out->request; a field that does not fit is reported at its line.
+bool CompileRequestJson(const scenario::Scenario& run, const pb::Descriptor& request_type,
+                        ResolvedMethod* out, SourceError* error) {
+  const scenario::MethodSpec& spec = run.method;
+  const YamlNode& request = spec.request_json;
+  const json request_json =
+      request.IsMap() ? ObjectFor(&request_type, request) : json(json::object());
+  TemplateError template_error;
+  out->request =
+      MessageTemplate::Compile(request_type, request_json, *out->factory, &template_error);
+  if (!out->request) {
+    const FilePosition at =
+        request.IsMap() ? PositionOfPath(request, template_error.path) : spec.method_at;
+    const std::string path = template_error.PathText();
+    *error = At(run, at, "request.json" + (path.empty() ? "" : "." + path), template_error.message);
+    return false;
+  }
+  return true;
+}
+
 bool CompileChecks(const scenario::Scenario& run, const pb::Descriptor& request_type,
                    const pb::Descriptor& response_type, ResolvedMethod* out, SourceError* error) {
   const scenario::MethodSpec& spec = run.method;
@@ -320,18 +340,19 @@ std::shared_ptr<const ResolvedMethod> ResolveMethod(const scenario::Scenario& ru
   out->factory = std::make_unique<pb::DynamicMessageFactory>(&pool);
   const pb::Descriptor& request_type = *out->method->input_type();
   const pb::Descriptor& response_type = *out->method->output_type();
+  out->request_prototype = out->factory->GetPrototype(&request_type);
   out->response_prototype = out->factory->GetPrototype(&response_type);
-  const YamlNode& request = spec.request_json;
-  const json request_json =
-      request.IsMap() ? ObjectFor(&request_type, request) : json(json::object());
-  TemplateError template_error;
-  out->request =
-      MessageTemplate::Compile(request_type, request_json, *out->factory, &template_error);
-  if (!out->request) {
-    const FilePosition at =
-        request.IsMap() ? PositionOfPath(request, template_error.path) : spec.method_at;
-    const std::string path = template_error.PathText();
-    *error = At(run, at, "request.json" + (path.empty() ? "" : "." + path), template_error.message);
+  if (!spec.request_feed.empty()) {
+    FeedError why;
+    out->feed = RequestFeed::Load(FromScenarioFolder(run, spec.request_feed), request_type,
+                                  *out->factory, spec.feed_order, &why);
+    if (out->feed == nullptr) {
+      *error = At(run, spec.request_feed_at, "request.feed",
+                  spec.request_feed + (why.line > 0 ? ":" + std::to_string(why.line) : "") + ": " +
+                      why.message);
+      return nullptr;
+    }
+  } else if (!CompileRequestJson(run, request_type, out.get(), error)) {
     return nullptr;
   }
   if (!CompileMetadata(run, out.get(), error) ||

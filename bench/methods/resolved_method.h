@@ -6,7 +6,8 @@
 // Every problem is a SourceError whose message names the scenario file, the line and column of
 // the key at fault (a request field that does not fit: that field's line), and for a .proto the
 // .proto's own line: "s.yaml:9:5: proto: protos/chat.proto:12:3: Expected \";\"."
-// Thread-safety: immutable once made; the functions are reentrant.
+// Thread-safety: immutable once made, except the position in a request feed (RequestFeed::Take,
+// lock-free), which is the run's; the functions are reentrant.
 #pragma once
 
 #include <google/protobuf/descriptor.h>
@@ -22,6 +23,7 @@
 #include "bench/methods/descriptor_set.h"
 #include "bench/methods/field_path.h"
 #include "bench/methods/message_template.h"
+#include "bench/methods/request_feed.h"
 #include "bench/methods/response_check.h"
 #include "bench/scenario/scenario.h"
 
@@ -34,12 +36,16 @@ struct ResolvedMethod {
   const google::protobuf::MethodDescriptor* method = nullptr;
   CallShape shape = CallShape::kUnary;
   std::string path;  // "/acme.echo.v1.EchoService/Converse", what gRPC's generic API calls
+  // What the requests are: `request.json` compiled, or the lines of `request.feed` (exactly one
+  // is set). The feed is shared by every stream of the run: its cursor is the run's.
   std::optional<MessageTemplate> request;
+  std::shared_ptr<RequestFeed> feed;
   std::vector<std::pair<std::string, TextTemplate>> metadata;
   std::optional<ResponseAssertions> assertions;  // `response.expect.fields`
   std::optional<FieldPath> correlate_request;    // `response.correlate`
   std::optional<FieldPath> correlate_response;
   scenario::ResponsePairing pairing = scenario::ResponsePairing::kOnePerRequest;
+  const google::protobuf::Message* request_prototype = nullptr;   // from `factory`
   const google::protobuf::Message* response_prototype = nullptr;  // from `factory`
   // Whether the generator needs a response as a message (to check or correlate it); otherwise it
   // only counts the response's bytes.

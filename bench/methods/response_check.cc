@@ -94,13 +94,14 @@ void StreamCorrelator::OnRequestSent(const std::string& value, uint64_t seq) {
   if (seq_by_value_.emplace(value, seq).second) order_.push_back(value);
 }
 
-bool StreamCorrelator::OnResponse(const std::string& value) {
+bool StreamCorrelator::OnResponse(const std::string& value, uint64_t* seq) {
   auto it = seq_by_value_.find(value);
   if (it == seq_by_value_.end()) {
     ++unmatched_;
     return false;
   }
   integrity_.OnMessage(it->second, true);
+  if (seq != nullptr) *seq = it->second;
   return true;
 }
 

@@ -58,8 +58,9 @@ class StreamCorrelator {
   // A request whose correlation field held `value` was sent as this stream's message `seq`.
   void OnRequestSent(const std::string& value, uint64_t seq);
   // A response carrying `value`: feeds the stream's integrity accounting with the matching
-  // request's seq. False when no request sent that value (counted in unmatched()).
-  bool OnResponse(const std::string& value);
+  // request's seq (into *seq, if given). False when no request sent that value (counted in
+  // unmatched()).
+  bool OnResponse(const std::string& value, uint64_t* seq = nullptr);
   // The stream ended after `requests_sent` requests: those never answered count as lost.
   void Finish(uint64_t requests_sent) { integrity_.Finish(requests_sent); }
 

@@ -118,8 +118,13 @@ struct K : ScenarioKey {
   K Undocumented() const { return With(&ScenarioKey::documented, false); }
 };
 
+void SetFeedOrder(Scenario& s, size_t i) {
+  s.method.feed_order = i == 0 ? FeedOrder::kCycle : FeedOrder::kOnce;
+}
 void SetPairing(Scenario& s, size_t i) {
-  s.method.pairing = i == 0 ? ResponsePairing::kOnePerRequest : ResponsePairing::kIndependent;
+  constexpr ResponsePairing kByChoice[] = {
+      ResponsePairing::kOnePerRequest, ResponsePairing::kIndependent, ResponsePairing::kCorrelated};
+  s.method.pairing = kByChoice[i];
 }
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
@@ -226,7 +231,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Type("string")
           .Default("none")
           .Doc("a method of `service` (`Converse`): the generator drives it through its "
-               "descriptors, with requests from `request.json`. Its call shape is the mode: "
+               "descriptors, with requests from `request.json` or `request.feed`. Its call shape "
+               "is the mode: "
                "`mode` may be left out (required with `reflection`), and must agree if given"),
       K("proto", S::kMap)
           .ReadBy(ReadProto)
@@ -384,18 +390,38 @@ std::vector<ScenarioKey> BuildKeys() {
                "`{{rand_string N}}`, `{{now_unix_ms}}`, `{{now_unix_ns}}`, `{{env.NAME}}`, "
                "`{{payload N}}` (a number field takes exactly one numeric placeholder). A field "
                "that does not fit the message is an error at its line before anything is sent"),
+      K("request.feed")
+          .ReadBy(ReadRequestFeed)
+          .Modes(kAnyServiceOnly)
+          .Type("path")
+          .Default("none")
+          .Doc("instead of `json`: a file of requests, one proto3 JSON message per line (blank "
+               "lines skipped), placeholders as in `json`; relative to the scenario's folder. "
+               "Every line is checked against the message when the scenario is loaded: a line "
+               "that does not fit is an error naming the file and its line"),
+      K("request.feed_order")
+          .Choices({"cycle", "once"})
+          .To(&SetFeedOrder)
+          .Modes(kAnyServiceOnly)
+          .Default("`cycle`")
+          .Doc("`cycle`: after the last line the first again (one cursor shared by every stream "
+               "and call, warm-up included); `once` (each line sent once across the run, then "
+               "the run ends) is refused until the driver can stop its slots"),
       K("response", S::kMap)
           .Modes(kAnyServiceOnly)
           .Default("see below")
           .Doc("how a named method's responses are paired, correlated and checked (below); "
                "their statuses are judged by `expect.statuses` as for every run"),
       K("response.pairing")
-          .Choices({"one_per_request", "independent"})
+          .Choices({"one_per_request", "independent", "correlated"})
           .To(&SetPairing)
           .Default("`one_per_request`")
           .Doc("bidi: `one_per_request`: the k-th response answers the k-th request, timed from "
                "its intended send (message latency); `independent`: the server streams on its "
-               "own, timed by time to first message, messages counted"),
+               "own, timed by time to first message, messages counted; `correlated` (with "
+               "`correlate`, open loop): each response answers the request whose correlation "
+               "value it carries, in any order, timed from that request's intended send (a "
+               "request's first answer only)"),
       K("response.correlate", S::kMap)
           .ReadBy(ReadCorrelate)
           .Type("`{request: path, response: path}`")

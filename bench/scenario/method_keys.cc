@@ -1,7 +1,7 @@
 // The keys of a scenario that drives a method of any gRPC service (`service:` with `method:`):
-// `proto`, `metadata`, `request.json`, `response`, and the rules between them and the rest of the
-// scenario. The method itself is resolved against its descriptors later (bench/methods), since
-// this module knows no protobuf.
+// `proto`, `metadata`, `request.json` or `request.feed`, `response`, and the rules between them and
+// the rest of the scenario. The method itself is resolved against its descriptors later
+// (bench/methods), since this module knows no protobuf.
 #include <cctype>
 #include <string>
 
@@ -60,7 +60,8 @@ bool ReadPathList(const YamlNode& node, const std::string& key, ValueReader& r,
 }
 
 // Keys that only mean something for one kind of service.
-constexpr const char* kAnyServiceKeys[] = {"proto", "metadata", "request.json", "response"};
+constexpr const char* kAnyServiceKeys[] = {"proto",        "metadata",           "request.json",
+                                           "request.feed", "request.feed_order", "response"};
 constexpr const char* kBuiltInKeys[] = {"request.payload_size", "server_behavior"};
 
 }  // namespace
@@ -180,6 +181,17 @@ bool ReadRequestJson(const YamlNode& node, const YamlNode&, ValueReader& r, Scen
   return true;
 }
 
+bool ReadRequestFeed(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out) {
+  if (!r.String(node, "request.feed", 4096, &out->method.request_feed)) return false;
+  if (out->method.request_feed.empty()) return r.diag()->Fail(node, "request.feed", "is empty");
+  if (const YamlNode* json = NodeAt(root, "request.json")) {
+    return r.diag()->Fail(*json, "request.json",
+                          "and `request.feed` both say what to send; give exactly one of them");
+  }
+  out->method.request_feed_at = PositionOf(node);
+  return true;
+}
+
 bool ReadCorrelate(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* out) {
   const YamlNode* request = RequiredKey(node, "response.correlate.request", r);
   if (request == nullptr ||
@@ -220,7 +232,7 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
     if (const YamlNode* node = NodeAt(root, path)) {
       return diag->Fail(*node, path,
                         "applies to the built-in services only; a named method's requests come "
-                        "from `request.json`, its responses from the service");
+                        "from `request.json` or `request.feed`, its responses from the service");
     }
   }
   if (IsWorkloadMode(s.mode) && mode != nullptr) {
@@ -239,9 +251,36 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
                       "with `proto: {reflection: true}` the method's shape is only known once the "
                       "target answers: give `mode:` too (it is checked against the method then)");
   }
+  const YamlNode* feed_order = NodeAt(root, "request.feed_order");
+  if (feed_order != nullptr && s.method.request_feed.empty()) {
+    return diag->Fail(*feed_order, "request.feed_order",
+                      "applies to `request.feed` only (the order its lines are sent in)");
+  }
+  // `once` is carried out by bench/methods (RequestFeed, MessageExchange::TryNextRequest and
+  // feed_exhausted()), but the any-service driver does not stop a slot when the feed runs out
+  // yet: it would go on sending empty requests. Refused until it does.
+  if (feed_order != nullptr && s.method.feed_order == FeedOrder::kOnce) {
+    return diag->Fail(*feed_order, "request.feed_order",
+                      "`once` is not available yet (the driver cannot stop its slots when the "
+                      "feed runs out); use `cycle`");
+  }
   const YamlNode* pairing = NodeAt(root, "response.pairing");
   if (pairing != nullptr && mode != nullptr && s.mode != Mode::kBidi) {
     return diag->Fail(*pairing, "response.pairing", "applies to bidi methods only");
+  }
+  if (s.method.pairing == ResponsePairing::kCorrelated) {
+    if (s.method.correlate_request.empty()) {
+      return diag->Fail(*pairing, "response.pairing",
+                        "`correlated` pairs each response with its request by `response.correlate`"
+                        ", which is missing");
+    }
+    // A closed loop sends the next message when a response answers one; a correlated stream is
+    // paced by its writes, so only a schedule bounds what is in flight.
+    if (s.load.model == LoadModel::kClosed) {
+      return diag->Fail(*pairing, "response.pairing",
+                        "`correlated` needs an open-loop `load` (constant, poisson or ramp): in a "
+                        "closed loop nothing would bound the requests in flight");
+    }
   }
   return true;
 }

@@ -249,6 +249,17 @@ struct ProtoSourceSpec {
 enum class ResponsePairing {
   kOnePerRequest,  // the k-th response answers the k-th request: per-message latency
   kIndependent,    // the server streams on its own: time to first message, messages counted
+  // each response answers the request whose `correlate` field value it carries, in any order:
+  // per-message latency from that request's intended send
+  kCorrelated,
+};
+
+// How the lines of a request feed (key `request.feed_order`) are handed out. One cursor serves the
+// whole run (every slot, stream and call, warm-up included), so with several slots the lines
+// interleave between streams but each is taken by exactly one of them.
+enum class FeedOrder {
+  kCycle,  // after the last line, the first again
+  kOnce,   // every line once across the run; then the slots stop sending and the run ends early
 };
 
 // A method of any gRPC service (TargetService::kAnyService), resolved against its descriptors when
@@ -265,6 +276,11 @@ struct MethodSpec {
   // Key `request.json`: the request message as written (proto3 JSON in YAML), with positions so
   // a field that does not fit is reported at its line and column. Null = the empty message.
   YamlNode request_json;
+  // Key `request.feed`: a file of requests, one proto3 JSON message per line (templated like
+  // `request.json`), relative to the scenario's folder; empty = none. Exactly one of the two.
+  std::string request_feed;
+  FeedOrder feed_order = FeedOrder::kCycle;  // key `request.feed_order`
+  FilePosition request_feed_at;              // the `feed` value, for the feed's own errors
   ResponsePairing pairing = ResponsePairing::kOnePerRequest;  // key `response.pairing`
   // Key `response.correlate`: field paths whose values match a response to its request.
   std::string correlate_request;   // key `request`

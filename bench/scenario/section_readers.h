@@ -18,8 +18,8 @@ KeyReaderFunction ReadName, ReadTarget, ReadLoad, ReadPayloadSize, ReadFailure, 
     ReadThresholds;
 
 // method_keys.cc: a method of any service.
-KeyReaderFunction ReadService, ReadMethod, ReadProto, ReadMetadata, ReadRequestJson, ReadCorrelate,
-    ReadExpectFields;
+KeyReaderFunction ReadService, ReadMethod, ReadProto, ReadMetadata, ReadRequestJson,
+    ReadRequestFeed, ReadCorrelate, ReadExpectFields;
 // The rules of a named method: its keys only with `method`, the built-in services' keys not with
 // it, `proto` required, `mode` required without `method` (and with reflection).
 bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag);

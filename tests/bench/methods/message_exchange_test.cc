@@ -97,6 +97,33 @@ TEST(MessageExchangeTest, ChecksCorrelatesAndCountsWhatDoesNotParse) {
   EXPECT_EQ(counts.corrupted, 2u);   // the garbage, and n-99 which no request sent
 }
 
+TEST(MessageExchangeTest, CorrelatedPairingTimesEachResponseFromItsOwnRequest) {
+  auto method = Resolve("Converse",
+                        "request: {json: {id: \"n-{{seq}}\"}}\nload: {type: constant, rate: 10/s}\n"
+                        "response:\n  pairing: correlated\n"
+                        "  correlate: {request: id, response: reply_to}\n");
+  ASSERT_NE(method, nullptr);
+  MessageExchange exchange(method, 0, 0, 1);
+  std::string bytes;
+  for (int64_t intended : {100, 200, 300}) exchange.NextRequest(intended, 0, &bytes);
+  // Out of order: each answer is timed from the request it names, not from the oldest one.
+  const std::string third = ReplyBytes(*method, "n-2", true);
+  EXPECT_EQ(exchange.OnResponse(&third).intended_ns, 300);
+  const std::string first = ReplyBytes(*method, "n-0", true);
+  EXPECT_EQ(exchange.OnResponse(&first).intended_ns, 100);
+  // A second answer to n-0 is counted as duplicated, not timed again.
+  EXPECT_FALSE(exchange.OnResponse(&first).intended_ns.has_value());
+  const std::string second = ReplyBytes(*method, "n-1", true);
+  EXPECT_EQ(exchange.OnResponse(&second).intended_ns, 200);
+  const std::string stranger = ReplyBytes(*method, "n-9", true);
+  EXPECT_FALSE(exchange.OnResponse(&stranger).intended_ns.has_value());
+  const stats::IntegrityCounts counts = exchange.Finish(true);
+  EXPECT_EQ(counts.duplicated, 1u);
+  EXPECT_EQ(counts.lost, 0u);
+  EXPECT_EQ(counts.corrupted, 1u);  // n-9
+  EXPECT_GT(counts.reordered, 0u);
+}
+
 TEST(MessageExchangeTest, AStreamThatDidNotEndOkLosesNothing) {
   auto method = Resolve("Converse", "response: {correlate: {request: id, response: reply_to}}\n");
   ASSERT_NE(method, nullptr);

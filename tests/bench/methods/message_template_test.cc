@@ -4,6 +4,7 @@
 #include "bench/methods/message_template.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,23 @@ message Line {
   repeated string tags = 9;
   map<string, string> labels = 10;
   bool flag = 11;
+}
+message Numbers {
+  int32 i32 = 1;
+  int64 i64 = 2;
+  uint32 u32 = 3;
+  uint64 u64 = 4;
+  sint32 s32 = 5;
+  sint64 s64 = 6;
+  fixed32 f32 = 7;
+  fixed64 f64 = 8;
+  sfixed32 sf32 = 9;
+  sfixed64 sf64 = 10;
+  float fl = 11;
+  double db = 12;
+  optional int32 present = 13;
+  string name = 14;
+  oneof choice { string picked = 15; int64 other = 16; }
 }
 )";
 
@@ -114,6 +132,63 @@ TEST_F(MessageTemplateTest, PlaceholdersFillOnlyTheirFields) {
   json next = RenderJson(*t, context);
   EXPECT_EQ(next["text"], "hello 42 of call 17");
   EXPECT_EQ(next["items"][0]["name"], "x");
+}
+
+// Render's bytes made without a message object (every placeholder in a singular field of the
+// message itself) parse to exactly what RenderMessage builds by reflection: every numeric wire
+// type, negative values, lengths past one varint byte, empty values, explicit presence, oneofs.
+TEST_F(MessageTemplateTest, DirectRenderingParsesToTheReflectionMessage) {
+  const google::protobuf::Descriptor& numbers =
+      *(*set_)->pool().FindMessageTypeByName("acme.t.Numbers");
+  std::vector<std::string> numeric;
+  for (const char* name : {"i32", "i64", "u32", "u64", "s32", "s64", "f32", "f64", "sf32", "sf64",
+                           "fl", "db", "present", "other"}) {
+    numeric.push_back(name);
+  }
+  for (const char* range : {"-300000 -1", "0 0", "1 200", "2000000000 9000000000"}) {
+    SCOPED_TRACE(range);
+    json value = {{"name", "n{{seq}}-{{rand_string 3}}"}};
+    for (const std::string& name : numeric) {
+      value[name] = std::string("{{rand_int ") + range + "}}";
+    }
+    value.erase("other");  // a oneof takes one member
+    value["picked"] = "{{payload 200}}";
+    TemplateError error;
+    auto t = MessageTemplate::Compile(numbers, value, factory_, &error);
+    ASSERT_TRUE(t) << error.PathText() << ": " << error.message;
+    EXPECT_TRUE(t->renders_directly());
+    for (uint64_t seq : {0, 7, 300}) {
+      std::mt19937_64 a(seq), b(seq);
+      std::string bytes;
+      t->Render(TemplateContext{seq, 1, 2, 0, 0, &a}, &bytes);
+      std::unique_ptr<google::protobuf::Message> want = t->RenderMessage({seq, 1, 2, 0, 0, &b});
+      std::unique_ptr<google::protobuf::Message> got(want->New());
+      ASSERT_TRUE(got->ParseFromString(bytes));
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*got, *want))
+          << got->DebugString() << " vs " << want->DebugString();
+    }
+  }
+  // The other member of the oneof, and an empty string.
+  TemplateError error;
+  auto t = MessageTemplate::Compile(
+      numbers, json::parse(R"({"other": "{{seq}}", "name": "{{rand_string 0}}", "i32": 5})"),
+      factory_, &error);
+  ASSERT_TRUE(t) << error.message;
+  std::mt19937_64 a(1), b(1);
+  std::string bytes;
+  t->Render(TemplateContext{9, 0, 0, 0, 0, &a}, &bytes);
+  std::unique_ptr<google::protobuf::Message> want = t->RenderMessage({9, 0, 0, 0, 0, &b});
+  std::unique_ptr<google::protobuf::Message> got(want->New());
+  ASSERT_TRUE(got->ParseFromString(bytes));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*got, *want));
+
+  // A placeholder in a nested or repeated field: rendered through the message.
+  auto nested = Compile(json::parse(R"({"header": {"id": "{{seq}}"}})"), &error);
+  ASSERT_TRUE(nested);
+  EXPECT_FALSE(nested->renders_directly());
+  auto repeated = Compile(json::parse(R"({"tags": ["{{seq}}"]})"), &error);
+  ASSERT_TRUE(repeated);
+  EXPECT_FALSE(repeated->renders_directly());
 }
 
 TEST_F(MessageTemplateTest, RandomValuesStayInTheirBoundsAndFollowTheSeed) {

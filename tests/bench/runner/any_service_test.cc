@@ -213,6 +213,71 @@ TEST_F(AnyServiceTest, AForeignServersFaultsAreCountedExactlyAndTheRunGoesOn) {
   EXPECT_GT(Count(run, "message"), 0u);
 }
 
+// `request.feed` through the CLI against the Python server: one cursor over the run's two call
+// slots hands out the lines in turn, wrapping around, so exactly the calls that took line 1
+// (every third line taken) are answered "echo: a"; a line that does not fit is exit 2 naming the
+// feed's line and the scenario's `feed` key.
+TEST_F(AnyServiceTest, AFeedsLinesAreSentInTurnAcrossTheRunsCalls) {
+  ForeignEchoServer server;
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  Write("feed.jsonl",
+        "{\"id\": \"1-{{call}}\", \"text\": \"a\"}\n{\"id\": \"2\", \"text\": \"b\"}\n\n"
+        "{\"id\": \"3\", \"text\": \"c\"}\n");
+  const std::string yaml =
+      "name: feed\nservice: acme.echo.v1.EchoService\nmethod: Say\nproto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\nrequest:\n  feed: feed.jsonl\n"
+      "response: {expect: {fields: {text: \"echo: a\"}}}\n"
+      "connections: 1\nstreams_per_connection: 2\nload: {type: closed, outstanding: 1}\n"
+      "warmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  // The calls that took lines 2 and 3 fail the check, so the run fails.
+  EXPECT_EQ(r.code, 1) << r.err << r.out;
+  ASSERT_TRUE(run.is_object()) << r.err;
+  const uint64_t calls = run["calls"]["finished"];
+  ASSERT_GE(calls, 3u);
+  ASSERT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(), calls);
+  EXPECT_EQ(run["response_check_failures"].get<uint64_t>(), calls - (calls + 2) / 3);
+
+  Write("feed.jsonl", "{\"id\": \"1\"}\n{\"id\": \"2\", \"txt\": \"b\"}\n");
+  r = Validate(yaml);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("s.yaml:6:9: request.feed: feed.jsonl:2: txt: acme.echo.v1.Note has no "
+                       "field \"txt\""),
+            std::string::npos)
+      << r.err;
+}
+
+// `pairing: correlated` against the Python server answering every 3rd note after the next one:
+// every answer is timed (from the request it names), and the swaps are counted as reordered.
+TEST_F(AnyServiceTest, CorrelatedPairingTimesEveryAnswerOfAServerThatReorders) {
+  ForeignEchoServer server({"--swap-every", "3"});
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  const std::string yaml =
+      "name: correlated\nservice: acme.echo.v1.EchoService\nmethod: Converse\n"
+      "proto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\n"
+      "request:\n  json: {id: \"n-{{seq}}\", text: hello}\n"
+      "response:\n  pairing: correlated\n  correlate: {request: id, response: reply_to}\n"
+      "stream: {messages: 12}\nload: {type: constant, rate: 400/s}\n"
+      "expect: {allow_integrity_errors: true}\nwarmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const uint64_t received = run["messages"]["received"];
+  ASSERT_GT(received, 0u);
+  EXPECT_EQ(Count(run, "message"), received);
+  EXPECT_EQ(run["integrity"]["lost"], 0);
+  EXPECT_EQ(run["integrity"]["duplicated"], 0);
+  EXPECT_EQ(run["integrity"]["corrupted"], 0);
+  // Notes 3, 6, 9 of each full stream of 12 answered late (12: the stream ends, nothing after).
+  const uint64_t streams = run["calls"]["finished"];
+  ASSERT_GE(streams, 2u);
+  EXPECT_GE(run["integrity"]["reordered"].get<uint64_t>(), 3 * (streams - 1));
+}
+
 // Bad inputs: exit 2 with the scenario's (and the .proto's) positions, or 3 when reflection
 // cannot be had.
 std::string EchoScenario(const std::string& method, const std::string& proto,
@@ -288,7 +353,8 @@ TEST_F(AnyServiceTest, ReflectionAServerDoesNotOfferExitsThreeNamingWhatWasTried
 }
 
 TEST_F(AnyServiceTest, TheShippedScenariosValidateAndRun) {
-  for (const char* name : {"any_service_reflection.yaml", "any_service_proto.yaml"}) {
+  for (const char* name :
+       {"any_service_reflection.yaml", "any_service_proto.yaml", "any_service_feed.yaml"}) {
     SCOPED_TRACE(name);
     const std::string path = kSource + "/scenarios/" + name;
     CliResult r = Cli({"validate", path});

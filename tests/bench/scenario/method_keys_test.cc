@@ -54,6 +54,68 @@ TEST(MethodKeysTest, ReadsEveryKeyWithItsPosition) {
   EXPECT_TRUE(s.method.expect_fields.IsMap());
 }
 
+TEST(MethodKeysTest, ARequestFeedInsteadOfJson) {
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(Load(std::string(kHeader) +
+                       "proto: {protoset: x.pb}\nrequest:\n  feed: data/notes.jsonl\n"
+                       "  feed_order: cycle\n",
+                   &file, &error))
+      << error.ToString();
+  const MethodSpec& m = file.runs.at(0).method;
+  EXPECT_EQ(m.request_feed, "data/notes.jsonl");
+  EXPECT_EQ(m.feed_order, FeedOrder::kCycle);
+  EXPECT_EQ(m.request_feed_at.line, 6);
+  EXPECT_EQ(m.request_feed_at.column, 9);
+  ASSERT_TRUE(Load(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl}\n",
+                   &file, &error));
+  EXPECT_EQ(file.runs.at(0).method.feed_order, FeedOrder::kCycle);
+
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {json: {id: a}, feed: n.jsonl}\n")
+                .find("m.yaml:5:17: request.json: and `request.feed` both say what to send; give "
+                      "exactly one of them"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed_order: once}\n")
+                .find("m.yaml:5:23: request.feed_order: applies to `request.feed` only"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl, feed_order: twice}\n")
+                .find("request.feed_order: "),
+            std::string::npos);
+  // Until the driver stops its slots when the feed runs out.
+  EXPECT_NE(ErrorOf(std::string(kHeader) +
+                    "proto: {protoset: x.pb}\nrequest: {feed: n.jsonl, feed_order: once}\n")
+                .find("m.yaml:5:38: request.feed_order: `once` is not available yet"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kHeader) + "proto: {protoset: x.pb}\nrequest: {feed: \"\"}\n")
+                .find("m.yaml:5:17: request.feed: is empty"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("name: x\nmode: bidi\nrequest: {feed: n.jsonl}\n")
+                .find("m.yaml:3:17: request.feed: applies only to a scenario that names a"),
+            std::string::npos);
+}
+
+TEST(MethodKeysTest, CorrelatedPairingNeedsCorrelateAndAnOpenLoop) {
+  const std::string base = std::string(kHeader) + "proto: {protoset: x.pb}\n";
+  ScenarioFile file;
+  LoadError error;
+  ASSERT_TRUE(Load(base + "load: {type: constant, rate: 100/s}\nresponse:\n  pairing: correlated\n"
+                          "  correlate: {request: id, response: reply_to}\n",
+                   &file, &error))
+      << error.ToString();
+  EXPECT_EQ(file.runs.at(0).method.pairing, ResponsePairing::kCorrelated);
+  EXPECT_NE(ErrorOf(base + "load: {type: constant, rate: 100/s}\n"
+                           "response: {pairing: correlated}\n")
+                .find("m.yaml:6:21: response.pairing: `correlated` pairs each response with its "
+                      "request by `response.correlate`, which is missing"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(base + "response:\n  pairing: correlated\n"
+                           "  correlate: {request: id, response: reply_to}\n")
+                .find("m.yaml:6:12: response.pairing: `correlated` needs an open-loop `load`"),
+            std::string::npos);
+}
+
 TEST(MethodKeysTest, TheBuiltInServicesStayAsTheyWere) {
   ScenarioFile file;
   LoadError error;
