@@ -12,9 +12,11 @@
 // The contract both engines keep (tests/bench/engines/engine_contract_test.cc holds them to it):
 // - Callbacks never run inside a Call or Channel method: a failure found at once (no connection,
 //   a write after the end) is delivered later, from the engine's own thread.
-// - For one call: OnMessage calls never overlap each other, nor do OnWriteDone calls; an
-//   OnMessage may run at the same time as an OnWriteDone (the grpc engine completes reads and
-//   writes on different threads; the h2 engine runs everything on its loop thread).
+// - For one call: OnMessage calls never overlap each other. An OnWriteDone overlaps another only
+//   when the driver started the next write from inside the first (gRPC may complete that write on
+//   another thread before the first callback returned). An OnMessage may run at the same time as
+//   an OnWriteDone (the grpc engine completes reads and writes on different threads; the h2
+//   engine runs everything on its loop thread).
 // - OnReadsDone comes after the last OnMessage, once the server's side is over (status received,
 //   or the call failed). It is how a driver learns that it should stop writing and WritesDone.
 // - OnClose is the last callback. It comes once the call has ended AND the driver has called
