@@ -443,7 +443,7 @@ fi  # section 7
 # --- 6. the nghttp2 engine beside grpc-go's benchmark client and h2load -------------------------
 if [[ $SECTIONS == *" peers "* ]]; then
 PEERS_BIN=${PEERS_BIN:-$BUILD_DIR/peers/bin}
-export BARE_H2_CLIENT=$BARE_H2 GO_BENCHMARK_SERVER=$PEERS_BIN/go_benchmark_server
+export STREAMBENCH=$GEN BARE_H2_CLIENT=$BARE_H2 GO_BENCHMARK_SERVER=$PEERS_BIN/go_benchmark_server
 export GO_BENCHMARK_CLIENT=$PEERS_BIN/go_benchmark_client
 export H2LOAD=${H2LOAD:-$(command -v h2load || true)}
 export RUN_TIMEOUT
@@ -467,13 +467,14 @@ print(max(1, math.ceil(float(m[1]) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[m
   if unshare -n true 2>/dev/null; then NETNS=(unshare -n); fi
   # config -> "mode connections streams payload_bytes clients..."
   declare -A PEER_CONFIG=(
-    [bidi_64B_2x32]="bidi 2 32 64 h2 go"
-    [bidi_1KiB_1x8]="bidi 1 8 1024 h2 go"
-    [bidi_1KiB_1x1]="bidi 1 1 1024 h2 go"
-    [unary_64B_2x32]="unary 2 32 64 h2 h2load go"
+    [bidi_64B_2x32]="bidi 2 32 64 sb go sbgrpc h2"
+    [bidi_1KiB_1x8]="bidi 1 8 1024 sb go sbgrpc h2"
+    [bidi_1KiB_1x1]="bidi 1 1 1024 sb go sbgrpc h2"
+    [unary_64B_2x32]="unary 2 32 64 sb h2load go sbgrpc h2"
   )
   PEER_RESULTS=$WORK/peers.jsonl
-  echo "section 6: bare_h2_client vs grpc-go and h2load, $REPEATS repeats, ${PEER_WARMUP_S}s +" \
+  echo "section 6: streambench (engines h2, grpc), bare_h2_client, grpc-go and h2load, $REPEATS" \
+    "repeats, ${PEER_WARMUP_S}s +" \
     "${PEER_DURATION_S}s per run${NETNS:+, each in a private network namespace}" >&2
   for rep in $(seq "$REPEATS"); do
     for config in bidi_64B_2x32 bidi_1KiB_1x8 bidi_1KiB_1x1 unary_64B_2x32; do
@@ -497,7 +498,8 @@ print(max(1, math.ceil(float(m[1]) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60}[m
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 repeats, warmup_s, duration_s, threads, netns = sys.argv[2:]
-names = {"h2": "h2", "go": "grpc-go", "h2load": "h2load"}
+names = {"sb": "streambench h2", "sbgrpc": "streambench grpc", "h2": "bare h2",
+         "go": "grpc-go", "h2load": "h2load"}
 
 def runs(who, config):
     return [r for r in rows if r["run"]["who"] == who and r["config"] == config]
@@ -523,22 +525,32 @@ for config, label, peer, target in (
         ("bidi_1KiB_1x8", "bidi 1 KiB 1x8", "go", 1.2),
         ("bidi_1KiB_1x1", "bidi 1 KiB 1x1", "go", 1.2),
         ("unary_64B_2x32", "unary 64 B 2x32", "h2load", 1.0)):
-    h2, other = fig("h2", config, "round_trips_per_s"), fig(peer, config, "round_trips_per_s")
-    add(f"6. {label}: h2 / {names[peer]} round trips/s",
-        f"{h2 / other:.2f}x ({h2 / 1e3:.1f}k vs {other / 1e3:.1f}k)", f">= {target}x",
-        h2 / other >= target)
-    add("   (info) ratio per A/B pair", pair_ratios("h2", peer, config, "round_trips_per_s"))
+    # The targets hold the generator itself (sb: streambench on engine h2); the grpc engine and
+    # the bare nghttp2 client are shown beside it.
+    sb, other = fig("sb", config, "round_trips_per_s"), fig(peer, config, "round_trips_per_s")
+    add(f"6. {label}: streambench h2 / {names[peer]} round trips/s",
+        f"{sb / other:.2f}x ({sb / 1e3:.1f}k vs {other / 1e3:.1f}k)", f">= {target}x",
+        sb / other >= target)
+    add("   (info) ratio per A/B pair", pair_ratios("sb", peer, config, "round_trips_per_s"))
+    for who in ("sbgrpc", "h2"):
+        x = fig(who, config, "round_trips_per_s")
+        add(f"   (info) {label}: {names[who]} / {names[peer]} round trips/s",
+            f"{x / other:.2f}x ({x / 1e3:.1f}k)")
     if config.startswith("bidi_1KiB"):
-        p, q = fig("h2", config, "p50_us"), fig("go", config, "p50_us")
-        add(f"6. {label}: h2 / grpc-go p50", f"{p / q:.2f}x ({p:.0f} us vs {q:.0f} us)",
-            "<= 1.0x", p <= q)
+        p, q = fig("sb", config, "p50_us"), fig("go", config, "p50_us")
+        add(f"6. {label}: streambench h2 / grpc-go p50",
+            f"{p / q:.2f}x ({p:.0f} us vs {q:.0f} us)", "<= 1.0x", p <= q)
     if peer != "go":
         g = fig("go", config, "round_trips_per_s")
-        add(f"   (info) {label}: h2 / grpc-go round trips/s", f"{h2 / g:.2f}x ({g / 1e3:.1f}k)")
-    c, d = fig("h2", config, "client_cpu_s_per_100k"), fig("go", config, "client_cpu_s_per_100k")
-    add(f"6. {label}: client CPU per 100k, h2 / grpc-go", f"{c / d:.2f}x ({c:.3f} s vs {d:.3f} s)",
-        "<= 0.7x", c / d <= 0.7)
-    whos = ["h2", "go"] + (["h2load"] if peer == "h2load" else [])
+        add(f"   (info) {label}: streambench h2 / grpc-go round trips/s",
+            f"{sb / g:.2f}x ({g / 1e3:.1f}k)")
+    c, d = fig("sb", config, "client_cpu_s_per_100k"), fig("go", config, "client_cpu_s_per_100k")
+    add(f"6. {label}: client CPU per 100k, streambench h2 / grpc-go",
+        f"{c / d:.2f}x ({c:.3f} s vs {d:.3f} s)", "<= 0.7x", c / d <= 0.7)
+    add(f"   (info) {label}: client CPU per 100k",
+        ", ".join(f"{names[w]} {fig(w, config, 'client_cpu_s_per_100k'):.3f} s"
+                  for w in ("sbgrpc", "h2")))
+    whos = ["sb", "sbgrpc", "h2", "go"] + (["h2load"] if peer == "h2load" else [])
     if peer == "h2load":
         add(f"   (info) {label}: h2load client CPU per 100k",
             f"{fig('h2load', config, 'client_cpu_s_per_100k'):.3f} s")
@@ -547,7 +559,8 @@ for config, label, peer, target in (
     add(f"   (info) {label}: server CPU per 100k",
         ", ".join(f"{names[w]} {fig(w, config, 'server_cpu_s_per_100k'):.3f} s" for w in whos))
 
-print(f"\nsection 6: bare_h2_client ({threads} event loop(s)) vs grpc-go 1.33's benchmark client "
+print(f"\nsection 6: streambench (engine h2, one event loop per core; engine grpc) and "
+      f"bare_h2_client ({threads} event loop(s)) vs grpc-go 1.33's benchmark client "
       f"and h2load, against grpc-go's benchmark server; {warmup_s} s + {duration_s} s per run, "
       f"median of {repeats}; TCP segments "
       + ("counted per run in a private network namespace (both ends)" if netns != "0"

@@ -10,9 +10,11 @@
 # namespace (unshare -n) and OutSegs counts only this run; otherwise the whole machine's.
 #
 # Usage: peer_run.sh WHO MODE CONNECTIONS STREAMS PAYLOAD_BYTES THREADS WARMUP_S DURATION_S WORKDIR
-#   WHO: h2 (bare_h2_client) | go (grpc-go's benchmark client) | h2load
+#   WHO: sb (the streambench generator on engine h2) | sbgrpc (on engine grpc) |
+#        h2 (bare_h2_client) | go (grpc-go's benchmark client) | h2load
 #   MODE: bidi (StreamingCall ping-pong) | unary (UnaryCall)
-# Environment: BARE_H2_CLIENT, GO_BENCHMARK_SERVER, GO_BENCHMARK_CLIENT, H2LOAD (the binaries),
+# Environment: STREAMBENCH, BARE_H2_CLIENT, GO_BENCHMARK_SERVER, GO_BENCHMARK_CLIENT, H2LOAD
+#   (the binaries),
 #   RUN_TIMEOUT (seconds, default 120).
 # Exit: 0 ran, 2 bad usage, 3 the run could not be carried out.
 set -euo pipefail
@@ -24,7 +26,8 @@ WHO=$1 MODE=$2 CONNS=$3 STREAMS=$4 PAYLOAD=$5 THREADS=$6 WARMUP_S=$7 DURATION_S=
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 PY=/usr/bin/python3
 case $WHO/$MODE in
-  h2/bidi | h2/unary | go/bidi | go/unary | h2load/unary) ;;
+  sb/bidi | sb/unary | sbgrpc/bidi | sbgrpc/unary | h2/bidi | h2/unary | go/bidi | go/unary | \
+    h2load/unary) ;;
   *)
     echo "peer_run.sh: unknown client/mode $WHO/$MODE" >&2
     exit 2
@@ -77,6 +80,24 @@ if [[ -z $PORT ]]; then
 fi
 
 case $WHO in
+  sb | sbgrpc)
+    # A closed-loop run of grpc.testing.BenchmarkService, the shape grpc-go's client drives.
+    cat >"$RUN/scenario.yaml" <<YAML
+name: peer-$MODE
+service: grpc.testing.BenchmarkService
+target: 127.0.0.1:$PORT
+mode: $MODE
+engine: $([[ $WHO == sb ]] && echo h2 || echo grpc)
+connections: $CONNS
+streams_per_connection: $STREAMS
+load: {type: closed, outstanding: 1}
+request: {payload_size: ${PAYLOAD}B}
+server_behavior: {response_size: ${PAYLOAD}B}
+warmup: ${WARMUP_S}s
+duration: ${DURATION_S}s
+YAML
+    cmd=("$STREAMBENCH" run "$RUN/scenario.yaml" --out "$RUN/result.json")
+    ;;
   h2)
     cmd=("$BARE_H2_CLIENT" --target "127.0.0.1:$PORT" --mode "$MODE" --connections "$CONNS"
       --streams "$STREAMS" --threads "$THREADS" --payload "${PAYLOAD}B" --warmup "${WARMUP_S}s"
@@ -151,7 +172,14 @@ def fail(why):
     sys.exit(f"peer_run.sh: {who}: {why}:\n{text}")
 
 p50 = None
-if who == "h2":
+if who in ("sb", "sbgrpc"):
+    run = json.load(open(out.replace("client.out", "result.json")))["runs"][0]
+    if run["calls"].get("by_code", {"OK": 1}).keys() - {"OK"}:
+        fail("calls did not all end OK")
+    rate = (run["throughput"]["messages_received_per_s"] if mode == "bidi"
+            else run["throughput"]["calls_per_s"])
+    p50 = run["latency_us"]["message"]["p50"]
+elif who == "h2":
     run = json.loads(text.strip().splitlines()[-1])
     rate, p50 = run["round_trips_per_s"], run["rtt_us"]["p50"]
 elif who == "go":
