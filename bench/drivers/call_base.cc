@@ -22,11 +22,11 @@ void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
   call_ = channel.StartCall(call, this);
   list_.Add(this);
   if (spec.cancel_after_us > 0) {
-    timer_armed_ = true;
+    cancel_timer_ = std::make_unique<grpc::Alarm>();
     refs_.fetch_add(1, std::memory_order_relaxed);
     // Runs on a gRPC executor thread when the time comes, or with fired=false when Finished()
     // cancels it first; either way it releases the timer's reference.
-    cancel_timer_.Set(
+    cancel_timer_->Set(
         std::chrono::system_clock::now() + std::chrono::microseconds(spec.cancel_after_us),
         [this](bool fired) {
           if (fired) TryCancel();
@@ -57,7 +57,7 @@ void CallBase::OnClose(const grpc::Status& status) {
 
 void CallBase::Finished() {
   list_.Remove(this);
-  if (timer_armed_) cancel_timer_.Cancel();
+  if (cancel_timer_ != nullptr) cancel_timer_->Cancel();
   dc_.CallEnded();
   Unref();
 }

@@ -75,8 +75,9 @@ class CallBase : public engines::CallObserver {
   CallList& list_;
   std::shared_ptr<engines::Call> call_;  // set by StartRpc, before the list and timer see it
   std::string write_buf_;                // StartWrite's serialised message
-  grpc::Alarm cancel_timer_;
-  bool timer_armed_ = false;
+  // Made only for a scenario with `call.cancel_after`: a grpc::Alarm costs an allocation and
+  // gRPC's library-init bookkeeping, which a call that never cancels should not pay.
+  std::unique_ptr<grpc::Alarm> cancel_timer_;
   std::atomic<bool> parse_failed_{false};
   std::atomic<int> refs_{1};
   CallBase* prev_ = nullptr;  // CallList links, guarded by CallList::mu_

@@ -49,8 +49,8 @@ std::string CountsOf(const RunResult& run, const std::string& object) {
 void PrintRunTable(const RunResult& run, std::ostream& out) {
   out << "== variant " << run.variant;
   if (run.repeat_index > 0) out << " (repeat " << run.repeat_index + 1 << ")";
-  out << " == " << run.mode << ", " << run.service << ", " << run.target << ", "
-      << FormatNumber(run.duration_s, 4) << " s measured";
+  out << " == " << run.mode << ", " << run.service << ", " << run.target << ", engine "
+      << run.engine << ", " << FormatNumber(run.duration_s, 4) << " s measured";
   if (run.interrupted) out << ", INTERRUPTED";
   out << "\n";
 

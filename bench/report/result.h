@@ -113,6 +113,7 @@ struct RunResult {
   std::string variant;
   std::string mode;          // scenario::ModeName
   std::string service;       // "streambench.v1" | "grpc.testing.BenchmarkService"
+  std::string engine;        // what carried the calls: "grpc" | "h2" (scenario key `engine`)
   std::string target;        // address(es) driven, or "embedded 127.0.0.1:PORT"
   int repeat_index = 0;      // 0-based repetition of the variant (`repeat`)
   double duration_s = 0;     // measured phase length (after warm-up), actual

@@ -69,6 +69,7 @@ std::vector<RunField> StoredFields() {
     Plain("variant", "variant", U::kText, "the variant's name", [](RunResult& r) -> FieldRef { return &r.variant; }, true),
     Plain("mode", "mode", U::kText, "the gRPC mode or workload", [](RunResult& r) -> FieldRef { return &r.mode; }, true),
     Plain("service", "service", U::kText, "the target service", [](RunResult& r) -> FieldRef { return &r.service; }),
+    Plain("engine", "engine", U::kText, "what carried the calls: grpc or h2", [](RunResult& r) -> FieldRef { return &r.engine; }),
     Plain("target", "target", U::kText, "the address(es) driven", [](RunResult& r) -> FieldRef { return &r.target; }),
     Plain("repeat", "repeat", U::kCount, "0-based repetition", [](RunResult& r) -> FieldRef { return &r.repeat_index; }),
     Plain("duration_s", "duration_s", U::kSeconds, "measured phase length", [](RunResult& r) -> FieldRef { return &r.duration_s; }),

@@ -51,6 +51,7 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.variant = scenario.variant;
   run.mode = scenario::ModeName(scenario.mode);
   run.service = scenario::ServiceName(scenario);
+  run.engine = scenario::EngineName(scenario.engine);
   run.target = DescribeTarget(scenario.target);
   run.duration_s = duration_s;
 

@@ -128,7 +128,7 @@ void SetPairing(Scenario& s, size_t i) {
 }
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
-void SetEngine(Scenario& s, size_t i) { s.engine = i == 0 ? EngineKind::kGrpc : EngineKind::kH2; }
+void SetEngine(Scenario& s, size_t i) { s.engine = static_cast<EngineKind>(i); }
 void SetLoadBalancing(Scenario& s, size_t i) {
   s.target.load_balancing = i == 0 ? LoadBalancing::kPickFirst : LoadBalancing::kRoundRobin;
 }
@@ -307,7 +307,7 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("0")
           .Doc("generator worker threads; 0 = min(cores, 4)"),
       K("engine")
-          .Choices({"grpc", "h2"})
+          .Choices(EngineNames())
           .To(&SetEngine)
           .Default("`grpc`")
           .Doc("what carries the calls: `grpc` (gRPC C++) or `h2` (gRPC over HTTP/2 on nghttp2, "

@@ -10,6 +10,16 @@ const std::vector<std::string>& ModeNames() {
   return *kNames;
 }
 
+const std::vector<std::string>& EngineNames() {
+  static const std::vector<std::string> names = {"grpc", "h2"};
+  return names;
+}
+
+const char* EngineName(EngineKind engine) {
+  const size_t index = static_cast<size_t>(engine);
+  return index < EngineNames().size() ? EngineNames()[index].c_str() : "unknown";
+}
+
 const char* ModeName(Mode mode) {
   const size_t index = static_cast<size_t>(mode);
   return index < ModeNames().size() ? ModeNames()[index].c_str() : "unknown";

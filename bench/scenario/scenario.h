@@ -343,6 +343,10 @@ struct ScenarioFile {
 const std::vector<std::string>& ModeNames();
 const char* ModeName(Mode mode);  // ModeNames()[mode]
 
+// The engines' names (key `engine`, results), in EngineKind order.
+const std::vector<std::string>& EngineNames();
+const char* EngineName(EngineKind engine);  // EngineNames()[engine]
+
 // The names `service:` takes for the built-in services, indexed by TargetService:
 // "streambench.v1", "grpc.testing.BenchmarkService".
 const std::vector<std::string>& BuiltInServiceNames();
