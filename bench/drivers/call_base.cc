@@ -41,6 +41,7 @@ void CallBase::StartWrite(const google::protobuf::MessageLite& message) {
 }
 
 bool CallBase::Parse(std::string_view bytes, google::protobuf::MessageLite* message) {
+  if (parse_failed_.load(std::memory_order_relaxed)) return false;
   if (message->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return true;
   parse_failed_.store(true, std::memory_order_relaxed);
   TryCancel();
@@ -58,8 +59,7 @@ void CallBase::OnClose(const grpc::Status& status) {
 void CallBase::Finished() {
   list_.Remove(this);
   if (cancel_timer_ != nullptr) cancel_timer_->Cancel();
-  dc_.CallEnded();
-  Unref();
+  Unref();  // the last reference also ends the call's count as active
 }
 
 void CallList::Add(CallBase* call) {

@@ -5,7 +5,9 @@
 // OnWriteDone and OnReadsDone as they need, and OnDone for the end (CallBase's OnClose calls it
 // with the status the driver should see: a response that did not parse makes it INTERNAL).
 // Lifetime: reference counted. The call holds one reference until its OnDone (Finished()); an
-// armed cancel timer holds another until it fires or is cancelled. The last Unref deletes.
+// armed cancel timer holds another until it fires or is cancelled. The last Unref deletes, and
+// only then does the call stop counting as active: what it holds of the engine (its Call, and
+// through it the engine's connection) goes before the run's drain can end and free the engine.
 // Thread-safety: Unref, TryCancel and the timer are thread-safe; the rest belongs to the call's
 // callbacks (engine.h: reads one at a time, writes one at a time, OnClose last).
 #pragma once
@@ -59,7 +61,7 @@ class CallBase : public engines::CallObserver {
   // called, so touch nothing after it.
   void StartWritesDone() { call_->WritesDone(); }
   // Parses a response; one that does not parse cancels the call, which then ends INTERNAL (as a
-  // gRPC stub reports it). False then.
+  // gRPC stub reports it). False then, and for every response after it (they are not counted).
   bool Parse(std::string_view bytes, google::protobuf::MessageLite* message);
   // From OnDone, after recording: leaves the list, cancels the timer, drops the call's reference.
   void Finished();
@@ -69,7 +71,10 @@ class CallBase : public engines::CallObserver {
  private:
   friend class CallList;
   void Unref() {
-    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+    DriverContext& dc = dc_;
+    delete this;
+    dc.CallEnded();
   }
 
   CallList& list_;

@@ -80,7 +80,9 @@ class DriverCall : public CallBase {
   void TakeUnaryResponse(std::string_view bytes, google::protobuf::MessageLite* response) {
     if (FirstUnaryResponse()) Parse(bytes, response);
   }
-  // A unary call's status as a gRPC stub reports it: OK with no response or several is INTERNAL.
+  // A unary call's status: OK with no response or several breaks the protocol and counts as
+  // INTERNAL (gRPC's blocking stub says UNIMPLEMENTED; its callback API lets it pass as OK, which
+  // a load test should not).
   grpc::Status UnaryStatus(const grpc::Status& status) const {
     if (!status.ok() || unary_responses_ == 1) return status;
     return grpc::Status(grpc::StatusCode::INTERNAL, unary_responses_ == 0

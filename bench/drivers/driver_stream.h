@@ -129,7 +129,8 @@ class DriverStream : public SlotStream, public CallBase {
   // Upload: from OnMessage, counts the one response (UploadStatus holds the server to one); true
   // for the first, the one to keep.
   bool FirstFinalResponse() { return ++final_responses_ == 1; }
-  // An upload's status as a gRPC stub reports it: OK with no response or several is INTERNAL.
+  // An upload's status: OK with no response or several breaks the protocol and counts as
+  // INTERNAL (as a unary call's, DriverCall::UnaryStatus).
   grpc::Status UploadStatus(const grpc::Status& status) const {
     if (!status.ok() || final_responses_ == 1) return status;
     return grpc::Status(grpc::StatusCode::INTERNAL,
