@@ -11,7 +11,8 @@
 # integrity errors may not grow at all. UPDATE_BASELINE=1 copies a passing run's results to
 # $BUILD_DIR/gate/baseline.json (e.g. on the main branch) for later runs to gate against.
 # Then it proves that the gate catches a regression: a candidate with a known injected regression
-# (the reference server delays every answer by $REGRESSION_DELAY, about 10x the p50 measured here)
+# (the reference server delays every answer by $REGRESSION_DELAY: 50 ms, x25 the worst bidi
+# median measured here and x200 the usual one, so it clears the wide tolerances below)
 # is gated against the same baseline and must exit 1 with the latency check of each variant
 # failed in its JUnit; the clean candidate above must exit 0.
 # Exit status: streambench's for the clean candidate (0 pass, 1 a threshold or the baseline
@@ -29,16 +30,20 @@ TOLERANCES=(
   --tolerance throughput.calls_per_s=67%
   --tolerance throughput.bytes_sent_per_s=67%
   --tolerance throughput.bytes_received_per_s=67%
-  --tolerance message_latency.p99=3000%
+  --tolerance message_latency.p50=1400%
+  --tolerance message_latency.p99=10000%
   --tolerance call_latency.p99=3000%
-  --tolerance message_latency.p999=3000%
+  --tolerance message_latency.p999=10000%
   --tolerance call_latency.p999=3000%
 )
 # Why the tails are all but open here: on a shared 2-core VM the tail of a 4 s run is one
 # scheduling hiccup away from 40x. Ten alternating runs of this scenario, this build and the
-# build of two sessions ago alike, gave bidi message p99 0.50-21 ms and p50 0.25-1.6 ms. The
-# median (200%) and throughput (67%) are the comparison here; a baseline from a dedicated runner
-# deserves tighter tail tolerances.
+# build of two sessions ago alike, gave bidi message p99 0.50-21 ms and p50 0.25-1.6 ms; in one CI
+# run three clean candidates in a row measured bidi message p50 0.92-2.29 ms and p99 16-20 ms
+# against a 0.215 ms / 0.442 ms baseline (x4-x11, x37-x45), and the next run of the same build
+# passed. So the bidi open-loop message latency gets x15 at the median and x100 in the
+# tail; unary closed loop (call latency, 200% at the median) and throughput (67%) are the tight
+# comparison. A baseline from a dedicated runner deserves tighter tolerances.
 
 if [[ ! -x "$BIN" ]]; then
   echo "gate: $BIN is not built (run .ci/build.sh first)" >&2
@@ -86,7 +91,7 @@ if [[ -n "${UPDATE_BASELINE:-}" ]]; then
   echo "gate: baseline updated: $OUT/baseline.json"
 fi
 
-REGRESSION_DELAY=${REGRESSION_DELAY:-3ms}
+REGRESSION_DELAY=${REGRESSION_DELAY:-50ms}
 echo "gate: a candidate with an injected regression (server_behavior.response_delay=$REGRESSION_DELAY)" \
   "must fail"
 rrc=0
