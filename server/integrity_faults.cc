@@ -23,7 +23,7 @@ const v1::FaultRate& RateOf(const v1::IntegrityFaults& faults, int kind) {
 
 }  // namespace
 
-grpc::Status ValidateIntegrityFaults(const v1::IntegrityFaults& faults) {
+grpc::Status ValidateIntegrityFaults(const v1::IntegrityFaults& faults, const std::string& field) {
   for (int kind = 0; kind < kIntegrityFaultKinds; ++kind) {
     const v1::FaultRate& rate = RateOf(faults, kind);
     if (rate.rate_case() != v1::FaultRate::kProbability) continue;
@@ -32,8 +32,7 @@ grpc::Status ValidateIntegrityFaults(const v1::IntegrityFaults& faults) {
       char value[32];
       std::snprintf(value, sizeof(value), "%g", p);
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          std::string("behavior.integrity_faults.") +
-                              IntegrityFaultName(static_cast<IntegrityFault>(kind)) +
+                          field + "." + IntegrityFaultName(static_cast<IntegrityFault>(kind)) +
                               ".probability=" + value + " must be in [0,1]");
     }
   }

@@ -15,6 +15,7 @@
 #include <deque>
 #include <optional>
 #include <random>
+#include <string>
 #include <utility>
 
 #include "server/integrity_fault_kind.h"
@@ -23,8 +24,10 @@
 
 namespace streambench {
 
-// INVALID_ARGUMENT naming the field when a probability is outside [0, 1] (or NaN).
-grpc::Status ValidateIntegrityFaults(const v1::IntegrityFaults& faults);
+// INVALID_ARGUMENT naming the field (`field`.<kind>.probability: the request's path to the
+// faults) when a probability is outside [0, 1] (or NaN).
+grpc::Status ValidateIntegrityFaults(const v1::IntegrityFaults& faults,
+                                     const std::string& field = "behavior.integrity_faults");
 
 // True when any kind is asked for (every_nth > 0 or probability > 0).
 bool IntegrityFaultsEnabled(const v1::IntegrityFaults& faults);
@@ -125,6 +128,14 @@ class FaultedOutbox {
     return fault;
   }
 
+  // Queues `message` as it is, outside the stream's faulted messages (n does not count it): one
+  // the receiver must get intact and in place, such as a chat room's joined, left or
+  // sending_done. A held message goes out first, in order (uncounted): none is held past it.
+  void Pass(Message message) {
+    Flush();
+    ready_.push_back(std::move(message));
+  }
+
   // The end of the stream: a held message goes out in order (no successor, so no reorder).
   void Flush() {
     if (!held_) return;
@@ -136,6 +147,8 @@ class FaultedOutbox {
   Message& front() { return ready_.front(); }
   void pop() { ready_.pop_front(); }
   bool holding() const { return held_.has_value(); }
+  // The held message; requires holding().
+  const Message& held() const { return *held_; }
   // Faults injected so far, by kind.
   uint64_t injected(IntegrityFault fault) const { return injected_[static_cast<int>(fault)]; }
 

@@ -13,7 +13,11 @@
 // Ending: at the stop each member writes what is queued (operations of a member whose room never
 // completed are dropped), and counts as done sending. A member leaves (a leave message, then the
 // half-close) once every member of its room is done sending and it has received (or the server
-// reported dropping) everything the others wrote; the server then ends the call with OK.
+// reported dropping) everything the others wrote; the server then ends the call with OK. With
+// server_behavior.integrity_faults the server drops and duplicates on purpose, so a count cannot
+// tell that: a member done sending writes an end marker (sending_done), which the server passes
+// to the others behind everything it sent, and a member has everything once it has every other
+// member's marker.
 //
 // Per receiver, one StreamIntegrity per sender of its room, allocated when the member is created
 // (K x K x ~170 bytes per room), never per message. Server-dropped messages (slow receiver,
@@ -30,6 +34,7 @@
 
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/stream_write_side.h"
+#include "bench/drivers/v1_behavior.h"
 #include "bench/drivers/workload_drivers.h"
 #include "bench/drivers/world_slot.h"
 #include "bench/drivers/write_pump.h"
@@ -116,7 +121,11 @@ struct ChatWorld {
 class ChatInbox {
  public:
   ChatInbox(const ChatWorld& world, uint32_t room, uint32_t k)
-      : world_(world), room_(room), k_(k), integrity_(world.members_per_room) {}
+      : world_(world),
+        room_(room),
+        k_(k),
+        integrity_(world.members_per_room),
+        end_marker_(world.members_per_room) {}
 
   // A text / typing message `in` of room `room_name` (the member's), arrived at the DriverContext
   // clock's `now_ns`.
@@ -133,7 +142,7 @@ class ChatInbox {
     const uint64_t seq = in.sender_seq();
     bool intact;
     if (in.has_typing()) {
-      intact = world_.IsTyping(seq);
+      intact = world_.IsTyping(seq) && in.typing().typing();
     } else {
       intact = !world_.IsTyping(seq) && in.text().text() == world_.Text(sender, seq);
     }
@@ -141,6 +150,18 @@ class ChatInbox {
     rec.AddReceived(1, in.has_text() ? in.text().text().size() : 0);
     integrity_[k].OnMessage(seq, intact);
     received_.fetch_add(1, std::memory_order_acq_rel);
+  }
+
+  // A member's end marker (sending_done): the server sent it behind everything that member sent.
+  void OnSendingDone(const v1::ChatServerMessage& in) {
+    const uint32_t k = SenderIndex(in.sender());
+    if (k >= world_.members_per_room || k == k_ || end_marker_[k]) return;
+    end_marker_[k] = true;
+    senders_done_.fetch_add(1, std::memory_order_acq_rel);
+  }
+  // Every other member's end marker has arrived (integrity faults: counts cannot tell).
+  bool HasEveryEndMarker() const {
+    return senders_done_.load(std::memory_order_acquire) + 1 >= world_.members_per_room;
   }
 
   // The server's latest count of messages it dropped for this (slow) member.
@@ -196,6 +217,8 @@ class ChatInbox {
   std::vector<stats::StreamIntegrity> integrity_;  // per sender index in the room
   std::atomic<uint64_t> received_{0};              // broadcasts received
   std::atomic<uint64_t> dropped_{0};               // the server's latest dropped_messages
+  std::vector<bool> end_marker_;                   // per sender index: its end marker came
+  std::atomic<uint32_t> senders_done_{0};          // end markers that came
 };
 
 // A chat member: one bidi Chat stream on the shared write side. Its writes (the join, broadcast
@@ -224,6 +247,10 @@ class Member final : public CallBase, private WritePump<Member> {
     v1::ChatJoin* join = out_.mutable_join();
     join->set_room(room_name_);
     join->set_member("m" + std::to_string(k_));
+    if (faults_asked()) {
+      SetIntegrityFaults(dc_.scenario().behavior.integrity_faults, dc_.scenario().seed,
+                         join->mutable_integrity_faults());
+    }
     StartWriteOf(v1::ChatClientMessage::kJoin);
   }
 
@@ -254,7 +281,9 @@ class Member final : public CallBase, private WritePump<Member> {
   // Leaves if the room is done sending and everything the others wrote has arrived.
   void MaybeLeave() {
     if (done_.load() || leave_.load() || !sending_done_.load() || !world_->RoomDone(room_)) return;
-    if (world_->room_failed[room_].load() == 0 && !inbox_.HasEverythingFromOthers()) return;
+    const bool arrived =
+        faults_asked() ? inbox_.HasEveryEndMarker() : inbox_.HasEverythingFromOthers();
+    if (world_->room_failed[room_].load() == 0 && !arrived) return;
     if (leave_.exchange(true)) return;
     Kick();
   }
@@ -296,6 +325,9 @@ class Member final : public CallBase, private WritePump<Member> {
       case v1::ChatServerMessage::kText:
       case v1::ChatServerMessage::kTyping:
         inbox_.OnBroadcast(in_, room_name_, dc_.clock().NowNs(), dc_.registry().ForCurrentThread());
+        break;
+      case v1::ChatServerMessage::kSendingDone:
+        inbox_.OnSendingDone(in_);
         break;
       default:
         break;  // left
@@ -353,6 +385,11 @@ class Member final : public CallBase, private WritePump<Member> {
       while (queue().Pop(&intended_ns)) dc_.AddDropped();
       sending_done_.store(true);
       became_done_.store(true);
+      if (faults_asked()) {  // the end marker, behind everything this member sent
+        out_.mutable_sending_done();
+        StartWriteOf(v1::ChatClientMessage::kSendingDone);
+        return true;
+      }
     }
     if (!leave_.load()) return false;
     if (!leave_sent_) {
@@ -378,6 +415,8 @@ class Member final : public CallBase, private WritePump<Member> {
     world_->MarkDoneSending(g_, true);
     world_->CheckLeave(room_);
   }
+
+  bool faults_asked() const { return dc_.scenario().behavior.integrity_faults.Any(); }
 
   // Token held: the half-close, once. OnDone may run on another thread from here on.
   void CloseWriteSide() {

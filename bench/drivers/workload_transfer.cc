@@ -8,6 +8,7 @@
 #include "bench/drivers/call_base.h"
 #include "bench/drivers/driver_call.h"
 #include "bench/drivers/run_driver.h"
+#include "bench/drivers/v1_behavior.h"
 #include "bench/drivers/workload_drivers.h"
 #include "common/file_content.h"
 #include "common/sha256.h"
@@ -163,6 +164,10 @@ class DownloadCall final : public DriverCall<TransferSlot> {
     req_.set_chunk_size_bytes(static_cast<uint32_t>(dc_.scenario().transfer.chunk_size_bytes));
     if (dc_.scenario().transfer.inject_corruption) {
       req_.set_corrupt_at_offset_bytes(file.size_bytes / 2);
+    }
+    if (dc_.scenario().behavior.integrity_faults.Any()) {
+      SetIntegrityFaults(dc_.scenario().behavior.integrity_faults, dc_.scenario().seed,
+                         req_.mutable_integrity_faults());
     }
     Launch(0);
     last_ns_ = intended_ns;

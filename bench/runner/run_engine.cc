@@ -2,6 +2,7 @@
 
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
+#include "bench/engines/h2/h2_engine.h"
 
 namespace streambench::runner {
 
@@ -10,9 +11,10 @@ std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, st
     case scenario::EngineKind::kGrpc:
       return engines::grpc_engine::MakeGrpcEngine();
     case scenario::EngineKind::kH2:
-      break;
+      // One event loop per core (at most one per connection), like gRPC's own threads.
+      return engines::h2::MakeH2Engine(engines::h2::H2EngineOptions{});
   }
-  *error = run.source_path + ": engine: h2 is not in this build yet";
+  *error = run.source_path + ": unknown engine";
   return nullptr;
 }
 

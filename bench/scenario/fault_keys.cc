@@ -60,14 +60,14 @@ bool ReadIntegrityFaults(const YamlNode& node, const YamlNode& root, ValueReader
                         {"duplicate", &faults.duplicate, true},
                         {"reorder", &faults.reorder, true},
                         {"corrupt", &faults.corrupt, false}};
-  // Subscribe takes server_behavior for its integrity faults only.
+  // Download, subscribe and chat take server_behavior for its integrity faults only.
   const YamlNode* behavior = NodeAt(root, "server_behavior");
-  if (out->mode == Mode::kSubscribe && behavior != nullptr && behavior->IsMap()) {
+  if (IsFaultedWorkloadMode(out->mode) && behavior != nullptr && behavior->IsMap()) {
     for (const YamlMapEntry& entry : behavior->entries) {
       if (entry.key == "integrity_faults") continue;
       return r.diag()->Fail(entry.value, "server_behavior." + entry.key,
-                            "does not apply to subscribe (only server_behavior.integrity_faults "
-                            "does)");
+                            std::string("does not apply to ") + ModeName(out->mode) +
+                                " (only server_behavior.integrity_faults does)");
     }
   }
   for (const Kind& kind : kinds) {
@@ -83,10 +83,10 @@ bool ReadIntegrityFaults(const YamlNode& node, const YamlNode& root, ValueReader
                             "does not apply to client_stream: the server's one response (the "
                             "summary) carries no sequence number or checksum");
     }
-    if (IsWorkloadMode(out->mode) && out->mode != Mode::kSubscribe) {
+    if (IsWorkloadMode(out->mode) && !IsFaultedWorkloadMode(out->mode)) {
       return r.diag()->Fail(*value, key,
                             std::string("does not apply to ") + ModeName(out->mode) +
-                                " (of the workloads, only subscribe)");
+                                " (of the workloads, only download, subscribe and chat)");
     }
     if (kind.stream_only && out->mode == Mode::kUnary) {
       return r.diag()->Fail(*value, key,

@@ -41,27 +41,28 @@ const ModeRule kSizedResponseModes{
     "unary, server_stream and bidi (a streambench.v1 client_stream call ends with a fixed-size "
     "summary)"};
 const ModeRule kAppFlowModes{ServerProducesStream, "server_stream, bidi independent", false, true};
-// `server_behavior`: the request-response modes; subscribe takes its integrity faults only (the
-// reader of integrity_faults refuses the other keys there).
+// `server_behavior`: the request-response modes; download, subscribe and chat take their
+// integrity faults only (the reader of integrity_faults refuses the other keys there).
 const ModeRule kServerBehaviorModes{
     [](const Scenario& s) {
       return !IsWorkloadMode(s.mode) ||
-             (s.mode == Mode::kSubscribe && s.behavior.integrity_faults.Any());
+             (IsFaultedWorkloadMode(s.mode) && s.behavior.integrity_faults.Any());
     },
-    "unary, server_stream, client_stream and bidi; subscribe: `integrity_faults` only"};
+    "unary, server_stream, client_stream and bidi; download, subscribe and chat: "
+    "`integrity_faults` only"};
 // Integrity faults: the server sends a stream of sequenced messages, or (corrupt) at least one
 // with a payload checksum. The reader checks both with messages of its own.
 const ModeRule kStreamFaultModes{[](const Scenario& s) {
                                    return s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
-                                          s.mode == Mode::kSubscribe;
+                                          IsFaultedWorkloadMode(s.mode);
                                  },
-                                 "server_stream, bidi and subscribe", false, true};
-const ModeRule kCorruptFaultModes{[](const Scenario& s) {
-                                    return s.mode == Mode::kUnary ||
-                                           s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
-                                           s.mode == Mode::kSubscribe;
-                                  },
-                                  "unary, server_stream, bidi and subscribe", false, true};
+                                 "server_stream, bidi, download, subscribe and chat", false, true};
+const ModeRule kCorruptFaultModes{
+    [](const Scenario& s) {
+      return s.mode == Mode::kUnary || s.mode == Mode::kServerStream || s.mode == Mode::kBidi ||
+             IsFaultedWorkloadMode(s.mode);
+    },
+    "unary, server_stream, bidi, download, subscribe and chat", false, true};
 const ModeRule kTransferModes{
     [](const Scenario& s) { return s.mode == Mode::kUpload || s.mode == Mode::kDownload; },
     "upload and download"};
@@ -523,16 +524,18 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("the server does not send messages N, 2N, … of each stream (or each with the "
                "probability, from a RNG seeded with `seed`); the client counts them lost, a "
                "dropped last message only when it knows the count owed (server_stream, bidi echo, "
-               "bidi independent with `response_count` > 0); not `server_dropped`, which "
+               "bidi independent with `response_count` > 0, subscribe, chat); not "
+               "`server_dropped`, which "
                "flow control reports; closed-loop bidi echo loses a credit per dropped echo"),
       K("server_behavior.integrity_faults.duplicate")
           .Type("`every N` \\| probability")
           .Modes(kStreamFaultModes)
           .Default("off")
           .Range("N ≥ 1; 0–1")
-          .Doc("the message is sent twice in a row; counted duplicated. In subscribe, n counts the "
-               "events sent to each subscriber; a subscriber ends once a heartbeat sent after the "
-               "last publisher finished arrives (the server on the same host)"),
+          .Doc("the message is sent twice in a row; counted duplicated. n counts the events sent "
+               "to each subscriber, the broadcasts delivered to each chat member, the chunks of "
+               "each download; a download counts one corrupted (a failed transfer) per file "
+               "with any fault, whatever it carries"),
       K("server_behavior.integrity_faults.reorder")
           .Type("`every N` \\| probability")
           .Modes(kStreamFaultModes)
@@ -541,8 +544,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("the message is held back and sent after the next one sent; counted reordered. "
                "Not while another is held, nor for a stream's last message (it goes out in "
                "order); a bidi echo waits for the next request; a subscriber's event counts only "
-               "behind one of the same publisher and type, and with no successor goes out where a "
-               "heartbeat would"),
+               "behind one of the same publisher and type, and with no successor goes out when its "
+               "publisher's stream ends; a chat message only behind one of the same sender"),
       K("server_behavior.integrity_faults.corrupt")
           .Type("`every N` \\| probability")
           .Modes(kCorruptFaultModes)

@@ -31,6 +31,10 @@ bool IsWorkloadMode(Mode mode) {
          mode == Mode::kChat;
 }
 
+bool IsFaultedWorkloadMode(Mode mode) {
+  return mode == Mode::kDownload || mode == Mode::kSubscribe || mode == Mode::kChat;
+}
+
 uint64_t SizeDistribution::MaxBytes() const {
   switch (kind) {
     case Kind::kFixed:

@@ -32,6 +32,9 @@ enum class Mode {
   kChat
 };
 bool IsWorkloadMode(Mode mode);  // upload, download, subscribe, chat
+// The workloads whose server streams take integrity faults (download, subscribe, chat): of
+// `server_behavior` they take `integrity_faults` only.
+bool IsFaultedWorkloadMode(Mode mode);
 
 // Which service the generator drives: one it has compiled stubs for (`service:` alone), or any
 // service whose method the scenario names (`service:` with `method:`, MethodSpec below).

@@ -168,7 +168,7 @@ bool CheckEngine(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
     const char* why;
   };
   const Unsupported unsupported[] = {
-      {"transport.bdp_probe", s.transport.bdp_probe.has_value(),
+      {"transport.bdp_probe", s.transport.bdp_probe.value_or(false),
        "the h2 engine does no BDP probing, its windows stay as transport.stream_window sets them"},
       {"transport.write_buffer", s.transport.write_buffer_bytes.has_value(),
        "the h2 engine writes every frame of a pass at once; it has no write buffer to size"},

@@ -1,8 +1,10 @@
 // Upload and Download reactors of the Workloads service.
+#include <optional>
 #include <string>
 
 #include "common/file_content.h"
 #include "common/sha256.h"
+#include "server/integrity_faults.h"
 #include "server/workloads/reactors.h"
 
 namespace streambench::workloads {
@@ -102,13 +104,26 @@ class UploadReactor final
   Sha256 sha_;
 };
 
+// How the integrity faults' outbox corrupts a download's chunks. The chunks are one sequence (by
+// offset), so a held chunk sent later is always out of order.
+struct ChunkFaultTraits {
+  static void Corrupt(v1::DownloadChunk& chunk) {
+    // Only an empty file's one chunk (the last, with the SHA-256) has no data.
+    std::string* bytes = chunk.data().empty() ? chunk.mutable_sha256() : chunk.mutable_data();
+    if (!bytes->empty()) (*bytes)[0] ^= 1;
+  }
+  static void MarkDuplicate(v1::DownloadChunk&) {}
+  static bool SameSequence(const v1::DownloadChunk&, const v1::DownloadChunk&) { return true; }
+};
+
 // Download: generated content in chunks, one write in flight; the hash is computed as the chunks
-// are produced. A cancel finishes the call at once and no further chunk is produced.
+// are produced. A cancel finishes the call at once and no further chunk is produced. With
+// integrity faults, each chunk produced goes through the faults' outbox, which is written from.
 class DownloadReactor final
     : public WorkloadReactor<DownloadReactor, grpc::ServerWriteReactor<v1::DownloadChunk>> {
  public:
   DownloadReactor(LiveCalls& live_calls, ServerMetrics::Method& metrics,
-                  const v1::DownloadRequest& request)
+                  std::atomic<uint64_t>& faulted_streams, const v1::DownloadRequest& request)
       : LifecycleReactor(metrics, live_calls) {
     std::lock_guard<std::mutex> lock(mu_);
     if (!ParseGeneratedFileId(request.file_id(), &seed_, &size_bytes_)) {
@@ -125,6 +140,15 @@ class DownloadReactor final
           "download: chunk_size_bytes must be at most " + std::to_string(kMaxChunkBytes)));
       return;
     }
+    const grpc::Status faults_status =
+        ValidateIntegrityFaults(request.integrity_faults(), "download: integrity_faults");
+    if (!faults_status.ok()) {
+      FinishLocked(faults_status);
+      return;
+    }
+    if (IntegrityFaultsEnabled(request.integrity_faults())) {
+      faults_.emplace(request.integrity_faults(), faulted_streams.fetch_add(1) + 1, metrics);
+    }
     if (request.has_corrupt_at_offset_bytes()) corrupt_at_ = request.corrupt_at_offset_bytes();
     WriteNextLocked();
   }
@@ -132,39 +156,62 @@ class DownloadReactor final
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_) return;
+    write_in_flight_ = false;
     if (!ok) {
       FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "download: write failed"));
       return;
     }
-    if (sent_last_) {
-      FinishLocked(grpc::Status::OK);
-      return;
-    }
+    if (faults_) faults_->pop();
     WriteNextLocked();
   }
 
  private:
+  // The next chunk (from the faults' outbox, producing chunks until it has one), or the end.
   void WriteNextLocked() {
+    if (!faults_) {
+      if (produced_last_) {
+        FinishLocked(grpc::Status::OK);
+        return;
+      }
+      ProduceLocked(chunk_);
+      metrics_.MessageSent(chunk_.data().size());
+      StartWriteLocked(&chunk_);
+      return;
+    }
+    while (faults_->empty() && !produced_last_) {
+      v1::DownloadChunk chunk;
+      ProduceLocked(chunk);
+      faults_->Offer(std::move(chunk));
+      if (produced_last_) faults_->Flush();
+    }
+    if (faults_->empty()) {  // everything written, or dropped
+      FinishLocked(grpc::Status::OK);
+      return;
+    }
+    metrics_.MessageSent(faults_->front().data().size());
+    StartWriteLocked(&faults_->front());
+  }
+
+  // The file's next chunk into `chunk` (hashed before any corruption).
+  void ProduceLocked(v1::DownloadChunk& chunk) {
     const uint64_t n = std::min<uint64_t>(chunk_bytes_, size_bytes_ - offset_);
-    std::string* data = chunk_.mutable_data();
+    std::string* data = chunk.mutable_data();
     data->resize(static_cast<size_t>(n));
     FillFileContent(seed_, offset_, data->data(), data->size());
     sha_.Update(*data);
     if (corrupt_at_ >= offset_ && corrupt_at_ < offset_ + n) {
       (*data)[static_cast<size_t>(corrupt_at_ - offset_)] ^= 0x5A;
     }
-    chunk_.set_offset_bytes(offset_);
-    chunk_.set_total_size_bytes(size_bytes_);
+    chunk.set_offset_bytes(offset_);
+    chunk.set_total_size_bytes(size_bytes_);
     offset_ += n;
-    sent_last_ = offset_ >= size_bytes_;
-    chunk_.set_last(sent_last_);
-    if (sent_last_) {
-      chunk_.set_sha256(sha_.Finish());
+    produced_last_ = offset_ >= size_bytes_;
+    chunk.set_last(produced_last_);
+    if (produced_last_) {
+      chunk.set_sha256(sha_.Finish());
     } else {
-      chunk_.clear_sha256();
+      chunk.clear_sha256();
     }
-    metrics_.MessageSent(n);
-    StartWrite(&chunk_);
   }
 
   uint64_t seed_ = 0;
@@ -172,9 +219,10 @@ class DownloadReactor final
   uint64_t chunk_bytes_ = kDefaultChunkBytes;
   uint64_t corrupt_at_ = UINT64_MAX;
   uint64_t offset_ = 0;
-  bool sent_last_ = false;
-  v1::DownloadChunk chunk_;
+  bool produced_last_ = false;
+  v1::DownloadChunk chunk_;  // the chunk in flight, without integrity faults
   Sha256 sha_;
+  std::optional<FaultedOutbox<v1::DownloadChunk, ChunkFaultTraits>> faults_;
 };
 
 }  // namespace
@@ -187,8 +235,9 @@ grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(LiveCalls& live_cal
 }
 
 grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(
-    LiveCalls& live_calls, ServerMetrics::Method& metrics, const v1::DownloadRequest& request) {
-  return new DownloadReactor(live_calls, metrics, request);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, std::atomic<uint64_t>& faulted_streams,
+    const v1::DownloadRequest& request) {
+  return new DownloadReactor(live_calls, metrics, faulted_streams, request);
 }
 
 }  // namespace streambench::workloads

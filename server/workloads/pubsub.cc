@@ -1,7 +1,10 @@
 // PublishStream and Subscribe reactors of the Workloads service (unary Publish is in
 // workloads_service.cc).
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/integrity_faults.h"
@@ -24,6 +27,7 @@ class PublishStreamReactor final
 
   void OnReadDone(bool ok) override {
     // The hub is called without mu_: its sinks take their own locks (order: topic, then sink).
+    // The read path alone touches publishers_ until the call is over.
     if (!ok) {
       std::lock_guard<std::mutex> lock(mu_);
       response_->set_events_accepted(accepted_);
@@ -41,14 +45,25 @@ class PublishStreamReactor final
       return;
     }
     ++accepted_;
+    publishers_.emplace(request_.event().topic(), request_.event().publisher_id());
     StartRead(&request_);
   }
 
  private:
+  friend LifecycleReactor;  // calls BeforeDelete
+
+  // However the call ended, its events are all fanned out: the subscribers learn that none of
+  // its publishers' events follows (a held one need not wait for a successor).
+  void BeforeDelete() {
+    for (const auto& [topic, publisher_id] : publishers_)
+      hub_.PublisherFinished(topic, publisher_id);
+  }
+
   TopicHub& hub_;
   v1::PublishStreamSummary* const response_;
   v1::PublishRequest request_;
   uint64_t accepted_ = 0;
+  std::set<std::pair<std::string, uint32_t>> publishers_;  // (topic, publisher_id) it published as
 };
 
 // How the integrity faults' outbox corrupts, duplicates and orders a subscriber's events. Each
@@ -86,7 +101,8 @@ class SubscribeReactor final
           "subscribe: max_queued_events must be at most " + std::to_string(kMaxQueuedEvents)));
       return;
     }
-    const grpc::Status faults_status = ValidateIntegrityFaults(request.integrity_faults());
+    const grpc::Status faults_status =
+        ValidateIntegrityFaults(request.integrity_faults(), "subscribe: integrity_faults");
     if (!faults_status.ok()) {
       std::lock_guard<std::mutex> lock(mu_);
       FinishLocked(faults_status);
@@ -111,7 +127,16 @@ class SubscribeReactor final
 
   void Deliver(const std::shared_ptr<const v1::Event>& event) override {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!finished_ && outbox_.Offer(event) && !write_in_flight_) WriteNextLocked();
+    if (finished_ || !outbox_.Offer(event)) return;
+    ++queued_;
+    if (!write_in_flight_) WriteNextLocked();
+  }
+
+  void PublisherFinished(uint32_t publisher_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!faults_) return;
+    finished_at_[publisher_id] = queued_;
+    if (!finished_ && !write_in_flight_ && faults_->holding()) WriteNextLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -133,12 +158,9 @@ class SubscribeReactor final
     const int64_t idle_ns = SteadyNowNs() - last_write_ns_;
     if (!write_in_flight_ && outbox_.empty() && (!faults_ || faults_->empty()) &&
         idle_ns >= heartbeat_ns_) {
-      if (faults_ && faults_->holding()) {
-        // A held event that no successor came for goes out, in order, where the heartbeat would
-        // have: a heartbeat still means that everything queued before it was sent.
-        faults_->Flush();
-        WriteNextLocked();
-      } else {
+      // No heartbeat while an event is held (it waits for a successor or its publisher's end): a
+      // heartbeat means that everything queued before it was sent.
+      if (!faults_ || !faults_->holding()) {
         response_.Clear();
         response_.mutable_heartbeat()->set_server_time_ns(SteadyNowNs());
         response_.set_dropped_events(outbox_.dropped());
@@ -157,7 +179,11 @@ class SubscribeReactor final
         v1::SubscribeResponse next;
         *next.mutable_event() = *outbox_.Take();
         next.set_dropped_events(outbox_.dropped());
-        faults_->Offer(std::move(next));
+        ++taken_;
+        if (faults_->Offer(std::move(next)) == IntegrityFault::kReorder) held_number_ = taken_;
+      }
+      if (faults_->empty() && faults_->holding() && HeldPublisherFinishedLocked()) {
+        faults_->Flush();  // no successor can come: it goes out in order, uncounted
       }
       if (faults_->empty()) return;  // dropped, or held back for the next event
       metrics_.MessageSent(faults_->front().event().payload().size());
@@ -172,6 +198,13 @@ class SubscribeReactor final
     StartWriteLocked(&response_);
   }
 
+  // The held event was queued before its publisher's call finished: none of that publisher's
+  // events can follow it.
+  bool HeldPublisherFinishedLocked() const {
+    auto it = finished_at_.find(faults_->held().event().publisher_id());
+    return it != finished_at_.end() && it->second >= held_number_;
+  }
+
   TopicHub& hub_;
   TopicHub::Subscription subscription_;
   int64_t heartbeat_ns_ = 0;
@@ -180,6 +213,12 @@ class SubscribeReactor final
   v1::SubscribeResponse response_;  // heartbeats, and events without integrity faults
   std::optional<FaultedOutbox<v1::SubscribeResponse, EventFaultTraits>> faults_;
   bool writing_from_faults_ = false;  // the write in flight is faults_->front()
+  // Events are numbered from 1 in queue order (the queue is FIFO: the n-th queued is the n-th
+  // taken), to tell whether a held event was queued before its publisher's call finished.
+  uint64_t queued_ = 0;       // events queued so far
+  uint64_t taken_ = 0;        // events taken from the queue so far (with integrity faults)
+  uint64_t held_number_ = 0;  // the held event's number
+  std::map<uint32_t, uint64_t> finished_at_;  // publisher_id -> queued_ when its call finished
 };
 
 }  // namespace

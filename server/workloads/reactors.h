@@ -34,17 +34,19 @@ grpc::ServerReadReactor<v1::UploadRequest>* NewUploadReactor(LiveCalls& live_cal
                                                              ServerMetrics::Method& metrics,
                                                              uint64_t upload_number,
                                                              v1::UploadResponse* response);
-grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(LiveCalls& live_calls,
-                                                                ServerMetrics::Method& metrics,
-                                                                const v1::DownloadRequest& request);
+// `faulted_streams` (here and below) numbers the streams that ask for integrity faults (seeds
+// their RNG).
+grpc::ServerWriteReactor<v1::DownloadChunk>* NewDownloadReactor(
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, std::atomic<uint64_t>& faulted_streams,
+    const v1::DownloadRequest& request);
 grpc::ServerReadReactor<v1::PublishRequest>* NewPublishStreamReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     v1::PublishStreamSummary* response);
-// `faulted_streams` numbers the subscriptions that ask for integrity faults (seeds their RNG).
 grpc::ServerWriteReactor<v1::SubscribeResponse>* NewSubscribeReactor(
     LiveCalls& live_calls, ServerMetrics::Method& metrics, TopicHub& hub,
     std::atomic<uint64_t>& faulted_streams, const v1::SubscribeRequest& request);
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* NewChatReactor(
-    LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms);
+    LiveCalls& live_calls, ServerMetrics::Method& metrics, ChatRooms& rooms,
+    std::atomic<uint64_t>& faulted_streams);
 
 }  // namespace streambench::workloads

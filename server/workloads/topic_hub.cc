@@ -80,6 +80,18 @@ grpc::Status TopicHub::Publish(v1::Event event, uint64_t* topic_seq, uint32_t* s
   return grpc::Status::OK;
 }
 
+void TopicHub::PublisherFinished(const std::string& topic_name, uint32_t publisher_id) {
+  std::shared_ptr<Topic> topic;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = topics_.find(topic_name);
+    if (it == topics_.end()) return;
+    topic = it->second;
+  }
+  std::lock_guard<std::mutex> lock(topic->mu);
+  for (const Topic::Entry& entry : topic->subscribers) entry.sink->PublisherFinished(publisher_id);
+}
+
 size_t TopicHub::topic_count() const {
   std::lock_guard<std::mutex> lock(mu_);
   return topics_.size();

@@ -24,7 +24,12 @@
 namespace streambench::workloads {
 
 // Where a subscriber's events go (the Subscribe reactor).
-using EventSink = Recipient<v1::Event>;
+class EventSink : public Recipient<v1::Event> {
+ public:
+  // The call that published as `publisher_id` on the topic ended (a PublishStream, or each unary
+  // Publish): none of its events follows those already delivered. Called like Deliver.
+  virtual void PublisherFinished(uint32_t publisher_id) = 0;
+};
 
 class TopicHub {
  public:
@@ -50,6 +55,9 @@ class TopicHub {
   // Fans `event` out; sets its topic_seq. *topic_seq / *subscribers: what it got and how many
   // subscribers it was handed to.
   grpc::Status Publish(v1::Event event, uint64_t* topic_seq, uint32_t* subscribers);
+  // Tells every subscriber of `topic` that the call that published as `publisher_id` ended,
+  // after the events it published (nothing when the topic does not exist).
+  void PublisherFinished(const std::string& topic, uint32_t publisher_id);
 
   size_t topic_count() const;
   size_t subscriber_count() const;  // over every topic

@@ -22,7 +22,7 @@ grpc::ServerReadReactor<v1::UploadRequest>* WorkloadsService::Upload(grpc::Callb
 
 grpc::ServerWriteReactor<v1::DownloadChunk>* WorkloadsService::Download(
     grpc::CallbackServerContext*, const v1::DownloadRequest* request) {
-  return workloads::NewDownloadReactor(live_calls_, download_metrics_, *request);
+  return workloads::NewDownloadReactor(live_calls_, download_metrics_, faulted_streams_, *request);
 }
 
 grpc::ServerUnaryReactor* WorkloadsService::Publish(grpc::CallbackServerContext* context,
@@ -34,6 +34,8 @@ grpc::ServerUnaryReactor* WorkloadsService::Publish(grpc::CallbackServerContext*
   uint32_t subscribers = 0;
   const grpc::Status status = topics_.Publish(request->event(), &seq, &subscribers);
   if (status.ok()) {
+    // A unary publisher's call is a stream of one event.
+    topics_.PublisherFinished(request->event().topic(), request->event().publisher_id());
     response->set_topic_seq(seq);
     response->set_subscribers(subscribers);
     publish_metrics_.MessageSent(0);
@@ -52,13 +54,13 @@ grpc::ServerReadReactor<v1::PublishRequest>* WorkloadsService::PublishStream(
 
 grpc::ServerWriteReactor<v1::SubscribeResponse>* WorkloadsService::Subscribe(
     grpc::CallbackServerContext*, const v1::SubscribeRequest* request) {
-  return workloads::NewSubscribeReactor(live_calls_, subscribe_metrics_, topics_,
-                                        faulted_subscriptions_, *request);
+  return workloads::NewSubscribeReactor(live_calls_, subscribe_metrics_, topics_, faulted_streams_,
+                                        *request);
 }
 
 grpc::ServerBidiReactor<v1::ChatClientMessage, v1::ChatServerMessage>* WorkloadsService::Chat(
     grpc::CallbackServerContext*) {
-  return workloads::NewChatReactor(live_calls_, chat_metrics_, rooms_);
+  return workloads::NewChatReactor(live_calls_, chat_metrics_, rooms_, faulted_streams_);
 }
 
 }  // namespace streambench

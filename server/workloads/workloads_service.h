@@ -67,7 +67,9 @@ class WorkloadsService final : public v1::Workloads::CallbackService {
   workloads::TopicHub topics_;
   workloads::ChatRooms rooms_;
   std::atomic<uint64_t> next_upload_id_{1};
-  std::atomic<uint64_t> faulted_subscriptions_{0};  // subscriptions asking for integrity faults
+  // Subscriptions, chat members and downloads asking for integrity faults, numbered in the order
+  // they ask (seeds each one's RNG).
+  std::atomic<uint64_t> faulted_streams_{0};
 
   LiveCalls live_calls_;
 };

@@ -85,6 +85,24 @@ TEST_F(FaultedOutboxTest, FirstKindWinsAndALastHeldMessageGoesOutInOrder) {
   EXPECT_EQ(outbox.injected(IntegrityFault::kReorder), 0u);
 }
 
+TEST_F(FaultedOutboxTest, APassedMessageIsNotCountedAndReleasesAHeldOneFirst) {
+  // Reorder every 2: message 2 (seq 1) is held; the passed one (seq 100) is not message 3, so it
+  // neither gets a fault nor releases the held one as a reorder: seq 1 goes out first, in order.
+  FaultedOutbox<v1::Response, ResponseFaultTraits> outbox(EveryNth(0, 0, 2, 0), 1, method_);
+  outbox.Offer(Message(0));
+  outbox.Offer(Message(1));
+  EXPECT_TRUE(outbox.holding());
+  outbox.Pass(Message(100));
+  EXPECT_FALSE(outbox.holding());
+  outbox.Offer(Message(2));  // message 3: no fault
+  outbox.Offer(Message(3));  // message 4: held
+  outbox.Flush();
+  std::vector<v1::Response> out;
+  for (; !outbox.empty(); outbox.pop()) out.push_back(outbox.front());
+  EXPECT_EQ(Seqs(out), (std::vector<uint64_t>{0, 1, 100, 2, 3}));
+  EXPECT_EQ(outbox.injected(IntegrityFault::kReorder), 0u);
+}
+
 TEST_F(FaultedOutboxTest, CountsWhatItInjected) {
   FaultedOutbox<v1::Response, ResponseFaultTraits> outbox(EveryNth(5, 6, 7, 11), 1, method_);
   for (uint64_t seq = 0; seq < 20; ++seq) outbox.Offer(Message(seq));

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 namespace streambench::engines::h2 {
@@ -24,6 +25,9 @@ struct Connection::Stream {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string pending;        // framed messages not yet taken by nghttp2
   size_t pending_offset = 0;  // bytes of `pending` already taken
+  // End offsets in `pending` of the messages whose last byte nghttp2 has not taken yet, oldest
+  // first: each one reached is reported to the handler (OnMessageSent).
+  std::deque<size_t> message_ends;
   bool writes_done = false;
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
@@ -58,7 +62,19 @@ bool SplitTarget(const std::string& target, std::string* host, std::string* port
   return !host->empty() && !port->empty();
 }
 
-nghttp2_nv Header(const std::string& name, const std::string& value) {
+// Takes the events of a stream whose call has already ended (reset while connecting).
+class NoHandler final : public StreamHandler {
+ public:
+  void OnMessage(std::string_view) override {}
+  void OnClose(const CallStatus&) override {}
+};
+
+StreamHandler& DetachedHandler() {
+  static NoHandler handler;
+  return handler;
+}
+
+nghttp2_nv Header(std::string_view name, std::string_view value) {
   return {reinterpret_cast<uint8_t*>(const_cast<char*>(name.data())),
           reinterpret_cast<uint8_t*>(const_cast<char*>(value.data())), name.size(), value.size(),
           NGHTTP2_NV_FLAG_NONE};
@@ -69,6 +85,18 @@ nghttp2_nv Header(const std::string& name, const std::string& value) {
 std::unique_ptr<Connection> Connection::Connect(const std::string& target,
                                                 const ConnectionSettings& settings,
                                                 std::string* error) {
+  return Open(target, settings, /*wait_for_connect=*/true, error);
+}
+
+std::unique_ptr<Connection> Connection::StartConnect(const std::string& target,
+                                                     const ConnectionSettings& settings,
+                                                     std::string* error) {
+  return Open(target, settings, /*wait_for_connect=*/false, error);
+}
+
+std::unique_ptr<Connection> Connection::Open(const std::string& target,
+                                             const ConnectionSettings& settings,
+                                             bool wait_for_connect, std::string* error) {
   std::string host, port;
   if (!SplitTarget(target, &host, &port)) {
     *error = "target \"" + target + "\" is not host:port";
@@ -83,12 +111,17 @@ std::unique_ptr<Connection> Connection::Connect(const std::string& target,
     return nullptr;
   }
   int fd = -1;
+  bool connecting = false;
   std::string last_error = "no address";
   for (addrinfo* a = addresses; a != nullptr && fd < 0; a = a->ai_next) {
     fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
     if (fd < 0) continue;
     int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
-    if (rc != 0 && errno == EINPROGRESS) {
+    if (rc != 0 && errno == EINPROGRESS && !wait_for_connect) {
+      // The event loop finishes it: the socket turns writable, or reports the error.
+      connecting = true;
+      rc = 0;
+    } else if (rc != 0 && errno == EINPROGRESS) {
       pollfd p{fd, POLLOUT, 0};
       rc = ::poll(&p, 1, static_cast<int>(settings.connect_timeout.count()));
       int so_error = ETIMEDOUT;
@@ -110,8 +143,8 @@ std::unique_ptr<Connection> Connection::Connect(const std::string& target,
   }
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  std::unique_ptr<Connection> connection(
-      new Connection(fd, settings, settings.authority.empty() ? target : settings.authority));
+  std::unique_ptr<Connection> connection(new Connection(
+      fd, settings, target, settings.authority.empty() ? target : settings.authority, connecting));
   if (!connection->alive()) {
     *error = target + ": could not set up the HTTP/2 session";
     return nullptr;
@@ -119,8 +152,15 @@ std::unique_ptr<Connection> Connection::Connect(const std::string& target,
   return connection;
 }
 
-Connection::Connection(int fd, const ConnectionSettings& settings, std::string authority)
-    : fd_(fd), settings_(settings), authority_(std::move(authority)) {
+Connection::Connection(int fd, const ConnectionSettings& settings, std::string target,
+                       std::string authority, bool connecting)
+    : fd_(fd),
+      settings_(settings),
+      target_(std::move(target)),
+      authority_(std::move(authority)),
+      connecting_(connecting),
+      connect_deadline_(connecting ? std::chrono::steady_clock::now() + settings.connect_timeout
+                                   : std::chrono::steady_clock::time_point::max()) {
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
@@ -164,7 +204,7 @@ Connection::Stream* Connection::Find(int32_t stream_id) {
   return it == streams_.end() ? nullptr : it->second.get();
 }
 
-int32_t Connection::StartCall(const std::string& path, const Metadata& metadata,
+int32_t Connection::StartCall(std::string_view path, const Metadata& metadata,
                               std::chrono::steady_clock::time_point deadline,
                               StreamHandler* handler) {
   if (!alive()) {
@@ -226,6 +266,7 @@ void Connection::Write(int32_t stream_id, std::string_view message) {
     stream->pending_offset = 0;
   }
   AppendFramedMessage(message, &stream->pending);
+  stream->message_ends.push_back(stream->pending.size());
   if (stream->deferred) {
     stream->deferred = false;
     nghttp2_session_resume_data(session_, stream_id);
@@ -243,27 +284,39 @@ void Connection::WritesDone(int32_t stream_id) {
 }
 
 void Connection::Cancel(int32_t stream_id) {
+  Reset(stream_id, CallStatus{kCancelled, "cancelled by the client"});
+}
+
+void Connection::Reset(int32_t stream_id, CallStatus status) {
   Stream* stream = Find(stream_id);
   if (stream == nullptr) return;
-  if (!stream->local_end) stream->local_end = CallStatus{kCancelled, "cancelled by the client"};
+  if (!stream->local_end) stream->local_end = std::move(status);
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
+  if (connecting_ && stream->handler != &DetachedHandler()) {
+    // Nothing of the stream can leave before the handshake, which may take connect_timeout: the
+    // call ends now, and nghttp2's close of the stream later goes to no one.
+    StreamHandler* handler = stream->handler;
+    stream->handler = &DetachedHandler();
+    handler->OnClose(*stream->local_end);
+  }
 }
 
 void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
+  if (connecting_ && now >= connect_deadline_) {
+    Fail("failed to connect to " + target_ + ": no answer within " +
+         std::to_string(settings_.connect_timeout.count()) + " ms");
+    return;
+  }
   if (streams_with_deadline_ == 0) return;  // the common case, checked on every loop pass
   std::vector<int32_t> expired;
   for (const auto& [id, stream] : streams_) {
     if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
   }
-  for (int32_t id : expired) {
-    Stream* stream = Find(id);
-    stream->local_end = CallStatus{kDeadlineExceeded, "Deadline Exceeded"};
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, id, NGHTTP2_CANCEL);
-  }
+  for (int32_t id : expired) Reset(id, CallStatus{kDeadlineExceeded, "Deadline Exceeded"});
 }
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {
-  auto next = std::chrono::steady_clock::time_point::max();
+  auto next = connecting_ ? connect_deadline_ : std::chrono::steady_clock::time_point::max();
   if (streams_with_deadline_ == 0) return next;
   for (const auto& [id, stream] : streams_) next = std::min(next, stream->deadline);
   return next;
@@ -287,6 +340,12 @@ ssize_t Connection::ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t len
   stream->pending_offset += n;
   if (stream->pending_offset == stream->pending.size() && stream->writes_done) {
     *data_flags |= NGHTTP2_DATA_FLAG_EOF;
+  }
+  // A message is sent once its last byte is in a DATA frame: the time from Write to here is the
+  // time flow control held it.
+  while (!stream->message_ends.empty() && stream->message_ends.front() <= stream->pending_offset) {
+    stream->message_ends.pop_front();
+    stream->handler->OnMessageSent();
   }
   return static_cast<ssize_t>(n);
 }
@@ -461,7 +520,7 @@ bool Connection::OnReadable() {
     }
     if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
     if (errno == EINTR) continue;
-    Fail(std::string("connection error: ") + std::strerror(errno));
+    Fail(SocketError(errno));
     return false;
   }
 }
@@ -476,6 +535,9 @@ bool Connection::wants_write() const {
 
 bool Connection::Flush() {
   if (!alive()) return false;
+  // Nothing is framed before the handshake is done, so no message counts as sent (OnMessageSent)
+  // on a connection that never comes up.
+  if (connecting_ && !AwaitConnect(std::chrono::milliseconds(0))) return alive();
   // Collect every frame nghttp2 has for every stream (bounded, so a huge backlog is written in
   // pieces rather than copied whole), then write them together.
   constexpr size_t kMaxBufferedBytes = 1 << 20;
@@ -496,7 +558,7 @@ bool Connection::Flush() {
     if (written < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return true;  // the loop waits for POLLOUT
       if (errno == EINTR) continue;
-      Fail(std::string("connection error: ") + std::strerror(errno));
+      Fail(SocketError(errno));
       return false;
     }
     out_offset_ += static_cast<size_t>(written);
@@ -508,7 +570,31 @@ bool Connection::Flush() {
   }
 }
 
+bool Connection::AwaitConnect(std::chrono::milliseconds timeout) {
+  if (!alive()) return false;
+  if (!connecting_) return true;
+  pollfd p{fd_, POLLOUT, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+  int so_error = 0;
+  socklen_t len = sizeof(so_error);
+  ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &len);
+  if (so_error != 0) {
+    Fail(SocketError(so_error));
+    return false;
+  }
+  connecting_ = false;
+  return true;
+}
+
+std::string Connection::SocketError(int error) const {
+  return (connecting_ ? "failed to connect to " + target_ + ": "
+                      : std::string("connection error: ")) +
+         std::strerror(error);
+}
+
 void Connection::Fail(const std::string& why) {
+  if (failure_.empty()) failure_ = why;
+  connecting_ = false;
   if (fd_ >= 0) {
     ::close(fd_);
     fd_ = -1;

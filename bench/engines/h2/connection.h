@@ -19,13 +19,14 @@
 #include <utility>
 #include <vector>
 
+#include "bench/engines/engine.h"
 #include "bench/engines/h2/grpc_wire.h"
 
 namespace streambench::engines::h2 {
 
 // Request or response metadata in wire order; "-bin" values are the bytes (the engine base64s
-// them on the wire).
-using Metadata = std::vector<std::pair<std::string, std::string>>;
+// them on the wire). The engine interface's own type, so the h2 engine passes it on as it is.
+using Metadata = engines::Metadata;
 
 // How a call ended: the gRPC status code (grpc_wire.h GrpcCode values), its message
 // (percent-decoded) and the trailing metadata (empty when this side ended the call).
@@ -47,6 +48,10 @@ class StreamHandler {
   // The response headers' application metadata (the protocol's own headers left out).
   virtual void OnInitialMetadata(const Metadata& /*metadata*/) {}
   virtual void OnMessage(std::string_view message) = 0;
+  // nghttp2 took the last byte of the oldest message written with Write() and not yet reported
+  // into a DATA frame: flow control let it go. Once per message, in Write order; never after
+  // OnClose. Called from inside Flush().
+  virtual void OnMessageSent() {}
   // The last event of the stream; the handler may be destroyed from here on.
   virtual void OnClose(const CallStatus& status) = 0;
 };
@@ -62,16 +67,32 @@ struct ConnectionSettings {
 
 class Connection {
  public:
-  // Connects to "host:port" (IPv4 or [IPv6]); nullptr with `error` when it cannot.
+  // Connects to "host:port" (IPv4 or [IPv6]), waiting for the TCP handshake at most
+  // settings.connect_timeout; nullptr with `error` when it cannot.
   static std::unique_ptr<Connection> Connect(const std::string& target,
                                              const ConnectionSettings& settings,
                                              std::string* error);
+  // Starts connecting without waiting: streams may start at once (their frames leave once the
+  // handshake is done). The event loop completes it; a refusal or no answer within
+  // settings.connect_timeout ends the connection (and its streams, UNAVAILABLE). nullptr with
+  // `error` when it fails at once (a bad target, an immediate refusal). Only the first address
+  // that does not fail at once is tried.
+  static std::unique_ptr<Connection> StartConnect(const std::string& target,
+                                                  const ConnectionSettings& settings,
+                                                  std::string* error);
   ~Connection();  // closes the socket; open streams are closed with UNAVAILABLE first
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   int fd() const { return fd_; }
   bool alive() const { return fd_ >= 0; }
+  // True from StartConnect until the handshake completed or failed.
+  bool connecting() const { return connecting_; }
+  // Waits in poll (blocking the thread) for a StartConnect's handshake, at most `timeout`; true
+  // once connected. A refusal ends the connection (failure() says why).
+  bool AwaitConnect(std::chrono::milliseconds timeout);
+  // Why the connection ended (empty while alive).
+  const std::string& failure() const { return failure_; }
   // False once the server sent GOAWAY (its open streams go on; new ones need a new connection).
   bool accepting_streams() const;
   size_t open_streams() const { return streams_.size(); }
@@ -81,14 +102,19 @@ class Connection {
   // for none; otherwise sent as grpc-timeout and enforced here (DEADLINE_EXCEEDED). Returns the
   // stream id, or -1 when the connection cannot take another stream (closed, or GOAWAY received;
   // then handler->OnClose was called with UNAVAILABLE).
-  int32_t StartCall(const std::string& path, const Metadata& metadata,
+  int32_t StartCall(std::string_view path, const Metadata& metadata,
                     std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
-  // Queues one message on the stream (framed here); sent at the next Flush().
+  // Queues one message on the stream (framed here); sent at the next Flush(), which reports
+  // handler->OnMessageSent() once flow control let its last byte go.
   void Write(int32_t stream_id, std::string_view message);
   // Half-closes the stream once its queued messages are out.
   void WritesDone(int32_t stream_id);
-  // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED).
+  // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED), as for Reset.
   void Cancel(int32_t stream_id);
+  // Resets the stream (RST_STREAM CANCEL) for a reason of this side; its handler gets
+  // OnClose(`status`) (e.g. RESOURCE_EXHAUSTED for a message over the send limit): once the reset
+  // is sent, or at once (inside this call) while the connection is still connecting.
+  void Reset(int32_t stream_id, CallStatus status);
 
   // Reads what the socket has and dispatches it. False when the connection has ended (every
   // open stream then got OnClose with UNAVAILABLE).
@@ -98,15 +124,21 @@ class Connection {
   bool Flush();
   // True when frames are queued or a write is waiting for the socket.
   bool wants_write() const;
-  // Ends the streams whose deadline has passed (DEADLINE_EXCEEDED).
+  // Ends the streams whose deadline has passed (DEADLINE_EXCEEDED), and the connection when it
+  // is still connecting at its connect deadline.
   void ExpireDeadlines(std::chrono::steady_clock::time_point now);
-  // The earliest deadline of an open stream (time_point::max() when none).
+  // The earliest deadline of an open stream or of the connect (time_point::max() when none).
   std::chrono::steady_clock::time_point next_deadline() const;
 
  private:
   struct Stream;
-  Connection(int fd, const ConnectionSettings& settings, std::string authority);
-  void Fail(const std::string& why);  // ends the connection and every stream
+  Connection(int fd, const ConnectionSettings& settings, std::string target, std::string authority,
+             bool connecting);
+  static std::unique_ptr<Connection> Open(const std::string& target,
+                                          const ConnectionSettings& settings, bool wait_for_connect,
+                                          std::string* error);
+  void Fail(const std::string& why);         // ends the connection and every stream
+  std::string SocketError(int error) const;  // what a socket error means now
   Stream* Find(int32_t stream_id);
 
   static ssize_t ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
@@ -124,7 +156,11 @@ class Connection {
 
   int fd_ = -1;
   ConnectionSettings settings_;
+  std::string target_;
   std::string authority_;
+  bool connecting_ = false;
+  std::chrono::steady_clock::time_point connect_deadline_;
+  std::string failure_;
   nghttp2_session* session_ = nullptr;
   std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
   bool goaway_received_ = false;

@@ -1,40 +1,96 @@
 #include "bench/engines/h2/event_loop.h"
 
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 
 namespace streambench::engines::h2 {
+namespace {
+constexpr uint64_t kWakeEvent = std::numeric_limits<uint64_t>::max();
+}  // namespace
 
-EventLoop::EventLoop() : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)) {}
+EventLoop::EventLoop()
+    : epoll_fd_(::epoll_create1(EPOLL_CLOEXEC)),
+      wake_fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
+  epoll_event event{};
+  event.events = EPOLLIN;
+  event.data.u64 = kWakeEvent;
+  ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &event);
+}
 
 EventLoop::~EventLoop() {
+  if (wake_fd_ >= 0) ::close(wake_fd_);
   if (epoll_fd_ >= 0) ::close(epoll_fd_);
 }
 
 void EventLoop::Add(Connection* connection) {
+  size_t slot = connections_.size();
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    connections_.push_back(nullptr);
+    watching_write_.push_back(false);
+  }
+  connections_[slot] = connection;
+  watching_write_[slot] = false;
   epoll_event event{};
   event.events = EPOLLIN;
-  event.data.u64 = connections_.size();
+  event.data.u64 = slot;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, connection->fd(), &event);
-  connections_.push_back(connection);
-  watching_write_.push_back(false);
 }
 
 void EventLoop::Remove(Connection* connection) {
   auto it = std::find(connections_.begin(), connections_.end(), connection);
   if (it == connections_.end()) return;
   if (connection->alive()) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, connection->fd(), nullptr);
-  // Slots keep their index (epoll data); a removed one becomes empty.
   *it = nullptr;
+  freed_this_pass_.push_back(static_cast<size_t>(it - connections_.begin()));
 }
 
-void EventLoop::FlushAll() {
+void EventLoop::Post(std::function<void()> task) {
+  bool was_empty;
+  {
+    std::lock_guard<std::mutex> lock(posted_mu_);
+    was_empty = posted_.empty();
+    posted_.push_back(std::move(task));
+  }
+  if (was_empty) {
+    const uint64_t one = 1;
+    (void)!::write(wake_fd_, &one, sizeof(one));
+  }
+}
+
+void EventLoop::Defer(std::function<void()> callback) { deferred_.push_back(std::move(callback)); }
+
+void EventLoop::RunDeferred() {
+  if (deferred_.empty()) return;
+  // Callbacks deferred while these run wait for the next pass, so a pass always ends.
+  running_.swap(deferred_);
+  for (auto& callback : running_) callback();
+  running_.clear();
+}
+
+void EventLoop::RunPosted() {
+  {
+    std::lock_guard<std::mutex> lock(posted_mu_);
+    if (posted_.empty()) return;
+    posted_running_.swap(posted_);
+  }
+  for (auto& task : posted_running_) task();
+  posted_running_.clear();
+}
+
+bool EventLoop::FlushAll() {
+  bool ended = false;
   for (size_t i = 0; i < connections_.size(); ++i) {
     Connection* c = connections_[i];
     if (c == nullptr || !c->alive()) continue;
-    c->Flush();
+    ended |= !c->Flush();
     const bool want = c->alive() && c->wants_write();
     if (want != watching_write_[i] && c->alive()) {
       epoll_event event{};
@@ -44,23 +100,41 @@ void EventLoop::FlushAll() {
       watching_write_[i] = want;
     }
   }
+  return ended;
 }
 
 void EventLoop::RunOnce(std::chrono::milliseconds timeout) {
-  FlushAll();
+  owner_.store(std::this_thread::get_id(), std::memory_order_relaxed);
+  free_slots_.insert(free_slots_.end(), freed_this_pass_.begin(), freed_this_pass_.end());
+  freed_this_pass_.clear();
+  RunDeferred();
+  RunPosted();
+  // A connection that ended here (a refused connect found by the flush) is news for whoever
+  // looks after the pass (the engine's channels): the pass does not wait then.
+  const bool ended = FlushAll();
   auto now = std::chrono::steady_clock::now();
-  auto next_deadline = std::chrono::steady_clock::time_point::max();
-  for (Connection* c : connections_) {
-    if (c != nullptr && c->alive()) next_deadline = std::min(next_deadline, c->next_deadline());
-  }
-  if (next_deadline != std::chrono::steady_clock::time_point::max()) {
-    const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - now) +
-                       std::chrono::milliseconds(1);
-    timeout = std::max(std::chrono::milliseconds(0), std::min(timeout, until));
+  if (!deferred_.empty() || ended) {
+    timeout = std::chrono::milliseconds(0);
+  } else {
+    auto next_deadline = std::chrono::steady_clock::time_point::max();
+    for (Connection* c : connections_) {
+      if (c != nullptr && c->alive()) next_deadline = std::min(next_deadline, c->next_deadline());
+    }
+    if (next_deadline != std::chrono::steady_clock::time_point::max()) {
+      const auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_deadline - now) +
+          std::chrono::milliseconds(1);
+      timeout = std::max(std::chrono::milliseconds(0), std::min(timeout, until));
+    }
   }
   epoll_event events[64];
   const int n = ::epoll_wait(epoll_fd_, events, 64, static_cast<int>(timeout.count()));
   for (int i = 0; i < n; ++i) {
+    if (events[i].data.u64 == kWakeEvent) {
+      uint64_t count;
+      (void)!::read(wake_fd_, &count, sizeof(count));
+      continue;
+    }
     Connection* c = connections_[events[i].data.u64];
     if (c == nullptr || !c->alive()) continue;
     if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) c->OnReadable();

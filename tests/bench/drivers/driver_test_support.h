@@ -14,16 +14,19 @@
 #include "bench/engines/engine.h"
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
+#include "bench/engines/h2/h2_engine.h"
 #include "bench/scenario/scenario_loader.h"
+#include "tests/bench/test_engine.h"
 
 namespace streambench::drivers::testing {
 
-// The first run of the scenario in `yaml` (a test failure naming the problem when it does not
-// load).
+// The first run of the scenario in `yaml`, on the test's engine (a test failure naming the problem
+// when it does not load).
 inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
   scenario::ScenarioFile file;
   scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", {}, &file, &error))
+  EXPECT_TRUE(scenario::LoadScenarioString(
+      yaml, "test.yaml", streambench::testing::TestEngineOverrides(), &file, &error))
       << error.ToString();
   return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
 }
@@ -39,8 +42,10 @@ inline TestChannel MakeTestChannel(const std::string& address, scenario::EngineK
   TestChannel out;
   switch (kind) {
     case scenario::EngineKind::kGrpc:
-    case scenario::EngineKind::kH2:
       out.engine = engines::grpc_engine::MakeGrpcEngine();
+      break;
+    case scenario::EngineKind::kH2:
+      out.engine = engines::h2::MakeH2Engine(engines::h2::H2EngineOptions{});
       break;
   }
   engines::ChannelOptions options;

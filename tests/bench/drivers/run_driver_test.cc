@@ -95,7 +95,7 @@ TEST_P(RunDriverTest, TwoRunsAtOnceDoNotShareState) {
   std::unique_ptr<ReferenceServer> server = ReferenceServer::Start(options, &error);
   ASSERT_NE(server, nullptr) << error;
   const testing::TestChannel test_channel =
-      testing::MakeTestChannel(server->address(), scenario::EngineKind::kGrpc);
+      testing::MakeTestChannel(server->address(), streambench::testing::TestEngineKind());
 
   TestRun a(workload, test_channel.channel), b(workload, test_channel.channel);
   ASSERT_EQ(a.slots.size(), 2u);

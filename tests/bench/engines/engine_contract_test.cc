@@ -19,6 +19,7 @@
 
 #include "bench/engines/engine.h"
 #include "bench/engines/grpc/grpc_engine.h"
+#include "bench/engines/h2/h2_engine.h"
 #include "common/status_names.h"
 #include "grpc/testing/messages.pb.h"
 #include "server/streambench_service.h"
@@ -46,6 +47,7 @@ struct EngineCase {
 
 const EngineCase kEngines[] = {
     {"grpc", [] { return grpc_engine::MakeGrpcEngine(); }},
+    {"h2", [] { return h2::MakeH2Engine(h2::H2EngineOptions{}); }},
 };
 
 void PrintTo(const EngineCase& engine, std::ostream* out) { *out << engine.name; }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "bench/runner/cli.h"
+#include "tests/bench/test_engine.h"
 
 namespace streambench::testing {
 
@@ -53,6 +54,9 @@ struct CliResult {
 
 // `streambench ARGS...` in this process (stdout and stderr captured, not a terminal).
 inline CliResult Cli(std::vector<std::string> args) {
+  if (!args.empty() && args[0] == "run") {
+    for (std::string& a : streambench::testing::TestEngineArgs()) args.push_back(std::move(a));
+  }
   args.insert(args.begin(), "streambench");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());

@@ -4,6 +4,8 @@
 // knows how many faults of each kind every stream carries, and checks that the client counted
 // exactly those, and that the server's streambench_server_injected_integrity_faults_total agrees.
 // Runs are short (1 s, no warm-up), so every message is accounted for after the drain.
+#include "server/integrity_faults.h"
+
 #include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
 
@@ -11,6 +13,7 @@
 #include <string>
 
 #include "bench/runner/run_controller.h"
+#include "bench/stats/integrity.h"
 #include "server/reference_server.h"
 #include "server/streambench_service.h"
 #include "server/workloads/workloads_service.h"
@@ -27,6 +30,37 @@ constexpr char kFaults[] =
 constexpr uint64_t kMessages = 20;
 constexpr uint64_t kDropped = 4, kDuplicated = 3, kReordered = 2, kCorrupted = 1;
 constexpr uint64_t kReceivedPerStream = kMessages - kDropped + kDuplicated;
+
+// The faults kFaults puts in one stream of `messages` messages (one sequence), counted from 1:
+// the first of every 5th (drop), 6th (duplicate), 7th (reorder), 11th (corrupt) that divides n
+// (30 is dropped, not duplicated); a 7th is held back only when nothing is held (else it goes out
+// as it is), and counted reordered when a message is sent behind it; one still held at the end
+// goes out in order, uncounted.
+stats::IntegrityCounts FaultsInStream(uint64_t messages) {
+  stats::IntegrityCounts counts;
+  bool holding = false;
+  for (uint64_t n = 1; n <= messages; ++n) {
+    if (n % 5 == 0) {
+      ++counts.lost;
+      continue;  // not sent: a held message waits for the next one sent
+    }
+    if (n % 6 == 0) {
+      ++counts.duplicated;
+    } else if (n % 7 == 0) {
+      if (!holding) {
+        holding = true;
+        continue;
+      }
+    } else if (n % 11 == 0) {
+      ++counts.corrupted;
+    }
+    if (holding) {  // sent: the held one goes out behind it
+      holding = false;
+      ++counts.reordered;
+    }
+  }
+  return counts;
+}
 
 class IntegrityFaultsTest : public testing::RunTest {
  protected:
@@ -165,7 +199,9 @@ TEST_F(IntegrityFaultsTest, UnaryCorruptsEveryNthCall) {
 
 // The subscribe workload: every subscriber's stream of events carries the faults. One publisher
 // and one event type, so the events are one sequence and a held event is always behind a later
-// one of its own sequence (reorders across publishers or types are not visible, nor counted).
+// one of its own sequence (reorders across publishers or types are not visible, nor counted);
+// with 100 ms heartbeats, so a publisher stalled by the loaded machine would show if a held event
+// went out where a heartbeat would.
 TEST_F(IntegrityFaultsTest, SubscribeCountsExactlyTheInjectedFaults) {
   const report::RunResult r =
       MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
@@ -178,37 +214,134 @@ TEST_F(IntegrityFaultsTest, SubscribeCountsExactlyTheInjectedFaults) {
   constexpr uint64_t kSubscribers = 3;
   const uint64_t events = r.messages_sent;  // published, each delivered to every subscriber
   ASSERT_GT(events, 100u);
-  // Each subscriber's stream is the same `events` long, so each carries the same faults: every
-  // 5th, 6th, 11th (the first kind wins where they meet: 30 is dropped, not duplicated), and
-  // every 7th held back unless dropped or duplicated or the stream's last.
-  uint64_t dropped = 0, duplicated = 0, reordered = 0, corrupted = 0;
-  bool holding = false;
-  for (uint64_t n = 1; n <= events; ++n) {
-    if (n % 5 == 0) {
-      ++dropped;
-    } else if (n % 6 == 0) {
-      ++duplicated;
-    } else if (n % 7 == 0 && !holding) {
-      holding = true;
-      continue;
-    } else if (n % 11 == 0) {
-      ++corrupted;
-    }
-    if (n % 5 != 0 && holding) {  // sent: the held one goes out behind it
-      holding = false;
-      ++reordered;
-    }
-  }
-  EXPECT_EQ(r.integrity.lost, kSubscribers * dropped);
-  EXPECT_EQ(r.integrity.duplicated, kSubscribers * duplicated);
-  // A held event waits for the next one, unless the subscriber has been idle for a heartbeat
-  // interval (a publisher stalled by a loaded machine): then it goes out in order, uncounted by
-  // either side (the server agrees below), so the model's count is an upper bound.
-  EXPECT_LE(r.integrity.reordered, kSubscribers * reordered);
-  EXPECT_GE(r.integrity.reordered, kSubscribers * reordered / 2);
-  EXPECT_EQ(r.integrity.corrupted, kSubscribers * corrupted);
-  EXPECT_EQ(r.messages_received, kSubscribers * (events - dropped + duplicated));
+  // Each subscriber's stream is the same `events` long, so each carries the same faults.
+  const stats::IntegrityCounts model = FaultsInStream(events);
+  EXPECT_EQ(r.integrity.lost, kSubscribers * model.lost);
+  EXPECT_EQ(r.integrity.duplicated, kSubscribers * model.duplicated);
+  // A held event waits for the next one however long the publisher stalls (no heartbeat goes out
+  // meanwhile); only the last goes out without one, when the publisher's stream ends.
+  EXPECT_EQ(r.integrity.reordered, kSubscribers * model.reordered);
+  EXPECT_EQ(r.integrity.corrupted, kSubscribers * model.corrupted);
+  EXPECT_EQ(r.messages_received, kSubscribers * (events - model.lost + model.duplicated));
   ExpectServerAgrees(r, WorkloadsService::kSubscribeMethod);
+}
+
+// Chat: the faults hit the broadcasts delivered to each member. Two members, so each receives one
+// sequence (the other's), and every held message is behind a later one of its own sender unless
+// it is the last (which goes out, in order, before the sender's end marker): the counts are
+// exact. Typing indicators (every 4th message of a member) are among those corrupted (n = 44).
+TEST_F(IntegrityFaultsTest, ChatCountsExactlyTheInjectedFaults) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
+              "\nmode: chat\nconnections: 1\nstreams_per_connection: 1\n"
+              "chat: {rooms: 1, members_per_room: 2, message_rate: 300/s, typing: true, "
+              "message_size: 32B}\n"
+              "server_behavior: {" +
+              kFaults + "}\n");
+  ExpectAllOkAndPassed(r);
+  EXPECT_EQ(r.calls_finished, 2u) << "both members left cleanly";
+  // The members take the operations in turn: one sent half of them rounded up, the other the
+  // rest, and each is the other's only sender.
+  const uint64_t sent = r.messages_sent;
+  ASSERT_GT(sent, 2 * 44u);
+  stats::IntegrityCounts model = FaultsInStream((sent + 1) / 2);
+  model += FaultsInStream(sent / 2);
+  EXPECT_EQ(r.integrity.lost, model.lost);
+  EXPECT_EQ(r.integrity.duplicated, model.duplicated);
+  EXPECT_EQ(r.integrity.reordered, model.reordered);
+  EXPECT_EQ(r.integrity.corrupted, model.corrupted);
+  EXPECT_EQ(r.messages_received, sent - model.lost + model.duplicated);
+  EXPECT_EQ(r.server_dropped_messages, 0u);
+  ExpectServerAgrees(r, WorkloadsService::kChatMethod);
+}
+
+// Three members: each receives the other two's messages interleaved, n counting both, so the
+// drops, duplicates and corruptions follow from how many each received. A held message goes out
+// behind the next message of either sender and counts as reordered only behind one of its own
+// sender: that depends on the interleaving, so the model bounds it, and the server agrees.
+TEST_F(IntegrityFaultsTest, ChatWithSeveralSendersCountsWhatTheServerInjected) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
+              "\nmode: chat\nconnections: 1\nstreams_per_connection: 2\n"
+              "chat: {rooms: 1, members_per_room: 3, message_rate: 300/s, message_size: 32B}\n"
+              "server_behavior: {" +
+              kFaults + "}\n");
+  ExpectAllOkAndPassed(r);
+  EXPECT_EQ(r.calls_finished, 3u);
+  // The members take the operations in turn: `sent % 3` of them sent one more than the others.
+  const uint64_t sent = r.messages_sent;
+  ASSERT_GT(sent, 3 * 44u);
+  stats::IntegrityCounts model;
+  for (uint64_t member = 0; member < 3; ++member) {
+    const uint64_t own = sent / 3 + (member < sent % 3 ? 1 : 0);
+    model += FaultsInStream(sent - own);
+  }
+  EXPECT_EQ(r.integrity.lost, model.lost);
+  EXPECT_EQ(r.integrity.duplicated, model.duplicated);
+  EXPECT_LE(r.integrity.reordered, model.reordered);
+  EXPECT_EQ(r.integrity.corrupted, model.corrupted);
+  EXPECT_EQ(r.messages_received, 2 * sent - model.lost + model.duplicated);
+  ExpectServerAgrees(r, WorkloadsService::kChatMethod);
+}
+
+// Download: n counts a file's chunks, 20 here (20 KiB in 1 KiB chunks), so every file carries the
+// faults of a stream of 20, its last chunk dropped. The client verifies whole files (offsets,
+// bytes, SHA-256): each counts one failed transfer and one corrupted, whatever it carries.
+TEST_F(IntegrityFaultsTest, DownloadFailsEveryFaultedFile) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\ntarget: " + server_->address() +
+              "\nmode: download\nconnections: 1\nstreams_per_connection: 2\n"
+              "load: {type: closed, outstanding: 1}\nworkload: {file_size: 20KiB, chunk_size: "
+              "1KiB}\nserver_behavior: {" +
+              kFaults + "}\n");
+  ExpectAllOkAndPassed(r);
+  const uint64_t files = r.calls_finished;
+  EXPECT_GT(files, 4u);
+  EXPECT_EQ(r.transfers_failed, files);
+  EXPECT_EQ(r.transfers_verified, 0u);
+  EXPECT_EQ(r.integrity.corrupted, files);
+  EXPECT_EQ(r.integrity.lost + r.integrity.duplicated + r.integrity.reordered, 0u);
+  EXPECT_EQ(r.messages_received, files * kReceivedPerStream);
+  const std::string method = WorkloadsService::kDownloadMethod;
+  EXPECT_EQ(Injected(method, "drop"), static_cast<double>(files * kDropped));
+  EXPECT_EQ(Injected(method, "duplicate"), static_cast<double>(files * kDuplicated));
+  EXPECT_EQ(Injected(method, "reorder"), static_cast<double>(files * kReordered));
+  EXPECT_EQ(Injected(method, "corrupt"), static_cast<double>(files * kCorrupted));
+}
+
+// With probabilities some files get faults and some none: exactly the files the server faulted
+// fail. One slot in a closed loop of one, so the downloads reach the server one after another and
+// are its faulted streams 1, 2, ...: the server's own plan, replayed here per file, says which.
+TEST_F(IntegrityFaultsTest, DownloadFailsExactlyTheFilesTheServerFaulted) {
+  const report::RunResult r =
+      MustRun("name: t\nwarmup: 0s\nduration: 1s\nseed: 7\ntarget: " + server_->address() +
+              "\nmode: download\nconnections: 1\nstreams_per_connection: 1\n"
+              "load: {type: closed, outstanding: 1}\nworkload: {file_size: 20KiB, chunk_size: "
+              "1KiB}\nserver_behavior: {integrity_faults: {drop: 2%, corrupt: 2%}}\n");
+  ExpectAllOkAndPassed(r);
+  v1::IntegrityFaults faults;
+  faults.mutable_drop()->set_probability(0.02);
+  faults.mutable_corrupt()->set_probability(0.02);
+  faults.set_seed(7);
+  uint64_t faulted_files = 0, drops = 0, corrupts = 0;
+  for (uint64_t file = 1; file <= r.calls_finished; ++file) {
+    IntegrityFaultPlan plan(faults, file);
+    bool faulted = false;
+    for (uint64_t n = 1; n <= kMessages; ++n) {
+      const IntegrityFault fault = plan.Decide(n);
+      drops += fault == IntegrityFault::kDrop;
+      corrupts += fault == IntegrityFault::kCorrupt;
+      faulted = faulted || fault != IntegrityFault::kNone;
+    }
+    faulted_files += faulted;
+  }
+  EXPECT_GT(faulted_files, 0u);
+  EXPECT_LT(faulted_files, r.calls_finished);
+  EXPECT_EQ(r.transfers_failed, faulted_files);
+  EXPECT_EQ(r.transfers_verified, r.calls_finished - faulted_files);
+  EXPECT_EQ(r.integrity.corrupted, faulted_files);
+  EXPECT_EQ(Injected(WorkloadsService::kDownloadMethod, "drop"), static_cast<double>(drops));
+  EXPECT_EQ(Injected(WorkloadsService::kDownloadMethod, "corrupt"), static_cast<double>(corrupts));
 }
 
 // With app-level flow control dropping on purpose as well, its drops stay server_dropped (reported

@@ -26,6 +26,7 @@
 #include "bench/scenario/scenario_loader.h"
 #include "common/clock.h"
 #include "tests/bench/runner/child_process.h"
+#include "tests/bench/test_engine.h"
 
 namespace streambench::runner {
 namespace {
@@ -130,7 +131,8 @@ OutageRun RunThroughOutage(const std::string& yaml_body) {
       "s\nconnections: 2\nrequest: {payload_size: 100B}\n"
       "target: 127.0.0.1:" +
       std::to_string(port) + "\n" + yaml_body + "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n";
-  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "outage.yaml", {}, &file, &error))
+  EXPECT_TRUE(scenario::LoadScenarioString(
+      yaml, "outage.yaml", streambench::testing::TestEngineOverrides(), &file, &error))
       << error.ToString();
   if (file.runs.empty()) return run;
 

@@ -17,6 +17,7 @@
 #include "bench/runner/run_controller.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "tests/bench/test_engine.h"
 
 namespace streambench::runner {
 namespace {
@@ -33,6 +34,9 @@ class WorkloadScenariosTest : public ::testing::Test {
   report::RunResult RunShipped(const std::string& file, std::vector<scenario::Override> overrides) {
     overrides.push_back({"duration", "1500ms"});
     overrides.push_back({"warmup", "0s"});
+    for (const scenario::Override& o : streambench::testing::TestEngineOverrides()) {
+      overrides.push_back(o);
+    }
     scenario::ScenarioFile loaded;
     scenario::LoadError error;
     EXPECT_TRUE(scenario::LoadScenarioFile(kScenarioDir + "/" + file, overrides, &loaded, &error))

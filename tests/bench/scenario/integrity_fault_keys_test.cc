@@ -70,8 +70,31 @@ TEST(IntegrityFaultKeysTest, SubscribeTakesServerBehaviorForItsFaultsOnly) {
                   "server_behavior.response_size: does not apply to subscribe");
   ExpectLoadError(subscribe + "server_behavior: {response_size: 1KiB}\n", "applies to");
   ExpectLoadError(
-      "name: f\nmode: download\nserver_behavior: {integrity_faults: {corrupt: every 2}}\n",
-      "does not apply to download");
+      "name: f\nmode: upload\nserver_behavior: {integrity_faults: {corrupt: every 2}}\n",
+      "does not apply to upload");
+}
+
+TEST(IntegrityFaultKeysTest, ChatAndDownloadTakeServerBehaviorForTheirFaultsOnly) {
+  const std::string chat = "name: f\nmode: chat\nchat: {message_rate: 10/s}\n";
+  const std::string download = "name: f\nmode: download\n";
+  for (const std::string& base : {chat, download}) {
+    ScenarioFile file;
+    LoadError error;
+    ASSERT_TRUE(LoadScenarioString(
+        base + "server_behavior: {integrity_faults: {drop: every 3, reorder: 1%}}\n", "f.yaml", {},
+        &file, &error))
+        << error.ToString();
+    EXPECT_EQ(file.runs[0].behavior.integrity_faults.drop.every_nth, 3u);
+    EXPECT_DOUBLE_EQ(file.runs[0].behavior.integrity_faults.reorder.probability, 0.01);
+  }
+  ExpectLoadError(chat +
+                      "server_behavior: {response_count: 3, integrity_faults: {drop: every "
+                      "2}}\n",
+                  "server_behavior.response_count: does not apply to chat");
+  ExpectLoadError(download +
+                      "server_behavior: {response_size: 1KiB, integrity_faults: {drop: "
+                      "every 2}}\n",
+                  "server_behavior.response_size: does not apply to download");
 }
 
 TEST(IntegrityFaultKeysTest, BadValuesAndModesNameFileLineAndKey) {

@@ -3,6 +3,7 @@
 // gone once everyone left or was cancelled.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <map>
 #include <string>
 #include <thread>
@@ -26,14 +27,18 @@ class ChatTest : public testing::WorkloadsServiceTest {
     grpc::ClientContext context;
     std::unique_ptr<Stream> stream;
   };
-  // Joins and waits for the acknowledgement (its own `joined`).
-  std::unique_ptr<Member> Join(const std::string& room, const std::string& name) {
+  // Joins (asking for `faults` in what it receives) and waits for the acknowledgement (its own
+  // `joined`).
+  std::unique_ptr<Member> Join(const std::string& room, const std::string& name,
+                               const v1::IntegrityFaults& faults = {}) {
     auto m = std::make_unique<Member>();
     m->room = room;
     m->name = name;
     m->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
     m->stream = stub_->Chat(&m->context);
-    EXPECT_TRUE(m->stream->Write(JoinMessage(room, name)));
+    v1::ChatClientMessage join = JoinMessage(room, name);
+    *join.mutable_join()->mutable_integrity_faults() = faults;
+    EXPECT_TRUE(m->stream->Write(join));
     v1::ChatServerMessage message;
     while (m->stream->Read(&message)) {
       if (message.has_joined() && message.sender() == name) break;
@@ -142,6 +147,59 @@ TEST_F(ChatTest, SecondJoinAndTakenNameAreRejected) {
   EXPECT_EQ(testing::DrainAndFinish(*dup, &message).error_code(), grpc::StatusCode::ALREADY_EXISTS);
   b->stream->WritesDone();
   EXPECT_TRUE(b->stream->Finish().ok());
+}
+
+// Integrity faults hit the broadcasts a member receives (n counting them from 1), never the
+// system messages; a sender's sending_done reaches the others behind everything it sent, and a
+// held message goes out, in order, before it.
+TEST_F(ChatTest, IntegrityFaultsHitWhatAMemberReceivesAndSendingDoneComesLast) {
+  v1::IntegrityFaults faults;
+  faults.mutable_drop()->set_every_nth(3);
+  faults.mutable_duplicate()->set_every_nth(4);
+  faults.mutable_reorder()->set_every_nth(5);
+  faults.mutable_corrupt()->set_every_nth(2);
+  auto a = Join("room", "a");
+  auto b = Join("room", "b", faults);
+  // Messages 1..5 to b: 2 corrupted, 3 dropped, 4 duplicated, 5 held (no successor: it goes out
+  // before a's sending_done, uncounted).
+  for (uint64_t seq = 0; seq < 5; ++seq) ASSERT_TRUE(a->stream->Write(TextMessage(seq, "hello")));
+  v1::ChatClientMessage done;
+  done.mutable_sending_done();
+  ASSERT_TRUE(a->stream->Write(done));
+  std::vector<std::string> got;
+  v1::ChatServerMessage message;
+  while (b->stream->Read(&message)) {
+    if (message.has_sending_done()) {
+      EXPECT_EQ(message.sender(), "a");
+      break;
+    }
+    got.push_back(std::to_string(message.sender_seq()) + ":" + message.text().text());
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{"0:hello", "1:iello", "3:hello", "3:hello", "4:hello"}));
+  const std::map<std::string, double> injected = {
+      {"drop", 1}, {"duplicate", 1}, {"reorder", 0}, {"corrupt", 1}};
+  for (const auto& [kind, count] : injected) {
+    const double value = testing::MetricValue(server_->metrics(),
+                                              "streambench_server_injected_integrity_faults_total",
+                                              WorkloadsService::kChatMethod, "kind", kind);
+    EXPECT_EQ(std::isnan(value) ? 0 : value, count) << kind;
+  }
+  for (auto* m : {a.get(), b.get()}) {
+    m->stream->WritesDone();
+    EXPECT_TRUE(testing::DrainAndFinish(*m->stream, &message).ok()) << m->name;
+  }
+
+  faults.mutable_corrupt()->set_probability(2);
+  grpc::ClientContext context;
+  auto bad = stub_->Chat(&context);
+  v1::ChatClientMessage join = JoinMessage("room2", "c");
+  *join.mutable_join()->mutable_integrity_faults() = faults;
+  bad->Write(join);
+  const grpc::Status status = testing::DrainAndFinish(*bad, &message);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("join.integrity_faults.corrupt.probability"),
+            std::string::npos)
+      << status.error_message();
 }
 
 // Members on one connection cancelled at once: the rooms and reactors go.

@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/file_content.h"
 #include "common/sha256.h"
@@ -176,6 +178,50 @@ TEST_F(FileTransferTest, CorruptedDownloadIsDetectedByTheClient) {
   grpc::Status status;
   EXPECT_EQ(DownloadAndVerify(*stub_, request, 9, 300'000, &status), "content");
   EXPECT_TRUE(status.ok());
+}
+
+// Integrity faults on the chunks, n counting them from 1: the offsets that arrive show each one.
+TEST_F(FileTransferTest, DownloadIntegrityFaultsHitTheChunks) {
+  v1::DownloadRequest request;
+  request.set_file_id(workloads::GeneratedFileId(3, 8'000));
+  request.set_chunk_size_bytes(1'000);
+  // Chunks 1..8: drop 3 and 6, duplicate 4 and 8, hold back 5 (6 is dropped: after 7), corrupt 7.
+  request.mutable_integrity_faults()->mutable_drop()->set_every_nth(3);
+  request.mutable_integrity_faults()->mutable_duplicate()->set_every_nth(4);
+  request.mutable_integrity_faults()->mutable_reorder()->set_every_nth(5);
+  request.mutable_integrity_faults()->mutable_corrupt()->set_every_nth(7);
+  grpc::ClientContext context;
+  auto reader = stub_->Download(&context, request);
+  v1::DownloadChunk chunk;
+  std::vector<uint64_t> offsets;
+  std::vector<uint64_t> wrong_content;
+  while (reader->Read(&chunk)) {
+    offsets.push_back(chunk.offset_bytes());
+    if (chunk.data() != FileContent(3, chunk.offset_bytes(), chunk.data().size())) {
+      wrong_content.push_back(chunk.offset_bytes());
+    }
+  }
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_EQ(offsets, (std::vector<uint64_t>{0, 1'000, 3'000, 3'000, 6'000, 4'000, 7'000, 7'000}));
+  EXPECT_EQ(wrong_content, std::vector<uint64_t>{6'000});
+  const std::map<std::string, double> injected = {
+      {"drop", 2}, {"duplicate", 2}, {"reorder", 1}, {"corrupt", 1}};
+  for (const auto& [kind, count] : injected) {
+    EXPECT_EQ(testing::MetricValue(server_->metrics(),
+                                   "streambench_server_injected_integrity_faults_total",
+                                   WorkloadsService::kDownloadMethod, "kind", kind),
+              count)
+        << kind;
+  }
+
+  request.mutable_integrity_faults()->mutable_drop()->set_probability(1.5);
+  grpc::ClientContext bad_context;
+  auto bad = stub_->Download(&bad_context, request);
+  EXPECT_FALSE(bad->Read(&chunk));
+  const grpc::Status status = bad->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(status.error_message().find("integrity_faults.drop.probability"), std::string::npos)
+      << status.error_message();
 }
 
 TEST_F(FileTransferTest, UnknownFileIsNotFound) {

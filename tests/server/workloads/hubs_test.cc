@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "server/workloads/chat_rooms.h"
@@ -13,16 +14,23 @@ namespace streambench::workloads {
 namespace {
 
 // Keeps a copy of every message delivered to it.
-template <typename Message>
-class RecordingRecipient final : public Recipient<Message> {
+template <typename Message, typename Base = Recipient<Message>>
+class RecordingRecipient : public Base {
  public:
   void Deliver(const std::shared_ptr<const Message>& message) override {
     received.push_back(*message);
   }
   std::vector<Message> received;
 };
-using RecordingSink = RecordingRecipient<v1::Event>;
 using RecordingMember = RecordingRecipient<v1::ChatServerMessage>;
+// Also keeps the publisher ids it was told finished, after the events delivered before.
+class RecordingSink final : public RecordingRecipient<v1::Event, EventSink> {
+ public:
+  void PublisherFinished(uint32_t publisher_id) override {
+    finished.emplace_back(received.size(), publisher_id);
+  }
+  std::vector<std::pair<size_t, uint32_t>> finished;  // (events received before, publisher_id)
+};
 
 v1::Event MakeEvent(const std::string& topic, const std::string& type, int64_t time_ns) {
   v1::Event e;
@@ -30,6 +38,24 @@ v1::Event MakeEvent(const std::string& topic, const std::string& type, int64_t t
   e.set_event_type(type);
   e.set_publish_time_ns(time_ns);
   return e;
+}
+
+TEST(WorkloadsTopicHubTest, PublisherFinishedReachesTheTopicsSubscribersAfterItsEvents) {
+  TopicHub hub;
+  RecordingSink on_t, on_u;
+  TopicHub::Subscription s1, s2;
+  ASSERT_TRUE(hub.Subscribe("t", {}, 0, &on_t, &s1).ok());
+  ASSERT_TRUE(hub.Subscribe("u", {}, 0, &on_u, &s2).ok());
+  uint64_t seq = 0;
+  uint32_t subscribers = 0;
+  ASSERT_TRUE(hub.Publish(MakeEvent("t", "a", 1), &seq, &subscribers).ok());
+  hub.PublisherFinished("t", 7);
+  hub.PublisherFinished("nowhere", 8);  // no such topic: nothing, and none is created
+  EXPECT_EQ(on_t.finished, (std::vector<std::pair<size_t, uint32_t>>{{1, 7}}));
+  EXPECT_TRUE(on_u.finished.empty());
+  EXPECT_EQ(hub.topic_count(), 2u);
+  hub.Unsubscribe(s1);
+  hub.Unsubscribe(s2);
 }
 
 TEST(WorkloadsTopicHubTest, FansOutInOrderWithFilters) {

@@ -180,6 +180,59 @@ TEST_F(PubSubTest, IdleSubscriptionGetsHeartbeats) {
   EXPECT_EQ(testing::DrainAndFinish(*reader, &message).error_code(), grpc::StatusCode::CANCELLED);
 }
 
+// Integrity faults (reorder every 2nd event): a held event waits for its successor however long
+// the publisher pauses, and goes out, in order and uncounted, once the publisher's stream ends.
+// A subscriber without faults on the same topic shows the pause: two of its heartbeats (20 ms
+// each) come between the held event and the next one.
+TEST_F(PubSubTest, HeldEventWaitsForItsSuccessorOrItsPublishersEnd) {
+  v1::SubscribeRequest request;
+  request.set_topic("held");
+  request.set_heartbeat_interval_ms(20);
+  // Deadlines only so that a broken server fails the test instead of hanging it.
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(30);
+  grpc::ClientContext control_context;
+  control_context.set_deadline(deadline);
+  auto control = stub_->Subscribe(&control_context, request);
+  request.mutable_integrity_faults()->mutable_reorder()->set_every_nth(2);
+  grpc::ClientContext faulted_context;
+  faulted_context.set_deadline(deadline);
+  auto faulted = stub_->Subscribe(&faulted_context, request);
+  ASSERT_TRUE(WaitForSubscribers(2));
+  grpc::ClientContext pub_context;
+  v1::PublishStreamSummary summary;
+  auto writer = stub_->PublishStream(&pub_context, &summary);
+  v1::SubscribeResponse message;
+  // Reads `reader` up to its next event; the publisher_seq, or -1 when the stream ended.
+  auto next_event = [&](grpc::ClientReader<v1::SubscribeResponse>& reader) -> int64_t {
+    while (reader.Read(&message)) {
+      if (message.has_event()) return static_cast<int64_t>(message.event().publisher_seq());
+    }
+    return -1;
+  };
+  ASSERT_TRUE(writer->Write(Publication("held", "x", 3, 0)));
+  ASSERT_TRUE(writer->Write(Publication("held", "x", 3, 1)));  // the faulted one's 2nd: held
+  EXPECT_EQ(next_event(*control), 0);
+  EXPECT_EQ(next_event(*control), 1);
+  for (int heartbeats = 0; heartbeats < 2;) {
+    ASSERT_TRUE(control->Read(&message));
+    heartbeats += message.has_heartbeat();
+  }
+  ASSERT_TRUE(writer->Write(Publication("held", "x", 3, 2)));  // 3rd: 1 goes out behind it
+  ASSERT_TRUE(writer->Write(Publication("held", "x", 3, 3)));  // 4th: held, the stream's last
+  ASSERT_TRUE(writer->WritesDone());
+  ASSERT_TRUE(writer->Finish().ok());
+  std::vector<int64_t> seqs;
+  for (int i = 0; i < 4; ++i) seqs.push_back(next_event(*faulted));
+  EXPECT_EQ(seqs, (std::vector<int64_t>{0, 2, 1, 3}));
+  EXPECT_EQ(
+      testing::MetricValue(server_->metrics(), "streambench_server_injected_integrity_faults_total",
+                           WorkloadsService::kSubscribeMethod, "kind", "reorder"),
+      1.0);
+  for (auto* context : {&control_context, &faulted_context}) context->TryCancel();
+  testing::DrainAndFinish(*control, &message);
+  testing::DrainAndFinish(*faulted, &message);
+}
+
 // A subscriber that does not read: its queue (4 events) fills once flow control stops the writes,
 // and further events are dropped and counted. Every event is either delivered or counted.
 TEST_F(PubSubTest, SlowSubscriberLosesEventsWithACount) {

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -25,12 +26,18 @@ nghttp2_nv Nv(std::string_view name, std::string_view value) {
 // One accepted connection's session and what its streams asked for.
 class Session {
  public:
-  explicit Session(int fd) : fd_(fd) {
+  Session(int fd, std::atomic<uint64_t>* held_bytes) : fd_(fd), held_bytes_(held_bytes) {
     nghttp2_session_callbacks* callbacks = nullptr;
     nghttp2_session_callbacks_new(&callbacks);
     nghttp2_session_callbacks_set_on_header_callback(callbacks, &Session::OnHeader);
     nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks, &Session::OnFrame);
-    nghttp2_session_server_new(&session_, callbacks, this);
+    nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks, &Session::OnData);
+    nghttp2_option* options = nullptr;
+    nghttp2_option_new(&options);
+    // Data is read (its window given back) by the scripts, so /window/hold can keep it unread.
+    nghttp2_option_set_no_auto_window_update(options, 1);
+    nghttp2_session_server_new2(&session_, callbacks, this, options);
+    nghttp2_option_del(options);
     nghttp2_session_callbacks_del(callbacks);
     nghttp2_submit_settings(session_, NGHTTP2_FLAG_NONE, nullptr, 0);
   }
@@ -88,6 +95,21 @@ class Session {
       Answer(id, "0", it == timeouts_.end() ? "none" : it->second);
     } else if (path == "/hold") {
       held_.push_back(id);
+    } else if (path == "/window/hold") {
+      window_held_[id] = 0;
+    } else if (path == "/window/release") {
+      for (const auto& [held_id, unread_bytes] : window_held_) {
+        nghttp2_session_consume(session_, held_id, unread_bytes);
+      }
+      window_held_.clear();
+      holding_ = false;
+      Answer(id, "0");
+    } else if (path == "/window/end") {
+      for (const auto& [held_id, unread_bytes] : window_held_) {
+        Answer(held_id, "9", "ended by the script");
+        answered_.insert(held_id);
+      }
+      Answer(id, "0");
     } else if (path == "/goaway" && !held_.empty()) {
       nghttp2_submit_goaway(session_, NGHTTP2_FLAG_NONE, held_.front(), NGHTTP2_NO_ERROR, nullptr,
                             0);
@@ -110,8 +132,28 @@ class Session {
 
   static int OnFrame(nghttp2_session*, const nghttp2_frame* frame, void* user_data) {
     auto* self = static_cast<Session*>(user_data);
+    const int32_t id = frame->hd.stream_id;
     if (frame->hd.type == NGHTTP2_HEADERS && frame->headers.cat == NGHTTP2_HCAT_REQUEST) {
-      self->OnRequest(frame->hd.stream_id, self->paths_[frame->hd.stream_id]);
+      self->OnRequest(id, self->paths_[id]);
+    }
+    // A /window/hold stream is answered OK when the client half-closes (unless /window/end did).
+    if ((frame->hd.type == NGHTTP2_DATA || frame->hd.type == NGHTTP2_HEADERS) &&
+        (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0 && self->paths_[id] == "/window/hold" &&
+        self->answered_.insert(id).second) {
+      self->Answer(id, "0");
+    }
+    return 0;
+  }
+
+  static int OnData(nghttp2_session* session, uint8_t, int32_t stream_id, const uint8_t*,
+                    size_t len, void* user_data) {
+    auto* self = static_cast<Session*>(user_data);
+    auto held = self->window_held_.find(stream_id);
+    if (self->paths_[stream_id] == "/window/hold") self->held_bytes_->fetch_add(len);
+    if (held != self->window_held_.end() && self->holding_) {
+      held->second += len;  // left unread: the windows stay closed
+    } else {
+      nghttp2_session_consume(session, stream_id, len);
     }
     return 0;
   }
@@ -121,6 +163,10 @@ class Session {
   std::map<int32_t, std::string> paths_;
   std::map<int32_t, std::string> timeouts_;  // grpc-timeout of the requests that had one
   std::vector<int32_t> held_;
+  std::atomic<uint64_t>* held_bytes_;
+  std::map<int32_t, size_t> window_held_;  // /window/hold streams: bytes left unread
+  bool holding_ = true;                    // until /window/release
+  std::set<int32_t> answered_;             // /window/hold streams already answered
 };
 
 }  // namespace
@@ -162,7 +208,8 @@ void ScriptedH2Server::Serve() {
     if (fds[0].revents != 0) return;
     if (fds[1].revents & POLLIN) {
       const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (fd >= 0) session = std::make_unique<Session>(fd);  // a new client replaces the old
+      if (fd >= 0)
+        session = std::make_unique<Session>(fd, &held_bytes_);  // a new client replaces the old
       continue;
     }
     if (session && fds[2].revents != 0 && !session->OnReadable()) session.reset();

@@ -9,11 +9,20 @@
 //   /hold         no answer until a /goaway request arrives
 //   /goaway       GOAWAY (NO_ERROR) whose last stream id is the first /hold stream's, then that
 //                 stream is answered OK; every later stream is left to the GOAWAY
+//   /window/hold  the server does not read this stream's data: its flow-control windows close
+//                 once the client sent 65535 bytes (held_bytes() counts what arrived); answered
+//                 OK when the client half-closes
+//   /window/release  reads every held stream's data (WINDOW_UPDATE follows) and stops holding;
+//                 answered OK
+//   /window/end   answers every held stream with grpc-status 9 before the client half-closed
+//                 (what it still sends is left unread); answered OK
+// Every other stream's data is read as it arrives.
 // Anything else is answered grpc-status 12 (UNIMPLEMENTED). One connection at a time.
 // Thread-safety: construct and destroy on one thread; the server runs on its own.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <thread>
 
@@ -30,6 +39,8 @@ class ScriptedH2Server {
   ScriptedH2Server& operator=(const ScriptedH2Server&) = delete;
 
   const std::string& target() const { return target_; }
+  // DATA bytes that arrived on /window/hold streams (any thread).
+  uint64_t held_bytes() const { return held_bytes_.load(); }
 
  private:
   void Serve();
@@ -37,6 +48,7 @@ class ScriptedH2Server {
   int listen_fd_ = -1;
   int wake_fds_[2] = {-1, -1};  // a pipe: the destructor writes to stop Serve()
   std::string target_;
+  std::atomic<uint64_t> held_bytes_{0};
   std::thread thread_;
 };
 

@@ -1,0 +1,42 @@
+// The engine the driver and run tests put their calls on. CTest runs each such test binary twice
+// (tests/CMakeLists.txt, streambench_test's BOTH_ENGINES): once as written (the grpc engine
+// unless the scenario says otherwise) and once with STREAMBENCH_TEST_ENGINE=h2, which these
+// helpers turn into the scenario override `engine=h2`. So every driver test proves its claim on
+// both engines without a second copy of the test.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "bench/scenario/overrides.h"
+#include "bench/scenario/scenario.h"
+
+namespace streambench::testing {
+
+// The engine CTest asked for: "" (as the scenario says) or "h2".
+inline std::string TestEngineName() {
+  const char* name = std::getenv("STREAMBENCH_TEST_ENGINE");
+  return name == nullptr ? "" : name;
+}
+
+// The overrides that put a scenario on the test's engine (none for the first pass).
+inline std::vector<scenario::Override> TestEngineOverrides() {
+  const std::string name = TestEngineName();
+  if (name.empty()) return {};
+  return {{"engine", name}};
+}
+
+// The same as command-line arguments for `streambench run`.
+inline std::vector<std::string> TestEngineArgs() {
+  const std::string name = TestEngineName();
+  if (name.empty()) return {};
+  return {"--set", "engine=" + name};
+}
+
+// The engine a test's scenario runs on after TestEngineOverrides.
+inline scenario::EngineKind TestEngineKind() {
+  return TestEngineName() == "h2" ? scenario::EngineKind::kH2 : scenario::EngineKind::kGrpc;
+}
+
+}  // namespace streambench::testing
