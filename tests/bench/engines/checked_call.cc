@@ -8,14 +8,11 @@ thread_local bool InsideEngineMethod::inside_ = false;
 
 CheckedCall::~CheckedCall() {
   if (call_ == nullptr) return;
-  bool release;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    release = !progress_.writes_done_called;
-  }
-  if (release) {
+  if (!progress().writes_done_called) {
+    // Only after a failed step. Callbacks may still drive the call meanwhile (a ping-pong may
+    // half-close from OnReadsDone), so this half-close is the first one or none.
     Cancel();
-    WritesDone();
+    HalfCloseOnce(/*by_test=*/false);
   }
   WaitForClose();
 }
@@ -28,9 +25,16 @@ void CheckedCall::Start(Channel& channel, const CallSpec& spec) {
 void CheckedCall::Write(std::string_view message) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    // Rules of the driver's side: a broken one is the test's fault, reported the same way.
-    if (progress_.writes != progress_.write_dones) ViolatedLocked("test: Write with one in flight");
-    if (progress_.writes_done_called) ViolatedLocked("test: Write after WritesDone");
+    // Rules of the driver's side: a broken one is the test's fault, reported the same way and
+    // kept from the engine (which need not survive it).
+    if (progress_.writes != progress_.write_dones) {
+      ViolatedLocked("test: Write with one in flight");
+      return;
+    }
+    if (progress_.writes_done_called) {
+      ViolatedLocked("test: Write after WritesDone");
+      return;
+    }
     // A write started while an OnWriteDone runs (from inside it, as the drivers' write pump
     // does, or from another callback) may complete, on another engine thread, before that
     // OnWriteDone has returned: gRPC's callback API does so. The rule against overlapping
@@ -44,10 +48,15 @@ void CheckedCall::Write(std::string_view message) {
   call_->Write(message);
 }
 
-void CheckedCall::WritesDone() {
+void CheckedCall::WritesDone() { HalfCloseOnce(/*by_test=*/true); }
+
+void CheckedCall::HalfCloseOnce(bool by_test) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (progress_.writes_done_called) ViolatedLocked("test: WritesDone twice");
+    if (progress_.writes_done_called) {
+      if (by_test) ViolatedLocked("test: WritesDone twice");
+      return;
+    }
     // Before the engine sees it: OnClose may run on another thread as soon as it is called.
     progress_.writes_done_called = true;
   }

@@ -107,6 +107,8 @@ class CheckedCall final : public CallObserver {
 
  private:
   void ViolatedLocked(std::string what) { violations_.push_back(std::move(what)); }
+  // WritesDone unless it was called already (a second one from the test is a violation).
+  void HalfCloseOnce(bool by_test);
   void CheckNotInsideMethodLocked(const char* callback);
 
   std::shared_ptr<Call> call_;
