@@ -47,7 +47,6 @@ class BenchPingPongStream final : public DriverStream {
  public:
   BenchPingPongStream(StreamSlot& slot, const std::shared_ptr<BenchShared>& shared, uint64_t number)
       : DriverStream(slot, StreamShape::kEcho, shared->slot_key, number),
-        shared_(shared),
         intended_ring_(Slot::kMaxQueuedOps) {}
 
   void Begin() override { Open(kStreamingCallPath); }
@@ -84,7 +83,6 @@ class BenchPingPongStream final : public DriverStream {
   }
 
  private:
-  const std::shared_ptr<BenchShared> shared_;
   OpQueue intended_ring_;  // producer: Write (pump token); consumer: OnMessage
   SimpleRequest req_;
   SimpleResponse resp_;
@@ -97,7 +95,7 @@ class BenchPingPongStream final : public DriverStream {
 class BenchClientStream final : public DriverStream {
  public:
   BenchClientStream(StreamSlot& slot, const std::shared_ptr<BenchShared>& shared, uint64_t number)
-      : DriverStream(slot, StreamShape::kUpload, shared->slot_key, number), shared_(shared) {}
+      : DriverStream(slot, StreamShape::kUpload, shared->slot_key, number) {}
 
   void Begin() override { Open(kStreamingFromClientPath); }
 
@@ -121,7 +119,6 @@ class BenchClientStream final : public DriverStream {
   }
 
  private:
-  const std::shared_ptr<BenchShared> shared_;
   SimpleRequest req_;
   SimpleResponse resp_;
 };

@@ -5,12 +5,15 @@
 // both engines without a second copy of the test.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "bench/scenario/overrides.h"
 #include "bench/scenario/scenario.h"
+#include "bench/scenario/scenario_loader.h"
 
 namespace streambench::testing {
 
@@ -32,6 +35,16 @@ inline std::vector<std::string> TestEngineArgs() {
   const std::string name = TestEngineName();
   if (name.empty()) return {};
   return {"--set", "engine=" + name};
+}
+
+// The first run of `yaml` on the test's engine (an empty Scenario, and a test failure naming the
+// problem, when it does not load).
+inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
+  scenario::ScenarioFile file;
+  scenario::LoadError error;
+  EXPECT_TRUE(scenario::LoadScenarioString(yaml, "test.yaml", TestEngineOverrides(), &file, &error))
+      << error.ToString();
+  return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
 }
 
 // The engine a test's scenario runs on after TestEngineOverrides.

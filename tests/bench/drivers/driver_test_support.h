@@ -20,16 +20,7 @@
 
 namespace streambench::drivers::testing {
 
-// The first run of the scenario in `yaml`, on the test's engine (a test failure naming the problem
-// when it does not load).
-inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(
-      yaml, "test.yaml", streambench::testing::TestEngineOverrides(), &file, &error))
-      << error.ToString();
-  return file.runs.empty() ? scenario::Scenario{} : file.runs[0];
-}
+using streambench::testing::LoadFirstRun;
 
 // An engine of `kind` and one channel of it to `address`, plus the gRPC channel a driver's
 // Prepare takes. Destroy the slots first.

@@ -24,17 +24,7 @@ constexpr char kShortRun[] =
     "name: t\nconnections: 2\nstreams_per_connection: 2\nwarmup: 0s\nduration: 1s\n"
     "request: {payload_size: 100B}\n";
 
-// The first run of `yaml` on the test's engine (an empty Scenario, and a test failure, when it
-// does not load).
-inline scenario::Scenario LoadFirstRun(const std::string& yaml) {
-  scenario::ScenarioFile file;
-  scenario::LoadError error;
-  EXPECT_TRUE(scenario::LoadScenarioString(
-      yaml, "test.yaml", streambench::testing::TestEngineOverrides(), &file, &error))
-      << error.ToString();
-  if (file.runs.empty()) return scenario::Scenario{};
-  return file.runs[0];
-}
+using streambench::testing::LoadFirstRun;
 
 class RunTest : public ::testing::Test {
  protected:
