@@ -11,6 +11,7 @@
 #include "bench/drivers/driver_stream.h"
 #include "bench/drivers/op_queue.h"
 #include "bench/drivers/run_driver.h"
+#include "bench/drivers/scratch_message.h"
 #include "grpc/testing/benchmark_service.grpc.pb.h"
 
 namespace streambench::drivers {
@@ -52,18 +53,20 @@ class BenchPingPongStream final : public DriverStream {
   void Begin() override { Open(kStreamingCallPath); }
 
   void Write(int64_t intended_ns, int64_t now_ns) override {
-    const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), &req_);
+    ScratchMessage<SimpleRequest> req;
+    const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), req.get());
     write_.Started(dc_, intended_ns, now_ns, bytes);
     // The ring is as large as the slot's queue, so it cannot be fuller than the operations
     // in flight; a failed push would only lose that message's latency sample.
     intended_ring_.Push(intended_ns);
-    StartWrite(req_);
+    StartWrite(*req);
   }
 
   void OnMessage(std::string_view message) override {
     const int64_t now = dc_.clock().NowNs();
-    if (!Parse(message, &resp_)) return;
-    stats::Recorder& rec = ResponseArrived(resp_.payload().body().size());
+    ScratchMessage<SimpleResponse> resp;
+    if (!Parse(message, resp.get())) return;
+    stats::Recorder& rec = ResponseArrived(resp->payload().body().size());
     ++received_;
     int64_t intended;
     if (intended_ring_.Pop(&intended)) rec.RecordLatencyNs(Latency::kMessage, now - intended);
@@ -84,8 +87,6 @@ class BenchPingPongStream final : public DriverStream {
 
  private:
   OpQueue intended_ring_;  // producer: Write (pump token); consumer: OnMessage
-  SimpleRequest req_;
-  SimpleResponse resp_;
   uint64_t received_ = 0;
 };
 
@@ -100,27 +101,29 @@ class BenchClientStream final : public DriverStream {
   void Begin() override { Open(kStreamingFromClientPath); }
 
   void Write(int64_t intended_ns, int64_t now_ns) override {
-    const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), &req_);
+    ScratchMessage<SimpleRequest> req;
+    const size_t bytes = FillSimpleRequest(dc_, key_base_ + write_.started(), req.get());
     write_.Started(dc_, intended_ns, now_ns, bytes);
-    StartWrite(req_);
+    StartWrite(*req);
   }
 
   // The one response, after the half-close.
   void OnMessage(std::string_view message) override {
-    if (FirstFinalResponse()) Parse(message, &resp_);
+    if (!FirstFinalResponse()) return;
+    ScratchMessage<SimpleResponse> resp;
+    if (Parse(message, resp.get())) response_bytes_ = resp->payload().body().size();
   }
 
   void OnDone(const grpc::Status& server_status) override {
     const grpc::Status status = UploadStatus(server_status);
     const int64_t now = dc_.clock().NowNs();
     stats::Recorder& rec = RecordEnd(status, now);
-    if (status.ok()) RecordFinalResponse(rec, now, resp_.payload().body().size());
+    if (status.ok()) RecordFinalResponse(rec, now, response_bytes_);
     Done(status);
   }
 
  private:
-  SimpleRequest req_;
-  SimpleResponse resp_;
+  size_t response_bytes_ = 0;  // the response's payload
 };
 
 // unary (UnaryCall): the call is the message.
@@ -130,21 +133,25 @@ class BenchUnaryCall final : public DriverCall<> {
                  uint64_t number)
       : DriverCall(slot, intended_ns) {
     RecordScheduleLag();
-    Launch(FillSimpleRequest(dc_, shared->slot_key + number, &req_));
-    StartCallWithRequest(kUnaryCallPath, req_);
+    ScratchMessage<SimpleRequest> req;
+    Launch(FillSimpleRequest(dc_, shared->slot_key + number, req.get()));
+    StartCallWithRequest(kUnaryCallPath, *req);
   }
 
-  void OnMessage(std::string_view message) override { TakeUnaryResponse(message, &resp_); }
+  void OnMessage(std::string_view message) override {
+    if (!FirstUnaryResponse()) return;
+    ScratchMessage<SimpleResponse> resp;
+    if (Parse(message, resp.get())) response_bytes_ = resp->payload().body().size();
+  }
 
   void OnDone(const grpc::Status& call_status) override {
     const grpc::Status status = UnaryStatus(call_status);
-    RecordUnaryEnd(status, resp_.payload().body().size());
+    RecordUnaryEnd(status, response_bytes_);
     Done(status);
   }
 
  private:
-  SimpleRequest req_;
-  SimpleResponse resp_;
+  size_t response_bytes_ = 0;  // the response's payload
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -164,14 +171,16 @@ class BenchServerStreamCall final : public DriverCall<> {
                         int64_t intended_ns, uint64_t number)
       : DriverCall(slot, intended_ns), wanted_(slot.dc().scenario().behavior.response_count) {
     RecordScheduleLag();
-    Launch(FillSimpleRequest(dc_, shared->slot_key + number, &req_));
-    StartCallWithRequest(kStreamingFromServerPath, req_);
+    ScratchMessage<SimpleRequest> req;
+    Launch(FillSimpleRequest(dc_, shared->slot_key + number, req.get()));
+    StartCallWithRequest(kStreamingFromServerPath, *req);
   }
 
   void OnMessage(std::string_view message) override {
     if (client_ended_) return;  // what the server sent before our cancel reached it
-    if (!Parse(message, &resp_)) return;
-    RecordStreamedMessage(resp_.payload().body().size());
+    ScratchMessage<SimpleResponse> resp;
+    if (!Parse(message, resp.get())) return;
+    RecordStreamedMessage(resp->payload().body().size());
     if (received() >= wanted_) {
       // OnDone (which reads the flag) comes after this callback returned.
       client_ended_ = true;
@@ -191,8 +200,6 @@ class BenchServerStreamCall final : public DriverCall<> {
 
  private:
   const uint64_t wanted_;  // > 0 (CheckBenchmarkServerStream refuses 0)
-  SimpleRequest req_;
-  SimpleResponse resp_;
   bool client_ended_ = false;
 };
 

@@ -36,8 +36,11 @@ void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
 }
 
 void CallBase::StartWrite(const google::protobuf::MessageLite& message) {
-  message.SerializeToString(&write_buf_);  // reuses the buffer's capacity
-  call_->Write(write_buf_);
+  // The engine copies a message before Write returns, so one buffer per thread serves every
+  // call (its capacity reused) instead of one per call.
+  thread_local std::string serialized;
+  message.SerializeToString(&serialized);
+  call_->Write(serialized);
 }
 
 bool CallBase::Parse(std::string_view bytes, google::protobuf::MessageLite* message) {

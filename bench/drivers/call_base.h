@@ -79,7 +79,6 @@ class CallBase : public engines::CallObserver {
 
   CallList& list_;
   std::shared_ptr<engines::Call> call_;  // set by StartRpc, before the list and timer see it
-  std::string write_buf_;                // StartWrite's serialised message
   // Made only for a scenario with `call.cancel_after`: a grpc::Alarm costs an allocation and
   // gRPC's library-init bookkeeping, which a call that never cancels should not pay.
   std::unique_ptr<grpc::Alarm> cancel_timer_;

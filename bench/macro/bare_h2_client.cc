@@ -120,7 +120,7 @@ class PingPongStream final : public BenchCall {
   void Start() override {
     worker_.CallBegan();
     id_ = connection_.StartCall(kStreamingCallPath, {}, Clock::time_point::max(), this);
-    if (id_ >= 0) Send();
+    if (id_.valid()) Send();
   }
 
   void OnMessage(std::string_view message) override {
@@ -146,7 +146,7 @@ class PingPongStream final : public BenchCall {
 
   Worker& worker_;
   h2::Connection& connection_;
-  int32_t id_ = -1;
+  h2::StreamHandle id_;
   int64_t send_ns_ = 0;
 };
 
@@ -190,8 +190,9 @@ class UnarySlot final : public BenchCall {
     responses_ = 0;
     response_ok_ = false;
     start_ns_ = SteadyNowNs();
-    const int32_t id = connection_.StartCall(kUnaryCallPath, {}, Clock::time_point::max(), this);
-    if (id < 0) return;  // OnClose has ended the slot
+    const h2::StreamHandle id =
+        connection_.StartCall(kUnaryCallPath, {}, Clock::time_point::max(), this);
+    if (!id.valid()) return;  // OnClose has ended the slot
     connection_.Write(id, worker_.SerializedRequest());
     connection_.WritesDone(id);
   }

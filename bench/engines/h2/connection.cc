@@ -18,16 +18,29 @@
 
 namespace streambench::engines::h2 {
 
-// One call's state on the connection.
+// One call's state on the connection. Pooled (AcquireStream/ReleaseStream): every field is set
+// anew when a call takes it.
 struct Connection::Stream {
+  // Buffers larger than this are not kept for the next call, so a burst of big messages does
+  // not leave every pooled stream holding its peak.
+  static constexpr size_t kKeptBufferBytes = 64 * 1024;
+
+  uint32_t slot = 0;
+  uint32_t generation = 0;  // changes at each release, so old handles find nothing
+  bool in_use = false;
+  Stream* prev = nullptr;  // the connection's list of open streams
+  Stream* next = nullptr;
+
   int32_t id = -1;
   StreamHandler* handler = nullptr;
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string pending;        // framed messages not yet taken by nghttp2
   size_t pending_offset = 0;  // bytes of `pending` already taken
-  // End offsets in `pending` of the messages whose last byte nghttp2 has not taken yet, oldest
-  // first: each one reached is reported to the handler (OnMessageSent).
-  std::deque<size_t> message_ends;
+  // End offsets in `pending` of the messages whose last byte nghttp2 has not taken yet, from
+  // message_ends[message_ends_head] on, oldest first: each one reached is reported to the
+  // handler (OnMessageSent).
+  std::vector<size_t> message_ends;
+  size_t message_ends_head = 0;
   bool writes_done = false;
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
@@ -37,9 +50,35 @@ struct Connection::Stream {
   CallStatus status;
   // Set when this side ended the stream, so the reset is reported as what it was.
   std::optional<CallStatus> local_end;
-  MessageDeframer deframer;
+  MessageDeframer deframer{0};
 
-  explicit Stream(size_t max_message_bytes) : deframer(max_message_bytes) {}
+  // Ready for a new call.
+  void Begin(StreamHandler* call_handler, std::chrono::steady_clock::time_point call_deadline,
+             size_t max_message_bytes) {
+    id = -1;
+    handler = call_handler;
+    deadline = call_deadline;
+    if (pending.capacity() > kKeptBufferBytes) {
+      std::string().swap(pending);
+    } else {
+      pending.clear();
+    }
+    pending_offset = 0;
+    message_ends.clear();
+    message_ends_head = 0;
+    writes_done = false;
+    deferred = false;
+    http_status = 0;
+    has_grpc_status = false;
+    reset_by_server = false;
+    initial_metadata.clear();
+    status.code = kOk;
+    status.message.clear();
+    status.trailing_metadata.clear();
+    local_end.reset();
+    deframer.Reset(max_message_bytes, kKeptBufferBytes);
+  }
+  bool has_deadline() const { return deadline != std::chrono::steady_clock::time_point::max(); }
 };
 
 namespace {
@@ -173,7 +212,7 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string t
   // gRPC's own framing and status checks apply; nghttp2's HTTP semantics checks of every header
   // (name and value character sets, content-length) would only repeat them at a cost per call.
   nghttp2_option_set_no_http_messaging(options, 1);
-  const int rc = nghttp2_session_client_new2(&session_, callbacks, this, options);
+  const int rc = nghttp2_session_client_new3(&session_, callbacks, this, options, memory_.mem());
   nghttp2_option_del(options);
   nghttp2_session_callbacks_del(callbacks);
   if (rc != 0) {
@@ -199,21 +238,64 @@ Connection::~Connection() {
   if (session_ != nullptr) nghttp2_session_del(session_);
 }
 
-Connection::Stream* Connection::Find(int32_t stream_id) {
-  auto it = streams_.find(stream_id);
-  return it == streams_.end() ? nullptr : it->second.get();
+Connection::Stream* Connection::Find(StreamHandle handle) {
+  if (handle.slot >= stream_slots_.size()) return nullptr;
+  Stream* stream = stream_slots_[handle.slot].get();
+  return stream->in_use && stream->generation == handle.generation ? stream : nullptr;
 }
 
-int32_t Connection::StartCall(std::string_view path, const Metadata& metadata,
-                              std::chrono::steady_clock::time_point deadline,
-                              StreamHandler* handler) {
+Connection::Stream* Connection::FindOpen(int32_t stream_id) {
+  // nghttp2 keeps each stream's Stream (StartCall submits it as the stream's user data) for as
+  // long as the stream is open; one that ended here (the connection failed) is not in use.
+  auto* stream = static_cast<Stream*>(nghttp2_session_get_stream_user_data(session_, stream_id));
+  return stream != nullptr && stream->in_use && stream->id == stream_id ? stream : nullptr;
+}
+
+Connection::Stream* Connection::AcquireStream() {
+  Stream* stream;
+  if (free_slots_.empty()) {
+    stream_slots_.push_back(std::make_unique<Stream>());
+    stream = stream_slots_.back().get();
+    stream->slot = static_cast<uint32_t>(stream_slots_.size() - 1);
+  } else {
+    stream = stream_slots_[free_slots_.back()].get();
+    free_slots_.pop_back();
+  }
+  stream->in_use = true;
+  stream->prev = nullptr;
+  stream->next = open_head_;
+  if (open_head_ != nullptr) open_head_->prev = stream;
+  open_head_ = stream;
+  ++open_streams_;
+  return stream;
+}
+
+void Connection::ReleaseStream(Stream* stream) {
+  if (stream->prev != nullptr) {
+    stream->prev->next = stream->next;
+  } else {
+    open_head_ = stream->next;
+  }
+  if (stream->next != nullptr) stream->next->prev = stream->prev;
+  stream->prev = stream->next = nullptr;
+  --open_streams_;
+  if (stream->has_deadline()) --streams_with_deadline_;
+  stream->in_use = false;
+  ++stream->generation;
+  stream->handler = nullptr;
+  free_slots_.push_back(stream->slot);
+}
+
+StreamHandle Connection::StartCall(std::string_view path, const Metadata& metadata,
+                                   std::chrono::steady_clock::time_point deadline,
+                                   StreamHandler* handler) {
   if (!alive()) {
     handler->OnClose({kUnavailable, "the connection is closed"});
-    return -1;
+    return {};
   }
   if (!accepting_streams()) {
     handler->OnClose({kUnavailable, "the server sent GOAWAY: no new streams on this connection"});
-    return -1;
+    return {};
   }
   static const std::string kMethod = ":method", kPost = "POST", kScheme = ":scheme", kHttp = "http",
                            kPath = ":path", kAuthority = ":authority",
@@ -230,7 +312,7 @@ int32_t Connection::StartCall(std::string_view path, const Metadata& metadata,
     headers.push_back(Header(kTimeout, timeout));
   }
   std::vector<std::string> encoded;  // -bin values on the wire; nghttp2 copies what it submits
-  encoded.reserve(metadata.size());
+  if (!metadata.empty()) encoded.reserve(metadata.size());
   for (const auto& [key, value] : metadata) {
     if (IsBinaryHeader(key)) {
       encoded.push_back(Base64Encode(value));
@@ -240,26 +322,25 @@ int32_t Connection::StartCall(std::string_view path, const Metadata& metadata,
     }
   }
 
-  auto stream = std::make_unique<Stream>(settings_.max_receive_message_bytes);
-  stream->handler = handler;
-  stream->deadline = deadline;
+  Stream* stream = AcquireStream();
+  stream->Begin(handler, deadline, settings_.max_receive_message_bytes);
+  if (stream->has_deadline()) ++streams_with_deadline_;
   nghttp2_data_provider body{};
-  body.source.ptr = stream.get();  // ReadBody finds its stream without a lookup
+  body.source.ptr = stream;  // ReadBody finds its stream without a lookup
   body.read_callback = &Connection::ReadBody;
-  const int32_t id = nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(),
-                                            &body, stream.get());
+  const int32_t id =
+      nghttp2_submit_request(session_, nullptr, headers.data(), headers.size(), &body, stream);
   if (id < 0) {
+    ReleaseStream(stream);
     handler->OnClose({kUnavailable, std::string("cannot open a stream: ") + nghttp2_strerror(id)});
-    return -1;
+    return {};
   }
   stream->id = id;
-  if (deadline != std::chrono::steady_clock::time_point::max()) ++streams_with_deadline_;
-  streams_.emplace(id, std::move(stream));
-  return id;
+  return StreamHandle{stream->slot, stream->generation};
 }
 
-void Connection::Write(int32_t stream_id, std::string_view message) {
-  Stream* stream = Find(stream_id);
+void Connection::Write(StreamHandle handle, std::string_view message) {
+  Stream* stream = Find(handle);
   if (stream == nullptr || stream->writes_done) return;
   if (stream->pending_offset == stream->pending.size()) {
     stream->pending.clear();
@@ -269,29 +350,31 @@ void Connection::Write(int32_t stream_id, std::string_view message) {
   stream->message_ends.push_back(stream->pending.size());
   if (stream->deferred) {
     stream->deferred = false;
-    nghttp2_session_resume_data(session_, stream_id);
+    nghttp2_session_resume_data(session_, stream->id);
   }
 }
 
-void Connection::WritesDone(int32_t stream_id) {
-  Stream* stream = Find(stream_id);
+void Connection::WritesDone(StreamHandle handle) {
+  Stream* stream = Find(handle);
   if (stream == nullptr || stream->writes_done) return;
   stream->writes_done = true;
   if (stream->deferred) {
     stream->deferred = false;
-    nghttp2_session_resume_data(session_, stream_id);
+    nghttp2_session_resume_data(session_, stream->id);
   }
 }
 
-void Connection::Cancel(int32_t stream_id) {
-  Reset(stream_id, CallStatus{kCancelled, "cancelled by the client"});
+void Connection::Cancel(StreamHandle handle) {
+  Reset(handle, CallStatus{kCancelled, "cancelled by the client"});
 }
 
-void Connection::Reset(int32_t stream_id, CallStatus status) {
-  Stream* stream = Find(stream_id);
-  if (stream == nullptr) return;
+void Connection::Reset(StreamHandle handle, CallStatus status) {
+  if (Stream* stream = Find(handle)) ResetStream(stream, std::move(status));
+}
+
+void Connection::ResetStream(Stream* stream, CallStatus status) {
   if (!stream->local_end) stream->local_end = std::move(status);
-  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream_id, NGHTTP2_CANCEL);
+  nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_CANCEL);
   if (connecting_ && stream->handler != &DetachedHandler()) {
     // Nothing of the stream can leave before the handshake, which may take connect_timeout: the
     // call ends now, and nghttp2's close of the stream later goes to no one.
@@ -308,17 +391,21 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
     return;
   }
   if (streams_with_deadline_ == 0) return;  // the common case, checked on every loop pass
-  std::vector<int32_t> expired;
-  for (const auto& [id, stream] : streams_) {
-    if (stream->deadline <= now && !stream->local_end) expired.push_back(id);
+  // ResetStream ends no stream here (nghttp2 closes it when the reset is sent), unless the
+  // connection is still connecting; then a handler's OnClose runs, which touches no stream.
+  for (Stream* stream = open_head_; stream != nullptr; stream = stream->next) {
+    if (stream->deadline <= now && !stream->local_end) {
+      ResetStream(stream, CallStatus{kDeadlineExceeded, "Deadline Exceeded"});
+    }
   }
-  for (int32_t id : expired) Reset(id, CallStatus{kDeadlineExceeded, "Deadline Exceeded"});
 }
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {
   auto next = connecting_ ? connect_deadline_ : std::chrono::steady_clock::time_point::max();
   if (streams_with_deadline_ == 0) return next;
-  for (const auto& [id, stream] : streams_) next = std::min(next, stream->deadline);
+  for (const Stream* stream = open_head_; stream != nullptr; stream = stream->next) {
+    next = std::min(next, stream->deadline);
+  }
   return next;
 }
 
@@ -343,9 +430,14 @@ ssize_t Connection::ReadBody(nghttp2_session*, int32_t, uint8_t* buf, size_t len
   }
   // A message is sent once its last byte is in a DATA frame: the time from Write to here is the
   // time flow control held it.
-  while (!stream->message_ends.empty() && stream->message_ends.front() <= stream->pending_offset) {
-    stream->message_ends.pop_front();
+  while (stream->message_ends_head < stream->message_ends.size() &&
+         stream->message_ends[stream->message_ends_head] <= stream->pending_offset) {
+    ++stream->message_ends_head;
     stream->handler->OnMessageSent();
+  }
+  if (stream->message_ends_head == stream->message_ends.size()) {
+    stream->message_ends.clear();
+    stream->message_ends_head = 0;
   }
   return static_cast<ssize_t>(n);
 }
@@ -355,7 +447,7 @@ int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
                          void* user_data) {
   auto* self = static_cast<Connection*>(user_data);
   if (frame->hd.type != NGHTTP2_HEADERS) return 0;
-  Stream* stream = self->Find(frame->hd.stream_id);
+  Stream* stream = self->FindOpen(frame->hd.stream_id);
   if (stream == nullptr) return 0;
   const std::string_view key(reinterpret_cast<const char*>(name), namelen);
   const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
@@ -402,7 +494,7 @@ int Connection::OnFrameReceived(nghttp2_session* session, const nghttp2_frame* f
           (frame->hd.flags & NGHTTP2_FLAG_END_STREAM) != 0) {
         return 0;
       }
-      Stream* stream = self->Find(frame->hd.stream_id);
+      Stream* stream = self->FindOpen(frame->hd.stream_id);
       if (stream == nullptr || stream->local_end) return 0;
       stream->handler->OnInitialMetadata(stream->initial_metadata);
       stream->initial_metadata.clear();
@@ -410,7 +502,7 @@ int Connection::OnFrameReceived(nghttp2_session* session, const nghttp2_frame* f
     }
     case NGHTTP2_RST_STREAM: {
       // Told apart from nghttp2's own closes (GOAWAY, errors), which report a code too.
-      if (Stream* stream = self->Find(frame->hd.stream_id)) stream->reset_by_server = true;
+      if (Stream* stream = self->FindOpen(frame->hd.stream_id)) stream->reset_by_server = true;
       return 0;
     }
     case NGHTTP2_GOAWAY:
@@ -427,24 +519,24 @@ int Connection::OnFrameNotSent(nghttp2_session*, const nghttp2_frame* frame, int
   // opens a stream, so no close follows: end the call here.
   if (frame->hd.type != NGHTTP2_HEADERS || frame->headers.cat != NGHTTP2_HCAT_REQUEST) return 0;
   auto* self = static_cast<Connection*>(user_data);
-  auto it = self->streams_.find(frame->hd.stream_id);
-  if (it == self->streams_.end()) return 0;
-  std::unique_ptr<Stream> stream = std::move(it->second);
-  self->streams_.erase(it);
-  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
-    --self->streams_with_deadline_;
-  }
-  stream->handler->OnClose(
+  // Never opened, so nghttp2 has no user data for it: found in the list (a rare path).
+  Stream* stream = self->open_head_;
+  while (stream != nullptr && stream->id != frame->hd.stream_id) stream = stream->next;
+  if (stream == nullptr) return 0;
+  StreamHandler* handler = stream->handler;
+  const CallStatus status =
       stream->local_end ? *stream->local_end
                         : CallStatus{kUnavailable, std::string("the request was not sent: ") +
-                                                       nghttp2_strerror(lib_error_code)});
+                                                       nghttp2_strerror(lib_error_code)};
+  self->ReleaseStream(stream);
+  handler->OnClose(status);
   return 0;
 }
 
 int Connection::OnDataChunk(nghttp2_session* session, uint8_t, int32_t stream_id,
                             const uint8_t* data, size_t len, void* user_data) {
   auto* self = static_cast<Connection*>(user_data);
-  Stream* stream = self->Find(stream_id);
+  Stream* stream = self->FindOpen(stream_id);
   if (stream == nullptr || stream->local_end) return 0;
   std::string error;
   const bool ok = stream->deframer.Feed(
@@ -461,13 +553,8 @@ int Connection::OnDataChunk(nghttp2_session* session, uint8_t, int32_t stream_id
 int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t error_code,
                               void* user_data) {
   auto* self = static_cast<Connection*>(user_data);
-  auto it = self->streams_.find(stream_id);
-  if (it == self->streams_.end()) return 0;
-  std::unique_ptr<Stream> stream = std::move(it->second);
-  self->streams_.erase(it);
-  if (stream->deadline != std::chrono::steady_clock::time_point::max()) {
-    --self->streams_with_deadline_;
-  }
+  Stream* stream = self->FindOpen(stream_id);
+  if (stream == nullptr) return 0;
   CallStatus status;
   if (stream->local_end) {
     status = *stream->local_end;
@@ -495,7 +582,9 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
   if (status.code == kOk && !stream->deframer.idle()) {
     status = {kInternal, "the stream ended inside a message"};
   }
-  stream->handler->OnClose(status);
+  StreamHandler* handler = stream->handler;
+  self->ReleaseStream(stream);
+  handler->OnClose(status);
   return 0;
 }
 
@@ -599,13 +688,15 @@ void Connection::Fail(const std::string& why) {
     ::close(fd_);
     fd_ = -1;
   }
-  // Every open stream ends with UNAVAILABLE, as gRPC reports a lost connection.
-  auto streams = std::move(streams_);
-  streams_.clear();
-  streams_with_deadline_ = 0;
-  for (auto& [id, stream] : streams) {
-    stream->handler->OnClose(stream->local_end ? *stream->local_end
-                                               : CallStatus{kUnavailable, why});
+  // Every open stream ends with UNAVAILABLE, as gRPC reports a lost connection. A handler's
+  // OnClose may start no stream here (the connection is dead), so the list only shrinks.
+  while (open_head_ != nullptr) {
+    Stream* stream = open_head_;
+    StreamHandler* handler = stream->handler;
+    const CallStatus status =
+        stream->local_end ? *stream->local_end : CallStatus{kUnavailable, why};
+    ReleaseStream(stream);
+    handler->OnClose(status);
   }
 }
 

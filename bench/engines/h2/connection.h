@@ -15,12 +15,12 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "bench/engines/engine.h"
 #include "bench/engines/h2/grpc_wire.h"
+#include "bench/engines/h2/session_memory.h"
 
 namespace streambench::engines::h2 {
 
@@ -65,6 +65,15 @@ struct ConnectionSettings {
   std::chrono::milliseconds connect_timeout{5000};
 };
 
+// A stream of a Connection, as StartCall returned it. It stays valid until the stream's
+// handler got OnClose; after that the connection's methods find nothing by it and do nothing
+// (the stream's state is reused for later streams, under a new generation).
+struct StreamHandle {
+  uint32_t slot = UINT32_MAX;
+  uint32_t generation = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+};
+
 class Connection {
  public:
   // Connects to "host:port" (IPv4 or [IPv6]), waiting for the TCP handshake at most
@@ -95,26 +104,26 @@ class Connection {
   const std::string& failure() const { return failure_; }
   // False once the server sent GOAWAY (its open streams go on; new ones need a new connection).
   bool accepting_streams() const;
-  size_t open_streams() const { return streams_.size(); }
+  size_t open_streams() const { return open_streams_; }
 
   // Starts a call of `path` ("/pkg.Service/Method") with request `metadata` ("-bin" values as
   // bytes); `handler` must outlive the stream (until its OnClose). `deadline` = time_point::max()
   // for none; otherwise sent as grpc-timeout and enforced here (DEADLINE_EXCEEDED). Returns the
-  // stream id, or -1 when the connection cannot take another stream (closed, or GOAWAY received;
-  // then handler->OnClose was called with UNAVAILABLE).
-  int32_t StartCall(std::string_view path, const Metadata& metadata,
-                    std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
+  // stream's handle, or an invalid one when the connection cannot take another stream (closed,
+  // or GOAWAY received; then handler->OnClose was called with UNAVAILABLE).
+  StreamHandle StartCall(std::string_view path, const Metadata& metadata,
+                         std::chrono::steady_clock::time_point deadline, StreamHandler* handler);
   // Queues one message on the stream (framed here); sent at the next Flush(), which reports
   // handler->OnMessageSent() once flow control let its last byte go.
-  void Write(int32_t stream_id, std::string_view message);
+  void Write(StreamHandle stream, std::string_view message);
   // Half-closes the stream once its queued messages are out.
-  void WritesDone(int32_t stream_id);
+  void WritesDone(StreamHandle stream);
   // Resets the stream (RST_STREAM CANCEL); its handler gets OnClose(CANCELLED), as for Reset.
-  void Cancel(int32_t stream_id);
+  void Cancel(StreamHandle stream);
   // Resets the stream (RST_STREAM CANCEL) for a reason of this side; its handler gets
   // OnClose(`status`) (e.g. RESOURCE_EXHAUSTED for a message over the send limit): once the reset
   // is sent, or at once (inside this call) while the connection is still connecting.
-  void Reset(int32_t stream_id, CallStatus status);
+  void Reset(StreamHandle stream, CallStatus status);
 
   // Reads what the socket has and dispatches it. False when the connection has ended (every
   // open stream then got OnClose with UNAVAILABLE).
@@ -139,7 +148,14 @@ class Connection {
                                           std::string* error);
   void Fail(const std::string& why);         // ends the connection and every stream
   std::string SocketError(int error) const;  // what a socket error means now
-  Stream* Find(int32_t stream_id);
+  // A stream's state by its handle, or by nghttp2's stream id (null when it has ended).
+  Stream* Find(StreamHandle handle);
+  Stream* FindOpen(int32_t stream_id);
+  // Streams' state is pooled: a call takes one and gives it back at its end, so a call costs no
+  // allocation of it (nor of its buffers, which keep their capacity).
+  Stream* AcquireStream();
+  void ReleaseStream(Stream* stream);
+  void ResetStream(Stream* stream, CallStatus status);
 
   static ssize_t ReadBody(nghttp2_session*, int32_t stream_id, uint8_t* buf, size_t length,
                           uint32_t* data_flags, nghttp2_data_source*, void* user_data);
@@ -161,8 +177,12 @@ class Connection {
   bool connecting_ = false;
   std::chrono::steady_clock::time_point connect_deadline_;
   std::string failure_;
+  SessionMemory memory_;  // the session's allocator: outlives it (deleted in ~Connection)
   nghttp2_session* session_ = nullptr;
-  std::unordered_map<int32_t, std::unique_ptr<Stream>> streams_;
+  std::vector<std::unique_ptr<Stream>> stream_slots_;  // every Stream made, by slot
+  std::vector<uint32_t> free_slots_;                   // slots of ended streams, for reuse
+  Stream* open_head_ = nullptr;                        // the open streams, linked
+  size_t open_streams_ = 0;
   bool goaway_received_ = false;
   size_t streams_with_deadline_ = 0;         // open streams whose deadline is not max()
   std::vector<nghttp2_nv> request_headers_;  // StartCall's scratch

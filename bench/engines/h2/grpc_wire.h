@@ -44,6 +44,16 @@ class MessageDeframer {
 
   // True when no partial message is pending (a stream that ends otherwise was cut short).
   bool idle() const { return buffer_.empty(); }
+  // Forgets any partial message, for a new stream (a pooled stream's deframer is reused); the
+  // buffer keeps its capacity up to `keep_bytes`, so a big message's buffer is not kept idle.
+  void Reset(size_t max_message_bytes, size_t keep_bytes) {
+    max_message_bytes_ = max_message_bytes;
+    if (buffer_.capacity() > keep_bytes) {
+      std::string().swap(buffer_);
+    } else {
+      buffer_.clear();
+    }
+  }
 
  private:
   // The length of the complete message at the start of `bytes`, or -1 when incomplete; -2 on an

@@ -148,7 +148,7 @@ class H2Call final : public Call,
     }
     connection_ = connection;
     // On failure the connection has called OnClose already.
-    stream_id_ = connection->StartCall(path, metadata, deadline, this);
+    stream_ = connection->StartCall(path, metadata, deadline, this);
   }
 
   void StartFromAnyThread(const CallSpec& spec) {
@@ -202,7 +202,7 @@ class H2Call final : public Call,
     ended_ = true;
     status_ = status;
     connection_ = nullptr;
-    stream_id_ = -1;
+    stream_ = StreamHandle{};
     loop_->Defer([this] { DeliverEnd(); });
   }
 
@@ -231,19 +231,19 @@ class H2Call final : public Call,
     if (message.size() > limit) {
       // As gRPC's clients fail such a call (the write in flight fails with it).
       connection_->Reset(
-          stream_id_, CallStatus{kResourceExhausted, "Sent message larger than max (" +
-                                                         std::to_string(message.size()) + " vs. " +
-                                                         std::to_string(limit) + ")"});
+          stream_, CallStatus{kResourceExhausted, "Sent message larger than max (" +
+                                                      std::to_string(message.size()) + " vs. " +
+                                                      std::to_string(limit) + ")"});
       return;
     }
-    connection_->Write(stream_id_, message);
+    connection_->Write(stream_, message);
   }
 
   void DoWritesDone() {
     if (writes_done_) return;
     writes_done_ = true;
     if (!ended_) {
-      connection_->WritesDone(stream_id_);
+      connection_->WritesDone(stream_);
       return;
     }
     MaybeClose();
@@ -251,7 +251,7 @@ class H2Call final : public Call,
 
   void DoCancel() {
     if (ended_) return;
-    connection_->Cancel(stream_id_);
+    connection_->Cancel(stream_);
   }
 
   void DeliverWriteDone(bool ok) {
@@ -286,7 +286,7 @@ class H2Call final : public Call,
   std::atomic<int> posted_ops_{0};  // this call's operations posted and not yet run
   // The loop thread's:
   Connection* connection_ = nullptr;
-  int32_t stream_id_ = -1;
+  StreamHandle stream_;
   bool write_in_flight_ = false;
   bool writes_done_ = false;
   bool ended_ = false;          // the stream is over; status_ says how

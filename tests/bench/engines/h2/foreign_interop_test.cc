@@ -55,7 +55,7 @@ class H2ForeignTest : public ::testing::Test {
     std::string why;
     return methods::FieldPath::Resolve(*reply_, name, &why)->ReadText(*m);
   }
-  int32_t Start(const std::string& method, Recorder* r) {
+  StreamHandle Start(const std::string& method, Recorder* r) {
     return connection_->StartCall("/acme.echo.v1.EchoService/" + method, {},
                                   Clock::now() + std::chrono::seconds(20), r);
   }
@@ -97,7 +97,7 @@ TEST_F(H2ForeignTest, EveryCallShape) {
   EXPECT_EQ(ReplyField(upload->messages[0], "reply_to"), "u6");
 
   Recorder converse;
-  const int32_t id = Start("Converse", &converse);
+  const StreamHandle id = Start("Converse", &converse);
   for (int i = 0; i < 10; ++i) {
     connection_->Write(id, Note({{"id", std::to_string(i)}, {"text", "n"}}));
     ASSERT_TRUE(loop_.RunUntil([&] { return converse.messages.size() == size_t(i) + 1; },

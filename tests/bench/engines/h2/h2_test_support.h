@@ -56,7 +56,7 @@ inline std::unique_ptr<Recorder> CallToEnd(Connection& connection, EventLoop& lo
                                            const std::vector<std::string>& requests,
                                            const Metadata& metadata = {}) {
   auto recorder = std::make_unique<Recorder>();
-  const int32_t id = connection.StartCall(
+  const StreamHandle id = connection.StartCall(
       path, metadata, std::chrono::steady_clock::now() + std::chrono::seconds(20), recorder.get());
   for (const std::string& request : requests) connection.Write(id, request);
   connection.WritesDone(id);

@@ -32,8 +32,9 @@ class H2InteropTest : public testing::InteropServerTest {
     InteropServerTest::TearDown();
   }
 
-  int32_t Start(const std::string& method, Recorder* recorder,
-                Clock::time_point deadline = Clock::time_point::max(), const Metadata& md = {}) {
+  StreamHandle Start(const std::string& method, Recorder* recorder,
+                     Clock::time_point deadline = Clock::time_point::max(),
+                     const Metadata& md = {}) {
     return connection_->StartCall("/grpc.testing.TestService/" + method, md, deadline, recorder);
   }
   bool Wait(const Recorder& recorder) { return WaitForEnd(loop_, recorder); }
@@ -104,7 +105,7 @@ TEST_F(H2InteropTest, ServerStreaming) {
 
 TEST_F(H2InteropTest, PingPongAndEmptyStream) {
   Recorder r;
-  const int32_t id = Start("FullDuplexCall", &r);
+  const StreamHandle id = Start("FullDuplexCall", &r);
   const int sizes[] = {31415, 9, 2653, 58979};
   for (size_t i = 0; i < 4; ++i) {
     grpc::testing::StreamingOutputCallRequest request;
@@ -120,7 +121,7 @@ TEST_F(H2InteropTest, PingPongAndEmptyStream) {
   EXPECT_EQ(r.status.code, kOk) << r.status.message;
 
   Recorder empty;
-  const int32_t empty_id = Start("FullDuplexCall", &empty);
+  const StreamHandle empty_id = Start("FullDuplexCall", &empty);
   connection_->WritesDone(empty_id);
   ASSERT_TRUE(Wait(empty));
   EXPECT_EQ(empty.status.code, kOk) << empty.status.message;
@@ -129,13 +130,13 @@ TEST_F(H2InteropTest, PingPongAndEmptyStream) {
 
 TEST_F(H2InteropTest, CancelAfterBeginAndAfterFirstResponse) {
   Recorder begun;
-  const int32_t id = Start("StreamingInputCall", &begun);
+  const StreamHandle id = Start("StreamingInputCall", &begun);
   connection_->Cancel(id);
   ASSERT_TRUE(Wait(begun));
   EXPECT_EQ(begun.status.code, kCancelled);
 
   Recorder answered;
-  const int32_t id2 = Start("FullDuplexCall", &answered);
+  const StreamHandle id2 = Start("FullDuplexCall", &answered);
   grpc::testing::StreamingOutputCallRequest request;
   request.add_response_parameters()->set_size(31415);
   connection_->Write(id2, request.SerializeAsString());
@@ -151,7 +152,7 @@ TEST_F(H2InteropTest, CancelAfterBeginAndAfterFirstResponse) {
 TEST_F(H2InteropTest, TimeoutOnSleepingServer) {
   Recorder r;
   const auto start = Clock::now();
-  const int32_t id = Start("FullDuplexCall", &r, start + std::chrono::milliseconds(10));
+  const StreamHandle id = Start("FullDuplexCall", &r, start + std::chrono::milliseconds(10));
   grpc::testing::StreamingOutputCallRequest request;
   request.add_response_parameters()->set_size(27182);
   request.add_response_parameters()->set_interval_us(5'000'000);
@@ -195,7 +196,7 @@ TEST_F(H2InteropTest, CustomMetadata) {
   EXPECT_EQ(Lookup(unary->status.trailing_metadata, "grpc-status"), "<absent>");
 
   Recorder duplex;
-  const int32_t id =
+  const StreamHandle id =
       Start("FullDuplexCall", &duplex, Clock::now() + std::chrono::seconds(20), metadata);
   grpc::testing::StreamingOutputCallRequest request;
   request.add_response_parameters()->set_size(314159);
@@ -213,7 +214,7 @@ TEST_F(H2InteropTest, CustomMetadata) {
 // status (gRPC C++ servers follow it with RST_STREAM NO_ERROR, which must not mask it).
 TEST_F(H2InteropTest, StatusBeforeTheHalfCloseEndsTheCall) {
   Recorder r;
-  const int32_t id = Start("FullDuplexCall", &r, Clock::now() + std::chrono::seconds(20));
+  const StreamHandle id = Start("FullDuplexCall", &r, Clock::now() + std::chrono::seconds(20));
   grpc::testing::StreamingOutputCallRequest request;
   request.add_response_parameters()->set_size(10);
   request.mutable_response_status()->set_code(9);
@@ -239,7 +240,7 @@ TEST_F(H2InteropTest, ManyStreamsShareTheConnection) {
   constexpr int kStreams = 100;
   std::vector<Recorder> recorders(kStreams);
   for (Recorder& r : recorders) {
-    const int32_t id = Start("UnaryCall", &r);
+    const StreamHandle id = Start("UnaryCall", &r);
     connection_->Write(id, Request(10, 10));
     connection_->WritesDone(id);
   }
@@ -257,9 +258,36 @@ TEST_F(H2InteropTest, ManyStreamsShareTheConnection) {
   }
 }
 
+// A stream's state is reused by later streams: the handle of one that ended reaches nothing,
+// not the stream that took its place.
+TEST_F(H2InteropTest, AnEndedStreamsHandleDoesNotReachItsSuccessor) {
+  Recorder first;
+  const StreamHandle old_id = Start("UnaryCall", &first);
+  connection_->Write(old_id, Request(10, 10));
+  connection_->WritesDone(old_id);
+  ASSERT_TRUE(Wait(first));
+  ASSERT_EQ(first.status.code, kOk) << first.status.message;
+
+  Recorder second;
+  const StreamHandle new_id = Start("FullDuplexCall", &second);
+  ASSERT_TRUE(new_id.valid());
+  EXPECT_EQ(new_id.slot, old_id.slot);  // the ended stream's state, reused
+  grpc::testing::StreamingOutputCallRequest two_answers, one_answer;
+  two_answers.add_response_parameters()->set_size(3);
+  two_answers.add_response_parameters()->set_size(3);
+  one_answer.add_response_parameters()->set_size(5);
+  connection_->Write(old_id, two_answers.SerializeAsString());
+  connection_->Cancel(old_id);
+  connection_->Write(new_id, one_answer.SerializeAsString());
+  connection_->WritesDone(new_id);
+  ASSERT_TRUE(Wait(second));
+  EXPECT_EQ(second.status.code, kOk) << second.status.message;
+  EXPECT_EQ(second.messages.size(), 1u);  // only its own request was answered
+}
+
 TEST_F(H2InteropTest, ServerGoneEndsOpenStreamsUnavailable) {
   Recorder r;
-  const int32_t id = Start("FullDuplexCall", &r);
+  const StreamHandle id = Start("FullDuplexCall", &r);
   grpc::testing::StreamingOutputCallRequest request;
   request.add_response_parameters()->set_size(1);
   connection_->Write(id, request.SerializeAsString());

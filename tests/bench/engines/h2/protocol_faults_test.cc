@@ -85,9 +85,9 @@ TEST_F(H2ProtocolFaultsTest, GrpcMessageIsPercentDecodedKeepingMalformedEscapes)
 // no RST_STREAM after them (nghttp2's servers, grpc-go's): the call is over with that status.
 TEST_F(H2ProtocolFaultsTest, StatusBeforeTheHalfCloseEndsTheCallWithoutAServerReset) {
   Recorder r;
-  const int32_t id =
+  const StreamHandle id =
       connection_->StartCall("/message", {}, Clock::now() + std::chrono::seconds(20), &r);
-  ASSERT_GT(id, 0);
+  ASSERT_TRUE(id.valid());
   connection_->Write(id, "never half-closed");
   ASSERT_TRUE(WaitForEnd(loop_, r));
   EXPECT_EQ(r.status.code, kUnknown) << r.status.message;  // not DEADLINE_EXCEEDED
@@ -100,8 +100,9 @@ TEST_F(H2ProtocolFaultsTest, StatusBeforeTheHalfCloseEndsTheCallWithoutAServerRe
 TEST_F(H2ProtocolFaultsTest, DeadlineTravelsAsGrpcTimeout) {
   Recorder with_deadline;
   const auto start = Clock::now();
-  ASSERT_GT(connection_->StartCall("/timeout", {}, start + std::chrono::seconds(3), &with_deadline),
-            0);
+  ASSERT_TRUE(
+      connection_->StartCall("/timeout", {}, start + std::chrono::seconds(3), &with_deadline)
+          .valid());
   ASSERT_TRUE(WaitForEnd(loop_, with_deadline));
   ASSERT_EQ(with_deadline.status.code, kOk) << with_deadline.status.message;
   const std::string& header = with_deadline.status.message;
@@ -116,7 +117,7 @@ TEST_F(H2ProtocolFaultsTest, DeadlineTravelsAsGrpcTimeout) {
                           .count());
 
   Recorder none;
-  ASSERT_GT(connection_->StartCall("/timeout", {}, Clock::time_point::max(), &none), 0);
+  ASSERT_TRUE(connection_->StartCall("/timeout", {}, Clock::time_point::max(), &none).valid());
   ASSERT_TRUE(WaitForEnd(loop_, none));
   EXPECT_EQ(none.status.message, "none");
 }
@@ -126,9 +127,9 @@ TEST_F(H2ProtocolFaultsTest, DeadlineTravelsAsGrpcTimeout) {
 TEST_F(H2ProtocolFaultsTest, GoawayEndsLaterStreamsUnavailableAndStopsNewOnes) {
   Recorder first, second, trigger;
   const auto deadline = Clock::now() + std::chrono::seconds(20);
-  ASSERT_GT(connection_->StartCall("/hold", {}, deadline, &first), 0);
-  ASSERT_GT(connection_->StartCall("/hold", {}, deadline, &second), 0);
-  ASSERT_GT(connection_->StartCall("/goaway", {}, deadline, &trigger), 0);
+  ASSERT_TRUE(connection_->StartCall("/hold", {}, deadline, &first).valid());
+  ASSERT_TRUE(connection_->StartCall("/hold", {}, deadline, &second).valid());
+  ASSERT_TRUE(connection_->StartCall("/goaway", {}, deadline, &trigger).valid());
   ASSERT_TRUE(
       loop_.RunUntil([&] { return first.closed && second.closed && trigger.closed; }, deadline));
   EXPECT_EQ(first.status.code, kOk) << first.status.message;
@@ -137,7 +138,7 @@ TEST_F(H2ProtocolFaultsTest, GoawayEndsLaterStreamsUnavailableAndStopsNewOnes) {
 
   EXPECT_FALSE(connection_->accepting_streams());
   Recorder after;
-  EXPECT_EQ(connection_->StartCall("/message", {}, deadline, &after), -1);
+  EXPECT_FALSE(connection_->StartCall("/message", {}, deadline, &after).valid());
   EXPECT_TRUE(after.closed);
   EXPECT_EQ(after.status.code, kUnavailable) << after.status.message;
 }
