@@ -9,7 +9,7 @@ CallBase::CallBase(DriverContext& dc, CallList& list) : dc_(dc), list_(list) {}
 CallBase::~CallBase() = default;
 
 void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
-                        const engines::Metadata* metadata) {
+                        const engines::Metadata* metadata, bool single_request) {
   const scenario::CallSpec& spec = dc_.scenario().call;
   // Active before anything can end it, so the controller's drain never misses it.
   dc_.CallBegan();
@@ -17,6 +17,7 @@ void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
   call.path = path;
   call.metadata = metadata;
   call.timeout_us = spec.deadline_us;
+  call.single_request = single_request;
   // OnClose waits for StartWritesDone, which comes from this call's own thread later, so
   // everything below happens before Finished() can run.
   call_ = channel.StartCall(call, this);
@@ -35,12 +36,24 @@ void CallBase::StartRpc(engines::Channel& channel, std::string_view path,
   }
 }
 
-void CallBase::StartWrite(const google::protobuf::MessageLite& message) {
-  // The engine copies a message before Write returns, so one buffer per thread serves every
-  // call (its capacity reused) instead of one per call.
+namespace {
+
+// The engine copies a message before Write returns, so one buffer per thread serves every call
+// (its capacity reused) instead of one per call.
+const std::string& Serialized(const google::protobuf::MessageLite& message) {
   thread_local std::string serialized;
   message.SerializeToString(&serialized);
-  call_->Write(serialized);
+  return serialized;
+}
+
+}  // namespace
+
+void CallBase::StartWrite(const google::protobuf::MessageLite& message) {
+  call_->Write(Serialized(message));
+}
+
+void CallBase::StartWriteLast(const google::protobuf::MessageLite& message) {
+  call_->WriteLast(Serialized(message));
 }
 
 bool CallBase::Parse(std::string_view bytes, google::protobuf::MessageLite* message) {

@@ -52,14 +52,19 @@ class CallBase : public engines::CallObserver {
   virtual ~CallBase();
   // Starts the call of `path` on `channel` with the scenario's deadline and `metadata` (may be
   // null), counts it as active, arms the cancel timer and adds it to the list.
+  // `single_request`: the call's one message follows at once with StartWriteLast.
   void StartRpc(engines::Channel& channel, std::string_view path,
-                const engines::Metadata* metadata = nullptr);
+                const engines::Metadata* metadata = nullptr, bool single_request = false);
   // One write (one in flight: the next after OnWriteDone).
   void StartWrite(const google::protobuf::MessageLite& message);
   void StartWriteBytes(std::string_view bytes) { call_->Write(bytes); }
   // Half-closes and releases the call: OnDone may run on another thread as soon as this is
   // called, so touch nothing after it.
   void StartWritesDone() { call_->WritesDone(); }
+  // The call's last (or only) message with the half-close, in one step; as StartWritesDone, touch
+  // nothing after it.
+  void StartWriteLast(const google::protobuf::MessageLite& message);
+  void StartWriteLastBytes(std::string_view bytes) { call_->WriteLast(bytes); }
   // Parses a response; one that does not parse cancels the call, which then ends INTERNAL (as a
   // gRPC stub reports it). False then, and for every response after it (they are not counted).
   bool Parse(std::string_view bytes, google::protobuf::MessageLite* message);

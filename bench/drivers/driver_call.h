@@ -62,15 +62,13 @@ class DriverCall : public CallBase {
   // this, on another thread: the constructor that calls it touches nothing after.
   void StartCallWithRequest(std::string_view path, const google::protobuf::MessageLite& request,
                             const engines::Metadata* metadata = nullptr) {
-    StartRpc(slot_.channel(), path, metadata);
-    StartWrite(request);
-    StartWritesDone();
+    StartRpc(slot_.channel(), path, metadata, /*single_request=*/true);
+    StartWriteLast(request);
   }
   void StartCallWithRequestBytes(std::string_view path, std::string_view request_bytes,
                                  const engines::Metadata* metadata = nullptr) {
-    StartRpc(slot_.channel(), path, metadata);
-    StartWriteBytes(request_bytes);
-    StartWritesDone();
+    StartRpc(slot_.channel(), path, metadata, /*single_request=*/true);
+    StartWriteLastBytes(request_bytes);
   }
 
   // From OnMessage of a unary call: counts the response (UnaryStatus holds the server to one);

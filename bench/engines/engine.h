@@ -6,8 +6,8 @@
 // The interface is byte-level: a driver serializes its requests and parses its responses itself,
 // so what a message is stays in the drivers and the engines only move bytes.
 //
-// Every call is bidirectional on the wire: a unary or server-stream call is one Write, then
-// WritesDone; the engine does not care how many messages either side sends.
+// Every call is bidirectional on the wire: a unary or server-stream call is one WriteLast (a
+// Write, then WritesDone); the engine does not care how many messages either side sends.
 //
 // The contract both engines keep (tests/bench/engines/engine_contract_test.cc holds them to it):
 // - Callbacks never run inside a Call or Channel method: a failure found at once (no connection,
@@ -75,6 +75,14 @@ class Call {
   // Half-closes once the write in flight (if any) is out, and releases the driver's hold: no
   // Write after it, and OnClose may run on another thread as soon as this is called.
   virtual void WritesDone() = 0;
+  // Write(message) then WritesDone() as one step (no write in flight before it): OnWriteDone
+  // follows as for Write, and the hold is released at once. An engine may send the message and
+  // the half-close together (the grpc engine: one gRPC batch, with the request headers when the
+  // call was started with CallSpec::single_request).
+  virtual void WriteLast(std::string_view message) {
+    Write(message);
+    WritesDone();
+  }
   // Ends the call with CANCELLED (nothing when it already ended). OnClose still waits for
   // WritesDone.
   virtual void Cancel() = 0;
@@ -85,6 +93,9 @@ struct CallSpec {
   std::string_view path;               // "/package.Service/Method"
   const Metadata* metadata = nullptr;  // may be null; read during StartCall only
   int64_t timeout_us = 0;              // the deadline, from now; 0 = none
+  // The driver sends one message, with WriteLast, right after StartCall (a unary or server-stream
+  // call), so the engine may hold the request's headers back to send them with it.
+  bool single_request = false;
 };
 
 // One connection's worth of calls to the target (each channel of a run has its own connection);

@@ -48,6 +48,25 @@ void CheckedCall::Write(std::string_view message) {
   call_->Write(message);
 }
 
+void CheckedCall::WriteLast(std::string_view message) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (progress_.writes != progress_.write_dones) {
+      ViolatedLocked("test: WriteLast with a write in flight");
+      return;
+    }
+    if (progress_.writes_done_called) {
+      ViolatedLocked("test: WriteLast after WritesDone");
+      return;
+    }
+    // Both before the engine sees it: OnWriteDone and OnClose may run on another thread at once.
+    ++progress_.writes;
+    progress_.writes_done_called = true;
+  }
+  InsideEngineMethod inside;
+  call_->WriteLast(message);
+}
+
 void CheckedCall::WritesDone() { HalfCloseOnce(/*by_test=*/true); }
 
 void CheckedCall::HalfCloseOnce(bool by_test) {

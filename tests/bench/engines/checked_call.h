@@ -70,6 +70,7 @@ class CheckedCall final : public CallObserver {
   // The driver's side of the call, each inside InsideEngineMethod.
   void Start(Channel& channel, const CallSpec& spec);
   void Write(std::string_view message);
+  void WriteLast(std::string_view message);
   void WritesDone();
   void Cancel();
 

@@ -142,6 +142,49 @@ TEST_P(EngineContractTest, UnaryIsOneWriteAndOneMessage) {
   EXPECT_TRUE(engine_channel_->connected());
 }
 
+// A unary call as the drivers send it: one WriteLast on a call started single_request (the grpc
+// engine then sends headers, message and half-close as one batch). Once on a fresh channel, whose
+// connection the held-back headers must not delay, and once on the connected one.
+TEST_P(EngineContractTest, UnaryAsOneWriteLastOnASingleRequestCall) {
+  auto fresh = ChannelTo(server_->address());
+  for (Channel* channel : {fresh.get(), engine_channel_.get()}) {
+    CheckedCall call;
+    CallSpec spec;
+    spec.path = StreamBenchService::kUnaryMethod;
+    spec.single_request = true;
+    call.Start(*channel, spec);
+    call.WriteLast(V1RequestOf(9));
+    ASSERT_TRUE(call.WaitForClose());
+    EXPECT_TRUE(call.status().ok()) << Describe(call.status());
+    EXPECT_THAT(call.write_done_results(), ElementsAre(true));
+    ASSERT_EQ(call.messages().size(), 1u);
+    v1::Response response;
+    ASSERT_TRUE(response.ParseFromString(call.messages()[0]));
+    EXPECT_EQ(response.request_seq(), 9u);
+    EXPECT_THAT(call.violations(), IsEmpty());
+  }
+}
+
+// WriteLast on a stream that wrote before: the last message and the half-close, in order.
+TEST_P(EngineContractTest, WriteLastEndsAClientStreamAfterEarlierWrites) {
+  CheckedCall call;
+  CallSpec spec;
+  spec.path = StreamBenchService::kClientStreamMethod;
+  call.Start(*engine_channel_, spec);
+  call.Write(V1RequestOf(0));
+  ASSERT_TRUE(call.WaitForWriteDones(1));
+  call.WriteLast(V1RequestOf(1));
+  ASSERT_TRUE(call.WaitForClose());
+  EXPECT_TRUE(call.status().ok()) << Describe(call.status());
+  EXPECT_THAT(call.write_done_results(), ElementsAre(true, true));
+  ASSERT_EQ(call.messages().size(), 1u);
+  v1::ClientStreamSummary summary;
+  ASSERT_TRUE(summary.ParseFromString(call.messages()[0]));
+  EXPECT_EQ(summary.messages_received(), 2u);  // the last message came before the half-close
+  EXPECT_TRUE(summary.all_valid());
+  EXPECT_THAT(call.violations(), IsEmpty());
+}
+
 TEST_P(EngineContractTest, ServerStreamDeliversEveryMessageInOrderThenReadsDoneThenOk) {
   constexpr uint64_t kCount = 50;
   v1::Behavior behavior;
