@@ -21,6 +21,7 @@
 #include "bench/report/json_report.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
+#include "bench/runner/open_file_limit.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_gate.h"
 #include "bench/runner/signals.h"
@@ -166,6 +167,15 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   ApplyCommandLine(opts, &file);
   GateInputs gate_inputs;
   std::string error;
+  const OpenFileLimit files = RaiseOpenFileLimit();
+  if (!FitsOpenFileLimit(file, files, &error)) {
+    err << "streambench: " << error << "\n";
+    return kExitBadInput;
+  }
+  if (OpenFilesNeeded(file) > files.soft_before) {
+    err << "streambench: open-file limit raised from " << files.soft_before << " to " << files.soft
+        << " (the hard limit) for this scenario's connections\n";
+  }
   if (!PrepareGate(opts, file, &gate_inputs, &error)) {
     err << "streambench: " << error << "\n";
     return kExitBadInput;
