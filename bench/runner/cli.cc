@@ -21,6 +21,7 @@
 #include "bench/report/json_report.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
+#include "bench/runner/memory_estimate.h"
 #include "bench/runner/open_file_limit.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_gate.h"
@@ -169,6 +170,10 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   std::string error;
   const OpenFileLimit files = RaiseOpenFileLimit();
   if (!FitsOpenFileLimit(file, files, &error)) {
+    err << "streambench: " << error << "\n";
+    return kExitBadInput;
+  }
+  if (!opts.force && !FitsMemory(file, AvailableMemoryBytes(), &error)) {
     err << "streambench: " << error << "\n";
     return kExitBadInput;
   }

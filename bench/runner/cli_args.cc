@@ -132,6 +132,8 @@ struct CliApp {
           *why = "must be > 0";
           return false;
         }));
+    run->add_flag("--force", o->force,
+                  "run even when the pre-flight memory estimate exceeds the available memory");
     run->add_flag("--quiet", o->quiet, "no console table and no progress line")
         ->disable_flag_override();
     run->add_option("--metrics-port", o->metrics_port,

@@ -21,16 +21,17 @@ struct CliOptions {
   bool help = false;    // --help / -h (top level, or for `command`)
   std::string file;     // the scenario file (compare: results file A, the baseline)
   std::string file_b;   // compare: results file B (the newer results)
-  std::vector<std::string> overrides;            // --set key=value, in order
-  std::optional<std::string> target;             // --target HOST:PORT (replaces every run's target)
-  std::optional<int64_t> duration_us;            // --duration (every run)
-  std::optional<int64_t> warmup_us;              // --warmup (every run)
-  std::optional<uint32_t> threads;               // --threads (every run)
-  std::string out_path;                          // --out results.json
-  std::string csv_path;                          // --csv results.csv
-  std::string html_path;                         // --html report.html (run, report)
-  std::vector<std::string> results_files;        // report: the results files drawn, in order
-  bool quiet = false;                            // --quiet: no table, no progress line
+  std::vector<std::string> overrides;      // --set key=value, in order
+  std::optional<std::string> target;       // --target HOST:PORT (replaces every run's target)
+  std::optional<int64_t> duration_us;      // --duration (every run)
+  std::optional<int64_t> warmup_us;        // --warmup (every run)
+  std::optional<uint32_t> threads;         // --threads (every run)
+  std::string out_path;                    // --out results.json
+  std::string csv_path;                    // --csv results.csv
+  std::string html_path;                   // --html report.html (run, report)
+  std::vector<std::string> results_files;  // report: the results files drawn, in order
+  bool quiet = false;                      // --quiet: no table, no progress line
+  bool force = false;  // --force: run even when the memory estimate exceeds what is available
   std::optional<int64_t> heap_trim_interval_us;  // --heap-trim-interval (0 = never)
 
   // Prometheus export (bench/metrics): /metrics while running, a push at the end.

@@ -188,7 +188,6 @@ class Connection {
   std::vector<nghttp2_nv> request_headers_;  // StartCall's scratch
   std::string out_;  // frames produced by nghttp2, not yet written to the socket
   size_t out_offset_ = 0;
-  std::string in_;  // read buffer
 };
 
 }  // namespace streambench::engines::h2

@@ -31,6 +31,7 @@ TEST(CliArgsTest, RunWithEveryFlag) {
                      "r.json",
                      "--csv=r.csv",
                      "--quiet",
+                     "--force",
                      "--heap-trim-interval",
                      "2s",
                      "--push-timeout",
@@ -47,6 +48,7 @@ TEST(CliArgsTest, RunWithEveryFlag) {
   EXPECT_EQ(o.out_path, "r.json");
   EXPECT_EQ(o.csv_path, "r.csv");
   EXPECT_TRUE(o.quiet);
+  EXPECT_TRUE(o.force);
   EXPECT_EQ(o.heap_trim_interval_us, 2'000'000);
   EXPECT_EQ(o.push_timeout_us, 250'000);
   EXPECT_FALSE(o.help);
