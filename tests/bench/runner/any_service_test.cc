@@ -355,7 +355,9 @@ TEST_F(AnyServiceTest, AOnceFeedStartsOneCallPerLine) {
   EXPECT_TRUE(run["feed"]["exhausted"].get<bool>());
 
   // A warm-up would use up lines whose results are thrown away: refused, at its line.
-  r = Validate(yaml + "warmup: 1s\n");
+  std::string with_warmup = yaml;
+  with_warmup.replace(with_warmup.find("warmup: 0s"), 10, "warmup: 1s");
+  r = Validate(with_warmup);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("s.yaml:9:9: warmup: `request.feed_order: once` sends each line once"),
             std::string::npos)
@@ -493,8 +495,8 @@ TEST_F(AnyServiceTest, ReflectionAServerDoesNotOfferExitsThreeNamingWhatWasTried
 }
 
 TEST_F(AnyServiceTest, TheShippedScenariosValidateAndRun) {
-  for (const char* name :
-       {"any_service_reflection.yaml", "any_service_proto.yaml", "any_service_feed.yaml"}) {
+  for (const char* name : {"any_service_reflection.yaml", "any_service_proto.yaml",
+                           "any_service_feed.yaml", "any_service_feed_once.yaml"}) {
     SCOPED_TRACE(name);
     const std::string path = kSource + "/scenarios/" + name;
     CliResult r = Cli({"validate", path});
