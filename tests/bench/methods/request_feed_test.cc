@@ -155,7 +155,7 @@ TEST_F(RequestFeedTest, OnceSendsEachLineOnceAcrossTheRunThenStops) {
   EXPECT_EQ(second.requests(), 1u);
   EXPECT_FALSE(first.TryNextRequest(0, 0, &bytes));
   EXPECT_EQ(first.requests(), 2u);
-  // The takes that found nothing moved the cursor past the end; they are not lines sent.
+  // The takes that found nothing are not lines sent.
   EXPECT_EQ(method->feed->taken(), 3u);
 }
 
@@ -180,6 +180,7 @@ TEST_F(RequestFeedTest, OnceGivesEveryLineToExactlyOneRequestWhenThreadsRace) {
   std::multiset<std::string> all;
   for (const auto& some : ids) all.insert(some.begin(), some.end());
   ASSERT_EQ(all.size(), static_cast<size_t>(kLines));
+  // Threads that raced past the end moved the cursor beyond it; they took no line.
   EXPECT_EQ(method->feed->taken(), static_cast<uint64_t>(kLines));
   for (int i = 0; i < kLines; ++i) EXPECT_EQ(all.count(std::to_string(i)), 1u) << i;
 }
