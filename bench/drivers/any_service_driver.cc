@@ -263,7 +263,10 @@ class AnyServiceDriver final : public RunDriver {
                  "lines whose results are thrown away; run with --warmup 0s";
         return PrepareStatus::kBadInput;
       }
-      dc_.work().Set(feed->size(), [feed] { return feed->taken(); });
+      // The method, not the feed alone: the feed's templates are messages of the method's
+      // descriptor pool and factory, which must outlive them, and the context may outlive the
+      // driver.
+      dc_.work().Set(feed->size(), [method = run_->method] { return method->feed->taken(); });
     }
     return PrepareStatus::kReady;
   }
