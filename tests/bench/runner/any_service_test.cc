@@ -368,6 +368,36 @@ TEST_F(AnyServiceTest, AOnceFeedStartsOneCallPerLine) {
       << r.err;
 }
 
+// Client streams from a `once` feed (grpc.testing's StreamingInputCall, from its .proto): the K
+// lines go out as the writes of streams of 4, the last stream half-closes early when the feed
+// runs out, and every stream's one response is still awaited and timed.
+TEST_F(AnyServiceTest, AOnceFeedEndsClientStreamsWithTheirResponses) {
+  constexpr uint64_t kLines = 30;
+  std::string feed;
+  for (uint64_t i = 0; i < kLines; ++i) feed += "{\"payload\": {\"body\": \"{{payload 8}}\"}}\n";
+  Write("feed.jsonl", feed);
+  const std::string yaml =
+      "name: once\nservice: grpc.testing.TestService\n"
+      "method: StreamingInputCall\nproto:\n  files: [" +
+      kSource + "/proto/grpc/testing/test.proto]\n  import_paths: [" + kSource +
+      "/proto]\nrequest: {feed: feed.jsonl, feed_order: once}\n"
+      "stream: {messages: 4}\nconnections: 1\nstreams_per_connection: 3\n"
+      "load: {type: closed, outstanding: 1}\nwarmup: 0s\nduration: 30s\n";
+  json run;
+  CliResult r = Run(yaml, &run);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(run["messages"]["sent"].get<uint64_t>(), kLines);
+  const uint64_t uploads = run["calls"]["finished"];
+  EXPECT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(), uploads);
+  // 30 lines in streams of at most 4: at least 8 streams, and a few more when a stream's
+  // half-close came early because another stream took the last lines.
+  EXPECT_GE(uploads, 8u);
+  EXPECT_EQ(Count(run, "final_response"), uploads);
+  EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), uploads);
+  EXPECT_LT(run["duration_s"].get<double>(), 30.0);
+  EXPECT_TRUE(run["feed"]["exhausted"].get<bool>());
+}
+
 // `pairing: correlated` in a closed loop against the Python server answering every 3rd note
 // after the next one: with 2 requests in flight the held answer is freed by the next note, every
 // answer is timed from the request it names, and the swaps are counted as reordered. (With 1
