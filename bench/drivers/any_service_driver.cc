@@ -110,6 +110,7 @@ class AnyStream final : public DriverStream {
     Open(shared_->run->method->path, &metadata);
   }
 
+  // The slot calls TryWrite: a `once` feed can run out under this stream.
   void Write(int64_t intended_ns, int64_t now_ns) override {
     static_cast<void>(TryWrite(intended_ns, now_ns));
   }
@@ -159,7 +160,7 @@ class AnyStream final : public DriverStream {
 // server_stream: one request (written with the half-close), then every response.
 class AnyServerStreamCall final : public DriverCall<> {
  public:
-  // `exchange` has taken `request` (StartAnyCall).
+  // `exchange` has taken `request` (MakeAnyCallSlot).
   AnyServerStreamCall(CallSlot& slot, const AnySlot& shared, int64_t intended_ns,
                       std::unique_ptr<MessageExchange> exchange, const std::string& request)
       : DriverCall(slot, intended_ns), exchange_(std::move(exchange)) {
@@ -188,7 +189,7 @@ class AnyServerStreamCall final : public DriverCall<> {
 // unary: the call is the message.
 class AnyUnaryCall final : public DriverCall<> {
  public:
-  // `exchange` has taken `request` (StartAnyCall).
+  // `exchange` has taken `request` (MakeAnyCallSlot).
   AnyUnaryCall(CallSlot& slot, const AnySlot& shared, int64_t intended_ns,
                std::unique_ptr<MessageExchange> exchange, const std::string& request)
       : DriverCall(slot, intended_ns), exchange_(std::move(exchange)) {
