@@ -8,6 +8,8 @@ void CallSlot::Start() {
 }
 
 void CallSlot::Submit(int64_t intended_ns) {
+  // Nothing is left to send: the operation is neither sent nor counted as dropped.
+  if (dc_.work_exhausted()) return;
   if (calls_.size() >= kMaxQueuedOps) {
     dc_.AddDropped();
     return;
@@ -26,7 +28,7 @@ void CallSlot::CallDone(const grpc::Status& status, int64_t call_start_ns) {
 }
 
 void CallSlot::Issue(int64_t intended_ns) {
-  if (dc_.stopping()) return;
+  if (dc_.stopping() || dc_.work_exhausted()) return;
   starter_(*this, intended_ns, call_count_.fetch_add(1, std::memory_order_relaxed));
 }
 

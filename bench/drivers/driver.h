@@ -22,6 +22,7 @@
 
 #include "bench/drivers/outage_tracker.h"
 #include "bench/drivers/size_sampler.h"
+#include "bench/drivers/work_supply.h"
 #include "bench/scenario/scenario.h"
 #include "bench/stats/recorder.h"
 #include "common/clock.h"
@@ -44,7 +45,8 @@ class DriverContext {
   const SizeSampler& sizes() const { return sizes_; }
   bool open_loop() const { return scenario_.load.model != scenario::LoadModel::kClosed; }
 
-  // True once the controller stopped issuing: drivers start no new operation or stream.
+  // True once the controller stopped issuing: drivers start no new operation or stream (nor once
+  // work_exhausted()).
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   void SetStopping() { stopping_.store(true, std::memory_order_release); }
 
@@ -61,6 +63,10 @@ class DriverContext {
   // Periods in which the target could not be reached (fed by every slot's SlotReconnect).
   OutageTracker& outages() const { return outages_; }
 
+  // The run's finite work, if any (work_supply.h): once it is exhausted, slots start nothing new.
+  WorkSupply& work() const { return work_; }
+  bool work_exhausted() const { return work_.exhausted(); }
+
  private:
   const scenario::Scenario& scenario_;
   stats::RecorderRegistry& registry_;
@@ -71,6 +77,7 @@ class DriverContext {
   std::atomic<int64_t> active_calls_{0};
   std::atomic<uint64_t> dropped_ops_{0};
   mutable OutageTracker outages_;
+  mutable WorkSupply work_;
 };
 
 class Slot {

@@ -10,6 +10,8 @@ StreamSlot::StreamSlot(DriverContext& dc, std::shared_ptr<engines::Channel> chan
 
 void StreamSlot::InstallStream() {
   // Token held: by construction (first stream) or kept since the previous stream half-closed.
+  // With nothing left to send no stream is opened, and the token stays held.
+  if (dc_.work_exhausted()) return;
   close_requested_.store(false);
   if (!dc_.open_loop()) {
     // Credits of the previous stream are void; the new stream starts with `outstanding`.
@@ -52,14 +54,21 @@ bool StreamSlot::WorkLocked() {
     // way: cancel before half-closing, or the server could end this one OK first.
     s->Cancel();
   }
-  if (dc_.stopping() || close_requested_.load() || limit_reached) {
+  if (dc_.stopping() || close_requested_.load() || limit_reached || dc_.work_exhausted()) {
     s->HalfClose();
     return true;
   }
   int64_t intended;
   if (!queue().Pop(&intended)) return false;
+  // Counted before the write starts: its completion may run the next WorkLocked on another
+  // thread at once.
   ++s->writes_started_;
-  s->Write(intended == kSendNow ? now : intended, now);
+  if (!s->TryWrite(intended == kSendNow ? now : intended, now)) {
+    // The run's work ran out under this stream (another slot took the last item; nothing was
+    // started, the token is still ours): the operation is not sent, the stream half-closes.
+    --s->writes_started_;
+    s->HalfClose();
+  }
   return true;
 }
 

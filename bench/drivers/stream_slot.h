@@ -2,6 +2,8 @@
 // ends (stream.messages / stream.duration reached, the server ended it, a write failed). Writes go
 // through a WritePump: operations (open-loop intended times, or closed-loop credits) queue in the
 // slot, so they survive the switch to the next stream and keep their intended time.
+// When the run's finite work runs out (DriverContext::work_exhausted), the open stream half-closes
+// (its answers still awaited) and no new one is installed.
 // A stream that failed for lack of a connection is replaced only after the slot's reconnect
 // backoff (SlotReconnect). Meanwhile open-loop operations keep queuing with their intended times
 // (sent once a stream is back, their latency including the outage) until the queue is full;
@@ -30,6 +32,12 @@ class SlotStream {
   virtual void Begin() = 0;
   // Starts one write (token held; the stream calls StreamSlot::WriteCompleted from OnWriteDone).
   virtual void Write(int64_t intended_ns, int64_t now_ns) = 0;
+  // Write, for a stream whose requests can run out (the run's finite work, work_supply.h): false
+  // when none is left, with nothing started; the slot then half-closes the stream.
+  virtual bool TryWrite(int64_t intended_ns, int64_t now_ns) {
+    Write(intended_ns, now_ns);
+    return true;
+  }
   // Half-closes (token held; the token stays held until the next stream is installed).
   virtual void HalfClose() = 0;
   // Cancels the call; HalfClose must still follow to release the stream.
@@ -49,6 +57,12 @@ class StreamSlot final : public ReconnectingSlot, private WritePump<StreamSlot> 
 
   void Start() override { InstallStream(); }
   void Submit(int64_t intended_ns) override {
+    if (dc_.work_exhausted()) {
+      // Nothing is left to send: the operation is not sent, and not counted as dropped either;
+      // the kick half-closes a stream that is still open.
+      Kick();
+      return;
+    }
     if (!queue().Push(intended_ns)) {
       dc_.AddDropped();
       return;
@@ -100,7 +114,9 @@ class StreamSlot final : public ReconnectingSlot, private WritePump<StreamSlot> 
   void RecordQueueDepth() {
     dc_.registry().ForCurrentThread().RecordSendQueueDepth(queue().Size());
   }
-  bool HasWork() const { return !queue().Empty() || dc_.stopping() || close_requested_.load(); }
+  bool HasWork() const {
+    return !queue().Empty() || dc_.stopping() || close_requested_.load() || dc_.work_exhausted();
+  }
   void InstallStream();
 
   StreamFactory factory_;

@@ -121,7 +121,10 @@ MessageExchange::ResponseOutcome MessageExchange::OnResponse(const std::string* 
     } else if (PairsByCorrelation() && correlated_sent_ - seq <= kMaxPending) {
       // Still in the table (not overwritten by a request kMaxPending later).
       int64_t& intended = correlated_intended_ns_[seq % kMaxPending];
-      if (intended != kAnswered) outcome.intended_ns = std::exchange(intended, kAnswered);
+      if (intended != kAnswered) {
+        outcome.intended_ns = std::exchange(intended, kAnswered);
+        outcome.first_answer = true;
+      }
     }
   }
   return outcome;

@@ -68,6 +68,10 @@ class MessageExchange {
   struct ResponseOutcome {
     std::optional<int64_t> intended_ns;  // paired or correlated: its request's intended send
     bool check_failed = false;           // failed `expect.fields`
+    // `pairing: correlated`: the response is the first answer of one of the stream's requests
+    // (a closed loop sends the next request for it; a duplicate, unmatched or unparsable
+    // response answers none).
+    bool first_answer = false;
   };
   // One response: `bytes` is its serialized form, or nullptr when !parses_responses() (the
   // caller then need not flatten the transport's buffer).

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -107,6 +108,13 @@ std::optional<size_t> RequestFeed::Take() {
 bool RequestFeed::exhausted() const {
   return order_ == scenario::FeedOrder::kOnce &&
          cursor_.load(std::memory_order_relaxed) >= entries_.size();
+}
+
+uint64_t RequestFeed::taken() const {
+  const uint64_t cursor = cursor_.load(std::memory_order_relaxed);
+  // A `once` cursor moves past the end by the takes that found nothing.
+  return order_ == scenario::FeedOrder::kOnce ? std::min<uint64_t>(cursor, entries_.size())
+                                              : cursor;
 }
 
 void RequestFeed::Render(size_t index, const TemplateContext& context, std::string* out) const {

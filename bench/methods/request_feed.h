@@ -51,6 +51,8 @@ class RequestFeed {
   std::optional<size_t> Take();
   // Whether a `once` feed has handed out every message (never for `cycle`).
   bool exhausted() const;
+  // Messages handed out so far (`once`: at most size(); `cycle`: counting every wrap-around).
+  uint64_t taken() const;
 
   // Message `index` (from Take) for `context`, serialized.
   void Render(size_t index, const TemplateContext& context, std::string* out) const;

@@ -108,6 +108,15 @@ struct GeneratorCpu {
   bool saturated = false;        // either utilization reached the threshold (90%)
 };
 
+// A request feed sent `once` (scenario `request.feed_order: once`; JSON `feed`, written for such
+// runs only): the run's finite work, and how far it got through it.
+struct FeedResult {
+  uint64_t lines = 0;            // messages in the feed; 0 = the run had no `once` feed
+  uint64_t lines_sent = 0;       // of them, taken by a request (each at most once)
+  bool exhausted = false;        // every line was sent: the measured phase ended there
+  double exhausted_after_s = 0;  // from the start of the load to the last line's send; 0 if not
+};
+
 // One run of one variant (JSON: an element of `runs`).
 struct RunResult {
   std::string variant;
@@ -160,6 +169,7 @@ struct RunResult {
   // A named method's responses that failed `response.expect.fields` (fail the run, like
   // integrity errors).
   uint64_t response_check_failures = 0;
+  FeedResult feed;         // a request feed sent `once`
   LinkResult link;         // the emulated link, when the scenario has `link`
   GeneratorCpu generator;  // the generator's own CPU use in the measured phase
 };

@@ -18,6 +18,7 @@ bool StreamsReceived(const RunResult& run) {
   return run.messages_per_stream.streams + run.messages_per_stream.streams_without_messages > 0;
 }
 void EnableLink(RunResult* run) { run->link.enabled = true; }
+bool HasOnceFeed(const RunResult& run) { return run.feed.lines > 0; }
 
 // A field that is not a gate metric.
 RunField Plain(std::string json, std::string csv, MetricUnit unit, std::string doc,
@@ -56,10 +57,9 @@ struct Group {
   void (*on_present)(RunResult*);
 };
 constexpr Group kGroups[] = {
-    {"transfers.", IsTransferMode, nullptr},
-    {"generator.", GeneratorMeasured, nullptr},
-    {"link.", LinkEnabled, EnableLink},
-    {"messages_per_stream.", StreamsReceived, nullptr},
+    {"transfers.", IsTransferMode, nullptr}, {"generator.", GeneratorMeasured, nullptr},
+    {"link.", LinkEnabled, EnableLink},      {"messages_per_stream.", StreamsReceived, nullptr},
+    {"feed.", HasOnceFeed, nullptr},
 };
 
 std::vector<RunField> StoredFields() {
@@ -97,6 +97,10 @@ std::vector<RunField> StoredFields() {
     Measured("integrity.reordered", "integrity_reordered", U::kCount, kLower, "messages received after a later one", [](RunResult& r) -> FieldRef { return &r.integrity.reordered; }),
     Measured("integrity.corrupted", "integrity_corrupted", U::kCount, kLower, "payload checksum mismatches; a named method's responses that did not parse", [](RunResult& r) -> FieldRef { return &r.integrity.corrupted; }),
     Measured("response_check_failures", "response_check_failures", U::kCount, kLower, "a named method's responses that failed response.expect.fields", [](RunResult& r) -> FieldRef { return &r.response_check_failures; }),
+    Plain("feed.lines", "feed_lines", U::kCount, "request.feed_order once: messages in the feed", [](RunResult& r) -> FieldRef { return &r.feed.lines; }),
+    Plain("feed.lines_sent", "feed_lines_sent", U::kCount, "of them, sent (each at most once)", [](RunResult& r) -> FieldRef { return &r.feed.lines_sent; }),
+    Plain("feed.exhausted", "feed_exhausted", U::kText, "every line was sent; the measured phase ended there", [](RunResult& r) -> FieldRef { return &r.feed.exhausted; }),
+    Plain("feed.exhausted_after_s", "feed_exhausted_after_s", U::kSeconds, "from the start of the load to the last line's send", [](RunResult& r) -> FieldRef { return &r.feed.exhausted_after_s; }),
     Plain("transfers.verified", "", U::kCount, "file transfers verified", [](RunResult& r) -> FieldRef { return &r.transfers_verified; }),
     Plain("transfers.failed", "", U::kCount, "file transfers that failed verification", [](RunResult& r) -> FieldRef { return &r.transfers_failed; }),
     Composed("checks", Composite::kChecks, false),

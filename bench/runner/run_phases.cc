@@ -107,6 +107,10 @@ bool RunPhases::PollUntil(int64_t deadline_ns) {
       return false;
     }
     if (now >= deadline_ns) return true;
+    if (context_.work_exhausted()) {
+      record_.work_exhausted = true;
+      return true;
+    }
     Tick(now);
     env_.sleeper->SleepNs(std::min(poll_ns_, deadline_ns - now));
   }

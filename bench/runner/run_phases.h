@@ -9,10 +9,12 @@
 // reported. The measured phase ends at start + warmup + duration whatever the warm-up's real
 // end. The drain stops issuing, waits up to drain_timeout for the calls in flight, then cancels
 // them. A stop request ends the warm-up or the measured phase early (`interrupted`); a second one
-// also cuts the drain short. Every second (on the clock) the live progress line and the snapshot
-// hook are served, and the heap trimmer is polled.
-// Thread-safety: one thread (the run's) calls the methods, in order; the open-loop workers are
-// its own threads, joined by Drain() or the destructor.
+// also cuts the drain short. So does the run's finite work running out (a request feed sent
+// `once`, DriverContext::work()), without `interrupted`: nothing is left to send, and the drain
+// awaits the answers in flight as at any end. Every second (on the clock) the live progress line
+// and the snapshot hook are served, and the heap trimmer is polled. Thread-safety: one thread (the
+// run's) calls the methods, in order; the open-loop workers are its own threads, joined by Drain()
+// or the destructor.
 #pragma once
 
 #include <atomic>
@@ -41,6 +43,7 @@ struct PhaseRecord {
   CpuSample cpu_begin;            // at measured_start_ns
   CpuSample cpu_end;              // once issuing stopped
   bool interrupted = false;       // a stop request ended the warm-up or the measured phase
+  bool work_exhausted = false;    // the run's finite work ran out and ended the phase early
   bool stop_now = false;          // two or more stop requests by the end of the drain
   int64_t still_active = 0;       // calls that did not finish even after the cancel
 
@@ -65,7 +68,8 @@ class RunPhases {
   void Start();
   // Until start + warmup, then takes the baseline. False when a stop request came first.
   bool WarmUp();
-  // Until start + warmup + duration, then the phase-end snapshot. False when a stop came first.
+  // Until start + warmup + duration (or the run's finite work is exhausted), then the phase-end
+  // snapshot. False when a stop came first.
   bool Measure();
   // Stops issuing and drains (see above); the final snapshot and hook call.
   void Drain();
@@ -73,7 +77,8 @@ class RunPhases {
   const PhaseRecord& record() const { return record_; }
 
  private:
-  // Polls until `deadline_ns`; false as soon as a stop request is seen.
+  // Polls until `deadline_ns` or until the run's finite work is exhausted; false as soon as a
+  // stop request is seen.
   bool PollUntil(int64_t deadline_ns);
   // Once a second: the snapshot hook and the progress line. Every poll: the heap trimmer.
   void Tick(int64_t now_ns);

@@ -20,6 +20,16 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
   result.target = target.description();
   result.interrupted = phases.interrupted;
   result.dropped_ops = context.dropped_ops();
+  const drivers::WorkSupply& work = context.work();
+  if (work.finite()) {
+    result.feed.lines = work.items();
+    result.feed.lines_sent = work.taken();
+    result.feed.exhausted = work.exhausted();
+    if (work.exhausted()) {
+      result.feed.exhausted_after_s =
+          static_cast<double>(work.exhausted_at_ns() - phases.start_ns) / 1e9;
+    }
+  }
   result.generator = AssessCpu(phases.cpu_begin, phases.cpu_end, usable_cores);
   result.generator.includes_server = target.includes_server();
   result.link = target.LinkResult();

@@ -405,8 +405,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Modes(kAnyServiceOnly)
           .Default("`cycle`")
           .Doc("`cycle`: after the last line the first again (one cursor shared by every stream "
-               "and call, warm-up included); `once` (each line sent once across the run, then "
-               "the run ends) is refused until the driver can stop its slots"),
+               "and call, warm-up included); `once`: each line sent by exactly one request, then "
+               "the slots stop and the measured phase ends (needs `warmup: 0s`; results: `feed`)"),
       K("response", S::kMap)
           .Modes(kAnyServiceOnly)
           .Default("see below")
@@ -419,9 +419,10 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("bidi: `one_per_request`: the k-th response answers the k-th request, timed from "
                "its intended send (message latency); `independent`: the server streams on its "
                "own, timed by time to first message, messages counted; `correlated` (with "
-               "`correlate`, open loop): each response answers the request whose correlation "
-               "value it carries, in any order, timed from that request's intended send (a "
-               "request's first answer only)"),
+               "`correlate`): each response answers the request whose correlation value it "
+               "carries, in any order, timed from that request's intended send (a request's "
+               "first answer only; closed loop: each first answer sends the next request, so "
+               "`outstanding` requests stay in flight per stream)"),
       K("response.correlate", S::kMap)
           .ReadBy(ReadCorrelate)
           .Type("`{request: path, response: path}`")

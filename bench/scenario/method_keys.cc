@@ -256,13 +256,16 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
     return diag->Fail(*feed_order, "request.feed_order",
                       "applies to `request.feed` only (the order its lines are sent in)");
   }
-  // `once` is carried out by bench/methods (RequestFeed, MessageExchange::TryNextRequest and
-  // feed_exhausted()), but the any-service driver does not stop a slot when the feed runs out
-  // yet: it would go on sending empty requests. Refused until it does.
-  if (feed_order != nullptr && s.method.feed_order == FeedOrder::kOnce) {
-    return diag->Fail(*feed_order, "request.feed_order",
-                      "`once` is not available yet (the driver cannot stop its slots when the "
-                      "feed runs out); use `cycle`");
+  // `once` sends each line by exactly one request; a warm-up's results are thrown away, so the
+  // lines it sent would be neither sent again nor reported. A user who asks for `once` wants
+  // every line measured: the warm-up (default 1s) is refused rather than silently eating lines.
+  if (s.method.feed_order == FeedOrder::kOnce && s.warmup_us > 0) {
+    const YamlNode* warmup = root.Find("warmup");
+    return diag->Fail(warmup != nullptr ? *warmup : (feed_order != nullptr ? *feed_order : root),
+                      "warmup",
+                      "`request.feed_order: once` sends each line once, and a warm-up's results "
+                      "are not reported, so its lines would be lost to the measurement; set "
+                      "`warmup: 0s`");
   }
   const YamlNode* pairing = NodeAt(root, "response.pairing");
   if (pairing != nullptr && mode != nullptr && s.mode != Mode::kBidi) {
@@ -273,13 +276,6 @@ bool CheckMethodKeys(const YamlNode& root, const Scenario& s, Diagnostics* diag)
       return diag->Fail(*pairing, "response.pairing",
                         "`correlated` pairs each response with its request by `response.correlate`"
                         ", which is missing");
-    }
-    // A closed loop sends the next message when a response answers one; a correlated stream is
-    // paced by its writes, so only a schedule bounds what is in flight.
-    if (s.load.model == LoadModel::kClosed) {
-      return diag->Fail(*pairing, "response.pairing",
-                        "`correlated` needs an open-loop `load` (constant, poisson or ramp): in a "
-                        "closed loop nothing would bound the requests in flight");
     }
   }
   return true;

@@ -107,20 +107,32 @@ TEST(MessageExchangeTest, CorrelatedPairingTimesEachResponseFromItsOwnRequest) {
   std::string bytes;
   for (int64_t intended : {100, 200, 300}) exchange.NextRequest(intended, 0, &bytes);
   // Out of order: each answer is timed from the request it names, not from the oldest one.
+  // Each first answer is one (a closed loop sends the next request for it); a duplicate and a
+  // stray answer none.
   const std::string third = ReplyBytes(*method, "n-2", true);
-  EXPECT_EQ(exchange.OnResponse(&third).intended_ns, 300);
+  MessageExchange::ResponseOutcome outcome = exchange.OnResponse(&third);
+  EXPECT_EQ(outcome.intended_ns, 300);
+  EXPECT_TRUE(outcome.first_answer);
   const std::string first = ReplyBytes(*method, "n-0", true);
   EXPECT_EQ(exchange.OnResponse(&first).intended_ns, 100);
   // A second answer to n-0 is counted as duplicated, not timed again.
-  EXPECT_FALSE(exchange.OnResponse(&first).intended_ns.has_value());
+  outcome = exchange.OnResponse(&first);
+  EXPECT_FALSE(outcome.intended_ns.has_value());
+  EXPECT_FALSE(outcome.first_answer);
   const std::string second = ReplyBytes(*method, "n-1", true);
-  EXPECT_EQ(exchange.OnResponse(&second).intended_ns, 200);
+  outcome = exchange.OnResponse(&second);
+  EXPECT_EQ(outcome.intended_ns, 200);
+  EXPECT_TRUE(outcome.first_answer);
   const std::string stranger = ReplyBytes(*method, "n-9", true);
-  EXPECT_FALSE(exchange.OnResponse(&stranger).intended_ns.has_value());
+  outcome = exchange.OnResponse(&stranger);
+  EXPECT_FALSE(outcome.intended_ns.has_value());
+  EXPECT_FALSE(outcome.first_answer);
+  const std::string garbage = "\xff\xff";
+  EXPECT_FALSE(exchange.OnResponse(&garbage).first_answer);
   const stats::IntegrityCounts counts = exchange.Finish(true);
   EXPECT_EQ(counts.duplicated, 1u);
   EXPECT_EQ(counts.lost, 0u);
-  EXPECT_EQ(counts.corrupted, 1u);  // n-9
+  EXPECT_EQ(counts.corrupted, 2u);  // n-9 and the garbage
   EXPECT_GT(counts.reordered, 0u);
 }
 

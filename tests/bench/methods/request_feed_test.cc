@@ -128,6 +128,7 @@ TEST_F(RequestFeedTest, CycleWrapsAroundAcrossTheStreamsOfTheRun) {
   }
   EXPECT_EQ(got, "abcabca");
   EXPECT_FALSE(first.feed_exhausted());
+  EXPECT_EQ(method->feed->taken(), 7u) << "cycle counts every take, wrap-arounds included";
 }
 
 TEST_F(RequestFeedTest, OnceSendsEachLineOnceAcrossTheRunThenStops) {
@@ -146,6 +147,7 @@ TEST_F(RequestFeedTest, OnceSendsEachLineOnceAcrossTheRunThenStops) {
   EXPECT_EQ(got, "abc");
   EXPECT_TRUE(first.feed_exhausted());
   EXPECT_TRUE(second.feed_exhausted());
+  EXPECT_EQ(method->feed->taken(), 3u);
   // Used up: nothing sent, nothing remembered for pairing.
   bytes = "untouched";
   EXPECT_FALSE(second.TryNextRequest(0, 0, &bytes));
@@ -153,6 +155,8 @@ TEST_F(RequestFeedTest, OnceSendsEachLineOnceAcrossTheRunThenStops) {
   EXPECT_EQ(second.requests(), 1u);
   EXPECT_FALSE(first.TryNextRequest(0, 0, &bytes));
   EXPECT_EQ(first.requests(), 2u);
+  // The takes that found nothing are not lines sent.
+  EXPECT_EQ(method->feed->taken(), 3u);
 }
 
 TEST_F(RequestFeedTest, OnceGivesEveryLineToExactlyOneRequestWhenThreadsRace) {
@@ -176,6 +180,8 @@ TEST_F(RequestFeedTest, OnceGivesEveryLineToExactlyOneRequestWhenThreadsRace) {
   std::multiset<std::string> all;
   for (const auto& some : ids) all.insert(some.begin(), some.end());
   ASSERT_EQ(all.size(), static_cast<size_t>(kLines));
+  // Threads that raced past the end moved the cursor beyond it; they took no line.
+  EXPECT_EQ(method->feed->taken(), static_cast<uint64_t>(kLines));
   for (int i = 0; i < kLines; ++i) EXPECT_EQ(all.count(std::to_string(i)), 1u) << i;
 }
 

@@ -84,6 +84,7 @@ TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
   run.outages = {Outage{-0.5, 1.25, 3, true}, Outage{2, 0.5, 1, false}};
   run.dropped_ops = 12;
   run.messages_per_stream = StreamMessagesSummary{40, 2, 9.5, 3, 10, 11, 12};
+  run.feed = FeedResult{37, 37, true, 0.125};
   // name, variant, metric, measured, limit, passed, detail, baseline figures
   const Check threshold{"error_rate < 1%",
                         "default",
@@ -116,6 +117,10 @@ TEST(JsonReportTest, OptionalObjectsAndGateChecksRoundTrip) {
   EXPECT_EQ(doc["runs"][0]["messages_per_stream"]["streams_without_messages"], 2);
   EXPECT_FALSE(doc["runs"][1].contains("messages_per_stream"))
       << "only runs whose streams received on their own have it";
+  EXPECT_EQ(read.runs[0].feed.lines_sent, 37u);
+  EXPECT_TRUE(read.runs[0].feed.exhausted);
+  EXPECT_EQ(doc["runs"][0]["feed"]["exhausted_after_s"], 0.125);
+  EXPECT_FALSE(doc["runs"][1].contains("feed")) << "only runs with a `once` feed have it";
   ASSERT_EQ(read.runs[0].outages.size(), 2u);
   EXPECT_EQ(read.runs[0].outages[0].start_s, -0.5);
   EXPECT_FALSE(read.runs[0].outages[1].recovered);

@@ -1,7 +1,9 @@
 // `streambench` driving methods it has no compiled stub for, through the real CLI on loopback:
 // the reference server by server reflection (bidi, correlated and checked), grpc.testing's
 // TestService from its .proto files in all four modes, a Python grpcio server with injected
-// faults counted exactly, and the bad inputs with their exit codes and positions.
+// faults counted exactly, request feeds (cycled, and sent once: the run ends when the feed runs
+// out), correlated pairing in open and closed loop, and the bad inputs with their exit codes and
+// positions.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -278,6 +280,180 @@ TEST_F(AnyServiceTest, CorrelatedPairingTimesEveryAnswerOfAServerThatReorders) {
   EXPECT_GE(run["integrity"]["reordered"].get<uint64_t>(), 3 * (streams - 1));
 }
 
+// `feed_order: once` on the embedded reference server (by reflection): K lines over 3 streams,
+// each line sent by exactly one request and answered once (correlated by the line's own number),
+// then the run ends by itself long before its duration, and the results say the feed ran out.
+// Closed loop and open loop: an open-loop schedule's sends after the end are neither sent nor
+// counted as dropped or late.
+TEST_F(AnyServiceTest, AOnceFeedSendsEveryLineExactlyOnceThenTheRunEndsByItself) {
+  constexpr uint64_t kLines = 37;
+  std::string feed;
+  for (uint64_t i = 0; i < kLines; ++i) {
+    feed += "{\"seq\": \"" + std::to_string(1000 + i) + "\", \"payload\": \"{{payload 16}}\"}\n";
+  }
+  Write("feed.jsonl", feed);
+  for (const std::string load :
+       {"{type: closed, outstanding: 2}", "{type: constant, rate: 2000/s}"}) {
+    SCOPED_TRACE(load);
+    const std::string yaml =
+        "name: once\nservice: streambench.v1.StreamBench\nmethod: Bidi\nmode: bidi\n"
+        "proto: {reflection: true}\nrequest:\n  feed: feed.jsonl\n  feed_order: once\n"
+        "response:\n  correlate: {request: seq, response: request_seq}\n"
+        "connections: 1\nstreams_per_connection: 3\nload: " +
+        load + "\nwarmup: 0s\nduration: 30s\n";
+    json run;
+    CliResult r = Run(yaml, &run);
+    ASSERT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_EQ(run["messages"]["sent"].get<uint64_t>(), kLines);
+    EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), kLines);
+    EXPECT_EQ(Count(run, "message"), kLines);
+    EXPECT_EQ(run["integrity"]["lost"], 0);
+    EXPECT_EQ(run["integrity"]["duplicated"], 0);
+    EXPECT_EQ(run["integrity"]["corrupted"], 0) << "every answer names a request of its stream";
+    // Every stream half-closed cleanly, and none was opened after the feed ran out.
+    EXPECT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(),
+              run["calls"]["finished"].get<uint64_t>());
+    EXPECT_LE(run["calls"]["started"].get<uint64_t>(), 3u);
+    EXPECT_FALSE(run["interrupted"].get<bool>());
+    EXPECT_LT(run["duration_s"].get<double>(), 30.0) << "ended by the feed, not the duration";
+    ASSERT_TRUE(run.contains("feed")) << run.dump();
+    EXPECT_EQ(run["feed"]["lines"].get<uint64_t>(), kLines);
+    EXPECT_EQ(run["feed"]["lines_sent"].get<uint64_t>(), kLines);
+    EXPECT_TRUE(run["feed"]["exhausted"].get<bool>());
+    EXPECT_GT(run["feed"]["exhausted_after_s"].get<double>(), 0.0);
+    EXPECT_LE(run["feed"]["exhausted_after_s"].get<double>(), run["duration_s"].get<double>());
+    EXPECT_EQ(run["dropped_ops"], 0);
+    if (load.find("constant") != std::string::npos) {
+      EXPECT_EQ(Count(run, "schedule_lag"), kLines) << "only the sends that went out";
+    }
+  }
+}
+
+// Unary and server-streaming calls from a `once` feed against the Python server: exactly one
+// call per line (the server's answer names the line), none started once the feed is used up.
+TEST_F(AnyServiceTest, AOnceFeedStartsOneCallPerLine) {
+  ForeignEchoServer server;
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  constexpr uint64_t kLines = 23;
+  std::string feed;
+  // Templated lines keep compiled messages of the method's descriptors: the run's record of
+  // the feed must not outlive them.
+  for (uint64_t i = 0; i < kLines; ++i) {
+    feed += "{\"id\": \"" + std::to_string(i) + "-{{uuid}}\"}\n";
+  }
+  Write("feed.jsonl", feed);
+  const std::string yaml =
+      "name: once\nservice: acme.echo.v1.EchoService\nmethod: Say\nproto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\nrequest: {feed: feed.jsonl, feed_order: once}\n"
+      "connections: 1\nstreams_per_connection: 4\nload: {type: closed, outstanding: 2}\n"
+      "warmup: 0s\nduration: 30s\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(run["calls"]["started"].get<uint64_t>(), kLines);
+  EXPECT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(), kLines);
+  EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), kLines);
+  EXPECT_LT(run["duration_s"].get<double>(), 30.0);
+  EXPECT_EQ(run["feed"]["lines_sent"].get<uint64_t>(), kLines);
+  EXPECT_TRUE(run["feed"]["exhausted"].get<bool>());
+
+  // A warm-up would use up lines whose results are thrown away: refused, at its line.
+  std::string with_warmup = yaml;
+  with_warmup.replace(with_warmup.find("warmup: 0s"), 10, "warmup: 1s");
+  r = Validate(with_warmup);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("s.yaml:9:9: warmup: `request.feed_order: once` sends each line once"),
+            std::string::npos)
+      << r.err;
+}
+
+// Client streams from a `once` feed (grpc.testing's StreamingInputCall, from its .proto): the K
+// lines go out as the writes of streams of 4, the last stream half-closes early when the feed
+// runs out, and every stream's one response is still awaited and timed.
+TEST_F(AnyServiceTest, AOnceFeedEndsClientStreamsWithTheirResponses) {
+  constexpr uint64_t kLines = 30;
+  std::string feed;
+  for (uint64_t i = 0; i < kLines; ++i) feed += "{\"payload\": {\"body\": \"{{payload 8}}\"}}\n";
+  Write("feed.jsonl", feed);
+  const std::string yaml =
+      "name: once\nservice: grpc.testing.TestService\n"
+      "method: StreamingInputCall\nproto:\n  files: [" +
+      kSource + "/proto/grpc/testing/test.proto]\n  import_paths: [" + kSource +
+      "/proto]\nrequest: {feed: feed.jsonl, feed_order: once}\n"
+      "stream: {messages: 4}\nconnections: 1\nstreams_per_connection: 3\n"
+      "load: {type: closed, outstanding: 1}\nwarmup: 0s\nduration: 30s\n";
+  json run;
+  CliResult r = Run(yaml, &run);
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(run["messages"]["sent"].get<uint64_t>(), kLines);
+  const uint64_t uploads = run["calls"]["finished"];
+  EXPECT_EQ(run["calls"]["by_code"]["OK"].get<uint64_t>(), uploads);
+  // 30 lines in streams of at most 4: at least 8 streams, and a few more when a stream's
+  // half-close came early because another stream took the last lines.
+  EXPECT_GE(uploads, 8u);
+  EXPECT_EQ(Count(run, "final_response"), uploads);
+  EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), uploads);
+  EXPECT_LT(run["duration_s"].get<double>(), 30.0);
+  EXPECT_TRUE(run["feed"]["exhausted"].get<bool>());
+}
+
+// `pairing: correlated` in a closed loop against the Python server answering every 3rd note
+// after the next one: with 2 requests in flight the held answer is freed by the next note, every
+// answer is timed from the request it names, and the swaps are counted as reordered. (With 1
+// in flight the stream would wait for an answer the server holds until the next note.)
+TEST_F(AnyServiceTest, CorrelatedPairingInAClosedLoopTimesEveryAnswer) {
+  ForeignEchoServer server({"--swap-every", "3"});
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  const std::string yaml =
+      "name: correlated\nservice: acme.echo.v1.EchoService\nmethod: Converse\n"
+      "proto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\n"
+      "request:\n  json: {id: \"n-{{seq}}\", text: hello}\n"
+      "response:\n  pairing: correlated\n  correlate: {request: id, response: reply_to}\n"
+      "stream: {messages: 12}\nload: {type: closed, outstanding: 2}\n"
+      "expect: {allow_integrity_errors: true}\nwarmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const uint64_t received = run["messages"]["received"];
+  ASSERT_GT(received, 0u);
+  EXPECT_EQ(Count(run, "message"), received);
+  EXPECT_EQ(run["integrity"]["duplicated"], 0);
+  EXPECT_EQ(run["integrity"]["corrupted"], 0);
+  const uint64_t streams = run["calls"]["finished"];
+  ASSERT_GE(streams, 2u);
+  EXPECT_GE(run["integrity"]["reordered"].get<uint64_t>(), 3 * (streams - 1));
+}
+
+// A closed loop keeps `outstanding` requests in flight: each request's first answer sends the
+// next one, a duplicate or a dropped note does not. The server drops every 2nd note and answers
+// every 3rd twice: in flight {1,2}; 1 answered -> 3 sent; 3 answered (twice) -> 4 sent; 2 and 4
+// never answered: the stream sends exactly 4 notes however long the run.
+TEST_F(AnyServiceTest, CorrelatedClosedLoopSendsOnlyForFirstAnswers) {
+  ForeignEchoServer server({"--drop-every", "2", "--duplicate-every", "3"});
+  ASSERT_FALSE(server.target().empty()) << server.error();
+  const std::string yaml =
+      "name: in-flight\nservice: acme.echo.v1.EchoService\nmethod: Converse\n"
+      "proto: {files: [" +
+      ForeignEchoServer::ProtoFile() + "], import_paths: [" + ForeignEchoServer::ProtoDir() +
+      "]}\n"
+      "request:\n  json: {id: \"n-{{seq}}\", text: hello}\n"
+      "response:\n  pairing: correlated\n  correlate: {request: id, response: reply_to}\n"
+      "connections: 1\nstreams_per_connection: 1\nload: {type: closed, outstanding: 2}\n"
+      "expect: {allow_integrity_errors: true}\nwarmup: 0s\nduration: 300ms\n";
+  json run;
+  CliResult r = Run(yaml, &run, server.target());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_EQ(run["calls"]["started"].get<uint64_t>(), 1u);
+  EXPECT_EQ(run["messages"]["sent"].get<uint64_t>(), 4u);
+  EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), 3u);
+  EXPECT_EQ(Count(run, "message"), 2u) << "the duplicate is not timed";
+  EXPECT_EQ(run["integrity"]["duplicated"], 1);
+  EXPECT_EQ(run["integrity"]["lost"], 2);
+}
+
 // Bad inputs: exit 2 with the scenario's (and the .proto's) positions, or 3 when reflection
 // cannot be had.
 std::string EchoScenario(const std::string& method, const std::string& proto,
@@ -353,8 +529,8 @@ TEST_F(AnyServiceTest, ReflectionAServerDoesNotOfferExitsThreeNamingWhatWasTried
 }
 
 TEST_F(AnyServiceTest, TheShippedScenariosValidateAndRun) {
-  for (const char* name :
-       {"any_service_reflection.yaml", "any_service_proto.yaml", "any_service_feed.yaml"}) {
+  for (const char* name : {"any_service_reflection.yaml", "any_service_proto.yaml",
+                           "any_service_feed.yaml", "any_service_feed_once.yaml"}) {
     SCOPED_TRACE(name);
     const std::string path = kSource + "/scenarios/" + name;
     CliResult r = Cli({"validate", path});

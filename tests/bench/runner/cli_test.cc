@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
@@ -229,8 +230,13 @@ TEST_F(CliTest, ShippedScenariosPass) {
     if (entry.path().extension() != ".yaml") continue;
     ++count;
     const std::string out = Path(entry.path().stem().string() + ".json");
+    // A feed sent once refuses a warm-up (its lines would be used up unreported).
+    std::ifstream file(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(file)),
+                           std::istreambuf_iterator<char>());
+    const std::string warmup = text.find("feed_order: once") != std::string::npos ? "0s" : "200ms";
     CliResult r =
-        Cli({"run", entry.path().string(), "--duration", "1s", "--warmup", "200ms", "--out", out});
+        Cli({"run", entry.path().string(), "--duration", "1s", "--warmup", warmup, "--out", out});
     const nlohmann::json j = ReadJson(out);
     EXPECT_EQ(j["pass"], true) << entry.path() << "\n" << r.err << r.out;
     bool speed_failed = false;

@@ -40,11 +40,21 @@ class FakeSlot final : public drivers::Slot {
     int replies_after_stop = 0;
     bool ends_after_replies = true;  // false: the call stays open until cancelled
     bool ends_on_cancel = true;      // false: the call never ends (leaked at the end)
+    // > 0: the run's finite work (DriverContext::work()), shared by the slots: each message
+    // sent takes an item, and the one that takes the last marks it exhausted; then the slots
+    // send nothing more.
+    uint64_t work_items = 0;
   };
-  // `record` outlives the slot; `live` lists the slots that exist (the slot removes itself).
+  // `record` outlives the slot; `live` lists the slots that exist (the slot removes itself);
+  // `work_taken` counts the items of the run's finite work the slots took.
   FakeSlot(drivers::DriverContext& context, Behavior behavior,
-           std::shared_ptr<FakeSlotRecord> record, std::vector<FakeSlot*>* live)
-      : context_(context), behavior_(behavior), record_(std::move(record)), live_(live) {
+           std::shared_ptr<FakeSlotRecord> record, std::vector<FakeSlot*>* live,
+           std::shared_ptr<uint64_t> work_taken)
+      : context_(context),
+        behavior_(behavior),
+        record_(std::move(record)),
+        live_(live),
+        work_taken_(std::move(work_taken)) {
     live_->push_back(this);
   }
   ~FakeSlot() override { live_->erase(std::find(live_->begin(), live_->end(), this)); }
@@ -69,6 +79,7 @@ class FakeSlot final : public drivers::Slot {
   void Traffic() {
     if (!active_) return;
     if (!record_->stopped_) {
+      if (!TakeWorkItem()) return;
       Recorder().AddSent(1, 100);
       Recorder().AddReceived(1, 100);
       return;
@@ -82,6 +93,14 @@ class FakeSlot final : public drivers::Slot {
 
  private:
   stats::Recorder& Recorder() { return context_.registry().ForCurrentThread(); }
+  // Without finite work, always; with it, false once the work is exhausted.
+  bool TakeWorkItem() {
+    drivers::WorkSupply& work = context_.work();
+    if (!work.finite()) return true;
+    if (work.exhausted()) return false;
+    if (++*work_taken_ == work.items()) work.MarkExhausted(context_.clock().NowNs());
+    return true;
+  }
   void MaybeEndAfterStop() {
     if (record_->stopped_ && replies_left_ == 0 && behavior_.ends_after_replies) End(/*OK*/ 0);
   }
@@ -96,6 +115,7 @@ class FakeSlot final : public drivers::Slot {
   const Behavior behavior_;
   const std::shared_ptr<FakeSlotRecord> record_;
   std::vector<FakeSlot*>* const live_;
+  const std::shared_ptr<uint64_t> work_taken_;
   int replies_left_ = behavior_.replies_after_stop;
   bool active_ = false;
 };
@@ -118,9 +138,14 @@ class FakeSlotFactory final : public SlotFactory {
       *error = "fake slots not made";
       return make_status;
     }
+    auto work_taken = std::make_shared<uint64_t>(0);
+    if (behavior.work_items > 0) {
+      context.work().Set(behavior.work_items, [work_taken] { return *work_taken; });
+    }
     for (uint32_t i = 0; i < context.scenario().connections; ++i) {
       made.push_back(std::make_shared<FakeSlotRecord>());
-      out->slots.push_back(std::make_unique<FakeSlot>(context, behavior, made.back(), &live));
+      out->slots.push_back(
+          std::make_unique<FakeSlot>(context, behavior, made.back(), &live, work_taken));
     }
     return SlotsStatus::kMade;
   }

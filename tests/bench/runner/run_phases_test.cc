@@ -75,6 +75,39 @@ TEST_F(RunPhasesTest, DrainRepliesCountInTotalsButNotInRates) {
   EXPECT_EQ(ElapsedNs(), kSecondNs + 4 * 5 * kMsNs) << "the drain polls every 5 ms";
 }
 
+// A run with finite work (a request feed sent `once`) ends its measured phase when the work runs
+// out, not at its duration, and not as an interruption; the drain still collects the answers in
+// flight, and the result says how much work there was and when it ran out.
+TEST_F(RunPhasesTest, FiniteWorkEndsTheMeasuredPhaseWhenItRunsOut) {
+  fake_.slots.behavior.work_items = 10;
+  fake_.slots.behavior.replies_after_stop = 2;
+  const RunOutcome outcome = Run(Yaml("0s", "10s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_FALSE(r.interrupted);
+  // One item per 50 ms step: the 10th is taken at 500 ms, seen by the next poll.
+  EXPECT_DOUBLE_EQ(r.duration_s, 0.5);
+  EXPECT_EQ(r.messages_sent, 10u);
+  EXPECT_EQ(r.messages_received, 12u) << "the drain's answers are counted";
+  EXPECT_EQ(r.feed.lines, 10u);
+  EXPECT_EQ(r.feed.lines_sent, 10u);
+  EXPECT_TRUE(r.feed.exhausted);
+  EXPECT_DOUBLE_EQ(r.feed.exhausted_after_s, 0.5);
+  EXPECT_EQ(ElapsedNs(), 500 * kMsNs + 2 * 5 * kMsNs) << "ended at the exhaustion, then drained";
+}
+
+TEST_F(RunPhasesTest, FiniteWorkLeftOverAtTheDurationIsReported) {
+  fake_.slots.behavior.work_items = 100;
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  EXPECT_DOUBLE_EQ(r.duration_s, 1.0);
+  EXPECT_EQ(r.feed.lines, 100u);
+  EXPECT_EQ(r.feed.lines_sent, 20u);
+  EXPECT_FALSE(r.feed.exhausted);
+  EXPECT_EQ(r.feed.exhausted_after_s, 0.0);
+}
+
 TEST_F(RunPhasesTest, DrainTimeoutThenCancel) {
   fake_.slots.behavior.ends_after_replies = false;
   options_.drain_timeout = std::chrono::milliseconds(300);
