@@ -11,6 +11,7 @@
 #include <google/protobuf/arena.h>
 
 #include <cstddef>
+#include <memory>
 
 namespace streambench::drivers {
 
@@ -29,9 +30,11 @@ inline int& ThreadScratchDepth() {
 // takes nothing from the heap; larger ones take blocks that the next Reset frees.
 inline google::protobuf::Arena& ThreadScratchArena() {
   constexpr size_t kInitialBlockBytes = 4096;
-  alignas(16) thread_local char initial_block[kInitialBlockBytes];
+  // On the heap, not a thread_local array: static TLS is carved from every thread's stack,
+  // including threads with small stacks (civetweb's). Made before the arena, so it outlives it.
+  thread_local const std::unique_ptr<char[]> initial_block(new char[kInitialBlockBytes]);
   thread_local google::protobuf::Arena arena(
-      ScratchArenaOptions(initial_block, kInitialBlockBytes));
+      ScratchArenaOptions(initial_block.get(), kInitialBlockBytes));
   return arena;
 }
 

@@ -13,7 +13,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <deque>
+#include <memory>
 #include <optional>
 
 namespace streambench::engines::h2 {
@@ -591,9 +591,12 @@ bool Connection::OnReadable() {
   if (!alive()) return false;
   for (;;) {
     // nghttp2 takes what it needs from the bytes before mem_recv returns, so one read buffer per
-    // thread serves all its connections (a connection then costs no idle 64 KiB of its own).
+    // thread serves all its connections (a connection then costs no idle 64 KiB of its own). On
+    // the heap: a thread_local array would be in every thread's static TLS, carved from each
+    // thread's stack, including threads with small stacks (civetweb's).
     constexpr size_t kReadBufferBytes = 64 * 1024;
-    thread_local char in[kReadBufferBytes];
+    thread_local const std::unique_ptr<char[]> in_buffer(new char[kReadBufferBytes]);
+    char* const in = in_buffer.get();
     const ssize_t n = ::recv(fd_, in, kReadBufferBytes, 0);
     if (n > 0) {
       const ssize_t used =
