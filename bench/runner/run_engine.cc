@@ -1,11 +1,19 @@
 #include "bench/runner/run_engine.h"
 
+#include <algorithm>
+
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
 #include "bench/engines/h2/h2_engine.h"
 #include "bench/tls/tls_diagnosis.h"
 
 namespace streambench::runner {
+namespace {
+
+// How long a TLS connection may take before the runner looks for a reason it cannot succeed.
+constexpr int kTlsFirstLookMs = 500;
+
+}  // namespace
 
 std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, std::string* error) {
   switch (run.engine) {
@@ -42,19 +50,23 @@ std::vector<std::shared_ptr<engines::Channel>> ConnectRunChannels(
         engine.MakeChannel(RunChannelOptions(run, addresses, static_cast<int>(i), credentials)));
   }
   const auto deadline = std::chrono::system_clock::now() + timeout;
+  const std::string target = engines::grpc_engine::ChannelTarget(addresses);
   for (const auto& channel : channels) {
     std::string why;
-    if (!channel->WaitForConnected(deadline, &why)) {
-      const std::string target = engines::grpc_engine::ChannelTarget(addresses);
-      if (credentials.tls.enabled) {
-        // The engine knows only that the connection failed; one handshake of our own says why.
-        const std::string cause =
-            tls::DiagnoseTlsFailure(target, credentials.tls, std::chrono::milliseconds(2000));
-        if (!cause.empty()) {
-          *error = "cannot reach " + target + " over TLS: " + cause;
-          return {};
-        }
+    if (credentials.tls.enabled) {
+      // Over TLS, a connection still missing after a short while gets one handshake of our own:
+      // the engine knows only that it failed, and a certificate problem will not pass by waiting.
+      const auto first_look = std::min(
+          deadline, std::chrono::system_clock::now() + std::chrono::milliseconds(kTlsFirstLookMs));
+      if (channel->WaitForConnected(first_look, &why)) continue;
+      const tls::TlsDiagnosis diagnosis =
+          tls::DiagnoseTlsFailure(target, credentials.tls, std::chrono::milliseconds(2000));
+      if (diagnosis.kind == tls::TlsDiagnosis::Kind::kTls) {
+        *error = "cannot reach " + target + " over TLS: " + diagnosis.cause;
+        return {};
       }
+    }
+    if (!channel->WaitForConnected(deadline, &why)) {
       *error = "cannot reach " + target + ": not connected within " +
                std::to_string(timeout.count()) + " ms (" + why + ")";
       return {};

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 #include "bench/tls/openssl_context.h"
 #include "bench/tls/tls_session.h"
@@ -145,22 +146,27 @@ int NoteCertificateRequest(SSL* /*ssl*/, X509** /*cert*/, EVP_PKEY** /*key*/) {
 
 }  // namespace
 
-std::string DiagnoseTlsFailure(const std::string& address, const engines::TlsSettings& settings,
-                               std::chrono::milliseconds timeout) {
+TlsDiagnosis DiagnoseTlsFailure(const std::string& address, const engines::TlsSettings& settings,
+                                std::chrono::milliseconds timeout) {
+  const auto tls_cause = [](std::string cause) {
+    return TlsDiagnosis{TlsDiagnosis::Kind::kTls, std::move(cause)};
+  };
   std::string host, port;
-  if (!SplitTarget(address, &host, &port)) return "";
+  if (!SplitTarget(address, &host, &port)) return {};
   Socket socket;
-  if (std::string why = socket.Connect(host, port, timeout); !why.empty()) return why;
+  if (std::string why = socket.Connect(host, port, timeout); !why.empty()) {
+    return {TlsDiagnosis::Kind::kNetwork, why};
+  }
   std::string error;
   SslCtxPtr ctx = MakeClientContext(settings, &error);
-  if (ctx == nullptr) return error;
+  if (ctx == nullptr) return tls_cause(error);
   // Diagnosis only: verification runs but does not stop the handshake, so the verify result and
   // the server's later alerts can both be read.
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
   tls_asked_for_client_cert = false;
   SSL_CTX_set_client_cert_cb(ctx.get(), &NoteCertificateRequest);
   std::unique_ptr<TlsSession> session = TlsSession::Make(ctx.get(), settings, host, &error);
-  if (session == nullptr) return error;
+  if (session == nullptr) return tls_cause(error);
   // Moves ciphertext both ways until `step` stops asking for the peer; the status it ended with.
   auto drive = [&](const std::function<TlsSession::Status()>& step) {
     for (;;) {
@@ -184,16 +190,18 @@ std::string DiagnoseTlsFailure(const std::string& address, const engines::TlsSet
            (settings.cert_chain_pem.empty() ? "" : " (did it refuse the client certificate?)");
   };
   const TlsSession::Status handshake = drive([&] { return session->Handshake(&error); });
-  if (handshake != TlsSession::Status::kOk) return cause_of(handshake, "during the TLS handshake");
+  if (handshake != TlsSession::Status::kOk) {
+    return tls_cause(cause_of(handshake, "during the TLS handshake"));
+  }
   if (!settings.skip_verify) {
     const long verify = SSL_get_verify_result(session->ssl());
-    if (verify != X509_V_OK) return VerifyCause(verify, settings, host);
+    if (verify != X509_V_OK) return tls_cause(VerifyCause(verify, settings, host));
   }
   const unsigned char* alpn = nullptr;
   unsigned int alpn_size = 0;
   SSL_get0_alpn_selected(session->ssl(), &alpn, &alpn_size);
   if (alpn_size != 2 || std::memcmp(alpn, "h2", 2) != 0) {
-    return "the server did not select HTTP/2 (ALPN h2) for TLS";
+    return tls_cause("the server did not select HTTP/2 (ALPN h2) for TLS");
   }
   // TLS 1.3 servers check a client certificate after the client's handshake is done: their
   // verdict arrives with the first read. Speak HTTP/2 first so a willing server answers.
@@ -206,8 +214,10 @@ std::string DiagnoseTlsFailure(const std::string& address, const engines::TlsSet
     return status == TlsSession::Status::kWantRead && !plaintext.empty() ? TlsSession::Status::kOk
                                                                          : status;
   });
-  if (answer != TlsSession::Status::kOk) return cause_of(answer, "after the TLS handshake");
-  return "";
+  if (answer != TlsSession::Status::kOk) {
+    return tls_cause(cause_of(answer, "after the TLS handshake"));
+  }
+  return {};
 }
 
 }  // namespace streambench::tls

@@ -14,10 +14,20 @@
 
 namespace streambench::tls {
 
+struct TlsDiagnosis {
+  enum class Kind {
+    kNone,     // a handshake with the settings works (the failure lies elsewhere), or the
+               // address is not one it can dial (unix:)
+    kNetwork,  // no TCP connection (refused, unresolvable, timed out): may pass by itself
+    kTls,      // the TLS settings and the server disagree: retrying cannot help
+  };
+  Kind kind = Kind::kNone;
+  std::string cause;  // one line, e.g. "the server's certificate has expired"
+};
+
 // `address` is what the channel dials ("host:port", "[::1]:port", "ipv4:h:p,...",
-// "dns:///h:p"). Returns the cause, or "" when a handshake with `settings` succeeds (and the
-// server then talks: the failure lies elsewhere) or the address is not one it can dial.
-std::string DiagnoseTlsFailure(const std::string& address, const engines::TlsSettings& settings,
-                               std::chrono::milliseconds timeout);
+// "dns:///h:p").
+TlsDiagnosis DiagnoseTlsFailure(const std::string& address, const engines::TlsSettings& settings,
+                                std::chrono::milliseconds timeout);
 
 }  // namespace streambench::tls
