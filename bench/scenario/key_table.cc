@@ -285,7 +285,7 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("gRPC load-balancing policy across the addresses"),
       K("target.tls", S::kMap)
           .Default("plaintext; TLS when the embedded server serves it")
-          .Doc("TLS to the target (engine `grpc`; `h2` refuses it for now). Paths are relative to "
+          .Doc("TLS to the target (both engines). Paths are relative to "
                "the scenario file's "
                "folder; the files are read once when the run starts"),
       K("target.tls.ca")

@@ -92,10 +92,6 @@ bool CheckSecurityKeys(const YamlNode& root, const std::string& scenario_path, S
     }
     client.enabled = true;
   }
-  if (client.enabled && s->engine == EngineKind::kH2) {
-    return FailAtKey(root, NodeAt(root, "engine") != nullptr ? "engine" : "target.tls",
-                     "TLS is not available on engine `h2` yet; use `engine: grpc`", diag);
-  }
   if (embedded && !server.tls && client.enabled) {
     return FailAtKey(root, "target.tls",
                      "the embedded server speaks plaintext: add `server_transport.tls` "
