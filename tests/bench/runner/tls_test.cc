@@ -209,6 +209,27 @@ TEST_F(TlsTest, KeyFilesAreCheckedAtLoad) {
   EXPECT_NE(half.err.find("give both `cert` and `key`"), std::string::npos) << half.err;
 }
 
+// A method found by server reflection: the prepare phase's reflection calls go over TLS with
+// the token too (the server refuses a reflection call without it).
+TEST_F(TlsTest, ReflectionWorksOverTlsWithToken) {
+  auto server = StartTlsServer("server", "ca.pem", "token.txt");
+  ASSERT_NE(server, nullptr);
+  const std::string file =
+      Write("r.yaml",
+            "name: tls-reflection\nservice: streambench.v1.StreamBench\nmethod: Bidi\n"
+            "mode: bidi\nproto: {reflection: true}\n"
+            "request: {json: {seq: \"{{seq}}\"}}\n"
+            "target:\n  addresses: " +
+                server->address() + "\n  tls: {ca: " + Cert("ca.pem") +
+                ", cert: " + Cert("client.pem") + ", key: " + Cert("client.key") +
+                "}\n  credentials: {bearer_token_file: " + Cert("token.txt") +
+                "}\nload: {type: closed, outstanding: 1}\nwarmup: 0s\nduration: 300ms\n");
+  const CliResult r = Run(file, {"--out", Path("r.json")});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_GT(ReadJson(Path("r.json"))["runs"][0]["messages"]["received"].get<uint64_t>(), 0u);
+  EXPECT_EQ(server->metrics().UnauthenticatedCalls(), 0);
+}
+
 // Every output of a run with a token and a private key, searched for both.
 TEST_F(TlsTest, SecretsAppearInNoOutput) {
   auto server = StartTlsServer("server", "ca.pem", "token.txt");
