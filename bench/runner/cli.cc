@@ -230,6 +230,15 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
   for (const std::string& e : errors) err << "streambench: " << e << "\n";
+  for (const scenario::Scenario& run : file.runs) {
+    for (const report::RunResult& result : outcome.result.runs) {
+      if (result.variant != run.variant) continue;
+      if (const std::string cause = UnauthenticatedCause(run, result); !cause.empty()) {
+        err << "streambench: " << cause << "\n";
+        break;  // once per variant
+      }
+    }
+  }
 
   gate::Verdict verdict;
   verdict.run_end = RunEndOf(outcome.status);

@@ -75,6 +75,22 @@ bool LoadEmbeddedServerSecurity(const scenario::ServerSecuritySpec& security,
                   &options->tls.client_ca_pem, error);
 }
 
+std::string UnauthenticatedCause(const scenario::Scenario& run, const report::RunResult& result) {
+  const auto refused = result.calls_by_code.find("UNAUTHENTICATED");
+  if (result.calls_finished == 0 || refused == result.calls_by_code.end() ||
+      refused->second != result.calls_finished) {
+    return "";
+  }
+  const std::string variant = result.variant.empty() ? "" : "variant " + result.variant + ": ";
+  if (run.target.bearer_token_file.empty()) {
+    return variant +
+           "every call ended UNAUTHENTICATED: the target wants a bearer token and this run sends "
+           "none (target.credentials.bearer_token_file)";
+  }
+  return variant + "every call ended UNAUTHENTICATED: the target refused the bearer token from " +
+         run.target.bearer_token_file;
+}
+
 std::string InsecureSkipVerifyWarning(const scenario::Scenario& run) {
   if (!run.target.tls.insecure_skip_verify) return "";
   return "WARNING: target.tls.insecure_skip_verify is on: the server's certificate is NOT "

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "bench/engines/engine.h"
+#include "bench/report/result.h"
 #include "bench/scenario/scenario.h"
 #include "server/reference_server.h"
 
@@ -25,6 +26,11 @@ bool LoadRunCredentials(const scenario::Scenario& run, RunCredentials* out, std:
 // The embedded server's TLS and token for `security` into *options.
 bool LoadEmbeddedServerSecurity(const scenario::ServerSecuritySpec& security,
                                 ServerOptions* options, std::string* error);
+
+// When every call of `result` ended UNAUTHENTICATED, the one line that says why ("the target
+// wants a bearer token and this run sends none (target.credentials.bearer_token_file)", or that
+// it refused the one sent); "" otherwise. The calls are counted by status either way.
+std::string UnauthenticatedCause(const scenario::Scenario& run, const report::RunResult& result);
 
 // The warning a run with `insecure_skip_verify` prints, or "" without it.
 std::string InsecureSkipVerifyWarning(const scenario::Scenario& run);

@@ -197,6 +197,11 @@ TEST_F(TlsTest, MissingOrWrongTokenIsCountedAsUnauthenticated) {
     EXPECT_EQ(run["calls"]["by_code"]["UNAUTHENTICATED"].get<uint64_t>(), finished) << run["calls"];
     EXPECT_GE(server->metrics().UnauthenticatedCalls() - refused_before,
               static_cast<double>(finished));
+    EXPECT_NE(r.err.find(credentials.empty() ? "the target wants a bearer token and this run "
+                                               "sends none"
+                                             : "the target refused the bearer token from"),
+              std::string::npos)
+        << r.err;
   }
 }
 
