@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "common/loopback.h"
 #include "server/reference_server.h"
 #include "server/server_flags.h"
 
@@ -37,6 +38,16 @@ int main(int argc, char** argv) {
   if (server == nullptr) {
     std::cerr << "streambench-server: " << error << "\n";
     return 3;
+  }
+  // The server answers anyone who reaches it; beyond loopback that is a choice worth a line.
+  if (const std::string warning = streambench::BeyondLoopbackWarning("--host", flags.options.host);
+      !warning.empty()) {
+    std::cerr << "streambench-server: " << warning << "\n";
+  }
+  if (const std::string warning =
+          streambench::BeyondLoopbackWarning("--metrics-host", flags.options.metrics_host);
+      server->metrics_port() != 0 && !warning.empty()) {
+    std::cerr << "streambench-server: " << warning << "\n";
   }
   std::cout << "listening on " << server->address() << "\n";
   if (server->metrics_port() != 0) std::cout << "metrics on " << server->metrics_address() << "\n";

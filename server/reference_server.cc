@@ -19,6 +19,7 @@
 #include "server/interop/benchmark_service.h"
 #include "server/interop/test_service.h"
 #include "server/streambench_service.h"
+#include "server/token_auth.h"
 #include "server/workloads/workloads_service.h"
 
 namespace streambench {
@@ -49,7 +50,26 @@ std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& opt
   grpc::ServerBuilder builder;
   const std::string address = JoinHostPort(options.host, options.port);
   int selected_port = 0;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &selected_port);
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!options.tls.cert_chain_pem.empty()) {
+    grpc::SslServerCredentialsOptions ssl(
+        options.tls.client_ca_pem.empty()
+            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+    ssl.pem_root_certs = options.tls.client_ca_pem;
+    ssl.pem_key_cert_pairs.push_back({options.tls.private_key_pem, options.tls.cert_chain_pem});
+    credentials = grpc::SslServerCredentials(ssl);
+    if (!options.required_token.empty()) {
+      server->token_auth_ = std::make_shared<TokenAuth>(options.required_token, &*server->metrics_);
+      credentials->SetAuthMetadataProcessor(server->token_auth_);
+    }
+  } else if (!options.required_token.empty()) {
+    if (error != nullptr) *error = "a required bearer token needs TLS (--tls-cert and --tls-key)";
+    return nullptr;
+  } else {
+    credentials = grpc::InsecureServerCredentials();
+  }
+  builder.AddListeningPort(address, credentials, &selected_port);
   // gRPC sets SO_REUSEPORT by default, which would let a second server "bind" a port another
   // process is serving and split its traffic; a taken port must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -31,6 +31,15 @@ class StreamBenchService;
 class StandardTestService;
 class StandardBenchmarkService;
 class WorkloadsService;
+class TokenAuth;
+
+// TLS of the server's port: the contents of the PEM files (`--tls-cert`, `--tls-key`,
+// `--tls-client-ca`). No certificate = plaintext.
+struct ServerTlsSettings {
+  std::string cert_chain_pem;
+  std::string private_key_pem;
+  std::string client_ca_pem;  // non-empty: mTLS, client certificates required and verified
+};
 
 struct ServerOptions {
   std::string host = "127.0.0.1";   // address to listen on (IPv6 literals without brackets)
@@ -40,12 +49,17 @@ struct ServerOptions {
   TransportSettings transport;
   BehaviorCaps caps;
   int64_t shutdown_grace_us = 5'000'000;  // in-flight calls get this long to finish on Shutdown
+  ServerTlsSettings tls;
+  // `--require-token`: calls must carry "authorization: Bearer <this>" (needs TLS); empty = any
+  // call is served. A secret: never printed.
+  std::string required_token;
 };
 
 class ReferenceServer {
  public:
   // Starts listening; nullptr with `*error` set (e.g. "cannot listen on 127.0.0.1:5000: the
-  // address is in use or not available") when the gRPC or metrics port cannot be bound.
+  // address is in use or not available") when the gRPC or metrics port cannot be bound, or the
+  // TLS settings cannot be used (a required token without TLS).
   static std::unique_ptr<ReferenceServer> Start(const ServerOptions& options, std::string* error);
 
   ~ReferenceServer();  // Shutdown()
@@ -76,6 +90,7 @@ class ReferenceServer {
   std::unique_ptr<StandardTestService> test_service_;
   std::unique_ptr<StandardBenchmarkService> benchmark_service_;
   std::unique_ptr<WorkloadsService> workloads_;
+  std::shared_ptr<TokenAuth> token_auth_;  // with a required token
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/cli/cli_flags.h"
+#include "common/secret_file.h"
 #include "common/units.h"
 
 namespace streambench {
@@ -45,8 +46,13 @@ void DurationFlag(CLI::App* app, const std::string& name, T* us, const std::stri
   app->add_option(name, *us, help)->type_name("DURATION")->transform(Duration());
 }
 
-// Every flag, writing into *o; the app and *o must outlive the parse.
-void DeclareFlags(CLI::App* app, ServerOptions* o) {
+// The paths of the security flags; their contents go into ServerOptions after the parse.
+struct SecurityPaths {
+  std::string tls_cert, tls_key, tls_client_ca, require_token;
+};
+
+// Every flag, writing into *o and *paths; the app, *o and *paths must outlive the parse.
+void DeclareFlags(CLI::App* app, ServerOptions* o, SecurityPaths* paths) {
   cli::SetUpApp(app);
   app->description(
       "The streambench reference gRPC server: streambench.v1.StreamBench, "
@@ -71,6 +77,19 @@ void DeclareFlags(CLI::App* app, ServerOptions* o) {
 
   DurationFlag(app, "--shutdown-grace", &o->shutdown_grace_us,
                "in-flight calls get this long on shutdown (default 5s)");
+
+  app->option_defaults()->group("transport security (default plaintext)");
+  app->add_option("--tls-cert", paths->tls_cert, "serve TLS with this certificate chain (PEM)")
+      ->type_name("FILE");
+  app->add_option("--tls-key", paths->tls_key, "the certificate's private key (PEM)")
+      ->type_name("FILE");
+  app->add_option("--tls-client-ca", paths->tls_client_ca,
+                  "mTLS: require client certificates signed by these CAs (PEM)")
+      ->type_name("FILE");
+  app->add_option("--require-token", paths->require_token,
+                  "calls without \"authorization: Bearer <the file's content>\" end "
+                  "UNAUTHENTICATED (needs --tls-cert)")
+      ->type_name("FILE");
 
   TransportSettings& t = o->transport;
   app->option_defaults()->group("transport (unset = gRPC's default)");
@@ -107,24 +126,70 @@ void DeclareFlags(CLI::App* app, ServerOptions* o) {
                "any delay, interval or stall, and count*interval (default 1h)");
 }
 
+// Reads the files the security flags name into *o; false with *error naming the flag.
+bool ReadSecurityFiles(const SecurityPaths& paths, ServerOptions* o, std::string* error) {
+  if (paths.tls_cert.empty() != paths.tls_key.empty()) {
+    *error = "--tls-cert and --tls-key go together";
+    return false;
+  }
+  if (paths.tls_cert.empty() && !paths.tls_client_ca.empty()) {
+    *error = "--tls-client-ca needs --tls-cert and --tls-key";
+    return false;
+  }
+  if (paths.tls_cert.empty() && !paths.require_token.empty()) {
+    *error =
+        "--require-token needs --tls-cert and --tls-key (a bearer token over plaintext is "
+        "readable by anyone on the path)";
+    return false;
+  }
+  const struct {
+    const char* flag;
+    const std::string& path;
+    std::string* content;
+  } files[] = {{"--tls-cert", paths.tls_cert, &o->tls.cert_chain_pem},
+               {"--tls-key", paths.tls_key, &o->tls.private_key_pem},
+               {"--tls-client-ca", paths.tls_client_ca, &o->tls.client_ca_pem}};
+  for (const auto& file : files) {
+    if (file.path.empty()) continue;
+    std::string why;
+    if (!ReadSecretFile(file.path, file.content, &why)) {
+      *error = std::string(file.flag) + ": " + why;
+      return false;
+    }
+  }
+  if (!paths.require_token.empty()) {
+    std::string why;
+    if (!ReadBearerTokenFile(paths.require_token, &o->required_token, &why)) {
+      *error = "--require-token: " + why;
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string ServerUsage() {
   CLI::App app("", "streambench-server");
   ServerOptions scratch;
-  DeclareFlags(&app, &scratch);
+  SecurityPaths scratch_paths;
+  DeclareFlags(&app, &scratch, &scratch_paths);
   return app.help();
 }
 
 ServerFlags ParseServerFlags(int argc, const char* const* argv) {
   ServerFlags flags;
   CLI::App app("", "streambench-server");
-  DeclareFlags(&app, &flags.options);
+  SecurityPaths paths;
+  DeclareFlags(&app, &flags.options, &paths);
   const cli::ParseOutcome parsed =
       cli::ParseArgs(&app, std::vector<std::string>(argv + std::min(argc, 1), argv + argc));
   switch (parsed.kind) {
     case cli::ParseOutcome::Kind::kRun:
       flags.outcome = ServerFlags::Outcome::kRun;
+      if (!ReadSecurityFiles(paths, &flags.options, &flags.error)) {
+        flags.outcome = ServerFlags::Outcome::kError;
+      }
       break;
     case cli::ParseOutcome::Kind::kHelp:
       flags.outcome = ServerFlags::Outcome::kHelp;

@@ -17,7 +17,7 @@ namespace streambench {
 struct ServerFlags {
   enum class Outcome { kRun, kHelp, kError };
   Outcome outcome = Outcome::kRun;
-  ServerOptions options;
+  ServerOptions options;  // with the contents of the TLS and token files, read by the parse
   std::string error;  // kError: e.g. "--stream-window: '64KB!' is not a size (like 65536 or 64KiB)"
 };
 

@@ -313,6 +313,11 @@ struct ServerMetrics::Impl {
         faults(CounterFamily(*registry, "streambench_server_injected_integrity_faults_total",
                              "Integrity faults injected into sent messages at a request's "
                              "behaviour, by method and kind (drop, duplicate, reorder, corrupt)")),
+        unauthenticated(
+            CounterFamily(*registry, "streambench_server_unauthenticated_calls_total",
+                          "Calls refused with UNAUTHENTICATED: no or the wrong bearer token "
+                          "(--require-token)")
+                .Add({})),
         shared(std::make_shared<Shared>()),
         collector(std::make_shared<Collector>(registry, shared)) {}
 
@@ -325,6 +330,7 @@ struct ServerMetrics::Impl {
   prometheus::Family<prometheus::Counter>& injected;
   prometheus::Family<prometheus::Counter>& integrity;
   prometheus::Family<prometheus::Counter>& faults;
+  prometheus::Counter& unauthenticated;
   std::shared_ptr<Shared> shared;
   std::shared_ptr<Collector> collector;
 };
@@ -346,6 +352,10 @@ ServerMetrics::Method& ServerMetrics::ForMethod(const std::string& method) {
 }
 
 std::shared_ptr<prometheus::Registry> ServerMetrics::registry() const { return impl_->registry; }
+
+void ServerMetrics::CallUnauthenticated() { impl_->unauthenticated.Increment(); }
+
+double ServerMetrics::UnauthenticatedCalls() const { return impl_->unauthenticated.Value(); }
 
 int64_t ServerMetrics::ActiveStreams() const {
   std::lock_guard<std::mutex> lock(impl_->shared->mu);

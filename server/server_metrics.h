@@ -53,6 +53,11 @@ class ServerMetrics {
 
   std::shared_ptr<prometheus::Registry> registry() const;
 
+  // A call refused before any service saw it, for lack of the right bearer token;
+  // streambench_server_unauthenticated_calls_total.
+  void CallUnauthenticated();
+  double UnauthenticatedCalls() const;
+
   // Calls in progress over every method (the sum of streambench_server_active_streams).
   int64_t ActiveStreams() const;
 

@@ -115,12 +115,29 @@ class Channel {
                                 std::string* why) = 0;
 };
 
+// Transport security of a channel: the contents of the key files (PEM), read once by the runner,
+// so an engine never opens a file and every channel of a run uses the same bytes.
+struct TlsSettings {
+  bool enabled = false;         // false = plaintext (h2c); every other field is then ignored
+  std::string root_certs_pem;   // trusted CAs; empty = the system's roots
+  std::string cert_chain_pem;   // the client's certificate chain (mTLS); empty = none
+  std::string private_key_pem;  // its key; set exactly when cert_chain_pem is
+  std::string server_name;      // the name sent as SNI and verified; empty = the address's host
+  // Accept any server certificate (no chain or name check). Only from the scenario's explicit
+  // `insecure_skip_verify`, which the CLI warns about.
+  bool skip_verify = false;
+};
+
 // How the channels of a run reach the target.
 struct ChannelOptions {
   std::vector<std::string> addresses;  // "host:port" each; several = client-side balancing
   bool round_robin = false;            // spread calls over `addresses` (else pick first)
   int index = 0;                       // the channel's number in the run (own connection each)
   TransportSettings transport;         // the scenario's client `transport`
+  TlsSettings tls;
+  // Sent as "authorization: Bearer <token>" with every call; empty = none. A secret: engines
+  // never print or log it.
+  std::string bearer_token;
 };
 
 // One per run; it owns the threads its channels need (the h2 engine's event loops) and must

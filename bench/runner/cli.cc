@@ -21,12 +21,15 @@
 #include "bench/report/json_report.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
+#include "bench/runner/grpc_log_filter.h"
 #include "bench/runner/memory_estimate.h"
 #include "bench/runner/open_file_limit.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_gate.h"
+#include "bench/runner/run_security.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "common/loopback.h"
 #include "common/units.h"
 
 namespace streambench::runner {
@@ -80,6 +83,12 @@ void ApplyCommandLine(const CliOptions& opts, scenario::ScenarioFile* file) {
 bool StartMetrics(const CliOptions& opts, std::shared_ptr<metrics::ClientMetrics>* out,
                   std::ostream& err) {
   if (!opts.metrics_port && opts.push_gateway_url.empty()) return true;
+  if (opts.metrics_port) {
+    if (const std::string warning = BeyondLoopbackWarning("--metrics-host", opts.metrics_host);
+        !warning.empty()) {
+      err << "streambench: " << warning << "\n";
+    }
+  }
   metrics::MetricsOptions options;
   options.port = opts.metrics_port;
   options.host = opts.metrics_host;
@@ -166,6 +175,13 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitBadInput;
   ApplyCommandLine(opts, &file);
+  InstallGrpcLogFilter();
+  for (const scenario::Scenario& run : file.runs) {
+    if (const std::string warning = InsecureSkipVerifyWarning(run); !warning.empty()) {
+      err << "streambench: " << warning << "\n";
+      break;  // once per file: every run of it is told the same
+    }
+  }
   GateInputs gate_inputs;
   std::string error;
   const OpenFileLimit files = RaiseOpenFileLimit();
@@ -229,6 +245,15 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
   for (const std::string& e : errors) err << "streambench: " << e << "\n";
+  for (const scenario::Scenario& run : file.runs) {
+    for (const report::RunResult& result : outcome.result.runs) {
+      if (result.variant != run.variant) continue;
+      if (const std::string cause = UnauthenticatedCause(run, result); !cause.empty()) {
+        err << "streambench: " << cause << "\n";
+        break;  // once per variant
+      }
+    }
+  }
 
   gate::Verdict verdict;
   verdict.run_end = RunEndOf(outcome.status);

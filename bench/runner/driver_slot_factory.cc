@@ -26,7 +26,10 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
   std::shared_ptr<engines::Engine> engine = MakeRunEngine(run, error);
   if (engine == nullptr) return SlotsStatus::kUnsupported;
   out->engine = engine;
-  const auto channels = ConnectRunChannels(*engine, run, addresses, connect_timeout, error);
+  RunCredentials credentials;  // the key and token files, read once for every channel
+  if (!LoadRunCredentials(run, &credentials, error)) return SlotsStatus::kUnreachable;
+  const auto channels =
+      ConnectRunChannels(*engine, run, addresses, credentials, connect_timeout, error);
   if (channels.empty()) return SlotsStatus::kUnreachable;
   // One driver per run: it makes the slots and owns the state they share, so it outlives them.
   std::shared_ptr<drivers::RunDriver> driver = drivers::MakeRunDriver(context, error);
@@ -34,7 +37,7 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
   // What the driver must learn first (a method's descriptors by reflection) it asks over a gRPC
   // channel of its own, whatever the run's engine: it connects only if used.
   const std::shared_ptr<grpc::Channel> prepare_channel =
-      engines::grpc_engine::MakeGrpcChannel(RunChannelOptions(run, addresses, 0));
+      engines::grpc_engine::MakeGrpcChannel(RunChannelOptions(run, addresses, 0, credentials));
   switch (driver->Prepare(prepare_channel, engines::grpc_engine::ChannelTarget(addresses), error)) {
     case drivers::RunDriver::PrepareStatus::kReady:
       break;

@@ -5,6 +5,7 @@
 
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/runner/run_link.h"
+#include "bench/runner/run_security.h"
 
 namespace streambench::runner {
 namespace {
@@ -49,8 +50,14 @@ class OpenedTarget final : public RunTarget {
 }  // namespace
 
 std::unique_ptr<ReferenceServer> StartEmbeddedServer(const scenario::TransportSpec& transport,
+                                                     const scenario::ServerSecuritySpec& security,
                                                      std::string* error) {
   ServerOptions options;
+  std::string why_not_secure;
+  if (!LoadEmbeddedServerSecurity(security, &options, &why_not_secure)) {
+    *error = "cannot start the embedded server: " + why_not_secure;
+    return nullptr;
+  }
   options.host = "127.0.0.1";
   options.port = 0;
   options.transport = transport;
@@ -74,7 +81,8 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
                                        "embedded " + shared_->address() + " (shared by " +
                                            std::to_string(sharing_runs_) + " concurrent runs)");
   } else {
-    std::unique_ptr<ReferenceServer> server = StartEmbeddedServer(run.server_transport, error);
+    std::unique_ptr<ReferenceServer> server =
+        StartEmbeddedServer(run.server_transport, run.server_security, error);
     if (server == nullptr) return nullptr;
     const std::string address = server->address();
     target = std::make_unique<OpenedTarget>(
@@ -87,7 +95,8 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
 std::unique_ptr<TargetProvider> EmbeddedOrGivenTarget::ShareAmong(const scenario::Scenario& first,
                                                                   size_t runs, std::string* error) {
   if (!first.target.addresses.empty()) return std::make_unique<EmbeddedOrGivenTarget>();
-  std::unique_ptr<ReferenceServer> server = StartEmbeddedServer(first.server_transport, error);
+  std::unique_ptr<ReferenceServer> server =
+      StartEmbeddedServer(first.server_transport, first.server_security, error);
   if (server == nullptr) return nullptr;
   return std::make_unique<EmbeddedOrGivenTarget>(std::move(server), runs);
 }

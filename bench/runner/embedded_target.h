@@ -15,9 +15,11 @@
 
 namespace streambench::runner {
 
-// Starts the embedded reference server for runs with `transport` on 127.0.0.1, an ephemeral
-// port; nullptr with *error ("cannot start the embedded server: ...") when it cannot.
+// Starts the embedded reference server for runs with `transport` and `security` (TLS, a
+// required token) on 127.0.0.1, an ephemeral port; nullptr with *error ("cannot start the
+// embedded server: ...") when it cannot.
 std::unique_ptr<ReferenceServer> StartEmbeddedServer(const scenario::TransportSpec& transport,
+                                                     const scenario::ServerSecuritySpec& security,
                                                      std::string* error);
 
 class EmbeddedOrGivenTarget final : public TargetProvider {

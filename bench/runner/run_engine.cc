@@ -1,10 +1,19 @@
 #include "bench/runner/run_engine.h"
 
+#include <algorithm>
+
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
 #include "bench/engines/h2/h2_engine.h"
+#include "bench/tls/tls_diagnosis.h"
 
 namespace streambench::runner {
+namespace {
+
+// How long a TLS connection may take before the runner looks for a reason it cannot succeed.
+constexpr int kTlsFirstLookMs = 500;
+
+}  // namespace
 
 std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, std::string* error) {
   switch (run.engine) {
@@ -19,29 +28,47 @@ std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, st
 }
 
 engines::ChannelOptions RunChannelOptions(const scenario::Scenario& run,
-                                          const std::vector<std::string>& addresses, int index) {
+                                          const std::vector<std::string>& addresses, int index,
+                                          const RunCredentials& credentials) {
   engines::ChannelOptions options;
   options.addresses = addresses;
   options.round_robin = run.target.load_balancing == scenario::LoadBalancing::kRoundRobin;
   options.index = index;
   options.transport = run.transport;
+  options.tls = credentials.tls;
+  options.bearer_token = credentials.bearer_token;
   return options;
 }
 
 std::vector<std::shared_ptr<engines::Channel>> ConnectRunChannels(
     engines::Engine& engine, const scenario::Scenario& run,
-    const std::vector<std::string>& addresses, std::chrono::milliseconds timeout,
-    std::string* error) {
+    const std::vector<std::string>& addresses, const RunCredentials& credentials,
+    std::chrono::milliseconds timeout, std::string* error) {
   std::vector<std::shared_ptr<engines::Channel>> channels;
   for (uint32_t i = 0; i < run.connections; ++i) {
-    channels.push_back(engine.MakeChannel(RunChannelOptions(run, addresses, static_cast<int>(i))));
+    channels.push_back(
+        engine.MakeChannel(RunChannelOptions(run, addresses, static_cast<int>(i), credentials)));
   }
   const auto deadline = std::chrono::system_clock::now() + timeout;
+  const std::string target = engines::grpc_engine::ChannelTarget(addresses);
   for (const auto& channel : channels) {
     std::string why;
+    if (credentials.tls.enabled) {
+      // Over TLS, a connection still missing after a short while gets one handshake of our own:
+      // the engine knows only that it failed, and a certificate problem will not pass by waiting.
+      const auto first_look = std::min(
+          deadline, std::chrono::system_clock::now() + std::chrono::milliseconds(kTlsFirstLookMs));
+      if (channel->WaitForConnected(first_look, &why)) continue;
+      const tls::TlsDiagnosis diagnosis =
+          tls::DiagnoseTlsFailure(target, credentials.tls, std::chrono::milliseconds(2000));
+      if (diagnosis.kind == tls::TlsDiagnosis::Kind::kTls) {
+        *error = "cannot reach " + target + " over TLS: " + diagnosis.cause;
+        return {};
+      }
+    }
     if (!channel->WaitForConnected(deadline, &why)) {
-      *error = "cannot reach " + engines::grpc_engine::ChannelTarget(addresses) +
-               ": not connected within " + std::to_string(timeout.count()) + " ms (" + why + ")";
+      *error = "cannot reach " + target + ": not connected within " +
+               std::to_string(timeout.count()) + " ms (" + why + ")";
       return {};
     }
   }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/engines/engine.h"
+#include "bench/runner/run_security.h"
 #include "bench/scenario/scenario.h"
 
 namespace streambench::runner {
@@ -16,15 +17,17 @@ namespace streambench::runner {
 // The engine `run` asks for; nullptr with *error when this build cannot make it.
 std::unique_ptr<engines::Engine> MakeRunEngine(const scenario::Scenario& run, std::string* error);
 
-// The options of the run's channel `index` to `addresses`.
+// The options of the run's channel `index` to `addresses`, with the run's credentials.
 engines::ChannelOptions RunChannelOptions(const scenario::Scenario& run,
-                                          const std::vector<std::string>& addresses, int index);
+                                          const std::vector<std::string>& addresses, int index,
+                                          const RunCredentials& credentials);
 
 // `run.connections` channels of `engine`, each connected within `timeout`; empty with *error =
-// "cannot reach TARGET: ..." when one is not.
+// "cannot reach TARGET: ..." when one is not (over TLS: with the handshake's cause, e.g. "the
+// server's certificate has expired").
 std::vector<std::shared_ptr<engines::Channel>> ConnectRunChannels(
     engines::Engine& engine, const scenario::Scenario& run,
-    const std::vector<std::string>& addresses, std::chrono::milliseconds timeout,
-    std::string* error);
+    const std::vector<std::string>& addresses, const RunCredentials& credentials,
+    std::chrono::milliseconds timeout, std::string* error);
 
 }  // namespace streambench::runner

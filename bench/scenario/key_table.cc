@@ -273,8 +273,8 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("where the load goes; without it the generator starts the embedded reference "
                "server on an ephemeral loopback port"),
       K("target.addresses")
-          .Required("list the servers, or omit `target` to use the embedded server")
           .Type("list of `host:port` (or one)")
+          .Default("the embedded server")
           .Range("port 1–65535")
           .Doc("servers. gRPC target URIs (`dns:///h:p`, `ipv4:`, `ipv6:`, `unix:`) are passed "
                "through"),
@@ -283,6 +283,50 @@ std::vector<ScenarioKey> BuildKeys() {
           .To(&SetLoadBalancing)
           .Default("`pick_first`")
           .Doc("gRPC load-balancing policy across the addresses"),
+      K("target.tls", S::kMap)
+          .Default("plaintext; TLS when the embedded server serves it")
+          .Doc("TLS to the target (both engines). Paths are relative to "
+               "the scenario file's "
+               "folder; the files are read once when the run starts"),
+      K("target.tls.ca")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::tls, &ClientTlsSpec::ca_path>)
+          .Type("path")
+          .Default("empty: the system's roots (embedded `self_signed`: its CA)")
+          .Doc("CA certificates (PEM) the server's chain must lead to"),
+      K("target.tls.cert")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::tls, &ClientTlsSpec::cert_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("client certificate chain (PEM) for mTLS; with `key`"),
+      K("target.tls.key")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::tls, &ClientTlsSpec::key_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("the client certificate's private key (PEM); never printed"),
+      K("target.tls.server_name")
+          .As(V::kString, 1, 253)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::tls, &ClientTlsSpec::server_name>)
+          .Default("empty: the address's host")
+          .Doc("the name sent as SNI and checked against the certificate (an IP address target "
+               "whose certificate names a host)"),
+      K("target.tls.insecure_skip_verify")
+          .As(V::kStrictBool)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::tls, &ClientTlsSpec::insecure_skip_verify>)
+          .Default("false")
+          .Doc("accept any server certificate: no chain, expiry or name check. Encrypts but does "
+               "not authenticate; every run prints a warning"),
+      K("target.credentials", S::kMap).Default("none").Doc("per-call credentials"),
+      K("target.credentials.bearer_token_file")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::target, &TargetSpec::bearer_token_file>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("a file whose content (trailing newline dropped) is sent with every call, "
+               "reflection included, as `authorization: Bearer ...`; read once, never printed, "
+               "logged, written to results or used as a label"),
       K("mode")
           .Choices(ModeNames())
           .To(&SetMode)
@@ -715,6 +759,50 @@ std::vector<ScenarioKey> BuildKeys() {
                      .Default("gRPC defaults")
                      .Doc("embedded server settings, same keys (below)"));
   AddTransportKeys<&Scenario::server_transport>("server_transport", false, &keys);
+  const std::vector<ScenarioKey> server_security = {
+      K("server_transport.tls", S::kMap)
+          .Default("plaintext")
+          .Doc("the embedded server serves TLS (`streambench-server --tls-cert/--tls-key`): "
+               "`self_signed: true`, or `cert` and `key`. The generator then speaks TLS too"),
+      K("server_transport.tls.self_signed")
+          .As(V::kStrictBool)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::self_signed>)
+          .Default("false")
+          .Doc("an ephemeral CA and certificate for 127.0.0.1 and localhost, made in memory for "
+               "the run (no key file on disk); the generator trusts that CA"),
+      K("server_transport.tls.cert")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::cert_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("the server's certificate chain (PEM); with `key` and `target.tls.ca`"),
+      K("server_transport.tls.key")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::key_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("its private key (PEM)"),
+      K("server_transport.tls.client_ca")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::client_ca_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("mTLS: require client certificates signed by these CAs (`--tls-client-ca`)"),
+      K("server_transport.tls.require_client_cert")
+          .As(V::kStrictBool)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::require_client_cert>)
+          .Default("false")
+          .Doc("with `self_signed`: mTLS, the generator presenting a client certificate from "
+               "the same ephemeral CA"),
+      K("server_transport.require_token")
+          .As(V::kString, 1, kMaxPathChars)
+          .To(&FieldAt<&Scenario::server_security, &ServerSecuritySpec::require_token_path>)
+          .Type("path")
+          .Default("empty (none)")
+          .Doc("calls without this file's bearer token end UNAUTHENTICATED (`--require-token`); "
+               "needs `tls`"),
+  };
+  keys.insert(keys.end(), server_security.begin(), server_security.end());
   const std::vector<ScenarioKey> rest = {
       K("link", S::kMap)
           .ReadBy(ReadLink)

@@ -37,6 +37,7 @@ inline constexpr uint64_t kMaxEventBytes = 1ull << 20;
 inline constexpr int64_t kMaxLinkRttUs = 10'000'000;         // 10 s
 inline constexpr uint64_t kMaxLinkBufferBytes = 1ull << 30;  // 1 GiB
 inline constexpr uint32_t kMaxAppFlowQueueMessages = 1'000'000;
+inline constexpr uint64_t kMaxPathChars = 4096;  // PATH_MAX
 
 // How a key sits in the file.
 enum class KeyShape {

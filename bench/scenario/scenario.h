@@ -50,13 +50,54 @@ enum class LoadBalancing { kPickFirst, kRoundRobin };
 // (bench/engines).
 enum class EngineKind { kGrpc, kH2 };
 
+// How the generator's channels secure the connection (key `target.tls`). Paths are resolved
+// against the scenario file's folder when the file is loaded; the runner reads the files once.
+struct ClientTlsSpec {
+  bool enabled = false;     // the key is present (or the embedded server serves TLS)
+  std::string ca_path;      // key `ca`: trusted CAs (PEM); empty = the system's roots
+  std::string cert_path;    // key `cert`: client certificate chain (mTLS); with `key`
+  std::string key_path;     // key `key`: its private key (PEM)
+  std::string server_name;  // key `server_name`: SNI and the name verified; empty = the host
+  bool insecure_skip_verify = false;  // key `insecure_skip_verify`: accept any certificate
+};
+
 // Where the load goes. No addresses means: start the embedded reference server on loopback.
 struct TargetSpec {
   std::vector<std::string>
       addresses;  // "host:port" each; key `target.addresses` (or `target: h:p`)
   LoadBalancing load_balancing = LoadBalancing::kPickFirst;
   TargetService service = TargetService::kStreambenchV1;
+  ClientTlsSpec tls;  // key `target.tls`
+  // Key `target.credentials.bearer_token_file` (resolved like the TLS paths): its content, read
+  // once by the runner, goes with every call as "authorization: Bearer ..."; empty = none.
+  std::string bearer_token_file;
 };
+
+// The embedded server's transport security (keys `server_transport.tls` and
+// `server_transport.require_token`): what `streambench-server --tls-*` and `--require-token` do.
+struct ServerSecuritySpec {
+  bool tls = false;  // `server_transport.tls` is present
+  // Key `self_signed`: the embedded server makes an ephemeral CA and certificate for the run (no
+  // key file anywhere), and the generator trusts that CA unless `target.tls.ca` says otherwise.
+  bool self_signed = false;
+  std::string cert_path;       // key `cert` (PEM chain), with `key`
+  std::string key_path;        // key `key`
+  std::string client_ca_path;  // key `client_ca`: require client certificates signed by it
+  // Key `require_client_cert` with `self_signed`: mTLS with a client certificate from the same
+  // ephemeral CA, which the generator presents unless `target.tls.cert` gives its own.
+  bool require_client_cert = false;
+  std::string require_token_path;  // key `require_token`: calls must carry this bearer token
+};
+
+inline bool operator==(const ServerSecuritySpec& a, const ServerSecuritySpec& b) {
+  return a.tls == b.tls && a.self_signed == b.self_signed && a.cert_path == b.cert_path &&
+         a.key_path == b.key_path && a.client_ca_path == b.client_ca_path &&
+         a.require_client_cert == b.require_client_cert &&
+         a.require_token_path == b.require_token_path;
+}
+inline bool operator!=(const ServerSecuritySpec& a, const ServerSecuritySpec& b) {
+  return !(a == b);
+}
 
 enum class LoadModel {
   kClosed,    // each stream (or call slot) keeps `outstanding` messages/calls in flight
@@ -314,6 +355,7 @@ struct Scenario {
   ChatSpec chat;          // key `chat`
   TransportSpec transport;
   TransportSpec server_transport;
+  ServerSecuritySpec server_security;  // keys `server_transport.tls`, `.require_token`
   LinkSettings link;
   int64_t warmup_us = 1'000'000;     // key `warmup`: measured but not reported
   int64_t duration_us = 10'000'000;  // key `duration`: the measured phase

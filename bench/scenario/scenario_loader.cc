@@ -12,6 +12,7 @@
 #include "bench/scenario/scenario_parser.h"
 #include "bench/scenario/scenario_validator.h"
 #include "bench/scenario/schema.h"
+#include "bench/scenario/security_keys.h"
 #include "bench/scenario/yaml_tree.h"
 
 namespace streambench::scenario {
@@ -250,7 +251,8 @@ bool Load(const std::string& text, const std::string& display_name,
       return FailStructure(structure_error, diag);
     }
     Scenario scenario;
-    if (!ReadScenario(tree, &scenario, diag) || !ValidateScenario(tree, scenario, diag)) {
+    if (!ReadScenario(tree, &scenario, diag) || !ValidateScenario(tree, scenario, diag) ||
+        !CheckSecurityKeys(tree, display_name, &scenario, diag)) {
       return false;
     }
     if (!CheckThresholdVariants(tree, scenario, variants, diag)) return false;
@@ -264,7 +266,8 @@ bool Load(const std::string& text, const std::string& display_name,
     diag->set_variant("");
     const Scenario& first = out->runs[0];
     for (const Scenario& run : out->runs) {
-      if (run.server_transport != first.server_transport) {
+      if (run.server_transport != first.server_transport ||
+          run.server_security != first.server_security) {
         return diag->Fail(*concurrent_node, "concurrent",
                           "concurrent runs share one server, but variant `" + run.variant +
                               "` changes server_transport; vary only client-side keys");

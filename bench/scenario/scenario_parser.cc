@@ -209,9 +209,12 @@ bool ReadTarget(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario*
   if (node.IsNull()) {
     return r.diag()->Fail(node, "target", "expected host:port or a mapping, got nothing");
   }
-  const YamlNode* addresses = RequiredKey(node, "target.addresses", r);
-  if (addresses == nullptr) return false;
-  if (addresses->IsScalar()) {
+  // The key table's order: addresses, load_balancing, tls, credentials. Without addresses the
+  // mapping configures how the generator reaches the embedded server.
+  const YamlNode* addresses = node.IsMap() ? node.Find("addresses") : nullptr;
+  if (addresses == nullptr) {
+    // Nothing to do.
+  } else if (addresses->IsScalar()) {
     if (!read_address(*addresses, "target.addresses")) return false;
   } else if (addresses->IsSequence() && !addresses->items.empty()) {
     for (size_t i = 0; i < addresses->items.size(); ++i) {
@@ -223,7 +226,16 @@ bool ReadTarget(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario*
     return r.diag()->Fail(*addresses, "target.addresses",
                           "expected a list of host:port, got " + addresses->Describe());
   }
-  return ReadKeyIfPresent(node, "target.load_balancing", r, out);
+  if (!ReadKeyIfPresent(node, "target.load_balancing", r, out)) return false;
+  for (const char* section : {"tls", "credentials"}) {
+    const YamlNode* values = node.IsMap() ? node.Find(section) : nullptr;
+    if (values == nullptr || !values->IsMap()) continue;
+    const std::string prefix = std::string("target.") + section + ".";
+    for (const YamlMapEntry& entry : values->entries) {
+      if (!ReadKeyIfPresent(*values, prefix + entry.key, r, out)) return false;
+    }
+  }
+  return true;
 }
 
 bool ReadLoad(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* out) {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,35 @@ TEST(ParseServerFlagsTest, HelpWins) {
   // Usage first (scripts and the binary test read the first line), flags in their groups.
   EXPECT_EQ(ServerUsage().rfind("usage: streambench-server", 0), 0u) << ServerUsage();
   EXPECT_THAT(ServerUsage(), HasSubstr("caps on what one request may ask for:"));
+}
+
+// The security flags read their files at parse time: errors name the flag, never the content.
+TEST(ParseServerFlagsTest, SecurityFlagsReadTheirFilesAndGoTogether) {
+  const std::string dir = ::testing::TempDir();
+  const std::string token = dir + "/server_flags_token.txt";
+  FILE* f = std::fopen(token.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs("s3cret-token\n", f);
+  std::fclose(f);
+
+  const ServerFlags read =
+      Parse({"--tls-cert", token, "--tls-key", token, "--require-token", token});
+  ASSERT_EQ(read.outcome, ServerFlags::Outcome::kRun) << read.error;
+  EXPECT_EQ(read.options.required_token, "s3cret-token");
+  EXPECT_EQ(read.options.tls.cert_chain_pem, "s3cret-token\n");
+
+  const ServerFlags plaintext_token = Parse({"--require-token", token});
+  EXPECT_EQ(plaintext_token.outcome, ServerFlags::Outcome::kError);
+  EXPECT_THAT(plaintext_token.error, HasSubstr("--require-token needs --tls-cert and --tls-key"));
+
+  const ServerFlags half = Parse({"--tls-cert", token});
+  EXPECT_EQ(half.outcome, ServerFlags::Outcome::kError);
+  EXPECT_THAT(half.error, HasSubstr("--tls-cert and --tls-key go together"));
+
+  const ServerFlags missing = Parse({"--tls-cert", dir + "/no_such.pem", "--tls-key", token});
+  EXPECT_EQ(missing.outcome, ServerFlags::Outcome::kError);
+  EXPECT_THAT(missing.error, HasSubstr("--tls-cert: cannot read " + dir + "/no_such.pem"));
+  EXPECT_THAT(missing.error, ::testing::Not(HasSubstr("s3cret")));
 }
 
 }  // namespace

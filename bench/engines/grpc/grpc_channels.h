@@ -20,7 +20,8 @@ namespace streambench::engines::grpc_engine {
 // static address list, which the load-balancing policy then spreads over).
 std::string ChannelTarget(const std::vector<std::string>& addresses);
 
-// An insecure channel for `options`. Channels of different `index` never share a TCP connection.
+// A channel for `options`: plaintext, or TLS as `options.tls` says, with the bearer token on every
+// call when there is one. Channels of different `index` never share a TCP connection.
 std::shared_ptr<grpc::Channel> MakeGrpcChannel(const ChannelOptions& options);
 
 // "IDLE", "CONNECTING", "READY", "TRANSIENT_FAILURE" or "SHUTDOWN".

@@ -182,10 +182,21 @@ std::unique_ptr<Connection> Connection::Open(const std::string& target,
   }
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  std::unique_ptr<Connection> connection(new Connection(
-      fd, settings, target, settings.authority.empty() ? target : settings.authority, connecting));
+  std::unique_ptr<Connection> connection(
+      new Connection(fd, settings, target, settings.authority.empty() ? target : settings.authority,
+                     connecting || settings.tls.enabled));
   if (!connection->alive()) {
     *error = target + ": could not set up the HTTP/2 session";
+    return nullptr;
+  }
+  connection->tcp_connected_ = !connecting;
+  if (settings.tls.enabled) {
+    connection->socket_ = MakeTlsSocket(connection->fd_, settings.tls, host, error);
+    if (connection->socket_ == nullptr) return nullptr;
+  }
+  if (wait_for_connect && !connection->AwaitConnect(settings.connect_timeout)) {
+    *error =
+        target + ": " + (connection->alive() ? "TLS handshake timed out" : connection->failure());
     return nullptr;
   }
   return connection;
@@ -198,6 +209,7 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string t
       target_(std::move(target)),
       authority_(std::move(authority)),
       connecting_(connecting),
+      socket_(MakePlainSocket(fd)),
       connect_deadline_(connecting ? std::chrono::steady_clock::now() + settings.connect_timeout
                                    : std::chrono::steady_clock::time_point::max()) {
   nghttp2_session_callbacks* callbacks = nullptr;
@@ -300,11 +312,16 @@ StreamHandle Connection::StartCall(std::string_view path, const Metadata& metada
                            kPath = ":path", kAuthority = ":authority",
                            kContentType = "content-type", kGrpc = "application/grpc", kTe = "te",
                            kTrailers = "trailers", kUserAgent = "user-agent",
-                           kAgent = "streambench-h2", kTimeout = "grpc-timeout";
+                           kAgent = "streambench-h2", kTimeout = "grpc-timeout", kHttps = "https",
+                           kAuthorization = "authorization";
   std::vector<nghttp2_nv>& headers = request_headers_;  // reused: no allocation per call
-  headers = {Header(kMethod, kPost),         Header(kScheme, kHttp),      Header(kPath, path),
-             Header(kAuthority, authority_), Header(kContentType, kGrpc), Header(kTe, kTrailers),
+  headers = {Header(kMethod, kPost),      Header(kScheme, settings_.tls.enabled ? kHttps : kHttp),
+             Header(kPath, path),         Header(kAuthority, authority_),
+             Header(kContentType, kGrpc), Header(kTe, kTrailers),
              Header(kUserAgent, kAgent)};
+  if (!settings_.authorization.empty()) {
+    headers.push_back(Header(kAuthorization, settings_.authorization));
+  }
   std::string timeout;
   if (deadline != std::chrono::steady_clock::time_point::max()) {
     timeout = GrpcTimeoutHeader(deadline - std::chrono::steady_clock::now());
@@ -589,6 +606,8 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
 
 bool Connection::OnReadable() {
   if (!alive()) return false;
+  // The TLS handshake's replies: AwaitConnect takes them.
+  if (connecting_) return AwaitConnect(std::chrono::milliseconds(0)) || alive();
   for (;;) {
     // nghttp2 takes what it needs from the bytes before mem_recv returns, so one read buffer per
     // thread serves all its connections (a connection then costs no idle 64 KiB of its own). On
@@ -597,7 +616,7 @@ bool Connection::OnReadable() {
     constexpr size_t kReadBufferBytes = 64 * 1024;
     thread_local const std::unique_ptr<char[]> in_buffer(new char[kReadBufferBytes]);
     char* const in = in_buffer.get();
-    const ssize_t n = ::recv(fd_, in, kReadBufferBytes, 0);
+    const ssize_t n = socket_->Recv(in, kReadBufferBytes);
     if (n > 0) {
       const ssize_t used =
           nghttp2_session_mem_recv(session_, reinterpret_cast<const uint8_t*>(in), n);
@@ -625,7 +644,11 @@ bool Connection::accepting_streams() const {
 }
 
 bool Connection::wants_write() const {
-  return alive() && (out_offset_ < out_.size() || nghttp2_session_want_write(session_) != 0);
+  if (!alive()) return false;
+  // A TLS handshake under way waits for the server, unless its own bytes are still queued.
+  if (connecting_ && tcp_connected_) return socket_->has_pending_output();
+  return out_offset_ < out_.size() || nghttp2_session_want_write(session_) != 0 ||
+         socket_->has_pending_output();
 }
 
 bool Connection::Flush() {
@@ -647,9 +670,12 @@ bool Connection::Flush() {
       if (n == 0) break;
       out_.append(reinterpret_cast<const char*>(data), static_cast<size_t>(n));
     }
-    if (out_offset_ == out_.size()) return true;
-    const ssize_t written =
-        ::send(fd_, out_.data() + out_offset_, out_.size() - out_offset_, MSG_NOSIGNAL);
+    if (out_offset_ == out_.size()) {
+      if (socket_->FlushPending()) return true;
+      Fail(SocketError(errno));
+      return false;
+    }
+    const ssize_t written = socket_->Send(out_.data() + out_offset_, out_.size() - out_offset_);
     if (written < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return true;  // the loop waits for POLLOUT
       if (errno == EINTR) continue;
@@ -668,14 +694,32 @@ bool Connection::Flush() {
 bool Connection::AwaitConnect(std::chrono::milliseconds timeout) {
   if (!alive()) return false;
   if (!connecting_) return true;
-  pollfd p{fd_, POLLOUT, 0};
-  if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
-  int so_error = 0;
-  socklen_t len = sizeof(so_error);
-  ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &len);
-  if (so_error != 0) {
-    Fail(SocketError(so_error));
-    return false;
+  const auto until = std::chrono::steady_clock::now() + timeout;
+  if (!tcp_connected_) {
+    pollfd p{fd_, POLLOUT, 0};
+    if (::poll(&p, 1, static_cast<int>(timeout.count())) != 1) return false;
+    int so_error = 0;
+    socklen_t len = sizeof(so_error);
+    ::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &so_error, &len);
+    if (so_error != 0) {
+      Fail(SocketError(so_error));
+      return false;
+    }
+    tcp_connected_ = true;
+  }
+  // Then the transport's own handshake (TLS; none for plain TCP), polled for the server's part.
+  for (;;) {
+    std::string why;
+    const int step = socket_->Handshake(&why);
+    if (step < 0) {
+      Fail(target_ + ": " + why);
+      return false;
+    }
+    if (step > 0) break;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        until - std::chrono::steady_clock::now());
+    pollfd p{fd_, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) != 1) return false;
   }
   connecting_ = false;
   return true;

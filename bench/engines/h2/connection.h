@@ -21,6 +21,7 @@
 #include "bench/engines/engine.h"
 #include "bench/engines/h2/grpc_wire.h"
 #include "bench/engines/h2/session_memory.h"
+#include "bench/engines/h2/tls_socket.h"
 
 namespace streambench::engines::h2 {
 
@@ -63,6 +64,8 @@ struct ConnectionSettings {
   uint32_t max_frame_size_bytes = 16384;
   size_t max_receive_message_bytes = 4 << 20;
   std::chrono::milliseconds connect_timeout{5000};
+  TlsSettings tls;            // enabled: TLS through tls_socket.h, :scheme https
+  std::string authorization;  // sent as `authorization` with every call when not empty (a secret)
 };
 
 // A stream of a Connection, as StartCall returned it. It stays valid until the stream's
@@ -175,6 +178,8 @@ class Connection {
   std::string target_;
   std::string authority_;
   bool connecting_ = false;
+  bool tcp_connected_ = false;  // while connecting_: the TCP handshake is done, TLS's is not
+  std::unique_ptr<TransportSocket> socket_;  // the bytes' way to fd_: plain, or TLS
   std::chrono::steady_clock::time_point connect_deadline_;
   std::string failure_;
   SessionMemory memory_;  // the session's allocator: outlives it (deleted in ~Connection)

@@ -412,8 +412,11 @@ class H2Engine final : public Engine {
             ? std::string()
             : options.addresses[static_cast<size_t>(std::max(0, options.index)) %
                                 options.addresses.size()];
+    ConnectionSettings settings = ConnectionSettingsFor(options.transport, options_);
+    settings.tls = options.tls;
+    if (!options.bearer_token.empty()) settings.authorization = "Bearer " + options.bearer_token;
     auto core = std::make_shared<ChannelCore>(
-        loop_thread->loop(), address, ConnectionSettingsFor(options.transport, options_),
+        loop_thread->loop(), address, std::move(settings),
         options.transport.max_send_message_bytes.value_or(UINT64_MAX));
     loop_thread->Adopt(core);
     return std::make_shared<H2Channel>(std::move(core));
