@@ -130,14 +130,14 @@ struct CapacityStep {
 // figures are those of the step at `rate_per_s` (the highest sustained one), or of the last step
 // when none was sustained.
 struct CapacityResult {
-  bool searched = false;                 // the run was a search
-  double rate_per_s = 0;                 // the highest sustained rate; 0 = none was sustained
-  double bracket_low_per_s = 0;          // = rate_per_s
-  double bracket_high_per_s = 0;         // the lowest rate that failed; 0 = none failed
-  std::string stop_reason;               // CapacityStopReason's name (bench/search)
-  std::string objective;                 // the objective as written, "; "-separated
-  double search_s = 0;                   // wall time of the whole search
-  std::vector<CapacityStep> steps;       // in the order they ran
+  bool searched = false;            // the run was a search
+  double rate_per_s = 0;            // the highest sustained rate; 0 = none was sustained
+  double bracket_low_per_s = 0;     // = rate_per_s
+  double bracket_high_per_s = 0;    // the lowest rate that failed; 0 = none failed
+  std::string stop_reason;          // CapacityStopReason's name (bench/search)
+  std::string objective;            // the objective as written, "; "-separated
+  double search_s = 0;              // wall time of the whole search
+  std::vector<CapacityStep> steps;  // in the order they ran
 };
 
 // One run of one variant (JSON: an element of `runs`).
@@ -192,8 +192,8 @@ struct RunResult {
   // A named method's responses that failed `response.expect.fields` (fail the run, like
   // integrity errors).
   uint64_t response_check_failures = 0;
-  LinkResult link;         // the emulated link, when the scenario has `link`
-  GeneratorCpu generator;  // the generator's own CPU use in the measured phase
+  LinkResult link;          // the emulated link, when the scenario has `link`
+  GeneratorCpu generator;   // the generator's own CPU use in the measured phase
   CapacityResult capacity;  // a capacity search's outcome (searched = false otherwise)
 };
 
