@@ -160,6 +160,7 @@ SearchOutcome RunCapacitySearch(const SearchSettings& settings, StepRunner& runn
       break;
     }
   }
+  out.reason = reason;
   c.stop_reason = StopReasonName(reason);
   const Bracket b = BracketOf(c.steps);
   c.rate_per_s = b.low_per_s;

@@ -84,7 +84,8 @@ class StepRunner {
 
 struct SearchOutcome {
   report::CapacityResult capacity;  // searched = true; stop_reason set unless could_not_run
-  int best_step = -1;               // index of the step at capacity.rate_per_s; -1 = none
+  StopReason reason = StopReason::kInterrupted;  // why it stopped (unless could_not_run)
+  int best_step = -1;  // index of the step at capacity.rate_per_s; -1 = none
   bool interrupted = false;
   bool could_not_run = false;  // a step could not be carried out (the runner says why)
 };
