@@ -77,6 +77,7 @@ search::SearchSettings SettingsOf(const scenario::Scenario& s) {
   settings.max_rate_per_s = s.load.search.max_rate_per_s;
   settings.growth_factor = s.load.search.growth_factor;
   settings.precision_fraction = s.load.search.precision_fraction;
+  settings.confirm_failures = static_cast<int>(s.load.search.confirm_failures);
   settings.time_budget_s = static_cast<double>(s.load.search.time_budget_us) / 1e6;
   return settings;
 }

@@ -398,6 +398,14 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("0 (none)")
           .Doc("no step starts that would end after this much search time (each step taken to "
                "last as long as the previous one)"),
+      K("load.confirm_failures")
+          .As(V::kUint, 0, 5)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::confirm_failures>)
+          .LoadTypes("search")
+          .Default("1")
+          .Doc("how many times a failed rate runs again before the failure counts: noise on a "
+               "shared machine only ever adds latency, so one sustained step proves a rate while "
+               "one failure may be a stall"),
       K("stream", S::kMap)
           .Modes(kStreamingRequestModes)
           .Default("no limits")

@@ -85,6 +85,7 @@ struct SearchSpec {
   int64_t step_duration_us = 10'000'000;  // key `step_duration`: each step's measured phase
   double precision_fraction = 0.05;       // key `precision`: (high - low) / low to stop at
   int64_t time_budget_us = 0;             // key `time_budget`: 0 = none
+  uint32_t confirm_failures = 1;          // key `confirm_failures`: re-runs before a failure counts
 };
 
 // The load model. "Operation" is a message for client_stream and bidi, a call for unary and

@@ -114,8 +114,8 @@ bool ReadSearch(const YamlNode& node, const YamlNode& root, ValueReader& r, Scen
   if (max_rate == nullptr || !ReadKeyValue(*FindKey("load.max_rate"), *max_rate, r, out)) {
     return false;
   }
-  for (const char* key :
-       {"load.min_rate", "load.step_duration", "load.precision", "load.time_budget"}) {
+  for (const char* key : {"load.min_rate", "load.step_duration", "load.precision",
+                          "load.time_budget", "load.confirm_failures"}) {
     if (!ReadKeyIfPresent(node, key, r, out)) return false;
   }
   if (search.max_rate_per_s < out->load.start_rate_per_s) {

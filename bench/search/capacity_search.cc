@@ -85,10 +85,30 @@ void JudgeStep(const std::string& objective_failure, report::CapacityStep* step)
   }
 }
 
-Bracket BracketOf(const std::vector<report::CapacityStep>& steps) {
+namespace {
+
+// The steps at `rate`: how many sustained, how many failed for the target's sake.
+struct RateRecord {
+  int sustained = 0;
+  int failed = 0;
+};
+RateRecord RecordAt(const std::vector<report::CapacityStep>& steps, double rate_per_s) {
+  RateRecord r;
+  for (const report::CapacityStep& s : steps) {
+    if (s.target_rate_per_s != rate_per_s) continue;
+    if (s.sustained) ++r.sustained;
+    if (!s.sustained && !s.generator_saturated) ++r.failed;
+  }
+  return r;
+}
+
+}  // namespace
+
+Bracket BracketOf(const std::vector<report::CapacityStep>& steps, int confirm_failures) {
   Bracket b;
   for (const report::CapacityStep& s : steps) {
-    if (s.sustained || s.generator_saturated) continue;
+    const RateRecord r = RecordAt(steps, s.target_rate_per_s);
+    if (r.sustained > 0 || r.failed < 1 + confirm_failures) continue;
     if (b.high_per_s == 0 || s.target_rate_per_s < b.high_per_s) b.high_per_s = s.target_rate_per_s;
   }
   for (const report::CapacityStep& s : steps) {
@@ -113,8 +133,11 @@ Decision Decide(const SearchSettings& settings, const std::vector<report::Capaci
   }
   const report::CapacityStep& last = steps.back();
   if (!last.sustained && last.generator_saturated) return stop(StopReason::kGeneratorSaturated);
-  const Bracket b = BracketOf(steps);
-  if (b.high_per_s == 0) {  // nothing failed yet: grow
+  const Bracket b = BracketOf(steps, settings.confirm_failures);
+  const RateRecord at_last = RecordAt(steps, last.target_rate_per_s);
+  if (!last.sustained && at_last.sustained == 0 && at_last.failed < 1 + settings.confirm_failures) {
+    d.next_rate_per_s = last.target_rate_per_s;  // confirm the failure before it counts
+  } else if (b.high_per_s == 0) {                // nothing failed yet: grow
     if (b.low_per_s >= settings.max_rate_per_s) return stop(StopReason::kMaxRateSustained);
     d.next_rate_per_s = std::min(b.low_per_s * settings.growth_factor, settings.max_rate_per_s);
   } else if (b.low_per_s == 0) {  // nothing sustained yet: shrink
@@ -162,7 +185,7 @@ SearchOutcome RunCapacitySearch(const SearchSettings& settings, StepRunner& runn
   }
   out.reason = reason;
   c.stop_reason = StopReasonName(reason);
-  const Bracket b = BracketOf(c.steps);
+  const Bracket b = BracketOf(c.steps, settings.confirm_failures);
   c.rate_per_s = b.low_per_s;
   c.bracket_low_per_s = b.low_per_s;
   c.bracket_high_per_s = b.high_per_s;

@@ -29,6 +29,10 @@ struct SearchSettings {
   double precision_fraction = 0.05;  // stop when (high - low) <= precision x low (`precision`)
   double time_budget_s = 0;          // 0 = none; no step starts that would end past it
   int max_steps = 64;                // a bound on the steps whatever the settings
+  // How many times a failed rate is run again before the failure counts (key
+  // `confirm_failures`). Noise on a shared machine (a descheduled process, a neighbour's burst)
+  // only ever adds latency, so one sustained step proves a rate while a failure may be noise.
+  int confirm_failures = 1;
 };
 
 enum class StopReason {
@@ -50,13 +54,14 @@ std::string StopReasonText(StopReason reason, const SearchSettings& settings);
 void JudgeStep(const std::string& objective_failure, report::CapacityStep* step);
 
 // The bracket the steps so far give: `low` = the highest sustained rate below `high`, `high` =
-// the lowest rate that failed for the target's sake (0 = none). A step that failed with the
-// generator saturated bounds nothing.
+// the lowest rate that failed for the target's sake (0 = none): every one of its steps failed,
+// and there were 1 + confirm_failures of them. A rate sustained once is sustained; a step that
+// failed with the generator saturated bounds nothing.
 struct Bracket {
   double low_per_s = 0;
   double high_per_s = 0;
 };
-Bracket BracketOf(const std::vector<report::CapacityStep>& steps);
+Bracket BracketOf(const std::vector<report::CapacityStep>& steps, int confirm_failures);
 
 struct Decision {
   bool stop = false;

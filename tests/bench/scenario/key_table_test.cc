@@ -26,7 +26,7 @@ TEST(KeyTableTest, SchemaIsDerivedFromTheTable) {
   EXPECT_EQ(schema.Child("load")->ChildKeys(),
             (std::vector<std::string>{"type", "outstanding", "rate", "start_rate", "stages",
                                       "objective", "max_rate", "min_rate", "step_duration",
-                                      "precision", "time_budget"}));
+                                      "precision", "time_budget", "confirm_failures"}));
   const SchemaNode* stages = schema.Child("load")->Child("stages");
   ASSERT_NE(stages, nullptr);
   EXPECT_EQ(stages->shape, SchemaNode::Shape::kList);

@@ -35,6 +35,7 @@ TEST(SearchKeysTest, ReadsEveryKeyWithDefaults) {
   EXPECT_EQ(s.load.search.step_duration_us, 10'000'000);
   EXPECT_DOUBLE_EQ(s.load.search.precision_fraction, 0.05);
   EXPECT_EQ(s.load.search.time_budget_us, 0);
+  EXPECT_EQ(s.load.search.confirm_failures, 1u);
   ASSERT_EQ(s.load.search.objective.size(), 2u);
   EXPECT_EQ(s.load.search.objective[0].metric, "call_latency.p99");
   EXPECT_EQ(s.load.search.objective[1].metric, "error_rate");
@@ -42,7 +43,7 @@ TEST(SearchKeysTest, ReadsEveryKeyWithDefaults) {
 
   ASSERT_EQ(ErrorOf(Search(std::string(kMinimal) +
                            "  min_rate: 10/s\n  step_duration: 500ms\n  precision: 2%\n"
-                           "  time_budget: 1m\n"),
+                           "  time_budget: 1m\n  confirm_failures: 0\n"),
                     &file),
             "");
   const SearchSpec& spec = file.runs.at(0).load.search;
@@ -50,6 +51,7 @@ TEST(SearchKeysTest, ReadsEveryKeyWithDefaults) {
   EXPECT_EQ(spec.step_duration_us, 500'000);
   EXPECT_DOUBLE_EQ(spec.precision_fraction, 0.02);
   EXPECT_EQ(spec.time_budget_us, 60'000'000);
+  EXPECT_EQ(spec.confirm_failures, 0u);
 }
 
 TEST(SearchKeysTest, BadValuesAreRefusedWithTheirLine) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ class ModelTarget : public StepRunner {
   double generator_limit_per_s = 0;
   double step_elapsed_s = 1;
   int interrupt_at_step = -1;
+  std::set<int> noisy_steps;  // these steps fail whatever their rate (a stall on a shared machine)
   std::vector<double> asked;
 
   Outcome RunStep(double rate_per_s) override {
@@ -32,7 +34,8 @@ class ModelTarget : public StepRunner {
     s.elapsed_s = step_elapsed_s;
     s.generator_saturated = generator_limit_per_s > 0 && rate_per_s > generator_limit_per_s;
     // A saturated generator falls behind its schedule: the latency from the intended send grows.
-    const bool over = rate_per_s > capacity_per_s || s.generator_saturated;
+    const bool noisy = noisy_steps.count(static_cast<int>(asked.size()) - 1) > 0;
+    const bool over = rate_per_s > capacity_per_s || s.generator_saturated || noisy;
     s.p99_us = over ? 50'000 : 1'000;
     JudgeStep(over ? "message_latency.p99 = 50ms, limit < 10ms" : "", &s);
     out.interrupted = static_cast<int>(asked.size()) - 1 == interrupt_at_step;
@@ -47,6 +50,7 @@ SearchSettings Settings() {
   s.max_rate_per_s = 1'000'000;
   s.growth_factor = 2;
   s.precision_fraction = 0.05;
+  s.confirm_failures = 0;
   return s;
 }
 
@@ -163,6 +167,26 @@ TEST(CapacitySearch, AGeneratorThatSaturatesFirstIsReportedAsSuchNotAsTheTargets
             std::string::npos);
 }
 
+TEST(CapacitySearch, AFailureIsConfirmedBeforeItBoundsTheBracket) {
+  // Steps 2 (at 4000/s, below the capacity) fails once from noise.
+  ModelTarget unconfirmed, confirmed;
+  unconfirmed.capacity_per_s = confirmed.capacity_per_s = 5'300;
+  unconfirmed.noisy_steps = confirmed.noisy_steps = {2};
+  const report::CapacityResult fooled = Search(Settings(), unconfirmed).capacity;
+  EXPECT_LT(fooled.bracket_high_per_s, 5'300);  // without confirmation the noise wins
+
+  SearchSettings settings = Settings();
+  settings.confirm_failures = 1;
+  const SearchOutcome out = Search(settings, confirmed);
+  EXPECT_EQ(confirmed.asked[2], 4000);
+  EXPECT_EQ(confirmed.asked[3], 4000);  // run again: sustained, so 4000/s is sustainable
+  EXPECT_EQ(confirmed.asked[4], 8000);
+  EXPECT_EQ(confirmed.asked[5], 8000);  // a real failure is run twice too
+  EXPECT_EQ(out.capacity.stop_reason, "precision_reached");
+  EXPECT_LE(out.capacity.bracket_low_per_s, 5'300);
+  EXPECT_GT(out.capacity.bracket_high_per_s, 5'300);
+}
+
 TEST(CapacitySearch, AStepSentShortOfItsScheduleIsNotSustained) {
   CapacityStep step;
   step.target_rate_per_s = 1000;
@@ -183,7 +207,7 @@ TEST(CapacitySearch, APassAboveAFailureDoesNotWidenTheBracket) {
   steps[1].target_rate_per_s = 2000;  // failed
   steps[2].target_rate_per_s = 3000;  // noise: sustained above a failure
   steps[2].sustained = true;
-  const Bracket b = BracketOf(steps);
+  const Bracket b = BracketOf(steps, 0);
   EXPECT_EQ(b.low_per_s, 1000);
   EXPECT_EQ(b.high_per_s, 2000);
 }
