@@ -80,6 +80,11 @@ TEST(SearchKeysTest, BadValuesAreRefusedWithTheirLine) {
             std::string::npos);
   EXPECT_NE(ErrorOf(Search(std::string(kMinimal)) + "duration: 5s\n").find("s.yaml:8:11: duration"),
             std::string::npos);
+  EXPECT_NE(ErrorOf("concurrent: true\n" + Search(kMinimal))
+                .find("s.yaml:1:13: concurrent: a capacity search (variant `default`) needs the "
+                      "target to itself"),
+            std::string::npos)
+      << ErrorOf("concurrent: true\n" + Search(kMinimal));
   // The other types' keys do not apply.
   EXPECT_NE(ErrorOf(Search(std::string(kMinimal) + "  rate: 5/s\n"))
                 .find("load.rate: does not apply to load type `search`"),
