@@ -75,6 +75,9 @@ TEST(CapacitySearchRunTest, BracketsTheCapacityOfAServerWithADelayAndLimitedConc
     EXPECT_GT(c.steps[i].p50_us, 15'000);  // every call waited for its delay
   }
   EXPECT_EQ(c.objective, "call_latency.p50 < 60ms");
+  // One embedded server for every step, described as the embedded server alone.
+  EXPECT_EQ(out.result.target.rfind("embedded 127.0.0.1:", 0), 0u) << out.result.target;
+  EXPECT_EQ(out.result.target.find("concurrent"), std::string::npos) << out.result.target;
 }
 
 TEST(CapacitySearchRunTest, ALatencyThatNeverMeetsTheObjectiveIsNoSustainableRateWithEvidence) {
