@@ -76,7 +76,8 @@ const std::vector<std::string>& BaselineMetrics() {
                                                             "call_latency.p999",
                                                             "message_gap_latency.p99",
                                                             "error_rate",
-                                                            "integrity_errors"};
+                                                            "integrity_errors",
+                                                            "capacity.rate_per_s"};
   return *metrics;
 }
 

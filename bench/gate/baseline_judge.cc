@@ -39,6 +39,14 @@ bool LatencyRecorded(const std::vector<const report::RunResult*>& runs, const st
   return false;
 }
 
+bool IsCapacity(const std::string& metric) { return metric.rfind("capacity.", 0) == 0; }
+bool Searched(const std::vector<const report::RunResult*>& runs) {
+  for (const report::RunResult* run : runs) {
+    if (run->capacity.searched) return true;
+  }
+  return false;
+}
+
 bool IsLatency(const std::string& metric) { return metric.find("_latency.") != std::string::npos; }
 
 std::vector<std::string> VariantsInOrder(const report::ScenarioResult& a,
@@ -123,6 +131,22 @@ std::vector<report::Check> CompareToBaseline(const report::ScenarioResult& curre
       check.baseline = figures;
       check.limit = Median(before, metric);
       check.measured = Median(now, metric);
+      if (IsCapacity(metric)) {
+        // Only a capacity search finds a capacity: compared when both sides searched; a search
+        // on one side only is a different measurement, said so.
+        const bool in_baseline = Searched(before);
+        const bool in_current = Searched(now);
+        if (!in_baseline && !in_current) continue;
+        if (!in_baseline || !in_current) {
+          check.baseline->missing = true;
+          check.passed = in_current;
+          check.baseline->ratio = in_current ? std::numeric_limits<double>::infinity() : 0;
+          check.detail = metric + (in_current ? " was not searched for in the baseline"
+                                              : " was searched for in the baseline but not now");
+          checks.push_back(check);
+          continue;
+        }
+      }
       if (IsLatency(metric)) {
         const bool in_baseline = LatencyRecorded(before, metric);
         const bool in_current = LatencyRecorded(now, metric);

@@ -6,7 +6,9 @@
 #include <type_traits>
 #include <variant>
 
+#include "bench/criteria/threshold.h"
 #include "bench/html/bar_chart.h"
+#include "bench/html/curve_chart.h"
 #include "bench/html/html_escape.h"
 #include "bench/report/atomic_file.h"
 #include "bench/report/comparison.h"
@@ -143,8 +145,50 @@ std::vector<const RunField*> FieldsWithPrefix(const std::string& prefix, MetricU
   return fields;
 }
 
+// The capacity searches' latency-throughput curves: the percentile the first latency objective
+// names (p50, p99 or p999 of the steps' latency kind) with its limit across, else p99 alone.
+std::string CapacityCurve(const std::vector<NamedRun>& runs) {
+  CurveChart chart;
+  std::string stat = "p99", kind;
+  for (const NamedRun& named : runs) {
+    const report::CapacityResult& c = named.run->capacity;
+    if (!c.searched || c.steps.empty()) continue;
+    if (kind.empty()) {
+      kind = c.steps[0].latency_kind;
+      size_t begin = 0;
+      while (begin < c.objective.size() && chart.objective_us == 0) {
+        size_t end = c.objective.find("; ", begin);
+        if (end == std::string::npos) end = c.objective.size();
+        criteria::Threshold t;
+        std::string error;
+        const std::string prefix = kind + "_latency.";
+        if (criteria::ParseThreshold(c.objective.substr(begin, end - begin), &t, &error) &&
+            t.metric.rfind(prefix, 0) == 0) {
+          const std::string named_stat = t.metric.substr(prefix.size());
+          if (named_stat == "p50" || named_stat == "p99" || named_stat == "p999") {
+            stat = named_stat;
+            chart.objective_us = t.limit;
+          }
+        }
+        begin = end + 2;
+      }
+    }
+    CurveSeries series{named.name, {}};
+    for (const report::CapacityStep& step : c.steps) {
+      const double us = stat == "p50" ? step.p50_us : stat == "p999" ? step.p999_us : step.p99_us;
+      series.points.push_back({step.achieved_rate_per_s, us, step.sustained});
+    }
+    chart.series.push_back(std::move(series));
+  }
+  if (chart.series.empty()) return "";
+  chart.title = "capacity search: " + kind + " latency " + stat + " against the achieved rate";
+  chart.y_label = kind + " latency " + stat + " (log scale)";
+  return RenderCurveChart(chart);
+}
+
 std::string Charts(const std::vector<NamedRun>& runs) {
   std::string out = "<h2>Charts</h2>\n<div class=\"charts\">\n";
+  out += CapacityCurve(runs);
   // Latency: one chart per kind measured in any run; the percentiles on a log axis.
   std::vector<const report::LatencyStat*> stats;
   for (const report::LatencyStat& stat : report::LatencyStats()) {

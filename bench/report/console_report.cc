@@ -44,7 +44,41 @@ std::string CountsOf(const RunResult& run, const std::string& object) {
   return text;
 }
 
+// A capacity search's outcome and its steps (the latency-throughput curve), under the run's
+// header: the figures below it are those of the step at the found capacity.
+void PrintCapacity(const CapacityResult& c, std::ostream& out) {
+  out << "  capacity      ";
+  if (c.rate_per_s > 0) {
+    out << FormatRate(c.rate_per_s) << "/s sustained";
+  } else {
+    out << "no sustainable rate";
+  }
+  if (c.bracket_high_per_s > 0) {
+    out << ", failed at " << FormatRate(c.bracket_high_per_s) << "/s";
+  }
+  out << " (" << c.stop_reason << "; " << c.steps.size() << " steps in "
+      << FormatNumber(c.search_s, 3) << " s; objective " << c.objective << ")\n";
+  for (size_t i = 0; i < c.steps.size(); ++i) {
+    out << "    " << FormatCapacityStep(c.steps[i], i) << "\n";
+  }
+  out << "  the figures below are of "
+      << (c.rate_per_s > 0 ? "the step at the capacity" : "the last step") << "\n";
+}
+
 }  // namespace
+
+std::string FormatCapacityStep(const CapacityStep& step, size_t index) {
+  std::string line = "search step " + std::to_string(index + 1) + ": " +
+                     FormatRate(step.target_rate_per_s) + "/s, sent " +
+                     FormatRate(step.achieved_rate_per_s) + "/s";
+  if (!step.latency_kind.empty()) {
+    line += ", " + step.latency_kind + " p50 " + FormatLatencyUs(step.p50_us) + " p99 " +
+            FormatLatencyUs(step.p99_us) + " p99.9 " + FormatLatencyUs(step.p999_us);
+  }
+  line += ", errors " + FormatPercent(step.error_rate) + ": ";
+  line += step.sustained ? "sustained" : "FAILED (" + step.why + ")";
+  return line;
+}
 
 void PrintRunTable(const RunResult& run, std::ostream& out) {
   out << "== variant " << run.variant;
@@ -53,6 +87,7 @@ void PrintRunTable(const RunResult& run, std::ostream& out) {
       << run.engine << ", " << FormatNumber(run.duration_s, 4) << " s measured";
   if (run.interrupted) out << ", INTERRUPTED";
   out << "\n";
+  if (run.capacity.searched) PrintCapacity(run.capacity, out);
 
   constexpr int kLabel = 14;
   constexpr int kColumn = 26;

@@ -19,6 +19,11 @@ void PrintConsoleTable(const ScenarioResult& result, std::ostream& out);
 // One run's table (what PrintConsoleTable prints per run).
 void PrintRunTable(const RunResult& run, std::ostream& out);
 
+// One step of a capacity search as it ends, without a trailing newline, e.g.
+// "search step 4: 8.00k/s, sent 8.00k/s, call p50 1.20ms p99 3.40ms p99.9 5.00ms, errors 0%:
+// FAILED (call_latency.p99 = 3.40ms, limit < 2ms: over by 1.40ms (+70.0%))".
+std::string FormatCapacityStep(const CapacityStep& step, size_t index);
+
 // The live line, without a trailing newline, e.g.
 // "[  12.0s]  12.3k msg/s  p99 1.25ms  errors 0".
 std::string FormatProgressLine(double elapsed_s, double msgs_per_s, double p99_us, uint64_t errors);

@@ -1,5 +1,6 @@
 #include "bench/report/csv_report.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -69,6 +70,7 @@ void AddComposite(Composite composite, RunResult& run, Row* row) {
     case Composite::kNone:
     case Composite::kOutages:
     case Composite::kChecks:
+    case Composite::kCapacitySteps:  // in their own file (CapacityStepsCsvPath)
       return;
   }
 }
@@ -132,8 +134,42 @@ std::string ToCsv(const ScenarioResult& result) {
   return out;
 }
 
+std::string CapacityStepsCsvPath(const std::string& csv_path) {
+  const std::string suffix = ".csv";
+  if (csv_path.size() > suffix.size() &&
+      csv_path.compare(csv_path.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return csv_path.substr(0, csv_path.size() - suffix.size()) + ".capacity_steps.csv";
+  }
+  return csv_path + ".capacity_steps.csv";
+}
+
+std::string CapacityStepsToCsv(const ScenarioResult& result) {
+  std::string out = "variant,repeat,step";
+  for (const CapacityStepField& f : CapacityStepFields()) out += "," + f.name;
+  out += "\r\n";
+  for (const RunResult& run : result.runs) {
+    for (size_t i = 0; i < run.capacity.steps.size(); ++i) {
+      CapacityStep step = run.capacity.steps[i];
+      out +=
+          CsvQuote(run.variant) + "," + std::to_string(run.repeat_index) + "," + std::to_string(i);
+      for (const CapacityStepField& f : CapacityStepFields())
+        out += "," + CsvQuote(Text(f.ref(step)));
+      out += "\r\n";
+    }
+  }
+  return out;
+}
+
 bool WriteCsvFile(const ScenarioResult& result, const std::string& path, std::string* error) {
   if (!WriteFileAtomically(path, ToCsv(result), error)) return false;
+  // A capacity search's steps (the latency-throughput curve) go to a file of their own, one row
+  // per step, so the per-run file keeps one row per run.
+  const bool searched = std::any_of(result.runs.begin(), result.runs.end(),
+                                    [](const RunResult& r) { return r.capacity.searched; });
+  if (searched &&
+      !WriteFileAtomically(CapacityStepsCsvPath(path), CapacityStepsToCsv(result), error)) {
+    return false;
+  }
   // Variants side by side go to a second file, so the per-run file keeps one row shape.
   if (result.comparison.empty()) return true;
   return WriteFileAtomically(ComparisonCsvPath(path), ComparisonToCsv(result.comparison), error);

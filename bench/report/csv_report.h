@@ -20,7 +20,14 @@ std::string ToCsv(const ScenarioResult& result);
 // Quotes one field if it needs it: `a,b` -> `"a,b"`, `say "hi"` -> `"say ""hi"""`.
 std::string CsvQuote(const std::string& field);
 
-// Writes ToCsv(result) atomically (temp file + rename). Errors name the path.
+// A capacity search's steps, one row per step of every searched run (variant, repeat, step
+// index, then CapacityStepFields()): the latency-throughput curve.
+std::string CapacityStepsToCsv(const ScenarioResult& result);
+// Where WriteCsvFile puts them: `results.csv` -> `results.capacity_steps.csv`.
+std::string CapacityStepsCsvPath(const std::string& csv_path);
+
+// Writes ToCsv(result) atomically (temp file + rename), and the capacity steps when a run
+// searched. Errors name the path.
 bool WriteCsvFile(const ScenarioResult& result, const std::string& path, std::string* error);
 
 }  // namespace streambench::report

@@ -77,6 +77,15 @@ OrderedJson CompositeToJson(Composite composite, const RunResult& run) {
       }
       return latency;
     }
+    case Composite::kCapacitySteps: {
+      OrderedJson steps = OrderedJson::array();
+      for (CapacityStep step : run.capacity.steps) {
+        OrderedJson j;
+        for (const CapacityStepField& f : CapacityStepFields()) j[f.name] = RefToJson(f.ref(step));
+        steps.push_back(std::move(j));
+      }
+      return steps;
+    }
     case Composite::kChecks: {
       OrderedJson checks = OrderedJson::array();
       for (const Check& check : run.checks) {
@@ -229,6 +238,14 @@ void ReadComposite(JsonReader& r, Composite composite, const Json& parent,
           if (summary.count != 0) run->latency_us[kind] = summary;
         }
       }
+      return;
+    case Composite::kCapacitySteps:
+      ReadArray(r, parent, parent_path, key.c_str(), [&](const Json& j, const std::string& path) {
+        CapacityStep step;
+        for (const CapacityStepField& f : CapacityStepFields())
+          r.Read(j, path, f.name, f.ref(step));
+        run->capacity.steps.push_back(step);
+      });
       return;
     case Composite::kChecks:
       ReadArray(r, parent, parent_path, key.c_str(), [&](const Json& c, const std::string& path) {

@@ -117,6 +117,38 @@ struct FeedResult {
   double exhausted_after_s = 0;  // from the start of the load to the last line's send; 0 if not
 };
 
+// One step of a capacity search (`load: {type: search}`; JSON `capacity.steps[i]`): an open-loop
+// run at a constant rate, judged against the search's objective. The steps in order are the
+// latency-throughput curve.
+struct CapacityStep {
+  double target_rate_per_s = 0;    // the rate the step asked for
+  double achieved_rate_per_s = 0;  // what was sent: the target less the dropped operations
+  double duration_s = 0;           // the step's measured phase
+  double elapsed_s = 0;            // the step's wall time, prepare and drain included
+  // The latency the objective reads first ("message", "call", ...; "" when none was recorded),
+  // from the intended send time, in microseconds.
+  std::string latency_kind;
+  double p50_us = 0, p99_us = 0, p999_us = 0;
+  double error_rate = 0;             // non-OK finished calls / finished calls
+  bool sustained = false;            // every objective held and nothing was dropped
+  bool generator_saturated = false;  // the generator's own CPU limit was reached
+  std::string why;                   // the first objective that failed, or what else did
+};
+
+// What a capacity search found (JSON `capacity`, written for search runs only). The run's other
+// figures are those of the step at `rate_per_s` (the highest sustained one), or of the last step
+// when none was sustained.
+struct CapacityResult {
+  bool searched = false;            // the run was a search
+  double rate_per_s = 0;            // the highest sustained rate; 0 = none was sustained
+  double bracket_low_per_s = 0;     // = rate_per_s
+  double bracket_high_per_s = 0;    // the lowest rate that failed; 0 = none failed
+  std::string stop_reason;          // CapacityStopReason's name (bench/search)
+  std::string objective;            // the objective as written, "; "-separated
+  double search_s = 0;              // wall time of the whole search
+  std::vector<CapacityStep> steps;  // in the order they ran
+};
+
 // One run of one variant (JSON: an element of `runs`).
 struct RunResult {
   std::string variant;
@@ -169,9 +201,10 @@ struct RunResult {
   // A named method's responses that failed `response.expect.fields` (fail the run, like
   // integrity errors).
   uint64_t response_check_failures = 0;
-  FeedResult feed;         // a request feed sent `once`
-  LinkResult link;         // the emulated link, when the scenario has `link`
-  GeneratorCpu generator;  // the generator's own CPU use in the measured phase
+  FeedResult feed;          // a request feed sent `once`
+  LinkResult link;          // the emulated link, when the scenario has `link`
+  GeneratorCpu generator;   // the generator's own CPU use in the measured phase
+  CapacityResult capacity;  // a capacity search's outcome (searched = false otherwise)
 };
 
 // A figure over a variant's repetitions: median, min and max.

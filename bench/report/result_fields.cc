@@ -19,6 +19,8 @@ bool StreamsReceived(const RunResult& run) {
 }
 void EnableLink(RunResult* run) { run->link.enabled = true; }
 bool HasOnceFeed(const RunResult& run) { return run.feed.lines > 0; }
+bool Searched(const RunResult& run) { return run.capacity.searched; }
+void MarkSearched(RunResult* run) { run->capacity.searched = true; }
 
 // A field that is not a gate metric.
 RunField Plain(std::string json, std::string csv, MetricUnit unit, std::string doc,
@@ -60,6 +62,7 @@ constexpr Group kGroups[] = {
     {"transfers.", IsTransferMode, nullptr}, {"generator.", GeneratorMeasured, nullptr},
     {"link.", LinkEnabled, EnableLink},      {"messages_per_stream.", StreamsReceived, nullptr},
     {"feed.", HasOnceFeed, nullptr},
+    {"capacity.", Searched, MarkSearched},
 };
 
 std::vector<RunField> StoredFields() {
@@ -133,6 +136,13 @@ std::vector<RunField> StoredFields() {
     Plain("link.bytes_down", "", U::kCount, "bytes delivered server -> generator", [](RunResult& r) -> FieldRef { return &r.link.bytes_down; }),
     Plain("link.max_queued_bytes_up", "", U::kCount, "most bytes one connection queued up", [](RunResult& r) -> FieldRef { return &r.link.max_queued_bytes_up; }),
     Plain("link.max_queued_bytes_down", "", U::kCount, "most bytes one connection queued down", [](RunResult& r) -> FieldRef { return &r.link.max_queued_bytes_down; }),
+    Measured("capacity.rate_per_s", "capacity_rate_per_s", U::kPerSecond, kHigher, "capacity search: the highest rate that met the objective (0 = none)", [](RunResult& r) -> FieldRef { return &r.capacity.rate_per_s; }),
+    Plain("capacity.bracket_low_per_s", "capacity_bracket_low_per_s", U::kPerSecond, "capacity search: the bracket's low end (sustained)", [](RunResult& r) -> FieldRef { return &r.capacity.bracket_low_per_s; }),
+    Plain("capacity.bracket_high_per_s", "capacity_bracket_high_per_s", U::kPerSecond, "capacity search: the lowest rate that failed (0 = none)", [](RunResult& r) -> FieldRef { return &r.capacity.bracket_high_per_s; }),
+    Plain("capacity.stop_reason", "capacity_stop_reason", U::kText, "capacity search: why it stopped", [](RunResult& r) -> FieldRef { return &r.capacity.stop_reason; }),
+    Plain("capacity.objective", "capacity_objective", U::kText, "capacity search: the objective as written", [](RunResult& r) -> FieldRef { return &r.capacity.objective; }),
+    Plain("capacity.search_s", "capacity_search_s", U::kSeconds, "capacity search: wall time of every step", [](RunResult& r) -> FieldRef { return &r.capacity.search_s; }),
+    Composed("capacity.steps", Composite::kCapacitySteps, false),
   };
   // clang-format on
 }
@@ -161,6 +171,27 @@ std::vector<LatencyStat> BuildLatencyStats() {
     {"mean", U::kLatencyUs, [](LatencySummary& s) -> FieldRef { return &s.mean_us; }, "mean"},
     {"min", U::kLatencyUs, [](LatencySummary& s) -> FieldRef { return &s.min_us; }, "smallest"},
     {"count", U::kCount, [](LatencySummary& s) -> FieldRef { return &s.count; }, "samples"},
+  };
+  // clang-format on
+}
+
+std::vector<CapacityStepField> BuildCapacityStepFields() {
+  using U = MetricUnit;
+  using S = CapacityStep;
+  // clang-format off
+  return {
+    {"target_rate_per_s", U::kPerSecond, [](S& s) -> FieldRef { return &s.target_rate_per_s; }, "the rate the step asked for"},
+    {"achieved_rate_per_s", U::kPerSecond, [](S& s) -> FieldRef { return &s.achieved_rate_per_s; }, "the rate sent: the target less dropped operations"},
+    {"latency_kind", U::kText, [](S& s) -> FieldRef { return &s.latency_kind; }, "the latency below: the objective's first kind, else message or call"},
+    {"p50_us", U::kLatencyUs, [](S& s) -> FieldRef { return &s.p50_us; }, "median latency from the intended send"},
+    {"p99_us", U::kLatencyUs, [](S& s) -> FieldRef { return &s.p99_us; }, "99th percentile latency"},
+    {"p999_us", U::kLatencyUs, [](S& s) -> FieldRef { return &s.p999_us; }, "99.9th percentile latency"},
+    {"error_rate", U::kFraction, [](S& s) -> FieldRef { return &s.error_rate; }, "non-OK finished calls / finished calls"},
+    {"sustained", U::kText, [](S& s) -> FieldRef { return &s.sustained; }, "the objective held and nothing was dropped"},
+    {"generator_saturated", U::kText, [](S& s) -> FieldRef { return &s.generator_saturated; }, "the generator's CPU was saturated"},
+    {"why", U::kText, [](S& s) -> FieldRef { return &s.why; }, "what failed first; empty when sustained"},
+    {"duration_s", U::kSeconds, [](S& s) -> FieldRef { return &s.duration_s; }, "the step's measured phase"},
+    {"elapsed_s", U::kSeconds, [](S& s) -> FieldRef { return &s.elapsed_s; }, "the step's wall time, prepare and drain included"},
   };
   // clang-format on
 }
@@ -248,6 +279,12 @@ double FieldNumber(const RunField& field, const RunResult& run) {
 const std::vector<LatencyStat>& LatencyStats() {
   static const std::vector<LatencyStat>* stats = new std::vector<LatencyStat>(BuildLatencyStats());
   return *stats;
+}
+
+const std::vector<CapacityStepField>& CapacityStepFields() {
+  static const std::vector<CapacityStepField>* fields =
+      new std::vector<CapacityStepField>(BuildCapacityStepFields());
+  return *fields;
 }
 
 const std::vector<std::string>& LatencyKinds() {

@@ -33,7 +33,7 @@ using FieldRef = std::variant<std::string*, bool*, int*, int64_t*, uint64_t*, do
 
 // Where a run's composite values (maps and lists) stand among its scalar fields; their JSON and
 // CSV shapes are written by hand beside the table.
-enum class Composite { kNone, kCallsByCode, kOutages, kLatency, kChecks };
+enum class Composite { kNone, kCallsByCode, kOutages, kLatency, kChecks, kCapacitySteps };
 
 struct RunField {
   std::string json_path;   // dotted key path in a run's JSON object ("calls.started")
@@ -68,6 +68,16 @@ struct LatencyStat {
   std::string doc;
 };
 const std::vector<LatencyStat>& LatencyStats();
+
+// One figure of a capacity search's step (JSON `capacity.steps[i].<name>`, a column of the
+// steps CSV), in JSON order.
+struct CapacityStepField {
+  std::string name;  // "target_rate_per_s", ...
+  MetricUnit unit = MetricUnit::kCount;
+  FieldRef (*ref)(CapacityStep&) = nullptr;
+  std::string doc;
+};
+const std::vector<CapacityStepField>& CapacityStepFields();
 
 // The latency kinds (stats::LatencyName values), in display order.
 const std::vector<std::string>& LatencyKinds();

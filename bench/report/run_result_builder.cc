@@ -29,6 +29,8 @@ double TargetRatePerS(const scenario::LoadSpec& load) {
       return load.rate_per_s;
     case scenario::LoadModel::kRamp:
       return MeanRampRatePerS(load);
+    case scenario::LoadModel::kSearch:  // its steps run as constant loads
+      return load.start_rate_per_s;
   }
   return 0;
 }

@@ -68,11 +68,16 @@ bool Load(const CliOptions& opts, scenario::ScenarioFile* file, std::ostream& er
   return true;
 }
 
-// --target / --duration / --warmup / --threads replace every run's value.
+// --target / --duration / --warmup / --threads replace every run's value (--duration: a
+// search's step duration).
 void ApplyCommandLine(const CliOptions& opts, scenario::ScenarioFile* file) {
   for (scenario::Scenario& run : file->runs) {
     if (opts.target) run.target.addresses = {*opts.target};
     if (opts.duration_us) run.duration_us = *opts.duration_us;
+    // A search's measured phases are its steps.
+    if (opts.duration_us && run.load.model == scenario::LoadModel::kSearch) {
+      run.load.search.step_duration_us = *opts.duration_us;
+    }
     if (opts.warmup_us) run.warmup_us = *opts.warmup_us;
     if (opts.threads) run.threads = *opts.threads;
   }

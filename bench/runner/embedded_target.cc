@@ -76,10 +76,13 @@ std::unique_ptr<RunTarget> EmbeddedOrGivenTarget::Open(const scenario::Scenario&
         std::make_unique<OpenedTarget>(nullptr, false, run.target.addresses,
                                        engines::grpc_engine::ChannelTarget(run.target.addresses));
   } else if (shared_) {
-    target =
-        std::make_unique<OpenedTarget>(nullptr, true, std::vector<std::string>{shared_->address()},
-                                       "embedded " + shared_->address() + " (shared by " +
-                                           std::to_string(sharing_runs_) + " concurrent runs)");
+    target = std::make_unique<OpenedTarget>(
+        nullptr, true, std::vector<std::string>{shared_->address()},
+        // One sharer: the steps of a capacity search, in turn.
+        "embedded " + shared_->address() +
+            (sharing_runs_ > 1
+                 ? " (shared by " + std::to_string(sharing_runs_) + " concurrent runs)"
+                 : ""));
   } else {
     std::unique_ptr<ReferenceServer> server =
         StartEmbeddedServer(run.server_transport, run.server_security, error);

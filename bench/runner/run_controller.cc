@@ -11,6 +11,7 @@
 #include "bench/report/comparison.h"
 #include "bench/report/format.h"
 #include "bench/report/run_result_builder.h"
+#include "bench/runner/capacity_search_run.h"
 #include "bench/runner/concurrent_runs.h"
 #include "bench/runner/run_phases.h"
 #include "bench/runner/run_result_assembly.h"
@@ -100,6 +101,8 @@ RunController::RunController(RunOptions options)
       env_(options_.environment != nullptr ? *options_.environment : ProductionRunEnvironment()) {}
 
 RunOutcome RunController::Run(const scenario::Scenario& s) {
+  // A search is a series of constant-rate runs, each of which comes back here.
+  if (s.load.model == scenario::LoadModel::kSearch) return RunCapacitySearchScenario(s, options_);
   RunOutcome outcome;
   PreparedRun prepared;
   outcome.status = Prepare(s, env_, options_.connect_timeout, &prepared, &outcome.error);

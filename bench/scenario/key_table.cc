@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <sstream>
 #include <type_traits>
 
 #include "bench/scenario/matrix.h"
@@ -362,9 +363,11 @@ std::vector<ScenarioKey> BuildKeys() {
           .Default("closed loop, 1 outstanding")
           .Doc("the load model (below)"),
       K("load.type")
-          .Choices({"closed", "constant", "poisson", "ramp"})
-          .Required("one of closed, constant, poisson, ramp")
-          .Doc("closed loop, or open loop with evenly spaced, exponential, or ramping arrivals"),
+          .Choices({"closed", "constant", "poisson", "ramp", "search"})
+          .Required("one of closed, constant, poisson, ramp, search")
+          .Doc("closed loop, or open loop with evenly spaced, exponential, or ramping arrivals, "
+               "or a capacity search: evenly spaced steps at rates chosen from the results so "
+               "far"),
       K("load.outstanding")
           .As(V::kUint, 1, kMaxOutstanding)
           .To(&FieldAt<&Scenario::load, &LoadSpec::outstanding>)
@@ -382,9 +385,10 @@ std::vector<ScenarioKey> BuildKeys() {
       K("load.start_rate")
           .As(V::kRateOrZero)
           .To(&FieldAt<&Scenario::load, &LoadSpec::start_rate_per_s>)
-          .LoadTypes("ramp")
-          .Default("0")
-          .Doc("rate at the start of the first stage"),
+          .LoadTypes("ramp, search")
+          .Default("0 (ramp); **required** (search)")
+          .Doc("ramp: the rate at the start of the first stage; search: the first step's rate "
+               "(> 0)"),
       K("load.stages", S::kList)
           .LoadTypes("ramp")
           .Type("list of `{duration, rate}`")
@@ -395,6 +399,57 @@ std::vector<ScenarioKey> BuildKeys() {
       K("load.stages[]", S::kMap).Undocumented(),
       K("load.stages[].duration").As(V::kDuration, 0, kMaxDurationUs).Required("").Undocumented(),
       K("load.stages[].rate").As(V::kRateOrZero).Required("").Undocumented(),
+      K("load.objective", S::kList)
+          .LoadTypes("search")
+          .Type("list of strings")
+          .Default("**required**, ≥ 1")
+          .Doc("what a step must meet to count as sustained, in the `thresholds` grammar, e.g. "
+               "`message_latency.p99 < 10ms`, `error_rate < 0.1%`; open-loop operations dropped "
+               "(more than 1% short of the schedule) fail a step too"),
+      K("load.objective[]").Undocumented(),
+      K("load.max_rate")
+          .As(V::kRate)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::max_rate_per_s>)
+          .LoadTypes("search")
+          .Required("e.g. max_rate: 1M/s")
+          .Doc("the highest rate a step asks for; the objective holding there ends the search"),
+      K("load.min_rate")
+          .As(V::kRate)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::min_rate_per_s>)
+          .LoadTypes("search")
+          .Default("1/s")
+          .Doc("when `start_rate` fails the rate halves down to this; failing here too is \"no "
+               "sustainable rate\""),
+      K("load.step_duration")
+          .As(V::kPositiveDuration, 0, kMaxDurationUs)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::step_duration_us>)
+          .LoadTypes("search")
+          .Default("10s")
+          .Doc("each step's measured phase (after `warmup`, which every step has); every step "
+               "opens its own connections, so none inherits another's queue"),
+      K("load.precision")
+          .As(V::kFraction)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::precision_fraction>)
+          .LoadTypes("search")
+          .Default("0.05 (5%)")
+          .Range("> 0")
+          .Doc("the search stops when the lowest failed rate is within this of the highest "
+               "sustained one"),
+      K("load.time_budget")
+          .As(V::kDuration, 0, kMaxDurationUs)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::time_budget_us>)
+          .LoadTypes("search")
+          .Default("0 (none)")
+          .Doc("no step starts that would end after this much search time (each step taken to "
+               "last as long as the previous one)"),
+      K("load.confirm_failures")
+          .As(V::kUint, 0, 5)
+          .To(&FieldAt<&Scenario::load, &LoadSpec::search, &SearchSpec::confirm_failures>)
+          .LoadTypes("search")
+          .Default("1")
+          .Doc("how many times a failed rate runs again before the failure counts: noise on a "
+               "shared machine only ever adds latency, so one sustained step proves a rate while "
+               "one failure may be a stall"),
       K("stream", S::kMap)
           .Modes(kStreamingRequestModes)
           .Default("no limits")
@@ -1105,7 +1160,11 @@ std::string KeyDefaultValueText(const ScenarioKey& key) {
     } else if constexpr (std::is_same_v<T, bool>) {
       return value ? "true" : "false";
     } else if constexpr (std::is_same_v<T, double>) {
-      return value == 0 ? "0" : RateText(value);
+      if (value == 0) return "0";
+      if (key.kind != ValueKind::kFraction) return RateText(value);
+      std::ostringstream fraction;
+      fraction << value;
+      return fraction.str();
     } else if constexpr (std::is_same_v<T, int64_t>) {
       return value == 0 ? "0" : FormatDurationUs(value);
     } else {

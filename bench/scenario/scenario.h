@@ -104,6 +104,8 @@ enum class LoadModel {
   kConstant,  // open loop: evenly spaced intended send times at rate_per_s
   kPoisson,   // open loop: exponential inter-arrival times with mean 1/rate_per_s
   kRamp,      // open loop: rate moves linearly between stage targets (k6 "ramping-arrival-rate")
+  // open loop: constant-rate steps whose rates a capacity search chooses (SearchSpec, bench/search)
+  kSearch,
 };
 
 struct RampStage {
@@ -111,14 +113,32 @@ struct RampStage {
   double target_rate_per_s = 0;  // rate reached at the end of the stage (key `rate`)
 };
 
+// A capacity search (load type `search`): open-loop steps at constant rates chosen from the
+// results so far, growing by `growth_factor` until the objective fails, then bisecting until the
+// bracket is within `precision_fraction` (bench/search/capacity_search.h). Keys under `load`.
+struct SearchSpec {
+  // Key `objective`: every step must meet all of these (the thresholds grammar) to count as
+  // sustained.
+  std::vector<criteria::Threshold> objective;
+  double max_rate_per_s = 0;              // key `max_rate`: never asked for more
+  double min_rate_per_s = 1;              // key `min_rate`: below this, no sustainable rate
+  double growth_factor = 2;               // the rate multiplier while nothing failed
+  int64_t step_duration_us = 10'000'000;  // key `step_duration`: each step's measured phase
+  double precision_fraction = 0.05;       // key `precision`: (high - low) / low to stop at
+  int64_t time_budget_us = 0;             // key `time_budget`: 0 = none
+  uint32_t confirm_failures = 1;          // key `confirm_failures`: re-runs before a failure counts
+};
+
 // The load model. "Operation" is a message for client_stream and bidi, a call for unary and
 // server_stream. Rates are aggregate over the whole run (all connections and streams).
 struct LoadSpec {
-  LoadModel model = LoadModel::kClosed;  // key `load.type`: closed | constant | poisson | ramp
+  LoadModel model = LoadModel::kClosed;  // key `load.type`: closed | constant | poisson | ramp |
+                                         // search
   uint32_t outstanding = 1;              // closed loop: operations in flight per stream / call slot
   double rate_per_s = 0;                 // constant, poisson: operations per second (key `rate`)
   double start_rate_per_s = 0;    // ramp: rate at the start of the first stage (key `start_rate`)
   std::vector<RampStage> stages;  // ramp (key `stages`)
+  SearchSpec search;              // search; start_rate_per_s is its first step's rate
 };
 
 // Request payload size: fixed, or drawn per message from a distribution.

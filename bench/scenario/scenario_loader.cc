@@ -266,6 +266,13 @@ bool Load(const std::string& text, const std::string& display_name,
     diag->set_variant("");
     const Scenario& first = out->runs[0];
     for (const Scenario& run : out->runs) {
+      if (run.load.model == LoadModel::kSearch) {
+        // A search measures what the target sustains; runs beside it would take their share.
+        return diag->Fail(*concurrent_node, "concurrent",
+                          "a capacity search (variant `" + run.variant +
+                              "`) needs the target to itself; run the variants one after "
+                              "another");
+      }
       if (run.server_transport != first.server_transport ||
           run.server_security != first.server_security) {
         return diag->Fail(*concurrent_node, "concurrent",

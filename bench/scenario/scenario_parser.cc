@@ -97,6 +97,73 @@ bool ReadRampStages(const YamlNode& node, ValueReader& r, LoadSpec* out) {
   return true;
 }
 
+// A capacity search's keys (load type `search`). The objective is in the thresholds grammar, of
+// a step's own figures: not a variant's, and not the search's result (capacity.*).
+bool ReadSearch(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out) {
+  SearchSpec& search = out->load.search;
+  if (const YamlNode* duration = root.Find("duration")) {
+    return r.diag()->Fail(*duration, "duration",
+                          "a search's steps last `load.step_duration` each; bound the whole "
+                          "search with `load.time_budget`");
+  }
+  const YamlNode* start = RequiredKey(node, "load.start_rate", r);
+  if (start == nullptr || !ReadKeyValue(*FindKey("load.start_rate"), *start, r, out)) return false;
+  if (out->load.start_rate_per_s <= 0)
+    return r.diag()->Fail(*start, "load.start_rate", "must be > 0");
+  const YamlNode* max_rate = RequiredKey(node, "load.max_rate", r);
+  if (max_rate == nullptr || !ReadKeyValue(*FindKey("load.max_rate"), *max_rate, r, out)) {
+    return false;
+  }
+  for (const char* key : {"load.min_rate", "load.step_duration", "load.precision",
+                          "load.time_budget", "load.confirm_failures"}) {
+    if (!ReadKeyIfPresent(node, key, r, out)) return false;
+  }
+  if (search.max_rate_per_s < out->load.start_rate_per_s) {
+    return r.diag()->Fail(*max_rate, "load.max_rate",
+                          "must be at least `start_rate` (" + start->scalar + ")");
+  }
+  if (search.min_rate_per_s > out->load.start_rate_per_s) {
+    return r.diag()->Fail(*node.Find("min_rate"), "load.min_rate",
+                          "must be at most `start_rate` (" + start->scalar + ")");
+  }
+  if (search.precision_fraction <= 0) {
+    return r.diag()->Fail(*node.Find("precision"), "load.precision", "must be > 0, e.g. 5%");
+  }
+  const YamlNode* objective = node.Find("objective");
+  if (objective == nullptr || !objective->IsSequence() || objective->items.empty()) {
+    return r.diag()->Fail(objective != nullptr ? *objective : node, "load.objective",
+                          "a search needs an objective, e.g. objective: [\"message_latency.p99 "
+                          "< 10ms\"]");
+  }
+  search.objective.clear();
+  for (size_t i = 0; i < objective->items.size(); ++i) {
+    const YamlNode& item = objective->items[i];
+    const std::string key = "load.objective[" + std::to_string(i) + "]";
+    if (!r.Scalar(item, key, "a threshold expression like `message_latency.p99 < 10ms`")) {
+      return false;
+    }
+    criteria::Threshold parsed;
+    std::string error;
+    if (!criteria::ParseThreshold(item.scalar, &parsed, &error)) {
+      return r.diag()->Fail(item, key, error);
+    }
+    if (!parsed.variant.empty()) {
+      return r.diag()->Fail(item, key,
+                            "an objective applies to the steps of its own run: drop "
+                            "the [variant=...]");
+    }
+    if (parsed.metric.rfind("capacity.", 0) == 0) {
+      return r.diag()->Fail(item, key,
+                            "`" + parsed.metric +
+                                "` is what the search finds; the objective judges "
+                                "a step's own figures (e.g. message_latency.p99)");
+    }
+    search.objective.push_back(std::move(parsed));
+  }
+  out->duration_us = search.step_duration_us;
+  return true;
+}
+
 bool ReadSizeList(ValueReader& r, const YamlNode& n, const std::string& key, size_t min_items,
                   size_t max_items, std::vector<uint64_t>* out) {
   if (!n.IsSequence() || n.items.size() < min_items || n.items.size() > max_items) {
@@ -238,7 +305,7 @@ bool ReadTarget(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario*
   return true;
 }
 
-bool ReadLoad(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* out) {
+bool ReadLoad(const YamlNode& node, const YamlNode& root, ValueReader& r, Scenario* out) {
   if (node.IsNull()) return true;
   const ScenarioKey& type_key = *FindKey("load.type");
   const YamlNode* type_node = RequiredKey(node, type_key.path, r);
@@ -256,6 +323,8 @@ bool ReadLoad(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* o
       const YamlNode* rate = RequiredKey(node, "load.rate", r);
       return rate != nullptr && ReadKeyValue(*FindKey("load.rate"), *rate, r, out);
     }
+    case LoadModel::kSearch:
+      return ReadSearch(node, root, r, out);
     case LoadModel::kRamp:
       break;
   }

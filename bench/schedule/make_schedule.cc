@@ -19,6 +19,7 @@ std::unique_ptr<Schedule> MakeSchedule(const scenario::LoadSpec& load, int worke
     case scenario::LoadModel::kClosed:
       return nullptr;
     case scenario::LoadModel::kConstant:
+    case scenario::LoadModel::kSearch:  // the runner runs each step as a constant load
       return MakeConstantScheduleWithPhase(load.rate_per_s * share, phase, start_ns, end_ns);
     case scenario::LoadModel::kPoisson:
       // Independent streams per worker: the superposition of independent Poisson processes is a

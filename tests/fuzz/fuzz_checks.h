@@ -77,6 +77,20 @@ inline std::string CheckRun(const scenario::Scenario& run) {
         return where + "open loop rate not finite and > 0: " + std::to_string(load.rate_per_s);
       }
       break;
+    case scenario::LoadModel::kSearch: {
+      const scenario::SearchSpec& search = load.search;
+      // The search divides and multiplies rates and needs an objective to judge steps by.
+      if (!(load.start_rate_per_s > 0) || !(search.min_rate_per_s > 0) ||
+          search.min_rate_per_s > load.start_rate_per_s ||
+          !(search.max_rate_per_s >= load.start_rate_per_s) ||
+          !std::isfinite(search.max_rate_per_s)) {
+        return where + "search rates not 0 < min_rate <= start_rate <= max_rate";
+      }
+      if (!(search.precision_fraction > 0)) return where + "search precision <= 0";
+      if (search.step_duration_us <= 0) return where + "search step_duration_us <= 0";
+      if (search.objective.empty()) return where + "search without an objective";
+      break;
+    }
     case scenario::LoadModel::kRamp:
       if (load.stages.empty()) return where + "ramp without stages";
       if (!std::isfinite(load.start_rate_per_s) || load.start_rate_per_s < 0) {

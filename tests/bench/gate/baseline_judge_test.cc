@@ -193,3 +193,42 @@ TEST(CompareToBaselineTest, LatencyMeasuredOnlyInBaselineFails) {
 
 }  // namespace
 }  // namespace streambench::gate
+
+namespace streambench::gate {
+namespace {
+
+report::RunResult Searched(double capacity_per_s) {
+  report::RunResult run = MakeRun("default", 20000, 1000);
+  run.capacity.searched = true;
+  run.capacity.rate_per_s = capacity_per_s;
+  return run;
+}
+
+TEST(CompareToBaselineTest, ALowerCapacityIsARegressionHigherIsBetter) {
+  const auto lower = CompareToBaseline(Result({Searched(17000)}), Result({Searched(20000)}),
+                                       criteria::Tolerances{});
+  const report::Check& c = Find(lower, "default", "capacity.rate_per_s");
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.baseline->better, report::Better::kHigher);
+  EXPECT_EQ(c.detail,
+            "capacity.rate_per_s 17.0k/s vs 20.0k/s baseline: x0.85, worse by 15.0% (tolerance "
+            "10.0%): REGRESSED");
+  const auto higher = CompareToBaseline(Result({Searched(30000)}), Result({Searched(20000)}),
+                                        criteria::Tolerances{});
+  EXPECT_TRUE(Find(higher, "default", "capacity.rate_per_s").passed);
+}
+
+TEST(CompareToBaselineTest, CapacityIsComparedOnlyWhereASearchRan) {
+  const auto plain = Result({MakeRun("default", 20000, 1000)});
+  for (const report::Check& c : CompareToBaseline(plain, plain, criteria::Tolerances{})) {
+    EXPECT_NE(c.metric, "capacity.rate_per_s");
+  }
+  // The baseline searched, this run did not: the capacity can no longer be verified.
+  const auto lost = CompareToBaseline(plain, Result({Searched(20000)}), criteria::Tolerances{});
+  const report::Check& c = Find(lost, "default", "capacity.rate_per_s");
+  EXPECT_FALSE(c.passed);
+  EXPECT_TRUE(c.baseline->missing);
+}
+
+}  // namespace
+}  // namespace streambench::gate

@@ -68,6 +68,17 @@ TEST(EvaluateThresholdTest, ThroughputUnderLimit) {
             "throughput.messages_per_s = 18.0k/s, limit > 20000: under by 2.00k/s (-10.0%)");
 }
 
+TEST(EvaluateThresholdTest, TheFoundCapacityIsGatedLikeAnyFigure) {
+  report::RunResult run = SampleRun();
+  run.capacity.searched = true;
+  run.capacity.rate_per_s = 18000;
+  const report::Check r = EvaluateThreshold(Parse("capacity.rate_per_s > 20k/s"), run);
+  EXPECT_FALSE(r.passed);
+  EXPECT_EQ(r.detail, "capacity.rate_per_s = 18.0k/s, limit > 20k/s: under by 2.00k/s (-10.0%)");
+  run.capacity.rate_per_s = 25000;
+  EXPECT_TRUE(EvaluateThreshold(Parse("capacity.rate_per_s > 20k/s"), run).passed);
+}
+
 TEST(EvaluateThresholdTest, EachOperatorAtTheBoundary) {
   const report::RunResult run = SampleRun();  // integrity_errors = 3
   EXPECT_FALSE(EvaluateThreshold(Parse("integrity_errors < 3"), run).passed);

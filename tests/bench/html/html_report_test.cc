@@ -200,3 +200,49 @@ TEST(HtmlReportTest, FailedChecksComeFirst) {
 
 }  // namespace
 }  // namespace streambench::html
+
+namespace streambench::html {
+namespace {
+
+TEST(HtmlReportTest, ACapacitySearchDrawsItsCurveWithTheObjectiveLine) {
+  report::ScenarioResult result = report::testing::SampleResult();
+  report::CapacityResult& c = result.runs[0].capacity;
+  c.searched = true;
+  c.objective = "error_rate < 0.1%; message_latency.p99 < 10ms";
+  const double rates[] = {1000, 2000, 4000, 3000};
+  const double p99s[] = {900, 1500, 25000, 8000};
+  for (int i = 0; i < 4; ++i) {
+    report::CapacityStep step;
+    step.target_rate_per_s = rates[i];
+    step.achieved_rate_per_s = rates[i] - 1;
+    step.latency_kind = "message";
+    step.p50_us = 100;
+    step.p99_us = p99s[i];
+    step.sustained = p99s[i] < 10000;
+    c.steps.push_back(step);
+  }
+  const std::string html = RenderHtmlReport({{"r.json", result}});
+  EXPECT_NE(html.find("capacity search: message latency p99 against the achieved rate"),
+            std::string::npos);
+  // The objective's limit, in microseconds, across the chart.
+  const std::regex objective(R"re(<line class="objective"[^>]*data-value="([^"]*)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(html, m, objective));
+  EXPECT_EQ(std::stod(m[1]), 10000);
+  // Every step is a point at (achieved rate, p99), in rate order, failed ones marked.
+  const std::regex point(
+      R"re(<circle class="step"[^>]*data-rate="([^"]*)" data-latency-us="([^"]*)" )re"
+      R"re(data-sustained="([a-z]*)")re");
+  std::vector<std::string> seen;
+  for (std::sregex_iterator it(html.begin(), html.end(), point), end; it != end; ++it) {
+    seen.push_back((*it)[1].str() + "@" + (*it)[2].str() + ":" + (*it)[3].str());
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"999@900:true", "1999@1500:true", "2999@8000:true",
+                                            "3999@25000:false"}));
+  // A result without a search draws no curve.
+  EXPECT_EQ(RenderHtmlReport({{"r.json", report::testing::SampleResult()}}).find("class=\"step\""),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace streambench::html

@@ -95,6 +95,38 @@ TEST_F(CliGateTest, FailingThresholdExitsOneNamingTheCheckAndTheMeasuredValue) {
   EXPECT_THAT(q.err, HasSubstr("FAIL  threshold call_latency.p50 < 1ns"));
 }
 
+// A capacity search gated on what it found: two steps (100/s sustained, max_rate 200/s
+// sustained), --duration as each step's length, the capacity in JSON, the steps beside the CSV.
+TEST_F(CliGateTest, ACapacitySearchIsGatedOnTheCapacityItFound) {
+  const std::string file = Write("s.yaml", R"(name: search-gate
+mode: unary
+streams_per_connection: 2
+warmup: 0s
+load:
+  type: search
+  objective: ["error_rate < 1%"]
+  start_rate: 100/s
+  max_rate: 200/s
+)");
+  const CliResult r =
+      Cli({"run", file, "--duration", "300ms", "--threshold", "capacity.rate_per_s > 1M/s", "--out",
+           Path("r.json"), "--csv", Path("r.csv")});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("search step 1: 100/s"));
+  EXPECT_THAT(r.err, HasSubstr("search step 2: 200/s"));
+  const nlohmann::json j = ReadJson(Path("r.json"));
+  const nlohmann::json& c = j["runs"][0]["capacity"];
+  EXPECT_EQ(c["stop_reason"], "max_rate_sustained");
+  EXPECT_EQ(c["rate_per_s"], 200);
+  ASSERT_EQ(c["steps"].size(), 2u);
+  // --duration replaced the 10 s default step (a step never ends before its duration).
+  EXPECT_GE(c["steps"][0]["duration_s"].get<double>(), 0.29);
+  EXPECT_LT(c["steps"][0]["duration_s"].get<double>(), 10);
+  EXPECT_EQ(j["gate"]["thresholds"][0]["passed"], false);
+  EXPECT_THAT(r.out, HasSubstr("FAIL  threshold capacity.rate_per_s > 1M/s"));
+  EXPECT_TRUE(fs::exists(Path("r.capacity_steps.csv")));
+}
+
 TEST_F(CliGateTest, UnknownMetricInScenarioIsBadInputWithFileLineColumn) {
   const std::string file = Write("bad.yaml", std::string(kUnary) +
                                                  "thresholds:\n"

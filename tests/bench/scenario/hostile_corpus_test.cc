@@ -275,7 +275,8 @@ TEST(FuzzRegressionTest, SecondDocumentErrorPointsAtItsStart) {
 TEST(FuzzRegressionTest, ControlBytesInKeysAreShownAsQuestionMarks) {
   EXPECT_EQ(LoadErrorOf("scenario_loader/crash-control-byte-in-key.yaml"),
             "fuzz.yaml:3:8: load.type:?ramp: unknown key `type:?ramp` in `load`; valid keys: type, "
-            "outstanding, rate, start_rate, stages");
+            "outstanding, rate, start_rate, stages, objective, max_rate, min_rate, step_duration, "
+            "precision, time_budget, confirm_failures");
 }
 
 // Found by fuzz_gate_parsers: a finite limit that overflows once scaled became +infinity.

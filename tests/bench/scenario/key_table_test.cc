@@ -24,7 +24,9 @@ TEST(KeyTableTest, SchemaIsDerivedFromTheTable) {
   EXPECT_EQ(schema.ChildKeys(), top);
   ASSERT_NE(schema.Child("load"), nullptr);
   EXPECT_EQ(schema.Child("load")->ChildKeys(),
-            (std::vector<std::string>{"type", "outstanding", "rate", "start_rate", "stages"}));
+            (std::vector<std::string>{"type", "outstanding", "rate", "start_rate", "stages",
+                                      "objective", "max_rate", "min_rate", "step_duration",
+                                      "precision", "time_budget", "confirm_failures"}));
   const SchemaNode* stages = schema.Child("load")->Child("stages");
   ASSERT_NE(stages, nullptr);
   EXPECT_EQ(stages->shape, SchemaNode::Shape::kList);
@@ -137,7 +139,8 @@ TEST(KeyTableTest, RangeTextIsMadeFromTheBounds) {
   EXPECT_EQ(KeyRangeText(*FindKey("stream.messages")), "0–10¹²");
   EXPECT_EQ(KeyRangeText(*FindKey("duration")), "> 0, ≤ 24h");
   EXPECT_EQ(KeyRangeText(*FindKey("transport.max_frame_size")), "16KiB–16777215B; RFC 7540");
-  EXPECT_EQ(KeyTypeText(*FindKey("load.type")), "`closed` \\| `constant` \\| `poisson` \\| `ramp`");
+  EXPECT_EQ(KeyTypeText(*FindKey("load.type")),
+            "`closed` \\| `constant` \\| `poisson` \\| `ramp` \\| `search`");
 }
 
 }  // namespace
