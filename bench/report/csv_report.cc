@@ -69,6 +69,8 @@ void AddComposite(Composite composite, RunResult& run, Row* row) {
     case Composite::kNone:
     case Composite::kOutages:
     case Composite::kChecks:
+    case Composite::kHistograms:
+    case Composite::kSeries:
       return;
   }
 }
