@@ -86,6 +86,7 @@ bool StartMetrics(const CliOptions& opts, std::shared_ptr<metrics::ClientMetrics
   options.host = opts.metrics_host;
   options.push_gateway_url = opts.push_gateway_url;
   options.job = opts.job;
+  if (opts.shard_count > 0) options.shard = std::to_string(opts.shard_index);
   std::string error;
   std::unique_ptr<metrics::ClientMetrics> created = metrics::ClientMetrics::Create(options, &error);
   if (created == nullptr) {
