@@ -139,7 +139,7 @@ void AddRun(const RunResult& b, int index, RunResult* m) {
 }
 
 // The merged run's summaries from its merged histograms, and the CPU share over all cores.
-void Finish(RunResult* m) {
+void FinishRun(RunResult* m) {
   m->latency_us.clear();
   for (const auto& [kind, compact] : m->latency_histograms) {
     stats::LogLinearHistogram h;
@@ -157,43 +157,80 @@ void Finish(RunResult* m) {
 
 }  // namespace
 
-bool MergeShardResults(const std::vector<MergeInput>& shards, bool allow_missing,
-                       ScenarioResult* out, std::string* error) {
-  if (shards.empty()) {
+bool ShardMerger::Add(MergeInput in, std::string* error) {
+  const ShardInfo& s = in.result.shard;
+  if (!s.sharded || s.index < 0) {
+    *error = in.path + ": not the result of one shard (run it with --shard I/N)";
+    return false;
+  }
+  if (started_ && !CheckSameRun(first_, in, error)) return false;
+  for (const RunResult& run : in.result.runs) {
+    for (const auto& [kind, summary] : run.latency_us) {
+      if (summary.count != 0 && run.latency_histograms.count(kind) == 0) {
+        *error = in.path + ": run " + RunKey(run) + " has no histogram of " + kind +
+                 " latency (written by a streambench without histograms in its results); "
+                 "it cannot be merged exactly";
+        return false;
+      }
+    }
+  }
+  auto [it, added] = paths_.emplace(s.index, in.path);
+  if (!added) {
+    *error = in.path + ": shard " + std::to_string(s.index) + " overlaps " + it->second;
+    return false;
+  }
+  const ScenarioResult& r = in.result;
+  if (!started_) {
+    started_ = true;
+    first_.path = in.path;
+    first_.result.scenario = r.scenario;
+    first_.result.shard = r.shard;
+    merged_.scenario = r.scenario;
+    merged_.source_path = r.source_path;
+    merged_.started_at = r.started_at;
+    merged_.concurrent = r.concurrent;
+    merged_.shard.sharded = true;
+    merged_.shard.index = -1;
+    merged_.shard.count = r.shard.count;
+    merged_.shard.start_at = r.shard.start_at;
+    for (const RunResult& run : r.runs) {
+      RunResult id;  // what CheckSameRun compares
+      id.variant = run.variant;
+      id.mode = run.mode;
+      id.repeat_index = run.repeat_index;
+      first_.result.runs.push_back(id);
+      RunResult m = id;
+      m.service = run.service;
+      m.engine = run.engine;
+      m.target = run.target;
+      m.link.enabled = run.link.enabled;
+      m.link.rtt_us = run.link.rtt_us;
+      m.link.bandwidth_bits_per_s = run.link.bandwidth_bits_per_s;
+      m.link.jitter_us = run.link.jitter_us;
+      m.link.buffer_bytes = run.link.buffer_bytes;
+      m.link.description = run.link.description;
+      merged_.runs.push_back(std::move(m));
+    }
+  }
+  merged_.started_at = std::min(merged_.started_at, r.started_at);
+  merged_.shard.late_start_s = std::max(merged_.shard.late_start_s, r.shard.late_start_s);
+  for (size_t k = 0; k < merged_.runs.size(); ++k) AddRun(r.runs[k], s.index, &merged_.runs[k]);
+  return true;
+}
+
+bool ShardMerger::Finish(bool allow_missing, ScenarioResult* out, std::string* error) {
+  if (!started_) {
     *error = "no results to merge";
     return false;
   }
-  std::map<int, const MergeInput*> by_index;
-  for (const MergeInput& in : shards) {
-    const ShardInfo& s = in.result.shard;
-    if (!s.sharded || s.index < 0) {
-      *error = in.path + ": not the result of one shard (run it with --shard I/N)";
-      return false;
-    }
-    if (!CheckSameRun(shards[0], in, error)) return false;
-    for (const RunResult& run : in.result.runs) {
-      for (const auto& [kind, summary] : run.latency_us) {
-        if (summary.count != 0 && run.latency_histograms.count(kind) == 0) {
-          *error = in.path + ": run " + RunKey(run) + " has no histogram of " + kind +
-                   " latency (written by a streambench without histograms in its results); "
-                   "it cannot be merged exactly";
-          return false;
-        }
-      }
-    }
-    auto [it, added] = by_index.emplace(s.index, &in);
-    if (!added) {
-      *error = in.path + ": shard " + std::to_string(s.index) + " overlaps " + it->second->path;
-      return false;
-    }
-  }
-  const int count = shards[0].result.shard.count;
-  ScenarioResult merged;
-  merged.shard.sharded = true;
-  merged.shard.index = -1;
-  merged.shard.count = count;
+  ScenarioResult merged = merged_;
+  const int count = merged.shard.count;
   for (int i = 0; i < count; ++i) {
-    if (by_index.count(i) == 0) merged.shard.missing.push_back(i);
+    if (paths_.count(i) == 0) {
+      merged.shard.missing.push_back(i);
+    } else {
+      merged.shard.merged.push_back(i);
+    }
   }
   if (!merged.shard.missing.empty() && !allow_missing) {
     std::string list;
@@ -202,37 +239,7 @@ bool MergeShardResults(const std::vector<MergeInput>& shards, bool allow_missing
              " of " + std::to_string(count) + " (--allow-missing merges what is there)";
     return false;
   }
-  const ScenarioResult& first = by_index.begin()->second->result;
-  merged.scenario = first.scenario;
-  merged.source_path = first.source_path;
-  merged.started_at = first.started_at;
-  merged.concurrent = first.concurrent;
-  merged.shard.start_at = first.shard.start_at;
-  for (const RunResult& run : first.runs) {
-    RunResult m;
-    m.variant = run.variant;
-    m.mode = run.mode;
-    m.service = run.service;
-    m.engine = run.engine;
-    m.target = run.target;
-    m.repeat_index = run.repeat_index;
-    m.link.enabled = run.link.enabled;
-    m.link.rtt_us = run.link.rtt_us;
-    m.link.bandwidth_bits_per_s = run.link.bandwidth_bits_per_s;
-    m.link.jitter_us = run.link.jitter_us;
-    m.link.buffer_bytes = run.link.buffer_bytes;
-    m.link.description = run.link.description;
-    merged.runs.push_back(std::move(m));
-  }
-  for (const auto& [index, in] : by_index) {
-    merged.shard.merged.push_back(index);
-    merged.started_at = std::min(merged.started_at, in->result.started_at);
-    merged.shard.late_start_s = std::max(merged.shard.late_start_s, in->result.shard.late_start_s);
-    for (size_t k = 0; k < merged.runs.size(); ++k) {
-      AddRun(in->result.runs[k], index, &merged.runs[k]);
-    }
-  }
-  for (RunResult& m : merged.runs) Finish(&m);
+  for (RunResult& m : merged.runs) FinishRun(&m);
   FinalizeScenarioResult(&merged);
   // A merge with shards missing is not the whole run: it never passes.
   if (!merged.shard.missing.empty()) merged.pass = false;
@@ -241,6 +248,15 @@ bool MergeShardResults(const std::vector<MergeInput>& shards, bool allow_missing
   }
   *out = std::move(merged);
   return true;
+}
+
+bool MergeShardResults(const std::vector<MergeInput>& shards, bool allow_missing,
+                       ScenarioResult* out, std::string* error) {
+  ShardMerger merger;
+  for (const MergeInput& shard : shards) {
+    if (!merger.Add(shard, error)) return false;
+  }
+  return merger.Finish(allow_missing, out, error);
 }
 
 }  // namespace streambench::report

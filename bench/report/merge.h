@@ -9,6 +9,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,24 @@ namespace streambench::report {
 struct MergeInput {
   std::string path;  // for messages
   ScenarioResult result;
+};
+
+// The same one file at a time, so a merge holds the merged result and one shard's, not every
+// shard's (100 shard files of a 10-minute run: bench/RESULTS.md). Add the shards in any order,
+// then Finish once.
+class ShardMerger {
+ public:
+  // False with *error (naming the file) when `shard` is not a shard of the same run as the
+  // first one added, or repeats an index; the merger is then unchanged.
+  bool Add(MergeInput shard, std::string* error);
+  // The merged result; false when nothing was added, or shards are missing and not allowed.
+  bool Finish(bool allow_missing, ScenarioResult* out, std::string* error);
+
+ private:
+  bool started_ = false;
+  MergeInput first_;                  // the first shard's identity (its runs without their data)
+  std::map<int, std::string> paths_;  // index -> file
+  ScenarioResult merged_;
 };
 
 // Merges `shards` (any order). False with *error (naming the file) when they are not shards of

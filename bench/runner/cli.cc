@@ -253,20 +253,23 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
 // Merges the shards' results files into one (--out), then judges it like a run: thresholds,
 // baseline and JUnit on the whole sharded run.
 int Merge(const CliOptions& opts, std::ostream& out, std::ostream& err) {
-  std::vector<report::MergeInput> inputs;
+  // One file at a time: the merge holds the merged result and one shard's.
+  report::ShardMerger merger;
+  std::string error;
   for (const std::string& path : opts.merge_files) {
     report::MergeInput input;
     input.path = path;
-    std::string error;
     if (!report::ReadJsonFile(path, &input.result, &error)) {
       err << "streambench: " << error << "\n";
       return kExitBadInput;
     }
-    inputs.push_back(std::move(input));
+    if (!merger.Add(std::move(input), &error)) {
+      err << "streambench: merge: " << error << "\n";
+      return kExitBadInput;
+    }
   }
   report::ScenarioResult merged;
-  std::string error;
-  if (!report::MergeShardResults(inputs, opts.allow_missing, &merged, &error)) {
+  if (!merger.Finish(opts.allow_missing, &merged, &error)) {
     err << "streambench: merge: " << error << "\n";
     return kExitBadInput;
   }
