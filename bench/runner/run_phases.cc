@@ -69,9 +69,8 @@ void RunPhases::Start() {
   record_.measured_start_ns = record_.start_ns;
   warmup_end_ns_ = record_.start_ns + run_.warmup_us * 1000;
   if (options_.start_at_unix_ns > 0) {
-    const int64_t wall_now_ns = options_.wall_clock_unix_ns != nullptr
-                                    ? options_.wall_clock_unix_ns()
-                                    : ToNs(std::chrono::system_clock::now().time_since_epoch());
+    const int64_t wall_now_ns =
+        options_.wall_clock_unix_ns != nullptr ? options_.wall_clock_unix_ns() : WallClockUnixNs();
     const int64_t until_start_ns = options_.start_at_unix_ns - wall_now_ns;
     record_.late_start_ns = std::max<int64_t>(0, -until_start_ns);
     warmup_end_ns_ = record_.start_ns + std::max<int64_t>(0, until_start_ns);
@@ -107,6 +106,9 @@ bool RunPhases::WarmUp() {
   record_.measured_start_ns = record_.baseline.taken_at_ns;
   record_.cpu_begin = env_.cpu->Sample();
   series_.Begin(record_.baseline);
+  // Ticks (and so the series' intervals) count whole seconds from the measured phase's start:
+  // shards started at one --start-at instant then cut their intervals at the same instants.
+  next_tick_ns_ = record_.measured_start_ns + kSecondNs;
   return true;
 }
 
