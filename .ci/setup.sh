@@ -20,15 +20,28 @@ for pkg in "${PACKAGES[@]}"; do
   [[ "$status" == ii* ]] || missing+=("$pkg")
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-echo "setup: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The prometheus packages start system services where systemd runs; the tests start their own
-# instances on ephemeral loopback ports, so the system ones are not needed.
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # The prometheus packages start system services where systemd runs; the tests start their own
+  # instances on ephemeral loopback ports, so the system ones are not needed.
+fi
+
+# The Kubernetes API schema the deploy/kubernetes manifests are validated against offline
+# (tests/deploy): npm packages pinned by tests/deploy/package-lock.json. Optional: without node or
+# the registry the deploy_manifests test is skipped, never the build.
+deploy_tests="$(dirname "$0")/../tests/deploy"
+if [[ ! -d "$deploy_tests/node_modules/kubernetes-models" ]]; then
+  if ! command -v npm >/dev/null; then
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 ||
+      echo "setup: warning: could not install nodejs/npm; deploy_manifests will be skipped" >&2
+  fi
+  if command -v npm >/dev/null; then
+    (cd "$deploy_tests" && timeout 180 npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1) ||
+      echo "setup: warning: npm ci in tests/deploy failed (offline?); deploy_manifests will be skipped" >&2
+  fi
+fi

@@ -59,7 +59,7 @@ struct ChatWorld {
   ChatWorld(const scenario::Scenario& s, int64_t start_ns)
       : spec(s.chat),
         members_per_room(s.chat.members_per_room),
-        run_tag(std::to_string(start_ns)),
+        run_tag(s.id_tag + std::to_string(start_ns)),
         written(static_cast<size_t>(s.chat.rooms) * s.chat.members_per_room),
         done_sending(written.size()),
         failed(written.size()),

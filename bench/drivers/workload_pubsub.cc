@@ -42,11 +42,13 @@ struct PubSubWorld {
   explicit PubSubWorld(const scenario::Scenario& s, int64_t start_ns)
       : spec(s.pubsub),
         start_ns(start_ns),
+        id_tag(s.id_tag),
         payload(std::max<size_t>(1, s.pubsub.event_size_bytes), s.seed),
         written(static_cast<size_t>(s.pubsub.publishers) * s.pubsub.event_types.size()) {}
 
   const scenario::PubSubSpec spec;
   const int64_t start_ns;       // subscribers replay from here; it also tags the run's topics
+  const std::string id_tag;     // the shard's tag (scenario.h), in the topic names too
   const PayloadSource payload;  // event payloads (pubsub.event_size, not request.payload_size)
   std::vector<std::atomic<uint64_t>> written;  // [publisher * types + type]
   std::atomic<uint32_t> publishers_done{0};
@@ -64,7 +66,7 @@ struct PubSubWorld {
   // Unique to the run, so runs sharing a target server (concurrent variants) never see each
   // other's events.
   std::string TopicName(uint32_t topic) const {
-    return "topic-" + std::to_string(start_ns) + "-" + std::to_string(topic);
+    return "topic-" + id_tag + std::to_string(start_ns) + "-" + std::to_string(topic);
   }
   bool Wanted(uint32_t type) const {
     if (spec.filter.empty()) return true;

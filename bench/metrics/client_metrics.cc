@@ -46,6 +46,7 @@ struct ClientMetrics::Impl {
   int port = 0;
   std::optional<PushGatewayAddress> gateway;  // nullopt when not pushing
   std::string job;
+  std::string shard;   // "" = unsharded
   std::mutex push_mu;  // one push at a time (end of run and Ctrl-C may race)
 };
 
@@ -61,6 +62,8 @@ std::unique_ptr<ClientMetrics> ClientMetrics::Create(const MetricsOptions& optio
                                                      std::string* error) {
   auto impl = std::make_unique<Impl>();
   impl->job = options.job;
+  impl->shard = options.shard;
+  impl->collector->SetShardLabel(options.shard);
   if (!options.push_gateway_url.empty()) {
     if (!IsPlainJobName(options.job)) {
       if (error) *error = "push job name '" + options.job + "' must match [A-Za-z0-9._-]+";
@@ -119,8 +122,10 @@ bool ClientMetrics::Push(std::string* error) {
     try {
       // The grouping key goes into the job path segment, encoded so any scenario name is a valid
       // URL path (prometheus::Gateway appends its labels unencoded).
-      prometheus::Gateway gateway(impl_->gateway->scheme_host, impl_->gateway->port,
-                                  impl_->job + GroupingPathSegment("scenario", scenario));
+      prometheus::Gateway gateway(
+          impl_->gateway->scheme_host, impl_->gateway->port,
+          impl_->job + GroupingPathSegment("scenario", scenario) +
+              (impl_->shard.empty() ? std::string() : GroupingPathSegment("shard", impl_->shard)));
       gateway.RegisterCollectable(view);
       // prometheus-cpp's Push() is an HTTP POST: the Pushgateway replaces the families with the
       // same names within the group, i.e. everything this generator exports for the scenario.

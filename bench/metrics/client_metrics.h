@@ -29,6 +29,9 @@ struct MetricsOptions {
   std::string push_gateway_url;
   // Pushgateway job name (the `job` grouping key).
   std::string job = "streambench";
+  // A sharded run's index (`run --shard I/N`): a `shard` label on every series and a `shard`
+  // grouping key on the push, so the shards' pushes do not replace each other. Empty = none.
+  std::string shard;
 };
 
 // Values that are not in a Snapshot: what the runner knows about the current moment.

@@ -143,6 +143,11 @@ static prometheus::ClientMetric::Histogram RenderMessagesPerStream(
   return RenderCounts(messages, kBoundsScaled, streams_without_messages);
 }
 
+void SnapshotCollector::SetShardLabel(const std::string& shard) {
+  std::lock_guard<std::mutex> lock(mu_);
+  shard_ = shard;
+}
+
 void SnapshotCollector::Update(const std::string& scenario, const std::string& variant,
                                const std::string& mode, const stats::Snapshot& cumulative,
                                const LiveGauges& gauges,
@@ -230,6 +235,7 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
       const auto& [run_scenario, variant, mode] = key;
       if (scenario != nullptr && run_scenario != *scenario) continue;
       auto labels = RunLabels(run_scenario, variant, mode);
+      if (!shard_.empty()) labels.push_back({"shard", shard_});
       labels.insert(labels.end(), run.method_labels.begin(), run.method_labels.end());
       const stats::Counters& c = run.counters;
 

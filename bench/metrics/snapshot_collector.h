@@ -70,6 +70,10 @@ class SnapshotCollector : public prometheus::Collectable {
               const stats::Snapshot& cumulative, const LiveGauges& gauges,
               const std::vector<prometheus::ClientMetric::Label>& method_labels = {});
 
+  // A sharded run (`run --shard I/N`): every series also carries shard="I", so the dashboards
+  // can sum over the shards' processes. Empty = no such label (one process).
+  void SetShardLabel(const std::string& shard);
+
   // Every run's series.
   std::vector<prometheus::MetricFamily> Collect() const override;
   // Only the runs of `scenario` (what one Pushgateway group holds).
@@ -90,6 +94,7 @@ class SnapshotCollector : public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> CollectIf(const std::string* scenario) const;
 
   mutable std::mutex mu_;
+  std::string shard_;                // guarded by mu_
   std::map<RunKey, RunState> runs_;  // guarded by mu_
 };
 

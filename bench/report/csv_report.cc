@@ -71,6 +71,8 @@ void AddComposite(Composite composite, RunResult& run, Row* row) {
     case Composite::kOutages:
     case Composite::kChecks:
     case Composite::kCapacitySteps:  // in their own file (CapacityStepsCsvPath)
+    case Composite::kHistograms:
+    case Composite::kSeries:
       return;
   }
 }

@@ -1,5 +1,6 @@
 #include "bench/report/json_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,41 @@ OrderedJson LatencyToJson(LatencySummary s) {
   return j;
 }
 
+// A histogram's lossless form: extremes, sum and the non-empty buckets as one string of
+// "index:count" pairs ("130:4 131:17 140:2"), one line however many buckets are filled (a JSON
+// array would be written one number per line).
+OrderedJson HistogramToJson(const stats::CompactHistogram& h) {
+  std::string buckets;
+  for (const auto& [index, count] : h.buckets) {
+    if (!buckets.empty()) buckets += ' ';
+    buckets += std::to_string(index);
+    buckets += ':';
+    buckets += std::to_string(count);
+  }
+  return {{"min_ns", h.min_ns}, {"max_ns", h.max_ns}, {"sum_ns", h.sum_ns}, {"buckets", buckets}};
+}
+
+OrderedJson IntervalToJson(const IntervalPoint& p) {
+  stats::LogLinearHistogram h;
+  std::string unused;
+  stats::ExpandInto(p.message_latency, &h, &unused);
+  OrderedJson by_code = OrderedJson::object();
+  for (const auto& [code, count] : p.calls_by_code) by_code[code] = count;
+  OrderedJson j;
+  j["t_s"] = p.t_s;
+  j["duration_s"] = p.duration_s;
+  j["messages_sent"] = p.messages_sent;
+  j["messages_received"] = p.messages_received;
+  j["calls_finished"] = p.calls_finished;
+  j["calls_by_code"] = by_code;
+  j["message_latency_us"] = {{"count", h.Count()},
+                             {"p50", static_cast<double>(h.ValueAtPercentileNs(50)) / 1e3},
+                             {"p99", static_cast<double>(h.ValueAtPercentileNs(99)) / 1e3},
+                             {"max", static_cast<double>(h.MaxNs()) / 1e3}};
+  j["message_histogram"] = HistogramToJson(p.message_latency);
+  return j;
+}
+
 OrderedJson CompositeToJson(Composite composite, const RunResult& run) {
   switch (composite) {
     case Composite::kNone:
@@ -86,6 +122,16 @@ OrderedJson CompositeToJson(Composite composite, const RunResult& run) {
       }
       return steps;
     }
+    case Composite::kHistograms: {
+      OrderedJson histograms = OrderedJson::object();
+      for (const auto& [kind, h] : run.latency_histograms) histograms[kind] = HistogramToJson(h);
+      return histograms;
+    }
+    case Composite::kSeries: {
+      OrderedJson series = OrderedJson::array();
+      for (const IntervalPoint& p : run.series) series.push_back(IntervalToJson(p));
+      return series;
+    }
     case Composite::kChecks: {
       OrderedJson checks = OrderedJson::array();
       for (const Check& check : run.checks) {
@@ -102,6 +148,9 @@ OrderedJson RunToJson(const RunResult& run) {
   OrderedJson j;
   for (const RunField& field : RunFields()) {
     if (field.written != nullptr && !field.written(run)) continue;
+    // Results built before these existed (or by hand) have none: keep such files as they were.
+    if (field.composite == Composite::kHistograms && run.latency_histograms.empty()) continue;
+    if (field.composite == Composite::kSeries && run.series.empty()) continue;
     OrderedJson& slot = At(j, SplitPath(field.json_path));
     slot = field.ref != nullptr ? RefToJson(field.ref(const_cast<RunResult&>(run)))
                                 : CompositeToJson(field.composite, run);
@@ -199,6 +248,44 @@ void ReadArray(JsonReader& r, const Json& obj, const std::string& path, const ch
   }
 }
 
+// Parses ReadHistogram's "index:count index:count" list; false at the first malformed pair.
+bool ParseBuckets(const std::string& text, stats::CompactHistogram* out, std::string* why) {
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t end = std::min(text.find(' ', pos), text.size());
+    const std::string pair = text.substr(pos, end - pos);
+    const size_t colon = pair.find(':');
+    const bool digits = colon != std::string::npos && colon > 0 && colon + 1 < pair.size() &&
+                        pair.find_first_not_of("0123456789:") == std::string::npos &&
+                        pair.find(':', colon + 1) == std::string::npos && colon <= 9 &&
+                        pair.size() - colon - 1 <= 19;
+    if (!digits) {
+      *why = "expected 'index:count' pairs separated by spaces, got '" + pair + "'";
+      return false;
+    }
+    out->buckets.emplace_back(static_cast<uint32_t>(std::stoul(pair.substr(0, colon))),
+                              std::stoull(pair.substr(colon + 1)));
+    pos = end + 1;
+  }
+  return true;
+}
+
+void ReadHistogram(JsonReader& r, const Json& obj, const std::string& path,
+                   stats::CompactHistogram* out) {
+  r.Read(obj, path, "min_ns", &out->min_ns, true);
+  r.Read(obj, path, "max_ns", &out->max_ns, true);
+  r.Read(obj, path, "sum_ns", &out->sum_ns, true);
+  std::string buckets;
+  r.Read(obj, path, "buckets", &buckets, true);
+  if (!r.ok()) return;
+  const std::string buckets_path = JsonReader::Join(path, "buckets");
+  std::string why;
+  if (!ParseBuckets(buckets, out, &why)) return r.Fail(buckets_path, why);
+  // The indices must be in range and increasing, or a merge would be wrong.
+  stats::LogLinearHistogram check;
+  if (!stats::ExpandInto(*out, &check, &why)) r.Fail(buckets_path, why);
+}
+
 void ReadComposite(JsonReader& r, Composite composite, const Json& parent,
                    const std::string& parent_path, const std::string& key, bool required,
                    RunResult* run) {
@@ -245,6 +332,36 @@ void ReadComposite(JsonReader& r, Composite composite, const Json& parent,
         for (const CapacityStepField& f : CapacityStepFields())
           r.Read(j, path, f.name, f.ref(step));
         run->capacity.steps.push_back(step);
+      });
+      return;
+    case Composite::kHistograms:
+      if (const Json* h = r.Object(parent, parent_path, key, required)) {
+        for (const auto& [kind, value] : h->items()) {
+          const std::string kind_path = JsonReader::Join(parent_path, key) + "." + kind;
+          if (!value.is_object()) return r.Fail(kind_path, "expected an object");
+          ReadHistogram(r, value, kind_path, &run->latency_histograms[kind]);
+        }
+      }
+      return;
+    case Composite::kSeries:
+      ReadArray(r, parent, parent_path, key.c_str(), [&](const Json& o, const std::string& path) {
+        IntervalPoint p;
+        r.Read(o, path, "t_s", &p.t_s, true);
+        r.Read(o, path, "duration_s", &p.duration_s);
+        r.Read(o, path, "messages_sent", &p.messages_sent);
+        r.Read(o, path, "messages_received", &p.messages_received);
+        r.Read(o, path, "calls_finished", &p.calls_finished);
+        if (const Json* by_code = r.Object(o, path, "calls_by_code", false)) {
+          for (const auto& [code, count] : by_code->items()) {
+            uint64_t value = 0;
+            r.Read(*by_code, JsonReader::Join(path, "calls_by_code"), code, &value);
+            if (value != 0) p.calls_by_code[code] = value;
+          }
+        }
+        if (const Json* h = r.Object(o, path, "message_histogram", false)) {
+          ReadHistogram(r, *h, JsonReader::Join(path, "message_histogram"), &p.message_latency);
+        }
+        run->series.push_back(std::move(p));
       });
       return;
     case Composite::kChecks:
@@ -312,6 +429,45 @@ void ReadGate(JsonReader& r, const Json& j, GateResult* gate) {
   ReadChecks(r, j, "baseline", kBaselineKeys, /*with_figures=*/true, &gate->baseline);
 }
 
+OrderedJson ShardToJson(const ShardInfo& shard) {
+  OrderedJson j;
+  j["index"] = shard.index;
+  j["count"] = shard.count;
+  j["start_at"] = shard.start_at;
+  j["late_start_s"] = shard.late_start_s;
+  if (shard.index < 0) {
+    j["merged"] = shard.merged;
+    j["missing"] = shard.missing;
+  }
+  return j;
+}
+
+void ReadIndexList(JsonReader& r, const Json& obj, const char* key, std::vector<int>* out) {
+  const Json* list = r.Array(obj, "shard", key);
+  if (list == nullptr) return;
+  for (size_t k = 0; k < list->size(); ++k) {
+    if (!(*list)[k].is_number_integer()) {
+      return r.Fail(std::string("shard.") + key + "[" + std::to_string(k) + "]",
+                    "expected an integer");
+    }
+    out->push_back((*list)[k].get<int>());
+  }
+}
+
+void ReadShard(JsonReader& r, const Json& j, ShardInfo* shard) {
+  shard->sharded = true;
+  r.Read(j, "shard", "index", &shard->index, true);
+  r.Read(j, "shard", "count", &shard->count, true);
+  r.Read(j, "shard", "start_at", &shard->start_at);
+  r.Read(j, "shard", "late_start_s", &shard->late_start_s);
+  ReadIndexList(r, j, "merged", &shard->merged);
+  ReadIndexList(r, j, "missing", &shard->missing);
+  if (r.ok() && (shard->count < 1 || shard->index < -1 || shard->index >= shard->count)) {
+    r.Fail("shard", "index " + std::to_string(shard->index) + " is not a shard of " +
+                        std::to_string(shard->count));
+  }
+}
+
 }  // namespace
 
 std::string ToJson(const ScenarioResult& result) {
@@ -323,6 +479,7 @@ std::string ToJson(const ScenarioResult& result) {
   OrderedJson runs = OrderedJson::array();
   for (const RunResult& run : result.runs) runs.push_back(RunToJson(run));
   j["runs"] = runs;
+  if (result.shard.sharded) j["shard"] = ShardToJson(result.shard);
   if (result.gate.evaluated) j["gate"] = GateToJson(result.gate);
   if (!result.comparison.empty()) j["comparison"] = ComparisonToJson(result.comparison);
   // Replace invalid UTF-8 (e.g. a status detail from a peer) instead of throwing.
@@ -366,6 +523,7 @@ bool FromJson(const std::string& text, ScenarioResult* out, std::string* error) 
       }
     }
   }
+  if (const Json* shard = r.Object(j, "", "shard", false)) ReadShard(r, *shard, &result.shard);
   if (const Json* gate = r.Object(j, "", "gate", false)) ReadGate(r, *gate, &result.gate);
   if (r.ok() && j.contains("comparison"))
     ReadComparisonJson(j["comparison"], &r, &result.comparison);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/stats/compact_histogram.h"
 #include "bench/stats/histogram.h"
 #include "bench/stats/integrity.h"
 
@@ -149,6 +150,22 @@ struct CapacityResult {
   std::vector<CapacityStep> steps;  // in the order they ran
 };
 
+// One interval of the measured phase (JSON `runs[i].series[k]`): what happened in the second
+// [t_s, t_s + duration_s) after the measured phase began. Shards started at the same instant
+// (--start-at) have the same t_s for the same wall-clock second, so a merge adds intervals with
+// equal t_s. Built from the once-a-second snapshots the controller already takes, so the hot path
+// records nothing more for it.
+struct IntervalPoint {
+  int64_t t_s = 0;        // whole seconds since the measured phase began
+  double duration_s = 0;  // actual interval length (the last one may be short)
+  uint64_t messages_sent = 0, messages_received = 0;
+  uint64_t calls_finished = 0;
+  std::map<std::string, uint64_t> calls_by_code;  // status name -> count (only non-zero)
+  // Message latency in the interval, lossless so that merged intervals give exact percentiles;
+  // the JSON also carries its p50/p99/max for readers that chart without merging.
+  stats::CompactHistogram message_latency;
+};
+
 // One run of one variant (JSON: an element of `runs`).
 struct RunResult {
   std::string variant;
@@ -159,6 +176,9 @@ struct RunResult {
   int repeat_index = 0;      // 0-based repetition of the variant (`repeat`)
   double duration_s = 0;     // measured phase length (after warm-up), actual
   bool interrupted = false;  // stopped early (signal, server gone)
+  // --start-at: how much later than the requested instant the measured phase began (0 = on time
+  // or not asked).
+  double late_start_s = 0;
 
   uint64_t messages_sent = 0, messages_received = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;  // payload bytes
@@ -181,6 +201,11 @@ struct RunResult {
   // "write_blocked", "schedule_lag", "message_gap", "first_write_to_response"); only kinds with
   // count > 0 are present.
   std::map<std::string, LatencySummary> latency_us;
+  // The same latencies' histograms, lossless (JSON `histograms.<kind>`), for an exact merge of
+  // shards' results (bench/report/merge.h).
+  std::map<std::string, stats::CompactHistogram> latency_histograms;
+  // Per-second intervals of the measured phase, oldest first (JSON `series`).
+  std::vector<IntervalPoint> series;
 
   stats::IntegrityCounts integrity;
   // File transfers (modes upload, download; JSON `transfers`, written for those modes only):
@@ -240,6 +265,19 @@ struct GateResult {
   bool pass = true;             // every threshold and baseline check passed
 };
 
+// Which part of a sharded run a result is (JSON `shard`): written when the run was started with
+// --shard I/N, or by a merge (then `merged` lists the shard indices it holds and `missing` those
+// it lacks; index is -1).
+struct ShardInfo {
+  bool sharded = false;
+  int index = 0;  // 0-based; -1 in a merged result
+  int count = 1;
+  std::string start_at;      // --start-at as given (RFC 3339); "" = started at once
+  double late_start_s = 0;   // how much later than start_at the measured phase began (0 = on time)
+  std::vector<int> merged;   // merged results: the shard indices merged
+  std::vector<int> missing;  // merged results: the shard indices absent (--allow-missing)
+};
+
 struct ScenarioResult {
   std::string scenario;     // scenario name
   std::string source_path;  // scenario file
@@ -250,6 +288,7 @@ struct ScenarioResult {
   // The runs went at the same time against one server (`concurrent: true`): a mixed workload whose
   // runs competed with each other, so there is no comparison table.
   bool concurrent = false;
+  ShardInfo shard;  // set for sharded and merged runs
   GateResult gate;  // the regression gate (not part of `pass`; the CLI combines them)
   // Variants side by side (bench/report/comparison.h); filled when a file has more than one
   // variant or repeat > 1, empty otherwise.

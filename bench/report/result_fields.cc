@@ -65,6 +65,15 @@ constexpr Group kGroups[] = {
     {"capacity.", Searched, MarkSearched},
 };
 
+// Written only when a sharded run's measured phase began after its --start-at instant.
+RunField LateStart() {
+  RunField f = Plain("late_start_s", "", MetricUnit::kSeconds,
+                     "--start-at: seconds the measured phase began late",
+                     [](RunResult& r) -> FieldRef { return &r.late_start_s; });
+  f.written = [](const RunResult& r) { return r.late_start_s > 0; };
+  return f;
+}
+
 std::vector<RunField> StoredFields() {
   using U = MetricUnit;
   // clang-format off
@@ -77,6 +86,7 @@ std::vector<RunField> StoredFields() {
     Plain("repeat", "repeat", U::kCount, "0-based repetition", [](RunResult& r) -> FieldRef { return &r.repeat_index; }),
     Plain("duration_s", "duration_s", U::kSeconds, "measured phase length", [](RunResult& r) -> FieldRef { return &r.duration_s; }),
     Plain("interrupted", "interrupted", U::kText, "stopped early", [](RunResult& r) -> FieldRef { return &r.interrupted; }),
+    LateStart(),
     Plain("pass", "pass", U::kText, "every expectation held", [](RunResult& r) -> FieldRef { return &r.pass; }),
     Measured("messages.sent", "messages_sent", U::kCount, kHigher, "messages sent", [](RunResult& r) -> FieldRef { return &r.messages_sent; }, true),
     Measured("messages.received", "messages_received", U::kCount, kHigher, "messages received", [](RunResult& r) -> FieldRef { return &r.messages_received; }, true),
@@ -95,6 +105,7 @@ std::vector<RunField> StoredFields() {
     Plain("dropped_ops", "dropped_ops", U::kCount, "open-loop operations never sent (queue full)", [](RunResult& r) -> FieldRef { return &r.dropped_ops; }),
     Composed("outages", Composite::kOutages, false),
     Composed("latency_us", Composite::kLatency, true),
+    Composed("histograms", Composite::kHistograms, false),
     Measured("integrity.lost", "integrity_lost", U::kCount, kLower, "messages never received", [](RunResult& r) -> FieldRef { return &r.integrity.lost; }),
     Measured("integrity.duplicated", "integrity_duplicated", U::kCount, kLower, "messages received more than once", [](RunResult& r) -> FieldRef { return &r.integrity.duplicated; }),
     Measured("integrity.reordered", "integrity_reordered", U::kCount, kLower, "messages received after a later one", [](RunResult& r) -> FieldRef { return &r.integrity.reordered; }),
@@ -126,6 +137,7 @@ std::vector<RunField> StoredFields() {
     Measured("messages_per_stream.p99", "messages_per_stream_p99", U::kCount, kHigher, "99th percentile messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p99; }),
     Measured("messages_per_stream.max", "messages_per_stream_max", U::kCount, kHigher, "most messages in a stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.max; }),
     Plain("server_dropped_messages", "", U::kCount, "messages the server's flow control dropped", [](RunResult& r) -> FieldRef { return &r.server_dropped_messages; }),
+    Composed("series", Composite::kSeries, false),
     Plain("link.rtt_us", "", U::kCount, "emulated round-trip time", [](RunResult& r) -> FieldRef { return &r.link.rtt_us; }),
     Plain("link.bandwidth_bits_per_s", "", U::kCount, "emulated bandwidth; 0 unlimited", [](RunResult& r) -> FieldRef { return &r.link.bandwidth_bits_per_s; }),
     Plain("link.jitter_us", "", U::kCount, "emulated jitter", [](RunResult& r) -> FieldRef { return &r.link.jitter_us; }),

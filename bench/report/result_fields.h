@@ -33,7 +33,16 @@ using FieldRef = std::variant<std::string*, bool*, int*, int64_t*, uint64_t*, do
 
 // Where a run's composite values (maps and lists) stand among its scalar fields; their JSON and
 // CSV shapes are written by hand beside the table.
-enum class Composite { kNone, kCallsByCode, kOutages, kLatency, kChecks, kCapacitySteps };
+enum class Composite {
+  kNone,
+  kCallsByCode,
+  kOutages,
+  kLatency,
+  kChecks,
+  kCapacitySteps,
+  kHistograms,
+  kSeries
+};
 
 struct RunField {
   std::string json_path;   // dotted key path in a run's JSON object ("calls.started")

@@ -85,7 +85,9 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
     const stats::LogLinearHistogram& histogram = measured.latency[kind];
     if (histogram.Count() == 0) continue;
-    run.latency_us[stats::LatencyName(static_cast<stats::Latency>(kind))] = Summarize(histogram);
+    const std::string name = stats::LatencyName(static_cast<stats::Latency>(kind));
+    run.latency_us[name] = Summarize(histogram);
+    run.latency_histograms[name] = stats::Compact(histogram);
   }
   run.integrity = counters.integrity;
   run.transfers_verified = counters.transfers_verified;

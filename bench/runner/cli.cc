@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "bench/methods/resolved_method.h"
 #include "bench/metrics/client_metrics.h"
 #include "bench/report/json_report.h"
+#include "bench/report/merge.h"
 #include "bench/report/result_sink.h"
 #include "bench/runner/cli_args.h"
 #include "bench/runner/grpc_log_filter.h"
@@ -29,6 +31,7 @@
 #include "bench/runner/run_security.h"
 #include "bench/runner/signals.h"
 #include "bench/scenario/scenario_loader.h"
+#include "bench/scenario/shard.h"
 #include "common/loopback.h"
 #include "common/units.h"
 
@@ -99,6 +102,7 @@ bool StartMetrics(const CliOptions& opts, std::shared_ptr<metrics::ClientMetrics
   options.host = opts.metrics_host;
   options.push_gateway_url = opts.push_gateway_url;
   options.job = opts.job;
+  if (opts.shard_count > 0) options.shard = std::to_string(opts.shard_index);
   std::string error;
   std::unique_ptr<metrics::ClientMetrics> created = metrics::ClientMetrics::Create(options, &error);
   if (created == nullptr) {
@@ -176,6 +180,18 @@ report::CompositeSink Outputs(const CliOptions& opts, std::ostream& out, std::os
   return sinks;
 }
 
+// Every output of a sharded run says which shard it is, and how late it began (--start-at).
+void MarkShard(const CliOptions& opts, report::ScenarioResult* result) {
+  if (opts.shard_count == 0 && opts.start_at.empty()) return;
+  result->shard.sharded = true;
+  result->shard.index = opts.shard_index;
+  result->shard.count = std::max(1, opts.shard_count);
+  result->shard.start_at = opts.start_at;
+  for (const report::RunResult& run : result->runs) {
+    result->shard.late_start_s = std::max(result->shard.late_start_s, run.late_start_s);
+  }
+}
+
 int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitBadInput;
@@ -189,6 +205,12 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   }
   GateInputs gate_inputs;
   std::string error;
+  if (opts.shard_count > 0 &&
+      !scenario::ShardScenarioFile({opts.shard_index, opts.shard_count}, &file, &error)) {
+    err << "streambench: --shard " << opts.shard_index << "/" << opts.shard_count << ": " << error
+        << "\n";
+    return kExitBadInput;
+  }
   const OpenFileLimit files = RaiseOpenFileLimit();
   if (!FitsOpenFileLimit(file, files, &error)) {
     err << "streambench: " << error << "\n";
@@ -215,6 +237,7 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   run_options.show_progress = stderr_is_terminal && !opts.quiet;
   run_options.progress_out = &err;
   run_options.log_out = &err;
+  run_options.start_at_unix_ns = opts.start_at_unix_ns;
   if (opts.heap_trim_interval_us) {
     run_options.heap_trim_interval = std::chrono::microseconds(*opts.heap_trim_interval_us);
   }
@@ -246,6 +269,7 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
     if (outcome.result.runs.empty()) return gate::ExitCode({RunEndOf(outcome.status)});
   }
 
+  MarkShard(opts, &outcome.result);
   if (gate_inputs.Active(file)) EvaluateGate(file, gate_inputs, &outcome.result);
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
@@ -268,6 +292,56 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   // The results file of an interrupted run is still complete, with `interrupted: true` and the
   // checks as far as they went; the exit status says the run was aborted.
   if (outcome.result.interrupted) verdict.stop_signal = LastStopSignal();
+  return gate::ExitCode(verdict);
+}
+
+// Merges the shards' results files into one (--out), then judges it like a run: thresholds,
+// baseline and JUnit on the whole sharded run.
+int Merge(const CliOptions& opts, std::ostream& out, std::ostream& err) {
+  // One file at a time: the merge holds the merged result and one shard's.
+  report::ShardMerger merger;
+  std::string error;
+  for (const std::string& path : opts.merge_files) {
+    report::MergeInput input;
+    input.path = path;
+    if (!report::ReadJsonFile(path, &input.result, &error)) {
+      err << "streambench: " << error << "\n";
+      return kExitBadInput;
+    }
+    if (!merger.Add(std::move(input), &error)) {
+      err << "streambench: merge: " << error << "\n";
+      return kExitBadInput;
+    }
+  }
+  report::ScenarioResult merged;
+  if (!merger.Finish(opts.allow_missing, &merged, &error)) {
+    err << "streambench: merge: " << error << "\n";
+    return kExitBadInput;
+  }
+  if (!merged.shard.missing.empty()) {
+    err << "streambench: merge: warning: " << merged.shard.missing.size() << " of "
+        << merged.shard.count << " shards missing; the merged result does not pass\n";
+  }
+  // The gate names variants; a file of the merged runs' variants stands in for the scenario.
+  scenario::ScenarioFile variants;
+  variants.name = merged.scenario;
+  for (const report::RunResult& run : merged.runs) {
+    scenario::Scenario s;
+    s.variant = run.variant;
+    variants.runs.push_back(std::move(s));
+  }
+  GateInputs gate_inputs;
+  if (!PrepareGate(opts, variants, &gate_inputs, &error)) {
+    err << "streambench: " << error << "\n";
+    return kExitBadInput;
+  }
+  if (gate_inputs.Active(variants)) EvaluateGate(variants, gate_inputs, &merged);
+  std::vector<std::string> errors;
+  const bool written = Outputs(opts, out, err).Write(merged, &errors);
+  for (const std::string& e : errors) err << "streambench: " << e << "\n";
+  gate::Verdict verdict;
+  verdict.checks_passed = merged.pass && (!merged.gate.evaluated || merged.gate.pass);
+  verdict.outputs_written = written;
   return gate::ExitCode(verdict);
 }
 
@@ -324,6 +398,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool std
   if (opts.command == "validate") return Validate(opts, out, err);
   if (opts.command == "compare") return Compare(opts, out, err);
   if (opts.command == "report") return Report(opts, out, err);
+  if (opts.command == "merge") return Merge(opts, out, err);
   return Run(opts, out, err, stderr_is_terminal);
 }
 

@@ -6,8 +6,10 @@
 #include "bench/criteria/threshold.h"
 #include "bench/criteria/tolerance.h"
 #include "bench/metrics/push_gateway_url.h"
+#include "bench/scenario/shard.h"
 #include "common/cli/cli_flags.h"
 #include "common/units.h"
+#include "common/wall_time.h"
 
 namespace streambench::runner {
 namespace {
@@ -37,6 +39,16 @@ bool IsTolerance(const std::string& v, std::string* why) {
   return criteria::ParseTolerance(v, &scratch, why);
 }
 
+bool IsShardSpec(const std::string& v, std::string* why) {
+  scenario::ShardSpec spec;
+  return scenario::ParseShardSpec(v, &spec, why);
+}
+
+bool IsRfc3339(const std::string& v, std::string* why) {
+  int64_t ns = 0;
+  return ParseRfc3339(v, &ns, why);
+}
+
 bool IsPushGatewayUrl(const std::string& v, std::string* why) {
   return metrics::ParsePushGatewayUrl(v, why).has_value();
 }
@@ -59,6 +71,8 @@ struct CliApp {
   CLI::App* validate = nullptr;
   CLI::App* compare = nullptr;
   CLI::App* report = nullptr;
+  CLI::App* merge = nullptr;
+  std::string shard_text;
   // The texts of the repeatable gate flags, checked while parsing and parsed once afterwards
   // into CliOptions' typed values (ParsedGateFlags).
   std::vector<std::string> threshold_texts;
@@ -73,6 +87,8 @@ struct CliApp {
         &app, "compare", "B's results against baseline A, side by side; exit 1 on a regression");
     report = cli::AddCommand(&app, "report",
                              "draw results files as one self-contained HTML report (--html FILE)");
+    merge = cli::AddCommand(&app, "merge",
+                            "merge the results of a sharded run (--shard I/N) into one (--out)");
     app.footer(
         "`streambench COMMAND --help` lists the command's options.\n"
         "exit codes: 0 pass, 1 expectations, a threshold or the baseline failed, 2 bad input or\n"
@@ -88,6 +104,15 @@ struct CliApp {
     compare->add_option("A.json", o->file, "the baseline results (an earlier --out file)");
     compare->add_option("B.json", o->file_b, "the newer results");
     report->add_option("RESULTS.json", o->results_files, "results files (--out of earlier runs)");
+    merge->add_option("SHARD.json", o->merge_files,
+                      "every shard's results file (--out of run --shard)");
+    merge->add_option("--out", o->out_path, "write the merged JSON results to FILE")
+        ->type_name("FILE");
+    merge
+        ->add_flag("--allow-missing", o->allow_missing,
+                   "merge even when shards are missing, and name them in the result")
+        ->disable_flag_override();
+    AddGateFlags(merge, o);
     for (CLI::App* html_command : {run, report}) {
       html_command
           ->add_option("--html", o->html_path,
@@ -96,7 +121,7 @@ struct CliApp {
           ->type_name("FILE")
           ->check(cli::NotEmpty());
     }
-    for (CLI::App* gated_command : {run, compare}) {
+    for (CLI::App* gated_command : {run, compare, merge}) {
       cli::Repeatable(gated_command->add_option(
                           "--tolerance", tolerance_texts,
                           "allowed worsening against the baseline: '10%' (default) for every "
@@ -105,6 +130,28 @@ struct CliApp {
           ->check(cli::CheckedBy(IsTolerance));
     }
     AddRunFlags(o);
+  }
+
+  // The gate's own flags, on `run` and on `merge` (which judges the whole sharded run once).
+  void AddGateFlags(CLI::App* command, CliOptions* o) {
+    cli::Repeatable(
+        command->add_option("--threshold", threshold_texts,
+                            "fail (exit 1) unless EXPR holds, e.g. 'message_latency.p99 "
+                            "< 5ms' (repeatable; added to the scenario's thresholds; "
+                            "syntax in bench/gate/README.md)"))
+        ->type_name("EXPR")
+        ->check(cli::CheckedBy(IsThreshold));
+    command
+        ->add_option("--baseline", o->baseline_path,
+                     "compare with an earlier --out results file; a regression beyond the "
+                     "tolerance fails")
+        ->type_name("FILE")
+        ->check(cli::NotEmpty());
+    command
+        ->add_option("--junit", o->junit_path,
+                     "write the gate's checks (thresholds, baseline) as JUnit XML to FILE")
+        ->type_name("FILE")
+        ->check(cli::NotEmpty());
   }
 
   void AddRunFlags(CliOptions* o) {
@@ -134,8 +181,10 @@ struct CliApp {
         }));
     run->add_flag("--force", o->force,
                   "run even when the pre-flight memory estimate exceeds the available memory");
-    run->add_flag("--quiet", o->quiet, "no console table and no progress line")
-        ->disable_flag_override();
+    for (CLI::App* command : {run, merge}) {
+      command->add_flag("--quiet", o->quiet, "no console table and no progress line")
+          ->disable_flag_override();
+    }
     run->add_option("--metrics-port", o->metrics_port,
                     "serve Prometheus /metrics on PORT while running (0 = any free port, printed "
                     "on stderr as `metrics on HOST:PORT`)")
@@ -153,21 +202,17 @@ struct CliApp {
     run->add_option("--job", o->job, "Pushgateway job name (default streambench)")
         ->type_name("NAME")
         ->check(cli::CheckedBy(IsPlainJobName));
-    cli::Repeatable(run->add_option("--threshold", threshold_texts,
-                                    "fail (exit 1) unless EXPR holds, e.g. 'message_latency.p99 "
-                                    "< 5ms' (repeatable; added to the scenario's thresholds; "
-                                    "syntax in bench/gate/README.md)"))
-        ->type_name("EXPR")
-        ->check(cli::CheckedBy(IsThreshold));
-    run->add_option("--baseline", o->baseline_path,
-                    "compare with an earlier --out results file; a regression beyond the "
-                    "tolerance fails")
-        ->type_name("FILE")
-        ->check(cli::NotEmpty());
-    run->add_option("--junit", o->junit_path,
-                    "write the gate's checks (thresholds, baseline) as JUnit XML to FILE")
-        ->type_name("FILE")
-        ->check(cli::NotEmpty());
+    AddGateFlags(run, o);
+    run->add_option("--shard", shard_text,
+                    "run shard I of N (0-based): streams, rates and workloads divided N ways, its "
+                    "own seed; merge the shards' --out files with `streambench merge`")
+        ->type_name("I/N")
+        ->check(cli::CheckedBy(IsShardSpec));
+    run->add_option("--start-at", o->start_at,
+                    "begin the measured phase at this wall-clock instant (RFC 3339, e.g. "
+                    "2026-12-03T20:00:00Z), warming up until then, so shards measure one window")
+        ->type_name("TIME")
+        ->check(cli::CheckedBy(IsRfc3339));
   }
 };
 
@@ -176,6 +221,11 @@ std::string MissingArguments(const CliOptions& o) {
   if (o.command.empty()) return "missing command";
   if (o.command == "compare" && o.file_b.empty()) {
     return "'compare' needs two results files: A.json (baseline) B.json (new)";
+  }
+  if (o.command == "merge") {
+    if (o.merge_files.empty()) return "'merge' needs the shards' results files";
+    if (o.out_path.empty()) return "'merge' needs --out FILE (the merged results to write)";
+    return std::string();
   }
   if (o.command == "report") {
     if (o.results_files.empty()) return "'report' needs at least one results file";
@@ -217,6 +267,13 @@ bool ParseCliArgs(const std::vector<std::string>& args, CliOptions* out, std::st
     criteria::ParseThreshold(text, &threshold, error);
     out->thresholds.push_back(std::move(threshold));
   }
+  if (!cli.shard_text.empty()) {
+    scenario::ShardSpec spec;
+    scenario::ParseShardSpec(cli.shard_text, &spec, error);
+    out->shard_index = spec.index;
+    out->shard_count = spec.count;
+  }
+  if (!out->start_at.empty()) ParseRfc3339(out->start_at, &out->start_at_unix_ns, error);
   for (const std::string& text : cli.tolerance_texts) {
     criteria::ParseTolerance(text, &out->tolerances, error);
   }

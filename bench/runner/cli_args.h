@@ -48,6 +48,15 @@ struct CliOptions {
   // --tolerance SPEC ("15%", "message_latency.p99=25%"), applied in order over the 10% default.
   criteria::Tolerances tolerances;
   std::string junit_path;  // --junit FILE
+
+  // Sharded runs (bench/scenario/shard.h): --shard I/N, checked and parsed here.
+  int shard_index = 0;
+  int shard_count = 0;           // 0 = not sharded
+  int64_t start_at_unix_ns = 0;  // --start-at TIME (RFC 3339); 0 = not given
+  std::string start_at;          // as written
+  // merge: the shards' results files, --out, --allow-missing.
+  std::vector<std::string> merge_files;
+  bool allow_missing = false;
 };
 
 // Parses argv[1..]. False with *error (one line naming the offending argument) on bad usage.

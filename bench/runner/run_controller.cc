@@ -161,16 +161,24 @@ ScenarioOutcome RunScenarioFile(const scenario::ScenarioFile& file, const RunOpt
     std::vector<const scenario::Scenario*> round;
     for (const scenario::Scenario& run : file.runs) round.push_back(&run);
     bool go_on = true;
+    RunOptions later_options = options;  // --start-at aligns the first round only
+    later_options.start_at_unix_ns = 0;
     for (uint32_t rep = 0; rep < std::max(1u, file.repeat) && go_on; ++rep) {
-      std::vector<RunOutcome> outcomes = RunConcurrently(round, options);
+      std::vector<RunOutcome> outcomes = RunConcurrently(round, rep == 0 ? options : later_options);
       // Every outcome is kept (they ran together), even after one that says stop.
       for (RunOutcome& r : outcomes) go_on = accept(r, static_cast<int>(rep)) && go_on;
     }
   } else {
-    RunController controller(options);
+    // --start-at aligns the first run's measured phase; the later ones follow it.
+    RunOptions later_options = options;
+    later_options.start_at_unix_ns = 0;
+    RunController first_controller(options);
+    RunController controller(later_options);
+    bool first = true;
     // Repeats interleave the variants (A B C A B C ...) so drift does not favour one of them.
     for (const PlannedRun& planned : InterleavedOrder(file.runs.size(), file.repeat)) {
-      RunOutcome r = controller.Run(file.runs[planned.run_index]);
+      RunOutcome r = (first ? first_controller : controller).Run(file.runs[planned.run_index]);
+      first = false;
       if (!accept(r, planned.repeat_index)) break;
     }
   }

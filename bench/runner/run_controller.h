@@ -56,6 +56,13 @@ struct RunOptions {
   // Clock, sleeper, stop source, CPU sampler, heap trimmer, target and slots; nullptr = the real
   // process (ProductionRunEnvironment()). Must outlive the runs.
   const RunEnvironment* environment = nullptr;
+  // Sharded runs (--start-at): the Unix time in ns at which the measured phase begins, so every
+  // shard measures the same window; the warm-up lasts until then (shorter or longer than the
+  // scenario's). A run that gets there late measures at once and says by how much
+  // (RunResult::late_start_s). 0 = the scenario's own warm-up.
+  int64_t start_at_unix_ns = 0;
+  // The wall clock it is compared with (Unix ns); nullptr = the system clock.
+  int64_t (*wall_clock_unix_ns)() = nullptr;
 };
 
 struct RunOutcome {

@@ -7,6 +7,7 @@
 
 #include "bench/report/console_report.h"
 #include "bench/runner/open_loop_worker.h"
+#include "common/wall_time.h"
 
 namespace streambench::runner {
 namespace {
@@ -67,6 +68,13 @@ void RunPhases::Start() {
   record_.start_ns = clock.NowNs();
   record_.measured_start_ns = record_.start_ns;
   warmup_end_ns_ = record_.start_ns + run_.warmup_us * 1000;
+  if (options_.start_at_unix_ns > 0) {
+    const int64_t wall_now_ns =
+        options_.wall_clock_unix_ns != nullptr ? options_.wall_clock_unix_ns() : WallClockUnixNs();
+    const int64_t until_start_ns = options_.start_at_unix_ns - wall_now_ns;
+    record_.late_start_ns = std::max<int64_t>(0, -until_start_ns);
+    warmup_end_ns_ = record_.start_ns + std::max<int64_t>(0, until_start_ns);
+  }
   end_ns_ = warmup_end_ns_ + run_.duration_us * 1000;
   for (drivers::Slot* slot : slots_) slot->Start();
 
@@ -89,11 +97,18 @@ void RunPhases::Start() {
 }
 
 bool RunPhases::WarmUp() {
-  if (run_.warmup_us <= 0) return true;
+  if (warmup_end_ns_ <= record_.start_ns) {
+    series_.Begin(record_.baseline);
+    return true;
+  }
   if (!PollUntil(warmup_end_ns_)) return false;
   record_.baseline = registry_.TakeSnapshot(env_.clock->NowNs());
   record_.measured_start_ns = record_.baseline.taken_at_ns;
   record_.cpu_begin = env_.cpu->Sample();
+  series_.Begin(record_.baseline);
+  // Ticks (and so the series' intervals) count whole seconds from the measured phase's start:
+  // shards started at one --start-at instant then cut their intervals at the same instants.
+  next_tick_ns_ = record_.measured_start_ns + kSecondNs;
   return true;
 }
 
@@ -117,8 +132,11 @@ bool RunPhases::PollUntil(int64_t deadline_ns) {
 }
 
 void RunPhases::Tick(int64_t now_ns) {
-  if ((show_progress_ || options_.on_snapshot) && now_ns >= next_tick_ns_) {
+  // The per-second series needs the snapshot in the measured phase even without a live view.
+  const bool measuring = series_.begun() && now_ns < end_ns_;
+  if ((show_progress_ || options_.on_snapshot || measuring) && now_ns >= next_tick_ns_) {
     registry_.TakeSnapshotInto(now_ns, &snap_);
+    if (measuring) series_.Add(snap_);
     delta_ = snap_;  // copy-assignment reuses delta_'s storage
     delta_.Subtract(last_second_);
     if (options_.on_snapshot) options_.on_snapshot(run_, snap_, Live(delta_, now_ns, false));
@@ -175,6 +193,8 @@ void RunPhases::Drain() {
   // after the load stopped) does not inflate them.
   record_.phase_end = registry_.TakeSnapshot(env_.clock->NowNs());
   record_.measured_end_ns = record_.phase_end.taken_at_ns;
+  series_.Add(record_.phase_end, /*last=*/true);
+  record_.series = series_.Take();
 
   StopWorkers();
   context_.SetStopping();

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "bench/drivers/driver.h"
+#include "bench/report/interval_series.h"
 #include "bench/runner/cpu_usage.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_environment.h"
@@ -46,6 +47,10 @@ struct PhaseRecord {
   bool work_exhausted = false;    // the run's finite work ran out and ended the phase early
   bool stop_now = false;          // two or more stop requests by the end of the drain
   int64_t still_active = 0;       // calls that did not finish even after the cancel
+  // The measured phase's per-second intervals (RunResult::series).
+  std::vector<report::IntervalPoint> series;
+  // --start-at: how late the measured phase began after the requested instant (0 = on time).
+  int64_t late_start_ns = 0;
 
   double measured_duration_s() const;
 };
@@ -114,6 +119,7 @@ class RunPhases {
   stats::Snapshot snap_, delta_;
   int64_t next_tick_ns_ = 0;
   bool progress_printed_ = false;
+  report::IntervalSeries series_;
 };
 
 }  // namespace streambench::runner

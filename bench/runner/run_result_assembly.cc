@@ -19,6 +19,8 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
   result.service = scenario::ServiceName(run);
   result.target = target.description();
   result.interrupted = phases.interrupted;
+  result.series = phases.series;
+  result.late_start_s = static_cast<double>(phases.late_start_ns) / 1e9;
   result.dropped_ops = context.dropped_ops();
   const drivers::WorkSupply& work = context.work();
   if (work.finite()) {

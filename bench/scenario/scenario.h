@@ -381,6 +381,9 @@ struct Scenario {
   int64_t duration_us = 10'000'000;  // key `duration`: the measured phase
   ExpectSpec expect;
   uint64_t seed = 1;  // random seed for Poisson arrivals, sizes, failures
+  // Set by sharding (shard.h): goes into the names a run makes on a shared server (chat rooms,
+  // pubsub topics), so shards on different machines never join each other's. "" = unsharded.
+  std::string id_tag;
   // Key `thresholds`: gate expressions such as "message_latency.p99 < 5ms" (syntax in
   // bench/gate/README.md), parsed at load time so a bad one is a LoadError; the gate judges them
   // against this run's results.

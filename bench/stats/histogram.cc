@@ -59,6 +59,22 @@ void LogLinearHistogram::Merge(const LogLinearHistogram& other) {
   }
 }
 
+void LogLinearHistogram::AddToBucket(int index, uint64_t count) {
+  Bump(counts_[index], count);
+  total_count_.store(total_count_.load(std::memory_order_relaxed) + count,
+                     std::memory_order_release);
+}
+
+void LogLinearHistogram::AddExtremes(int64_t min_ns, int64_t max_ns, uint64_t sum_ns) {
+  Bump(sum_ns_, sum_ns);
+  if (min_ns < min_ns_.load(std::memory_order_relaxed)) {
+    min_ns_.store(min_ns, std::memory_order_relaxed);
+  }
+  if (max_ns > max_ns_.load(std::memory_order_relaxed)) {
+    max_ns_.store(max_ns, std::memory_order_relaxed);
+  }
+}
+
 void LogLinearHistogram::Subtract(const LogLinearHistogram& earlier) {
   uint64_t total = 0;
   int lowest = -1;

@@ -50,6 +50,12 @@ class LogLinearHistogram {
   template <typename Fn>
   void ForEachBucket(Fn&& fn) const;
 
+  // Restoring a histogram from its buckets (bench/stats/compact_histogram.h): adds `count` to
+  // bucket `index` (0 <= index < BucketCount()) and to the total, without touching min, max or
+  // sum, which AddExtremes then merges in as a recorder would have left them.
+  void AddToBucket(int index, uint64_t count);
+  void AddExtremes(int64_t min_ns, int64_t max_ns, uint64_t sum_ns);
+
   // Number of buckets (memory: kBucketCount * 8 bytes).
   static int BucketCount();
   // Bucket index for a value, and the highest value mapping to a bucket (exposed for tests).

@@ -205,6 +205,23 @@ TEST(SnapshotCollector, UpdateReplacesRunAndKeepsOtherRuns) {
   EXPECT_TRUE(c.CollectScenario("nope").empty());
 }
 
+TEST(SnapshotCollector, ShardLabelOnEverySeriesOnlyWhenSharded) {
+  SnapshotCollector c;
+  c.Update("sc", "v", "bidi", MakeSnapshot(), LiveGauges{500, 4, 0.002});
+  for (const MetricFamily& f : c.Collect()) {
+    for (const auto& m : f.metric) EXPECT_EQ(LabelValue(m, "shard"), "<missing>") << f.name;
+  }
+  c.SetShardLabel("3");
+  size_t series = 0;
+  for (const MetricFamily& f : c.Collect()) {
+    for (const auto& m : f.metric) {
+      EXPECT_EQ(LabelValue(m, "shard"), "3") << f.name;
+      ++series;
+    }
+  }
+  EXPECT_GT(series, 20u);
+}
+
 TEST(StatusCodeLabel, NamesAndOutOfRange) {
   EXPECT_STREQ(StatusCodeLabel(0), "OK");
   EXPECT_STREQ(StatusCodeLabel(4), "DEADLINE_EXCEEDED");

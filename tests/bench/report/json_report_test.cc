@@ -267,3 +267,84 @@ TEST(JsonReportTest, OverwritesAnExistingFileWhole) {
 
 }  // namespace
 }  // namespace streambench::report
+
+namespace streambench::report {
+namespace {
+
+stats::CompactHistogram HistogramOf(std::initializer_list<int64_t> values_ns) {
+  stats::LogLinearHistogram h;
+  for (int64_t v : values_ns) h.Record(v);
+  return stats::Compact(h);
+}
+
+void ExpectSameCompact(const stats::CompactHistogram& a, const stats::CompactHistogram& b) {
+  EXPECT_EQ(a.min_ns, b.min_ns);
+  EXPECT_EQ(a.max_ns, b.max_ns);
+  EXPECT_EQ(a.sum_ns, b.sum_ns);
+  EXPECT_EQ(a.buckets, b.buckets);
+}
+
+TEST(JsonReportTest, HistogramsSeriesAndShardRoundTripLosslessly) {
+  ScenarioResult original = testing::SampleResult();
+  RunResult& run = original.runs[0];
+  run.latency_histograms["message"] = HistogramOf({900, 1500, 250'000, 7'000'000, 7'000'001});
+  run.latency_histograms["call"] = HistogramOf({3'600'000'000'000});
+  IntervalPoint p;
+  p.t_s = 3;
+  p.duration_s = 1.02;
+  p.messages_sent = 10;
+  p.messages_received = 9;
+  p.calls_finished = 2;
+  p.calls_by_code = {{"OK", 1}, {"UNAVAILABLE", 1}};
+  p.message_latency = HistogramOf({1000, 2000, 3000});
+  run.series = {p};
+  run.late_start_s = 0.25;
+  original.shard.sharded = true;
+  original.shard.index = 2;
+  original.shard.count = 4;
+  original.shard.start_at = "2026-12-03T20:00:00Z";
+
+  ScenarioResult read;
+  std::string error;
+  ASSERT_TRUE(FromJson(ToJson(original), &read, &error)) << error;
+  const RunResult& back = read.runs[0];
+  ASSERT_EQ(back.latency_histograms.size(), 2u);
+  ExpectSameCompact(back.latency_histograms.at("message"), run.latency_histograms["message"]);
+  ExpectSameCompact(back.latency_histograms.at("call"), run.latency_histograms["call"]);
+  ASSERT_EQ(back.series.size(), 1u);
+  EXPECT_EQ(back.series[0].t_s, 3);
+  EXPECT_EQ(back.series[0].messages_received, 9u);
+  EXPECT_EQ(back.series[0].calls_by_code, p.calls_by_code);
+  ExpectSameCompact(back.series[0].message_latency, p.message_latency);
+  EXPECT_EQ(back.late_start_s, 0.25);
+  EXPECT_TRUE(read.shard.sharded);
+  EXPECT_EQ(read.shard.index, 2);
+  EXPECT_EQ(read.shard.count, 4);
+  EXPECT_EQ(read.shard.start_at, "2026-12-03T20:00:00Z");
+  EXPECT_EQ(ToJson(read), ToJson(original));
+  // Runs without them (older files) write neither key.
+  const nlohmann::json doc = nlohmann::json::parse(ToJson(original));
+  EXPECT_FALSE(doc["runs"][1].contains("histograms"));
+  EXPECT_FALSE(doc["runs"][1].contains("series"));
+  EXPECT_FALSE(doc["runs"][1].contains("late_start_s"));
+  EXPECT_EQ(doc["runs"][0]["series"][0]["message_latency_us"]["count"], 3);
+}
+
+TEST(JsonReportTest, CorruptHistogramBucketsNameThePath) {
+  ScenarioResult original = testing::SampleResult();
+  original.runs[0].latency_histograms["message"] = HistogramOf({900, 1500});
+  nlohmann::json doc = nlohmann::json::parse(ToJson(original));
+  const std::string buckets = doc["runs"][0]["histograms"]["message"]["buckets"];
+  // A third pair whose index is below the first two.
+  doc["runs"][0]["histograms"]["message"]["buckets"] = buckets + " 1:1";
+  ScenarioResult read;
+  std::string error;
+  EXPECT_FALSE(FromJson(doc.dump(), &read, &error));
+  EXPECT_NE(error.find("runs[0].histograms.message.buckets: bucket 2"), std::string::npos) << error;
+  doc["runs"][0]["histograms"]["message"]["buckets"] = buckets + " 7";
+  EXPECT_FALSE(FromJson(doc.dump(), &read, &error));
+  EXPECT_NE(error.find("expected 'index:count' pairs"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace streambench::report

@@ -174,3 +174,43 @@ TEST(CliArgsTest, ReportTakesResultsFilesAndNeedsHtml) {
 
 }  // namespace
 }  // namespace streambench::runner
+
+namespace streambench::runner {
+namespace {
+
+TEST(CliArgsTest, ShardAndStartAt) {
+  CliOptions o;
+  std::string e;
+  ASSERT_TRUE(ParseCliArgs(
+      {"run", "s.yaml", "--shard", "2/5", "--start-at", "2026-12-03T21:00:00.25+01:00"}, &o, &e))
+      << e;
+  EXPECT_EQ(o.shard_index, 2);
+  EXPECT_EQ(o.shard_count, 5);
+  EXPECT_EQ(o.start_at, "2026-12-03T21:00:00.25+01:00");
+  EXPECT_EQ(o.start_at_unix_ns, int64_t{1796328000} * 1'000'000'000 + 250'000'000);
+  EXPECT_FALSE(ParseCliArgs({"run", "s.yaml", "--shard", "5/5"}, &o, &e));
+  EXPECT_EQ(e, "--shard: shard 5 of 5: expected 0 <= I < N <= 10000");
+  EXPECT_FALSE(ParseCliArgs({"run", "s.yaml", "--start-at", "2026-02-30T00:00:00Z"}, &o, &e));
+  EXPECT_THAT(e, ::testing::HasSubstr("--start-at: expected an RFC 3339 time"));
+  EXPECT_FALSE(ParseCliArgs({"run", "s.yaml", "--start-at", "2026-12-03T20:00:00"}, &o, &e));
+  EXPECT_THAT(e, ::testing::HasSubstr("missing Z or offset"));
+}
+
+TEST(CliArgsTest, MergeTakesFilesOutAndTheGate) {
+  CliOptions o;
+  std::string e;
+  ASSERT_TRUE(ParseCliArgs({"merge", "a.json", "b.json", "--out", "all.json", "--allow-missing",
+                            "--threshold", "message_latency.p99 < 5ms", "--junit", "j.xml"},
+                           &o, &e))
+      << e;
+  EXPECT_EQ(o.command, "merge");
+  EXPECT_EQ(o.merge_files, (std::vector<std::string>{"a.json", "b.json"}));
+  EXPECT_EQ(o.out_path, "all.json");
+  EXPECT_TRUE(o.allow_missing);
+  EXPECT_EQ(o.thresholds.size(), 1u);
+  EXPECT_FALSE(ParseCliArgs({"merge", "a.json"}, &o, &e));
+  EXPECT_EQ(e, "'merge' needs --out FILE (the merged results to write)");
+}
+
+}  // namespace
+}  // namespace streambench::runner

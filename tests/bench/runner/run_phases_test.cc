@@ -275,3 +275,51 @@ TEST_F(RunPhasesTest, PrepareFailuresSayWhatFailed) {
 
 }  // namespace
 }  // namespace streambench::runner
+
+namespace streambench::runner {
+namespace {
+
+// --start-at is compared with the wall clock once, when the slots start; a fixed instant is
+// enough for the fake clock's runs.
+constexpr int64_t kWallAtStartNs = 1'800'000'000 * testing::kMsNs * 1000;
+int64_t FixedWallClock() { return kWallAtStartNs; }
+
+TEST_F(RunPhasesTest, SeriesHasAnIntervalPerSecondThatAddsUpToTheMeasuredPhase) {
+  const RunOutcome outcome = Run(Yaml("1s", "3s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  const report::RunResult& r = outcome.result;
+  ASSERT_EQ(r.series.size(), 3u);
+  uint64_t sent = 0, latencies = 0;
+  for (size_t k = 0; k < r.series.size(); ++k) {
+    EXPECT_EQ(r.series[k].t_s, static_cast<int64_t>(k));
+    EXPECT_DOUBLE_EQ(r.series[k].duration_s, 1.0);
+    sent += r.series[k].messages_sent;
+    latencies += r.series[k].message_latency.Count();
+  }
+  EXPECT_EQ(sent, 60u) << "the warm-up is in no interval, the measured phase in one each";
+  EXPECT_EQ(sent, r.messages_sent);
+  const auto message = r.latency_us.find("message");
+  EXPECT_EQ(latencies, message == r.latency_us.end() ? 0 : message->second.count);
+}
+
+TEST_F(RunPhasesTest, StartAtStretchesTheWarmUpToTheInstant) {
+  options_.wall_clock_unix_ns = FixedWallClock;
+  options_.start_at_unix_ns = kWallAtStartNs + 2500 * kMsNs;
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_EQ(ElapsedNs(), 4500 * kMsNs) << "2.5 s of warm-up (not 1 s), then 2 s measured";
+  EXPECT_EQ(outcome.result.messages_sent, 40u);
+  EXPECT_EQ(outcome.result.late_start_s, 0);
+}
+
+TEST_F(RunPhasesTest, ALateStartMeasuresAtOnceAndSaysHowLate) {
+  options_.wall_clock_unix_ns = FixedWallClock;
+  options_.start_at_unix_ns = kWallAtStartNs - 700 * kMsNs;
+  const RunOutcome outcome = Run(Yaml("1s", "2s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_EQ(ElapsedNs(), 2 * kSecondNs) << "no warm-up: the window began 0.7 s ago";
+  EXPECT_DOUBLE_EQ(outcome.result.late_start_s, 0.7);
+}
+
+}  // namespace
+}  // namespace streambench::runner
