@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bench/html/html_escape.h"
+#include "bench/html/svg_style.h"
 
 namespace streambench::html {
 namespace {
@@ -14,23 +15,6 @@ constexpr double kBarWidth = 14;
 constexpr double kGroupGap = 24;
 constexpr double kPlotHeight = 220;
 constexpr double kLeft = 72, kRight = 16, kTop = 12, kBottom = 40;
-
-// Colour-blind-safe (Okabe-Ito), cycled when there are more series.
-constexpr const char* kColours[] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7",
-                                    "#56b4e9", "#d55e00", "#f0e442", "#000000"};
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f", v);
-  return buf;
-}
-
-// The exact value, for data-value (round-trips a double).
-std::string Exact(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  return buf;
-}
 
 // Maps a value to a height in [0, kPlotHeight] and lists the ticks.
 struct Scale {
@@ -93,49 +77,49 @@ std::string RenderBarChart(const BarChart& chart) {
   const double width = kLeft + kRight + std::max<size_t>(chart.categories.size(), 1) * group_width;
   const double height = kTop + kPlotHeight + kBottom;
   const double base_y = kTop + kPlotHeight;
-  auto format = [&chart](double v) { return chart.format ? chart.format(v) : Exact(v); };
+  auto format = [&chart](double v) { return chart.format ? chart.format(v) : ExactNumber(v); };
 
   std::string svg =
       "<figure class=\"chart\"><figcaption>" + EscapeHtml(chart.title) +
       "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
-      Number(width) + "\" height=\"" + Number(height) + "\" viewBox=\"0 0 " + Number(width) + " " +
-      Number(height) + "\" data-scale=\"" + (scale.log ? "log" : "linear") + "\">\n<title>" +
-      EscapeHtml(chart.title) + "</title>\n";
+      SvgNumber(width) + "\" height=\"" + SvgNumber(height) + "\" viewBox=\"0 0 " +
+      SvgNumber(width) + " " + SvgNumber(height) + "\" data-scale=\"" +
+      (scale.log ? "log" : "linear") + "\">\n<title>" + EscapeHtml(chart.title) + "</title>\n";
   // The y axis: gridlines and tick labels, and its label (unit) turned along it.
   for (double tick : scale.Ticks()) {
     const double y = base_y - scale.Height(tick);
-    svg += "<line class=\"grid\" x1=\"" + Number(kLeft) + "\" x2=\"" + Number(width - kRight) +
-           "\" y1=\"" + Number(y) + "\" y2=\"" + Number(y) + "\"/><text class=\"tick\" x=\"" +
-           Number(kLeft - 4) + "\" y=\"" + Number(y + 4) + "\" text-anchor=\"end\">" +
-           EscapeHtml(format(tick)) + "</text>\n";
+    svg += "<line class=\"grid\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
+           SvgNumber(width - kRight) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
+           "\"/><text class=\"tick\" x=\"" + SvgNumber(kLeft - 4) + "\" y=\"" + SvgNumber(y + 4) +
+           "\" text-anchor=\"end\">" + EscapeHtml(format(tick)) + "</text>\n";
   }
-  svg += "<text class=\"axis-label\" transform=\"translate(14 " + Number(kTop + kPlotHeight / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\">" + EscapeHtml(chart.y_label) + "</text>\n";
+  svg += "<text class=\"axis-label\" transform=\"translate(14 " +
+         SvgNumber(kTop + kPlotHeight / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
+         EscapeHtml(chart.y_label) + "</text>\n";
   for (size_t c = 0; c < chart.categories.size(); ++c) {
     const double group_x = kLeft + kGroupGap / 2 + c * group_width;
     for (size_t s = 0; s < chart.series.size(); ++s) {
       const BarSeries& series = chart.series[s];
       const double value = c < series.values.size() ? series.values[c] : 0;
       const double h = scale.Height(value);
-      svg += "<rect class=\"bar\" x=\"" + Number(group_x + s * kBarWidth) + "\" y=\"" +
-             Number(base_y - h) + "\" width=\"" + Number(kBarWidth - 2) + "\" height=\"" +
-             Number(h) + "\" fill=\"" + kColours[s % std::size(kColours)] + "\" data-series=\"" +
+      svg += "<rect class=\"bar\" x=\"" + SvgNumber(group_x + s * kBarWidth) + "\" y=\"" +
+             SvgNumber(base_y - h) + "\" width=\"" + SvgNumber(kBarWidth - 2) + "\" height=\"" +
+             SvgNumber(h) + "\" fill=\"" + SeriesColour(s) + "\" data-series=\"" +
              EscapeHtml(series.name) + "\" data-category=\"" + EscapeHtml(chart.categories[c]) +
-             "\" data-value=\"" + Exact(value) + "\"><title>" +
+             "\" data-value=\"" + ExactNumber(value) + "\"><title>" +
              EscapeHtml(series.name + " " + chart.categories[c] + ": " + format(value)) +
              "</title></rect>\n";
     }
-    svg += "<text class=\"category\" x=\"" + Number(group_x + bars_per_group * kBarWidth / 2) +
-           "\" y=\"" + Number(base_y + 16) + "\" text-anchor=\"middle\">" +
+    svg += "<text class=\"category\" x=\"" + SvgNumber(group_x + bars_per_group * kBarWidth / 2) +
+           "\" y=\"" + SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
            EscapeHtml(chart.categories[c]) + "</text>\n";
   }
-  svg += "<line class=\"axis\" x1=\"" + Number(kLeft) + "\" x2=\"" + Number(width - kRight) +
-         "\" y1=\"" + Number(base_y) + "\" y2=\"" + Number(base_y) + "\"/>\n</svg>\n";
+  svg += "<line class=\"axis\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" + SvgNumber(width - kRight) +
+         "\" y1=\"" + SvgNumber(base_y) + "\" y2=\"" + SvgNumber(base_y) + "\"/>\n</svg>\n";
   svg += "<ul class=\"legend\">";
   for (size_t s = 0; s < chart.series.size(); ++s) {
-    svg += "<li><span class=\"swatch\" style=\"background:" +
-           std::string(kColours[s % std::size(kColours)]) + "\"></span>" +
-           EscapeHtml(chart.series[s].name) + "</li>";
+    svg += "<li><span class=\"swatch\" style=\"background:" + std::string(SeriesColour(s)) +
+           "\"></span>" + EscapeHtml(chart.series[s].name) + "</li>";
   }
   svg += "</ul></figure>\n";
   return svg;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bench/html/html_escape.h"
+#include "bench/html/svg_style.h"
 #include "bench/report/format.h"
 
 namespace streambench::html {
@@ -12,21 +13,6 @@ namespace {
 
 constexpr double kPlotWidth = 480, kPlotHeight = 220;
 constexpr double kLeft = 72, kRight = 16, kTop = 12, kBottom = 44;
-// The bar charts' palette (Okabe-Ito), so a run has one colour throughout.
-constexpr const char* kColours[] = {"#0072b2", "#e69f00", "#009e73", "#cc79a7",
-                                    "#56b4e9", "#d55e00", "#f0e442", "#000000"};
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f", v);
-  return buf;
-}
-
-std::string Exact(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
-  return buf;
-}
 
 }  // namespace
 
@@ -68,54 +54,58 @@ std::string RenderCurveChart(const CurveChart& chart) {
   std::string svg =
       "<figure class=\"chart curve\"><figcaption>" + EscapeHtml(chart.title) +
       "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
-      Number(width) + "\" height=\"" + Number(height) + "\" viewBox=\"0 0 " + Number(width) + " " +
-      Number(height) + "\">\n<title>" + EscapeHtml(chart.title) + "</title>\n";
+      SvgNumber(width) + "\" height=\"" + SvgNumber(height) + "\" viewBox=\"0 0 " +
+      SvgNumber(width) + " " + SvgNumber(height) + "\">\n<title>" + EscapeHtml(chart.title) +
+      "</title>\n";
   for (double e = lo; e <= hi + 1e-9; e += 1) {
     const double y = y_of(std::pow(10.0, e));
-    svg += "<line class=\"grid\" x1=\"" + Number(kLeft) + "\" x2=\"" + Number(kLeft + kPlotWidth) +
-           "\" y1=\"" + Number(y) + "\" y2=\"" + Number(y) + "\"/><text class=\"tick\" x=\"" +
-           Number(kLeft - 4) + "\" y=\"" + Number(y + 4) + "\" text-anchor=\"end\">" +
-           EscapeHtml(report::FormatLatencyUs(std::pow(10.0, e))) + "</text>\n";
+    svg += "<line class=\"grid\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
+           SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
+           "\"/><text class=\"tick\" x=\"" + SvgNumber(kLeft - 4) + "\" y=\"" + SvgNumber(y + 4) +
+           "\" text-anchor=\"end\">" + EscapeHtml(report::FormatLatencyUs(std::pow(10.0, e))) +
+           "</text>\n";
   }
   for (int i = 0; i <= 4; ++i) {
     const double rate = top_rate * i / 4;
-    svg += "<text class=\"tick\" x=\"" + Number(x_of(rate)) + "\" y=\"" + Number(base_y + 16) +
-           "\" text-anchor=\"middle\">" + EscapeHtml(report::FormatRate(rate) + "/s") + "</text>\n";
+    svg += "<text class=\"tick\" x=\"" + SvgNumber(x_of(rate)) + "\" y=\"" +
+           SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
+           EscapeHtml(report::FormatRate(rate) + "/s") + "</text>\n";
   }
-  svg += "<text class=\"axis-label\" transform=\"translate(14 " + Number(kTop + kPlotHeight / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\">" + EscapeHtml(chart.y_label) + "</text>\n";
-  svg += "<text class=\"axis-label\" x=\"" + Number(kLeft + kPlotWidth / 2) + "\" y=\"" +
-         Number(base_y + 36) + "\" text-anchor=\"middle\">achieved rate (per second)</text>\n";
+  svg += "<text class=\"axis-label\" transform=\"translate(14 " +
+         SvgNumber(kTop + kPlotHeight / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
+         EscapeHtml(chart.y_label) + "</text>\n";
+  svg += "<text class=\"axis-label\" x=\"" + SvgNumber(kLeft + kPlotWidth / 2) + "\" y=\"" +
+         SvgNumber(base_y + 36) + "\" text-anchor=\"middle\">achieved rate (per second)</text>\n";
   if (chart.objective_us > 0) {
     const double y = y_of(chart.objective_us);
-    svg += "<line class=\"objective\" x1=\"" + Number(kLeft) + "\" x2=\"" +
-           Number(kLeft + kPlotWidth) + "\" y1=\"" + Number(y) + "\" y2=\"" + Number(y) +
+    svg += "<line class=\"objective\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
+           SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
            "\" stroke=\"#d55e00\" stroke-dasharray=\"6 4\" data-value=\"" +
-           Exact(chart.objective_us) +
+           ExactNumber(chart.objective_us) +
            "\"><title>objective: " + EscapeHtml(report::FormatLatencyUs(chart.objective_us)) +
            "</title></line>\n";
   }
   for (size_t s = 0; s < chart.series.size(); ++s) {
     const CurveSeries& series = chart.series[s];
-    const char* colour = kColours[s % std::size(kColours)];
+    const char* colour = SeriesColour(s);
     std::vector<CurvePoint> points = series.points;
     std::stable_sort(points.begin(), points.end(), [](const CurvePoint& a, const CurvePoint& b) {
       return a.rate_per_s < b.rate_per_s;
     });
     std::string path;
     for (const CurvePoint& p : points) {
-      path +=
-          (path.empty() ? "" : " ") + Number(x_of(p.rate_per_s)) + "," + Number(y_of(p.latency_us));
+      path += (path.empty() ? "" : " ") + SvgNumber(x_of(p.rate_per_s)) + "," +
+              SvgNumber(y_of(p.latency_us));
     }
     svg += "<polyline class=\"curve\" fill=\"none\" stroke=\"" + std::string(colour) +
            "\" points=\"" + path + "\"/>\n";
     for (const CurvePoint& p : points) {
       // Sustained steps are filled, failed ones hollow.
-      svg += "<circle class=\"step\" cx=\"" + Number(x_of(p.rate_per_s)) + "\" cy=\"" +
-             Number(y_of(p.latency_us)) + "\" r=\"4\" stroke=\"" + colour + "\" fill=\"" +
+      svg += "<circle class=\"step\" cx=\"" + SvgNumber(x_of(p.rate_per_s)) + "\" cy=\"" +
+             SvgNumber(y_of(p.latency_us)) + "\" r=\"4\" stroke=\"" + colour + "\" fill=\"" +
              (p.sustained ? colour : "#ffffff") + "\" data-series=\"" + EscapeHtml(series.name) +
-             "\" data-rate=\"" + Exact(p.rate_per_s) + "\" data-latency-us=\"" +
-             Exact(p.latency_us) + "\" data-sustained=\"" + (p.sustained ? "true" : "false") +
+             "\" data-rate=\"" + ExactNumber(p.rate_per_s) + "\" data-latency-us=\"" +
+             ExactNumber(p.latency_us) + "\" data-sustained=\"" + (p.sustained ? "true" : "false") +
              "\"><title>" +
              EscapeHtml(series.name + ": " + report::FormatRate(p.rate_per_s) + "/s, " +
                         report::FormatLatencyUs(p.latency_us) +
@@ -123,13 +113,13 @@ std::string RenderCurveChart(const CurveChart& chart) {
              "</title></circle>\n";
     }
   }
-  svg += "<line class=\"axis\" x1=\"" + Number(kLeft) + "\" x2=\"" + Number(kLeft + kPlotWidth) +
-         "\" y1=\"" + Number(base_y) + "\" y2=\"" + Number(base_y) + "\"/>\n</svg>\n";
+  svg += "<line class=\"axis\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
+         SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(base_y) + "\" y2=\"" +
+         SvgNumber(base_y) + "\"/>\n</svg>\n";
   svg += "<ul class=\"legend\">";
   for (size_t s = 0; s < chart.series.size(); ++s) {
-    svg += "<li><span class=\"swatch\" style=\"background:" +
-           std::string(kColours[s % std::size(kColours)]) + "\"></span>" +
-           EscapeHtml(chart.series[s].name) + "</li>";
+    svg += "<li><span class=\"swatch\" style=\"background:" + std::string(SeriesColour(s)) +
+           "\"></span>" + EscapeHtml(chart.series[s].name) + "</li>";
   }
   if (chart.objective_us > 0) svg += "<li>dashed: the objective; hollow: a failed step</li>";
   svg += "</ul></figure>\n";
