@@ -58,6 +58,16 @@ bool ParseShardSpec(const std::string& text, ShardSpec* out, std::string* error)
 bool ShardScenario(const ShardSpec& shard, Scenario* s, std::string* error) {
   const int n = shard.count;
   const int i = shard.index;
+  if (s->load.model == LoadModel::kSearch && n > 1) {
+    // Each step's rate follows from the previous step's outcome over the whole target, which no
+    // single shard sees; shards searching their shares alone would each stop at a different
+    // step. Until a coordinator exists, the search runs from one generator.
+    *error = s->source_path + ": run '" + s->variant +
+             "': a capacity search cannot be sharded (each next rate depends on every shard's "
+             "last step); run the search from one generator, then shard a constant-rate run at "
+             "the rate it found";
+    return false;
+  }
   // Workloads make their own streams (members, subscribers) and only spread them over the
   // connections; the other modes' streams are connections x streams_per_connection.
   const bool workload = s->mode == Mode::kSubscribe || s->mode == Mode::kChat;

@@ -129,6 +129,18 @@ TEST(ShardTest, TooFewToDivideIsAnErrorWithTheReason) {
   EXPECT_NE(error.find("chat.rooms = 1"), std::string::npos) << error;
 }
 
+// A search chooses each rate from the last step over the whole target: not divisible by shards.
+TEST(ShardTest, ACapacitySearchIsNotShardedButOneShardOfOneIs) {
+  Scenario s = Base();
+  s.load.model = LoadModel::kSearch;
+  std::string error;
+  EXPECT_FALSE(ShardScenario({0, 2}, &s, &error));
+  EXPECT_NE(error.find("s.yaml: run 'default': a capacity search cannot be sharded"),
+            std::string::npos)
+      << error;
+  EXPECT_TRUE(ShardScenario({0, 1}, &s, &error)) << error;
+}
+
 TEST(ShardTest, ShardSpecSyntax) {
   ShardSpec spec;
   std::string error;
