@@ -50,6 +50,10 @@ TEST_F(StreamScaleTest, TenThousandStreamsAllOpenEchoAndCloseWithinAMemoryBound)
   EXPECT_EQ(r.integrity.Total(), 0u);
   EXPECT_FALSE(r.interrupted);
 
+#if defined(__SANITIZE_ADDRESS__)
+  // Every check above still ran; only the memory bound is not measured here.
+  GTEST_SKIP() << "AddressSanitizer's redzones and quarantine inflate memory per stream";
+#endif
   ASSERT_GT(peak_kib, rss_before_kib);
   const uint64_t kib_per_stream = (peak_kib - rss_before_kib) / kStreams;
   RecordProperty("kib_per_stream", std::to_string(kib_per_stream));
