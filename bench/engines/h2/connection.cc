@@ -21,9 +21,10 @@ namespace streambench::engines::h2 {
 // One call's state on the connection. Pooled (AcquireStream/ReleaseStream): every field is set
 // anew when a call takes it.
 struct Connection::Stream {
-  // Buffers larger than this are not kept for the next call, so a burst of big messages does
-  // not leave every pooled stream holding its peak.
-  static constexpr size_t kKeptBufferBytes = 64 * 1024;
+  // Buffers larger than this are not kept for the next call: a pooled stream holds at most this
+  // much idle (a connection keeps as many streams as it ever had open at once), and a call with
+  // bigger messages pays one allocation per buffer, small beside copying its messages.
+  static constexpr size_t kKeptBufferBytes = 16 * 1024;
 
   uint32_t slot = 0;
   uint32_t generation = 0;  // changes at each release, so old handles find nothing
