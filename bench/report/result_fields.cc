@@ -61,8 +61,7 @@ struct Group {
 constexpr Group kGroups[] = {
     {"transfers.", IsTransferMode, nullptr}, {"generator.", GeneratorMeasured, nullptr},
     {"link.", LinkEnabled, EnableLink},      {"messages_per_stream.", StreamsReceived, nullptr},
-    {"feed.", HasOnceFeed, nullptr},
-    {"capacity.", Searched, MarkSearched},
+    {"feed.", HasOnceFeed, nullptr},         {"capacity.", Searched, MarkSearched},
 };
 
 // Written only when a sharded run's measured phase began after its --start-at instant.

@@ -55,8 +55,8 @@ TEST(ShippedScenariosTest, EveryFileLoadsAndFinishesWithinItsBudget) {
       if (search) {
         EXPECT_GT(run.load.search.time_budget_us, 0);
       }
-      const int64_t run_us = search ? run.load.search.time_budget_us + run.warmup_us
-                                    : run.warmup_us + run.duration_us;
+      const int64_t run_us =
+          search ? run.load.search.time_budget_us + run.warmup_us : run.warmup_us + run.duration_us;
       // Concurrent runs take as long as the longest of them.
       total_us = loaded.concurrent ? std::max(total_us, run_us) : total_us + run_us;
     }
