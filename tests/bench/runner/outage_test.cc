@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -228,15 +229,24 @@ void ExpectOneRecoveredOutage(const OutageRun& run, uint64_t Sample::*progress) 
   EXPECT_TRUE(o.recovered);
 }
 
+// With backoff, the dead period costs a small fraction of the healthy CPU. The healthy figure
+// is itself small when the engine is cheap (the h2 engine's closed loop spends ~0.3 s/s) or when
+// a busy machine starves the server, so the bound is that fraction or a tenth of a core,
+// whichever is larger: either is far below the full core a retry loop without backoff spins.
+void ExpectTheOutageCostsLittleCpu(const OutageRun& run) {
+  EXPECT_GT(run.healthy_cpu_per_s, 0.0);
+  EXPECT_LT(run.outage_cpu_per_s, std::max(0.25 * run.healthy_cpu_per_s, 0.1))
+      << "healthy " << run.healthy_cpu_per_s << " s/s";
+  EXPECT_LT(run.outage_cpu_per_s, 0.5) << "well below wall time x cores";
+}
+
 TEST(OutageTest, UnaryClosedLoopBacksOffAndResumes) {
   const OutageRun run = RunThroughOutage(
       "mode: unary\nstreams_per_connection: 2\nload: {type: closed, outstanding: 4}\n");
   ExpectOneRecoveredOutage(run, &Sample::ok_calls);
   // 16 closed-loop calls against a dead server: without backoff this spins like the healthy
-  // run (or worse). With it, the dead period costs a small fraction of the healthy CPU.
-  EXPECT_GT(run.healthy_cpu_per_s, 0.0);
-  EXPECT_LT(run.outage_cpu_per_s, 0.25 * run.healthy_cpu_per_s);
-  EXPECT_LT(run.outage_cpu_per_s, 0.5) << "well below wall time x cores";
+  // run (or worse).
+  ExpectTheOutageCostsLittleCpu(run);
   // Backoff bounds the attempts: at most ~1 per slot per 50 ms at first, then fewer.
   ASSERT_EQ(run.result.outages.size(), 1u);
   EXPECT_LT(run.result.outages[0].failed_calls, 16u * 40u);
@@ -246,7 +256,7 @@ TEST(OutageTest, BidiClosedLoopReopensItsStreams) {
   const OutageRun run = RunThroughOutage(
       "mode: bidi\nstreams_per_connection: 2\nload: {type: closed, outstanding: 1}\n");
   ExpectOneRecoveredOutage(run, &Sample::received);  // echoes resumed
-  EXPECT_LT(run.outage_cpu_per_s, 0.25 * run.healthy_cpu_per_s);
+  ExpectTheOutageCostsLittleCpu(run);
 }
 
 TEST(OutageTest, OpenLoopOperationsDuringTheOutageCountAsUnavailable) {
