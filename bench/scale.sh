@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
 # Stream scale: what one generator and the reference server pay per concurrent stream, on each
-# engine. For each engine and stream count, a fresh reference server and one `streambench run` of
-# mostly idle bidi streams (10 connections, an open-loop trickle of 64 B echoes spread over all
-# streams), then a table of:
-#   generator peak RSS per stream (its peak RSS less a 10-stream run's, over the added streams),
-#   server RSS per stream (its RSS at the end of the run less its RSS before, over the streams),
+# engine. For each engine and stream count, fresh reference server processes and one
+# `streambench run` of mostly idle bidi streams (an open-loop trickle of 64 B echoes spread over
+# all streams), then a table of:
+#   generator peak RSS per stream (its peak RSS less that of a run with one stream per
+#   connection, over the added streams),
+#   server RSS per stream (the servers' RSS at its peak during the run less before, over the
+#   streams),
 #   generator CPU per stream-second (microseconds of CPU per stream per measured second),
 #   the p99 of the few messages, and whether every stream ended OK (it opened in the warm-up and
 #   ended at the drain) and every message came back.
+# The shape grows with the count: 10 connections, or one per 1,000 streams beyond 10,000; one
+# server process, or one per 10,000 streams, sharing the port (`--reuse-port`). gRPC 1.51 as
+# Debian builds it runs all of a process's callback operations through one completion queue whose
+# debug checks scan every outstanding operation at each completion, so one server process cannot
+# serve 100,000 streams (nor can the generator's grpc engine: see bench/RESULTS.md).
 # Not part of CI (the 10,000-stream case is, in tests/bench/runner/stream_scale_test.cc).
 #
 # Usage: bench/scale.sh
 # Environment: BUILD_DIR (build), STREAMS ("1000 10000"; add 100000 for the large case), ENGINES
-#   ("h2 grpc"), RATE (2000: messages/s over all streams), DURATION (5s), WARMUP (2s; the streams
-#   open during it), RUN_TIMEOUT (300 s per run).
+#   ("h2 grpc"), RATE (2000: messages/s over all streams), DURATION (5s), WARMUP (the streams
+#   open during it; default 2 s, or 1 s per 10,000 streams), RUN_TIMEOUT (300 s per run).
 # Exit: 0 ran (the table says what passed), 2 bad usage, 3 a run could not be carried out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,12 +30,16 @@ STREAMS=${STREAMS:-1000 10000}
 ENGINES=${ENGINES:-h2 grpc}
 RATE=${RATE:-2000}
 DURATION=${DURATION:-5s}
-WARMUP=${WARMUP:-2s}
+WARMUP=${WARMUP:-}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 GEN=$BUILD_DIR/bench/streambench
 SERVER=$BUILD_DIR/server/streambench-server
 PY=/usr/bin/python3
-CONNECTIONS=10
+
+# The shape of a run of N streams: connections, server processes, warm-up.
+connections_for() { local n=$1; echo $((n > 10000 ? n / 1000 : 10)); }
+server_processes_for() { local n=$1; echo $((n > 10000 ? n / 10000 : 1)); }
+warmup_for() { local n=$1; [[ -n $WARMUP ]] && echo "$WARMUP" || echo "$((n > 20000 ? n / 10000 : 2))s"; }
 
 for bin in "$GEN" "$SERVER"; do
   [[ -x $bin ]] || {
@@ -37,79 +48,91 @@ for bin in "$GEN" "$SERVER"; do
   }
 done
 for n in $STREAMS; do
-  [[ $n =~ ^[0-9]+$ ]] && ((n % CONNECTIONS == 0 && n >= CONNECTIONS)) || {
-    echo "scale.sh: STREAMS entry \"$n\" is not a positive multiple of $CONNECTIONS" >&2
+  [[ $n =~ ^[0-9]+$ ]] && ((n >= 10 && n % $(connections_for "$n") == 0)) || {
+    echo "scale.sh: STREAMS entry \"$n\" is not a multiple of its connections" \
+      "($(connections_for "${n//[^0-9]/0}"))" >&2
     exit 2
   }
 done
 
 WORK=$(mktemp -d /tmp/streambench-scale.XXXXXX)
-SERVER_PID=
+SERVER_PIDS=()
 cleanup() {
-  if [[ -n $SERVER_PID ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+# The summed RSS (KiB) of the server processes.
+servers_rss_kib() {
+  local pid total=0
+  for pid in "${SERVER_PIDS[@]}"; do
+    total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
 
 SERVERS_STARTED=0
-start_server() {
-  # A file per server: the previous server's "listening on" must not be read as this one's.
-  local out="$WORK/server-$SERVERS_STARTED.out" err="$WORK/server-$SERVERS_STARTED.err"
-  SERVERS_STARTED=$((SERVERS_STARTED + 1))
-  "$SERVER" --port 0 >"$out" 2>"$err" &
-  SERVER_PID=$!
-  for _ in $(seq 100); do
-    grep -q '^listening on ' "$out" 2>/dev/null && break
-    sleep 0.1
+# start_servers N: N reference server processes sharing one port; sets TARGET.
+start_servers() {
+  local count=$1 port=0 i share=()
+  ((count > 1)) && share=(--reuse-port)
+  for ((i = 0; i < count; i++)); do
+    # A file per server: an earlier server's "listening on" must not be read as this one's.
+    local out="$WORK/server-$SERVERS_STARTED.out" err="$WORK/server-$SERVERS_STARTED.err"
+    SERVERS_STARTED=$((SERVERS_STARTED + 1))
+    "$SERVER" --port "$port" "${share[@]}" >"$out" 2>"$err" &
+    SERVER_PIDS+=($!)
+    for _ in $(seq 100); do
+      grep -q '^listening on ' "$out" 2>/dev/null && break
+      sleep 0.1
+    done
+    TARGET=$(sed -n 's/^listening on //p' "$out")
+    [[ -n $TARGET ]] || {
+      echo "scale.sh: the server did not start:" >&2
+      cat "$err" >&2
+      exit 3
+    }
+    port=${TARGET##*:}
   done
-  TARGET=$(sed -n 's/^listening on //p' "$out")
-  [[ -n $TARGET ]] || {
-    echo "scale.sh: the server did not start:" >&2
-    cat "$err" >&2
-    exit 3
-  }
 }
-stop_server() {
-  kill -INT "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
+stop_servers() {
+  local pid
+  for pid in "${SERVER_PIDS[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  SERVER_PIDS=()
 }
 
-# run ENGINE STREAMS -> "gen_peak_kib server_growth_kib result.json"
+# run ENGINE STREAMS CONNECTIONS -> "gen_peak_kib server_growth_kib result.json"
 run_one() {
-  local engine=$1 streams=$2 out="$WORK/result-$1-$2.json"
-  start_server
+  local engine=$1 streams=$2 connections=$3 out="$WORK/result-$1-$2.json"
+  start_servers "$(server_processes_for "$streams")"
   cat >"$WORK/scale.yaml" <<YAML
 name: scale-$engine-$streams
 target: $TARGET
 mode: bidi
 engine: $engine
-connections: $CONNECTIONS
-streams_per_connection: $((streams / CONNECTIONS))
+connections: $connections
+streams_per_connection: $((streams / connections))
 load: {type: constant, rate: $RATE/s}
 request: {payload_size: 64B}
 server_behavior: {bidi: echo, response_size: 0B}
-warmup: $WARMUP
+warmup: $(warmup_for "$streams")
 duration: $DURATION
 YAML
   local before
-  before=$(rss_kib "$SERVER_PID")
-  # The server's RSS is read at the end of the measured phase, while every stream is open: the
-  # generator writes its results after the drain, so sample during the run instead.
-  local peak_server=$before
+  before=$(servers_rss_kib)
+  # The servers' RSS is sampled during the run, while every stream is open: the generator writes
+  # its results after the drain, when the streams have ended.
+  : >"$WORK/server-rss"
   (
-    while kill -0 "$SERVER_PID" 2>/dev/null; do
-      rss_kib "$SERVER_PID" >>"$WORK/server-rss" 2>/dev/null || true
+    while :; do
+      servers_rss_kib >>"$WORK/server-rss"
       sleep 0.5
     done
   ) &
   local sampler=$!
-  : >"$WORK/server-rss"
   if ! timeout "$RUN_TIMEOUT" /usr/bin/time -f '%M' -o "$WORK/gen-peak" \
     "$GEN" run "$WORK/scale.yaml" --out "$out" >"$WORK/gen.out" 2>"$WORK/gen.err"; then
     # A failed check (e.g. messages that never came back) is a finding, not a broken run.
@@ -117,45 +140,56 @@ YAML
       echo "scale.sh: the $engine run of $streams streams wrote no result:" >&2
       tail -5 "$WORK/gen.err" >&2
       kill "$sampler" 2>/dev/null || true
-      stop_server
+      stop_servers
       exit 3
     }
   fi
   kill "$sampler" 2>/dev/null || true
   wait "$sampler" 2>/dev/null || true
+  local peak_server
   peak_server=$(sort -n "$WORK/server-rss" | tail -1)
-  stop_server
-  echo "$(cat "$WORK/gen-peak") $((${peak_server:-$before} - before)) $out"
+  stop_servers
+  # time(1) writes "Command exited with non-zero status N" above the figure when the run fails.
+  echo "$(tail -1 "$WORK/gen-peak") $((${peak_server:-$before} - before)) $out"
 }
 
-echo "stream scale: engines $ENGINES, streams $STREAMS, $RATE msg/s, warm-up $WARMUP, $DURATION" >&2
+echo "stream scale: engines $ENGINES, streams $STREAMS, $RATE msg/s, $DURATION measured" >&2
 ROWS=()
 for engine in $ENGINES; do
-  echo "  $engine: 10-stream baseline" >&2
-  read -r base_peak _ _ < <(run_one "$engine" "$CONNECTIONS")
+  declare -A base_peak_of=()
   for streams in $STREAMS; do
-    echo "  $engine: $streams streams" >&2
-    read -r peak server_growth result < <(run_one "$engine" "$streams")
-    ROWS+=("$engine $streams $base_peak $peak $server_growth $result")
+    connections=$(connections_for "$streams")
+    if [[ -z ${base_peak_of[$connections]:-} ]]; then
+      echo "  $engine: baseline, one stream on each of $connections connections" >&2
+      read -r base_peak_of[$connections] _ _ < <(run_one "$engine" "$connections" "$connections")
+    fi
+    echo "  $engine: $streams streams, $connections connections," \
+      "$(server_processes_for "$streams") server process(es)" >&2
+    read -r peak server_growth result < <(run_one "$engine" "$streams" "$connections")
+    processes=$(server_processes_for "$streams")
+    ROWS+=("$engine $streams $connections $processes ${base_peak_of[$connections]} $peak"\
+" $server_growth $result")
   done
+  unset base_peak_of
 done
 
 $PY - "${ROWS[@]}" <<'PYEOF'
 import json, sys
-print("| engine | streams | generator RSS per stream | server RSS per stream "
-      "| generator CPU per stream-second | message p99 | streams ended OK | echoed |")
-print("|---|---|---|---|---|---|---|---|")
+print("| engine | streams | connections | server processes | generator RSS per stream "
+      "| server RSS per stream | generator CPU per stream-second | message p99 "
+      "| streams ended OK | echoed |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for row in sys.argv[1:]:
-    engine, streams, base_peak, peak, server_growth, path = row.split()
+    engine, streams, connections, processes, base_peak, peak, server_growth, path = row.split()
     streams = int(streams)
     run = json.load(open(path))["runs"][0]
-    added = streams - 10
+    added = streams - int(connections)
     gen_kib = (int(peak) - int(base_peak)) / added if added > 0 else float("nan")
     server_kib = int(server_growth) / streams
     cpu_us = run["generator"]["cpu_seconds"] * 1e6 / (streams * run["duration_s"])
     p99 = run["latency_us"].get("message", {}).get("p99")
     sent, got = run["messages"]["sent"], run["messages"]["received"]
-    print(f"| {engine} | {streams:,} | {gen_kib:.1f} KiB | {server_kib:.1f} KiB | "
+    print(f"| {engine} | {streams:,} | {connections} | {processes} | {gen_kib:.1f} KiB | {server_kib:.1f} KiB | "
           f"{cpu_us:.2f} us | {'-' if p99 is None else f'{p99 / 1000:.2f} ms'} | "
           f"{run['calls']['by_code'].get('OK', 0):,} of {streams:,} | {got:,} of {sent:,} |")
 PYEOF

@@ -71,8 +71,9 @@ std::unique_ptr<ReferenceServer> ReferenceServer::Start(const ServerOptions& opt
   }
   builder.AddListeningPort(address, credentials, &selected_port);
   // gRPC sets SO_REUSEPORT by default, which would let a second server "bind" a port another
-  // process is serving and split its traffic; a taken port must be an error instead.
-  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // process is serving and split its traffic; a taken port must be an error instead, unless the
+  // split is what is asked for (several server processes behind one port).
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, options.reuse_port ? 1 : 0);
   ApplyToServerBuilder(options.transport, builder);
   builder.RegisterService(server->streambench_.get());
   builder.RegisterService(server->test_service_.get());

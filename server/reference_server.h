@@ -53,6 +53,12 @@ struct ServerOptions {
   // `--require-token`: calls must carry "authorization: Bearer <this>" (needs TLS); empty = any
   // call is served. A secret: never printed.
   std::string required_token;
+  // `--reuse-port`: share the port (SO_REUSEPORT) with other server processes that set it too;
+  // the kernel spreads new connections over them. This is how the server scales to 100,000
+  // streams: gRPC 1.51 as Debian builds it runs every callback of a process through one
+  // completion queue whose debug checks scan all operations outstanding on it at each
+  // completion, so one process's cost per message grows with its open streams.
+  bool reuse_port = false;
 };
 
 class ReferenceServer {

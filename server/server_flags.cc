@@ -75,6 +75,10 @@ void DeclareFlags(CLI::App* app, ServerOptions* o, SecurityPaths* paths) {
       ->type_name("HOST")
       ->check(cli::NotEmpty());
 
+  app->add_flag("--reuse-port", o->reuse_port,
+                "share the port with other streambench-server processes started with this flag; "
+                "the kernel spreads connections over them (how to serve 100,000 streams: gRPC's "
+                "per-message cost grows with the streams open in one process)");
   DurationFlag(app, "--shutdown-grace", &o->shutdown_grace_us,
                "in-flight calls get this long on shutdown (default 5s)");
 

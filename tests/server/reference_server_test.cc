@@ -1,6 +1,7 @@
 // ReferenceServer: starting on ephemeral ports, several servers per process, a taken port, the
 // metrics endpoint, every registered service, and graceful shutdown.
 #include <gmock/gmock.h>
+#include <grpcpp/create_channel.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -56,6 +57,40 @@ TEST(ReferenceServerTest, TakenPortIsAClearError) {
   std::string error;
   EXPECT_EQ(ReferenceServer::Start(options, &error), nullptr);
   EXPECT_THAT(error, StartsWith("cannot listen on 127.0.0.1:" + std::to_string(first->port())));
+}
+
+TEST(ReferenceServerTest, APortIsSharedOnlyBetweenServersThatAskToShareIt) {
+  ServerOptions sharing;
+  sharing.reuse_port = true;
+  auto first = testing::StartServer(sharing);
+  ASSERT_NE(first, nullptr);
+  sharing.port = first->port();
+  auto second = testing::StartServer(sharing);
+  ASSERT_NE(second, nullptr);
+  ServerOptions exclusive;
+  exclusive.port = first->port();
+  std::string error;
+  EXPECT_EQ(ReferenceServer::Start(exclusive, &error), nullptr) << "a server that did not ask";
+
+  // The kernel spreads new connections over the sharing servers: 32 connections all landing on
+  // one of two would be a 1 in 2^31 chance.
+  constexpr int kConnections = 32;
+  for (int i = 0; i < kConnections; ++i) {
+    grpc::ChannelArguments args;
+    args.SetInt("streambench.test.connection", i);  // a distinct value: a connection of its own
+    auto stub = v1::StreamBench::NewStub(
+        grpc::CreateCustomChannel(first->address(), grpc::InsecureChannelCredentials(), args));
+    grpc::ClientContext context;
+    v1::Response response;
+    ASSERT_TRUE(stub->Unary(&context, MakeRequest(0, 1), &response).ok());
+  }
+  const auto calls = [](ReferenceServer& server) {
+    return testing::MetricValue(server.metrics(), "streambench_server_calls_started_total",
+                                StreamBenchService::kUnaryMethod);
+  };
+  EXPECT_EQ(calls(*first) + calls(*second), kConnections);
+  EXPECT_GT(calls(*first), 0);
+  EXPECT_GT(calls(*second), 0);
 }
 
 TEST(ReferenceServerTest, TakenMetricsPortIsAClearError) {
