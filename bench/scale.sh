@@ -84,7 +84,8 @@ start_servers() {
     SERVERS_STARTED=$((SERVERS_STARTED + 1))
     "$SERVER" --port "$port" "${share[@]}" >"$out" 2>"$err" &
     SERVER_PIDS+=($!)
-    for _ in $(seq 100); do
+    # Up to 30 s: a loaded machine (or servers of the last run still exiting) can be slow.
+    for _ in $(seq 300); do
       grep -q '^listening on ' "$out" 2>/dev/null && break
       sleep 0.1
     done
@@ -92,6 +93,7 @@ start_servers() {
     [[ -n $TARGET ]] || {
       echo "scale.sh: the server did not start:" >&2
       cat "$err" >&2
+      stop_servers # run_one runs in a subshell, where the EXIT trap does not reach them
       exit 3
     }
     port=${TARGET##*:}

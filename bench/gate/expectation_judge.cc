@@ -118,6 +118,35 @@ std::vector<Check> ExpectationChecks(const scenario::Scenario& scenario, const R
   }
   integrity.measured = static_cast<double>(errors);
   checks.push_back(integrity);
+  // A server whose stream limit is below streams_per_connection: under `queue` the streams
+  // beyond it wait for a free one. Calls that come and go (unary) just queue, as gRPC clients
+  // do; a stream held open for the run may wait for all of it, which is a stalled load.
+  const report::StreamLimitResult& limit = run.stream_limit;
+  if (limit.server_max_concurrent_streams > 0) {
+    Check stream_limit;
+    stream_limit.name = "server stream limit";
+    stream_limit.metric = "stream_limit.waiting_streams";
+    stream_limit.measured = static_cast<double>(limit.waiting_streams);
+    const std::string allowed = "the server allows " +
+                                FormatCount(limit.server_max_concurrent_streams) +
+                                " concurrent streams per connection";
+    if (limit.waiting_streams == 0) {
+      stream_limit.detail = allowed + "; the run spread its streams over " +
+                            FormatCount(limit.connections) + " connections of " +
+                            FormatCount(limit.streams_per_connection) +
+                            " (over_stream_limit: " + limit.policy + ")";
+    } else {
+      stream_limit.passed = scenario.mode == scenario::Mode::kUnary;
+      stream_limit.detail =
+          allowed + "; " + FormatCount(limit.waiting_streams) +
+          " of the run's streams waited for " + "a free one (over_stream_limit: " + limit.policy +
+          ")" +
+          (stream_limit.passed ? "; unary calls queue as gRPC clients do"
+                               : "; expected none: use over_stream_limit: connect, or fewer "
+                                 "streams_per_connection");
+    }
+    checks.push_back(stream_limit);
+  }
   // A named method's `response.expect.fields`: every response must pass, as every call must end
   // with an expected status.
   if (scenario.method.expect_fields.IsMap()) {

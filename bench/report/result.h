@@ -109,6 +109,17 @@ struct GeneratorCpu {
   bool saturated = false;        // either utilization reached the threshold (90%)
 };
 
+// The server's HTTP/2 limit on concurrent streams per connection, when the run's
+// streams_per_connection was above it (JSON `stream_limit`, written for such runs only), and what
+// the run did about it (scenario `over_stream_limit`).
+struct StreamLimitResult {
+  uint64_t server_max_concurrent_streams = 0;  // SETTINGS_MAX_CONCURRENT_STREAMS; 0 = not binding
+  std::string policy;                          // "queue" or "connect"
+  uint64_t connections = 0;                    // connections the run used
+  uint64_t streams_per_connection = 0;         // streams (or call slots) on each
+  uint64_t waiting_streams = 0;  // streams beyond the limit, waiting for a free one (`queue`)
+};
+
 // A request feed sent `once` (scenario `request.feed_order: once`; JSON `feed`, written for such
 // runs only): the run's finite work, and how far it got through it.
 struct FeedResult {
@@ -226,10 +237,11 @@ struct RunResult {
   // A named method's responses that failed `response.expect.fields` (fail the run, like
   // integrity errors).
   uint64_t response_check_failures = 0;
-  FeedResult feed;          // a request feed sent `once`
-  LinkResult link;          // the emulated link, when the scenario has `link`
-  GeneratorCpu generator;   // the generator's own CPU use in the measured phase
-  CapacityResult capacity;  // a capacity search's outcome (searched = false otherwise)
+  FeedResult feed;                 // a request feed sent `once`
+  StreamLimitResult stream_limit;  // the server's stream limit, when it bound
+  LinkResult link;                 // the emulated link, when the scenario has `link`
+  GeneratorCpu generator;          // the generator's own CPU use in the measured phase
+  CapacityResult capacity;         // a capacity search's outcome (searched = false otherwise)
 };
 
 // A figure over a variant's repetitions: median, min and max.

@@ -19,6 +19,9 @@ bool StreamsReceived(const RunResult& run) {
 }
 void EnableLink(RunResult* run) { run->link.enabled = true; }
 bool HasOnceFeed(const RunResult& run) { return run.feed.lines > 0; }
+bool StreamLimitBound(const RunResult& run) {
+  return run.stream_limit.server_max_concurrent_streams > 0;
+}
 bool Searched(const RunResult& run) { return run.capacity.searched; }
 void MarkSearched(RunResult* run) { run->capacity.searched = true; }
 
@@ -62,6 +65,7 @@ constexpr Group kGroups[] = {
     {"transfers.", IsTransferMode, nullptr}, {"generator.", GeneratorMeasured, nullptr},
     {"link.", LinkEnabled, EnableLink},      {"messages_per_stream.", StreamsReceived, nullptr},
     {"feed.", HasOnceFeed, nullptr},         {"capacity.", Searched, MarkSearched},
+    {"stream_limit.", StreamLimitBound, nullptr},
 };
 
 // Written only when a sharded run's measured phase began after its --start-at instant.
@@ -110,6 +114,11 @@ std::vector<RunField> StoredFields() {
     Measured("integrity.reordered", "integrity_reordered", U::kCount, kLower, "messages received after a later one", [](RunResult& r) -> FieldRef { return &r.integrity.reordered; }),
     Measured("integrity.corrupted", "integrity_corrupted", U::kCount, kLower, "payload checksum mismatches; a named method's responses that did not parse", [](RunResult& r) -> FieldRef { return &r.integrity.corrupted; }),
     Measured("response_check_failures", "response_check_failures", U::kCount, kLower, "a named method's responses that failed response.expect.fields", [](RunResult& r) -> FieldRef { return &r.response_check_failures; }),
+    Plain("stream_limit.server_max_concurrent_streams", "server_max_concurrent_streams", U::kCount, "the server's SETTINGS_MAX_CONCURRENT_STREAMS, when streams_per_connection was above it", [](RunResult& r) -> FieldRef { return &r.stream_limit.server_max_concurrent_streams; }),
+    Plain("stream_limit.policy", "over_stream_limit", U::kText, "what the run did about it: queue or connect (over_stream_limit)", [](RunResult& r) -> FieldRef { return &r.stream_limit.policy; }),
+    Plain("stream_limit.connections", "stream_limit_connections", U::kCount, "connections the run used", [](RunResult& r) -> FieldRef { return &r.stream_limit.connections; }),
+    Plain("stream_limit.streams_per_connection", "stream_limit_streams_per_connection", U::kCount, "streams (or call slots) on each", [](RunResult& r) -> FieldRef { return &r.stream_limit.streams_per_connection; }),
+    Measured("stream_limit.waiting_streams", "waiting_streams", U::kCount, kLower, "streams beyond the limit, waiting for a free one (queue)", [](RunResult& r) -> FieldRef { return &r.stream_limit.waiting_streams; }),
     Plain("feed.lines", "feed_lines", U::kCount, "request.feed_order once: messages in the feed", [](RunResult& r) -> FieldRef { return &r.feed.lines; }),
     Plain("feed.lines_sent", "feed_lines_sent", U::kCount, "of them, sent (each at most once)", [](RunResult& r) -> FieldRef { return &r.feed.lines_sent; }),
     Plain("feed.exhausted", "feed_exhausted", U::kText, "every line was sent; the measured phase ended there", [](RunResult& r) -> FieldRef { return &r.feed.exhausted; }),

@@ -1,11 +1,23 @@
 #include "bench/runner/driver_slot_factory.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "bench/drivers/driver_registry.h"
 #include "bench/drivers/v1_behavior.h"
 #include "bench/engines/grpc/grpc_channels.h"
+#include "bench/engines/h2/settings_probe.h"
 #include "bench/runner/run_engine.h"
+#include "bench/runner/stream_layout.h"
 
 namespace streambench::runner {
+namespace {
+
+// The probe is one HTTP/2 handshake; a target that takes longer than this to send its settings
+// is not held against the run (its layout stays as the scenario wrote it).
+constexpr std::chrono::milliseconds kStreamLimitProbeTimeout{2000};
+
+}  // namespace
 
 bool DriverSlotFactory::Check(const scenario::Scenario& run, std::string* error) const {
   if (!drivers::IsSupported(run, error)) return false;
@@ -28,8 +40,22 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
   out->engine = engine;
   RunCredentials credentials;  // the key and token files, read once for every channel
   if (!LoadRunCredentials(run, &credentials, error)) return SlotsStatus::kUnreachable;
+  // The server's stream limit decides how many connections carry the streams; a target that does
+  // not answer the probe keeps the scenario's layout and the connect below reports why.
+  scenario::Scenario layout_run = run;
+  if (run.streams_per_connection > 1 && !addresses.empty()) {
+    std::string probe_error;
+    const std::optional<engines::h2::PeerSettings> peer = engines::h2::ProbePeerSettings(
+        addresses.front(), credentials.tls, std::min(connect_timeout, kStreamLimitProbeTimeout),
+        &probe_error);
+    const StreamLayout layout = PlanStreamLayout(
+        run, peer ? std::optional<uint32_t>(peer->max_concurrent_streams) : std::nullopt);
+    layout_run.connections = layout.connections;
+    layout_run.streams_per_connection = layout.streams_per_connection;
+    out->stream_limit = layout.limit;
+  }
   const auto channels =
-      ConnectRunChannels(*engine, run, addresses, credentials, connect_timeout, error);
+      ConnectRunChannels(*engine, layout_run, addresses, credentials, connect_timeout, error);
   if (channels.empty()) return SlotsStatus::kUnreachable;
   // One driver per run: it makes the slots and owns the state they share, so it outlives them.
   std::shared_ptr<drivers::RunDriver> driver = drivers::MakeRunDriver(context, error);
@@ -47,9 +73,9 @@ SlotsStatus DriverSlotFactory::MakeSlots(drivers::DriverContext& context,
       return SlotsStatus::kUnreachable;
   }
   out->driver_state = driver;
-  for (uint32_t c = 0; c < run.connections; ++c) {
-    for (uint32_t k = 0; k < run.streams_per_connection; ++k) {
-      const int index = static_cast<int>(c * run.streams_per_connection + k);
+  for (uint32_t c = 0; c < layout_run.connections; ++c) {
+    for (uint32_t k = 0; k < layout_run.streams_per_connection; ++k) {
+      const int index = static_cast<int>(c * layout_run.streams_per_connection + k);
       std::unique_ptr<drivers::Slot> slot = driver->MakeSlot(index, channels[c], error);
       if (slot == nullptr) return SlotsStatus::kUnsupported;
       out->slots.push_back(std::move(slot));

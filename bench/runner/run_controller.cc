@@ -113,8 +113,8 @@ RunOutcome RunController::Run(const scenario::Scenario& s) {
   RunPhases phases(s, options_, env_, *prepared.context, *prepared.registry,
                    prepared.slots->Pointers());
   const PhaseRecord& record = phases.RunAll();
-  outcome.result =
-      AssembleRunResult(s, record, *prepared.target, *prepared.context, env_.cpu->UsableCores());
+  outcome.result = AssembleRunResult(s, record, *prepared.target, *prepared.context,
+                                     env_.cpu->UsableCores(), prepared.slots->stream_limit);
   outcome.dropped_ops = outcome.result.dropped_ops;
   outcome.stop_now = record.stop_now;
   if (options_.log_out != nullptr) {

@@ -9,7 +9,8 @@ namespace streambench::runner {
 
 report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRecord& phases,
                                     const RunTarget& target, const drivers::DriverContext& context,
-                                    int usable_cores) {
+                                    int usable_cores,
+                                    const report::StreamLimitResult& stream_limit) {
   stats::Snapshot measured = phases.final_state;
   measured.Subtract(phases.baseline);
   stats::Snapshot in_phase = phases.phase_end;
@@ -37,6 +38,7 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
   result.link = target.LinkResult();
   result.outages = OutagesInMeasuredPhase(context.outages().Outages(), phases.measured_start_ns,
                                           phases.measured_end_ns);
+  result.stream_limit = stream_limit;
   gate::EvaluateExpectations(run, &result);
   return result;
 }

@@ -13,9 +13,10 @@ namespace streambench::runner {
 
 // Totals and latencies cover [baseline, after the drain] (every reply is accounted for); the
 // per-second rates cover the measured phase only, [baseline, phase_end]. `usable_cores` is what
-// the generator's CPU share is taken of.
+// the generator's CPU share is taken of; `stream_limit` is what the slots met (RunSlots).
 report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRecord& phases,
                                     const RunTarget& target, const drivers::DriverContext& context,
-                                    int usable_cores);
+                                    int usable_cores,
+                                    const report::StreamLimitResult& stream_limit);
 
 }  // namespace streambench::runner

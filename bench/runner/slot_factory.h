@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/drivers/driver.h"
+#include "bench/report/result.h"
 #include "bench/scenario/scenario.h"
 
 namespace streambench::runner {
@@ -24,6 +25,9 @@ struct RunSlots {
   // destroyed after the slots.
   std::shared_ptr<void> driver_state;
   std::vector<std::unique_ptr<drivers::Slot>> slots;
+  // The server's limit on concurrent streams per connection, when the slots' layout was above it
+  // (server_max_concurrent_streams 0 = it did not bind, or was not known).
+  report::StreamLimitResult stream_limit;
 
   // The slots without ownership, in order (what the phases drive).
   std::vector<drivers::Slot*> Pointers() const {

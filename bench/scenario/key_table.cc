@@ -130,6 +130,9 @@ void SetPairing(Scenario& s, size_t i) {
 void SetMode(Scenario& s, size_t i) { s.mode = static_cast<Mode>(i); }
 void SetBidi(Scenario& s, size_t i) { s.behavior.bidi_echo = i == 0; }
 void SetEngine(Scenario& s, size_t i) { s.engine = static_cast<EngineKind>(i); }
+void SetOverStreamLimit(Scenario& s, size_t i) {
+  s.over_stream_limit = static_cast<OverStreamLimit>(i);
+}
 void SetLoadBalancing(Scenario& s, size_t i) {
   s.target.load_balancing = i == 0 ? LoadBalancing::kPickFirst : LoadBalancing::kRoundRobin;
 }
@@ -358,6 +361,17 @@ std::vector<ScenarioKey> BuildKeys() {
           .Doc("what carries the calls: `grpc` (gRPC C++) or `h2` (gRPC over HTTP/2 on nghttp2, "
                "one event loop per thread writing the frames of all its streams at once; no BDP "
                "probing, keepalive or per-call balancing). Per variant, to compare the two"),
+      K("over_stream_limit")
+          .Choices(OverStreamLimitNames())
+          .To(&SetOverStreamLimit)
+          .Default("`queue`")
+          .Doc("when `streams_per_connection` is above the server's HTTP/2 "
+               "SETTINGS_MAX_CONCURRENT_STREAMS (read from one probe connection before the run): "
+               "`queue` keeps the connections and the streams beyond the limit wait for a free "
+               "one, as gRPC clients do (a long-lived stream may wait for the whole run: the "
+               "`server stream limit` check fails then); `connect` spreads the same streams over "
+               "more connections, none above the limit. Either way the results say so "
+               "(`stream_limit`)"),
       K("load", S::kMap)
           .ReadBy(ReadLoad)
           .Default("closed loop, 1 outstanding")

@@ -20,6 +20,16 @@ const char* EngineName(EngineKind engine) {
   return index < EngineNames().size() ? EngineNames()[index].c_str() : "unknown";
 }
 
+const std::vector<std::string>& OverStreamLimitNames() {
+  static const std::vector<std::string> names = {"queue", "connect"};
+  return names;
+}
+
+const char* OverStreamLimitName(OverStreamLimit policy) {
+  const size_t index = static_cast<size_t>(policy);
+  return index < OverStreamLimitNames().size() ? OverStreamLimitNames()[index].c_str() : "unknown";
+}
+
 const char* ModeName(Mode mode) {
   const size_t index = static_cast<size_t>(mode);
   return index < ModeNames().size() ? ModeNames()[index].c_str() : "unknown";

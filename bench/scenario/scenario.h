@@ -50,6 +50,12 @@ enum class LoadBalancing { kPickFirst, kRoundRobin };
 // (bench/engines).
 enum class EngineKind { kGrpc, kH2 };
 
+// What a run does when streams_per_connection is above the server's HTTP/2
+// SETTINGS_MAX_CONCURRENT_STREAMS (key `over_stream_limit`): keep the connections and let the
+// streams beyond the limit wait for a free one, as gRPC clients do, or open more connections so
+// that none holds more than the limit.
+enum class OverStreamLimit { kQueue, kConnect };
+
 // How the generator's channels secure the connection (key `target.tls`). Paths are resolved
 // against the scenario file's folder when the file is loaded; the runner reads the files once.
 struct ClientTlsSpec {
@@ -365,6 +371,7 @@ struct Scenario {
   uint32_t streams_per_connection = 1;    // concurrent streams (or call slots) per channel
   uint32_t threads = 0;                   // generator worker threads; 0 = min(cores, 4)
   EngineKind engine = EngineKind::kGrpc;  // key `engine`
+  OverStreamLimit over_stream_limit = OverStreamLimit::kQueue;  // key `over_stream_limit`
   LoadSpec load;
   StreamSpec stream;
   SizeDistribution request_size;  // key `request.payload_size`
@@ -411,6 +418,9 @@ const char* ModeName(Mode mode);  // ModeNames()[mode]
 // The engines' names (key `engine`, results), in EngineKind order.
 const std::vector<std::string>& EngineNames();
 const char* EngineName(EngineKind engine);  // EngineNames()[engine]
+// The policies' names (key `over_stream_limit`, results), in OverStreamLimit order.
+const std::vector<std::string>& OverStreamLimitNames();
+const char* OverStreamLimitName(OverStreamLimit policy);
 
 // The names `service:` takes for the built-in services, indexed by TargetService:
 // "streambench.v1", "grpc.testing.BenchmarkService".

@@ -15,6 +15,9 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <string>
+
+#include "bench/engines/h2/tcp_connect.h"
 
 namespace streambench::engines::h2 {
 
@@ -84,24 +87,6 @@ struct Connection::Stream {
 
 namespace {
 
-// Splits "host:port" / "[v6]:port".
-bool SplitTarget(const std::string& target, std::string* host, std::string* port) {
-  if (!target.empty() && target[0] == '[') {
-    const size_t close = target.find(']');
-    if (close == std::string::npos || close + 1 >= target.size() || target[close + 1] != ':') {
-      return false;
-    }
-    *host = target.substr(1, close - 1);
-    *port = target.substr(close + 2);
-    return true;
-  }
-  const size_t colon = target.rfind(':');
-  if (colon == std::string::npos) return false;
-  *host = target.substr(0, colon);
-  *port = target.substr(colon + 1);
-  return !host->empty() && !port->empty();
-}
-
 // Takes the events of a stream whose call has already ended (reset while connecting).
 class NoHandler final : public StreamHandler {
  public:
@@ -142,47 +127,9 @@ std::unique_ptr<Connection> Connection::Open(const std::string& target,
     *error = "target \"" + target + "\" is not host:port";
     return nullptr;
   }
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* addresses = nullptr;
-  if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &addresses); rc != 0) {
-    *error = target + ": " + ::gai_strerror(rc);
-    return nullptr;
-  }
-  int fd = -1;
   bool connecting = false;
-  std::string last_error = "no address";
-  for (addrinfo* a = addresses; a != nullptr && fd < 0; a = a->ai_next) {
-    fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-    if (fd < 0) continue;
-    int rc = ::connect(fd, a->ai_addr, a->ai_addrlen);
-    if (rc != 0 && errno == EINPROGRESS && !wait_for_connect) {
-      // The event loop finishes it: the socket turns writable, or reports the error.
-      connecting = true;
-      rc = 0;
-    } else if (rc != 0 && errno == EINPROGRESS) {
-      pollfd p{fd, POLLOUT, 0};
-      rc = ::poll(&p, 1, static_cast<int>(settings.connect_timeout.count()));
-      int so_error = ETIMEDOUT;
-      socklen_t len = sizeof(so_error);
-      if (rc == 1) ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len);
-      rc = so_error == 0 ? 0 : -1;
-      errno = so_error;
-    }
-    if (rc != 0) {
-      last_error = std::strerror(errno);
-      ::close(fd);
-      fd = -1;
-    }
-  }
-  ::freeaddrinfo(addresses);
-  if (fd < 0) {
-    *error = target + ": " + last_error;
-    return nullptr;
-  }
-  const int one = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  const int fd = ConnectTcp(target, wait_for_connect, settings.connect_timeout, &connecting, error);
+  if (fd < 0) return nullptr;
   std::unique_ptr<Connection> connection(
       new Connection(fd, settings, target, settings.authority.empty() ? target : settings.authority,
                      connecting || settings.tls.enabled));
