@@ -186,6 +186,11 @@ void AddTransportKeys(const std::string& prefix, bool documented, std::vector<Sc
           .As(ValueKind::kDurationAtLeast, 1000, kMaxDurationUs)
           .To(&FieldAt<kSide, &TransportSettings::keepalive_timeout_us>)
           .Doc("`GRPC_ARG_KEEPALIVE_TIMEOUT_MS`"),
+      K(p + "max_connection_age")
+          .As(ValueKind::kDurationAtLeast, 1000, kMaxDurationUs)
+          .To(&FieldAt<kSide, &TransportSettings::max_connection_age_us>)
+          .Range("**server only** (an error under `transport`)")
+          .Doc("`GRPC_ARG_MAX_CONNECTION_AGE_MS`: GOAWAY at this age, clients reconnect"),
   };
   for (K& key : keys) {
     key.default_text = "gRPC's";

@@ -1,0 +1,277 @@
+// Hostile and broken targets: `streambench run` (in process, both engines) against a real socket
+// on loopback that is not a gRPC server, or is one that misbehaves (tests/bench/runner/
+// hostile_server.h, and the reference server recycling its connections). For each: the failure
+// classified as gRPC C++ reports it (the one-line diagnosis and exit 3 when nothing connected,
+// else the calls counted by status name in the results), the memory the generator holds bounded,
+// the run ending by itself at its duration plus its drain, and a complete results file (it parses
+// and has every section a healthy run's file has).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "server/reference_server.h"
+#include "tests/bench/runner/child_process.h"
+#include "tests/bench/runner/cli_test_fixture.h"
+#include "tests/bench/runner/hostile_server.h"
+#include "tests/server/server_test_support.h"
+
+namespace streambench {
+namespace {
+
+using testing::Cli;
+using testing::CliResult;
+using testing::HostileKind;
+using testing::HostileOptions;
+using testing::HostileServer;
+
+// The run's drain (RunOptions::drain_timeout's default): calls still in flight at the end of the
+// duration get this long before they are cancelled.
+constexpr double kDrainS = 2.0;
+// What the generator may add to its resident memory in one short run against a hostile target
+// (a healthy 1 s run adds a few MiB; one that buffered without bound would add hundreds).
+constexpr int64_t kRssGrowthBoundKiB = 128 * 1024;
+
+int64_t VmHwmKiB() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  }
+  return -1;
+}
+
+size_t CountOf(const std::string& text, const std::string& needle) {
+  size_t count = 0;
+  for (size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+uint64_t Code(const nlohmann::json& run, const std::string& name) {
+  const nlohmann::json& by_code = run["calls"]["by_code"];
+  return by_code.contains(name) ? by_code[name].get<uint64_t>() : 0;
+}
+
+std::set<std::string> Keys(const nlohmann::json& object) {
+  std::set<std::string> keys;
+  for (auto it = object.begin(); it != object.end(); ++it) keys.insert(it.key());
+  return keys;
+}
+
+class HostileTargetTest : public testing::CliFixture {
+ protected:
+  struct Outcome {
+    CliResult cli;
+    nlohmann::json results;  // null when no file was written
+    int64_t rss_growth_kib = 0;
+  };
+
+  // `streambench run` of `body` (mode, load, ...) against `address` for `duration_s`.
+  Outcome Run(const std::string& address, const std::string& body, double duration_s = 1.0) {
+    std::ostringstream yaml;
+    yaml << "name: hostile\ntarget: " << address
+         << "\nwarmup: 0s\nduration: " << static_cast<int>(duration_s * 1000) << "ms\n"
+         << body;
+    const std::string file = Write("s.yaml", yaml.str());
+    Outcome outcome;
+    const int64_t rss_before = testing::VmRssKiB();
+    outcome.cli = Cli({"run", file, "--quiet", "--out", Path("r.json")});
+    outcome.rss_growth_kib = testing::VmRssKiB() - rss_before;
+    if (std::filesystem::exists(Path("r.json"))) outcome.results = ReadJson(Path("r.json"));
+    std::cerr << "exit " << outcome.cli.code << ", stderr: " << outcome.cli.err << "rss growth "
+              << outcome.rss_growth_kib << " KiB, peak " << VmHwmKiB() << " KiB\n";
+    return outcome;
+  }
+
+  // The sections of a healthy run's results (a short run against the embedded server).
+  static const std::set<std::string>& HealthySections() {
+    static const std::set<std::string>* sections = [] {
+      const std::filesystem::path dir =
+          std::filesystem::temp_directory_path() /
+          ("streambench_hostile_control_" + std::to_string(::getpid()));
+      std::filesystem::create_directories(dir);
+      std::ofstream((dir / "s.yaml").string())
+          << "name: control\nmode: unary\nwarmup: 0s\nduration: 200ms\n"
+             "load: {type: closed, outstanding: 1}\n";
+      const CliResult r =
+          Cli({"run", (dir / "s.yaml").string(), "--quiet", "--out", (dir / "r.json").string()});
+      EXPECT_EQ(r.code, 0) << r.err;
+      std::ifstream in((dir / "r.json").string());
+      const nlohmann::json control = nlohmann::json::parse(in);
+      std::filesystem::remove_all(dir);
+      return new std::set<std::string>(Keys(control["runs"][0]));
+    }();
+    return *sections;
+  }
+
+  // A complete results file of one run that ended by itself on time, its memory bounded.
+  static void ExpectCompleteBoundedRun(const Outcome& o, double duration_s) {
+    EXPECT_LT(o.rss_growth_kib, kRssGrowthBoundKiB);
+    ASSERT_TRUE(o.results.is_object()) << "no results file; stderr: " << o.cli.err;
+    ASSERT_EQ(o.results["runs"].size(), 1u);
+    const nlohmann::json& run = o.results["runs"][0];
+    const std::set<std::string> keys = Keys(run);
+    for (const std::string& section : HealthySections()) {
+      EXPECT_EQ(keys.count(section), 1u) << "the results lack `" << section << "`";
+    }
+    EXPECT_FALSE(run["interrupted"].get<bool>());
+    // The measured phase is the duration, however the target behaved; the drain after it is
+    // bounded by kDrainS (its calls are then cancelled), so the run cannot hang on the target.
+    EXPECT_GE(run["duration_s"].get<double>(), duration_s - 0.01);
+    EXPECT_LE(run["duration_s"].get<double>(), duration_s + kDrainS) << run;
+    uint64_t by_code_total = 0;
+    for (const auto& [name, count] : run["calls"]["by_code"].items()) {
+      by_code_total += count.get<uint64_t>();
+    }
+    EXPECT_EQ(by_code_total, run["calls"]["finished"].get<uint64_t>()) << run["calls"];
+  }
+
+  // Nothing connected: exit 3, one line naming the target and the cause, no results.
+  static void ExpectCouldNotConnect(const Outcome& o, const std::string& address) {
+    EXPECT_EQ(o.cli.code, 3) << o.cli.err;
+    EXPECT_NE(o.cli.err.find("cannot reach " + address), std::string::npos) << o.cli.err;
+    EXPECT_EQ(CountOf(o.cli.err, "\n"), 1u) << o.cli.err;
+    EXPECT_TRUE(o.results.is_null());
+    EXPECT_LT(o.rss_growth_kib, kRssGrowthBoundKiB);
+  }
+
+  // Every finished call ended `code` (and some did).
+  static void ExpectEveryCall(const Outcome& o, const std::string& code) {
+    ASSERT_TRUE(o.results.is_object());
+    const nlohmann::json& run = o.results["runs"][0];
+    EXPECT_GT(Code(run, code), 0u) << run["calls"];
+    EXPECT_EQ(Code(run, code), run["calls"]["finished"].get<uint64_t>()) << run["calls"];
+    EXPECT_EQ(o.cli.code, 1) << "the unexpected status fails the run's expectations";
+  }
+};
+
+constexpr char kUnaryClosedLoop[] =
+    "mode: unary\nconnections: 2\nload: {type: closed, outstanding: 4}\n";
+
+// --- the target is not gRPC ---
+
+TEST_F(HostileTargetTest, Http1ServerIsNamedAndNothingRuns) {
+  HostileServer server({HostileKind::kHttp1});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCouldNotConnect(o, server.address());
+  EXPECT_GT(server.connections(), 0u);
+}
+
+TEST_F(HostileTargetTest, SilentPortIsNamedAndNothingRuns) {
+  HostileServer server({HostileKind::kSilent});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCouldNotConnect(o, server.address());
+  EXPECT_GT(server.connections(), 0u);
+}
+
+TEST_F(HostileTargetTest, ResettingPortIsNamedAndNothingRuns) {
+  HostileServer server({HostileKind::kReset});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCouldNotConnect(o, server.address());
+  EXPECT_GT(server.connections(), 0u);
+}
+
+// An HTTP/2 server that is no gRPC server (a web server, Prometheus): HTTP 200 with HTML and no
+// grpc-status. gRPC C++ (1.51) reports such a call UNKNOWN, as any call without grpc-status; the
+// h2 engine agrees (it does not read an HTML body as gRPC messages).
+TEST_F(HostileTargetTest, Http2HtmlServerCallsAreClassified) {
+  HostileServer server({HostileKind::kHtml});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCompleteBoundedRun(o, 1.0);
+  EXPECT_GT(server.streams_answered(), 0u);
+  ExpectEveryCall(o, "UNKNOWN");
+}
+
+// --- a gRPC server that misbehaves ---
+
+// gRPC C++ reports UNKNOWN; with its retry filter on, gRPC 1.51 aborted the whole process here
+// (the generator's channels now run without it: bench/engines/grpc/grpc_channels.cc).
+TEST_F(HostileTargetTest, TrailersWithoutGrpcStatusAreClassified) {
+  HostileServer server({HostileKind::kNoGrpcStatus});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCompleteBoundedRun(o, 1.0);
+  EXPECT_GT(server.streams_answered(), 0u);
+  ExpectEveryCall(o, "UNKNOWN");
+}
+
+TEST_F(HostileTargetTest, UnparsableResponsesAreInternal) {
+  HostileServer server({HostileKind::kUnparsable});
+  const Outcome o = Run(server.address(), kUnaryClosedLoop);
+  ExpectCompleteBoundedRun(o, 1.0);
+  ExpectEveryCall(o, "INTERNAL");
+}
+
+// A response over the client's max_receive_message (64 KiB here, 256 KiB sent) is refused by
+// both engines: RESOURCE_EXHAUSTED, none of it delivered.
+TEST_F(HostileTargetTest, OversizedResponsesAreResourceExhausted) {
+  HostileServer server({HostileKind::kOversized, 256 * 1024});
+  const Outcome o = Run(server.address(), std::string(kUnaryClosedLoop) +
+                                              "transport: {max_receive_message: 64KiB}\n");
+  ExpectCompleteBoundedRun(o, 1.0);
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_EQ(o.cli.code, 1);
+  EXPECT_EQ(run["messages"]["received"].get<uint64_t>(), 0u);
+  // Each refusal resets the stream; nghttp2's server (the test's) answers a burst of resets by
+  // closing the connection (its rapid-reset defence), whose calls in flight end UNAVAILABLE.
+  const uint64_t finished = run["calls"]["finished"].get<uint64_t>();
+  EXPECT_GE(Code(run, "RESOURCE_EXHAUSTED") * 100, finished * 99) << run["calls"];
+  EXPECT_EQ(Code(run, "RESOURCE_EXHAUSTED") + Code(run, "UNAVAILABLE"), finished) << run["calls"];
+}
+
+// GOAWAY every 20 streams: the calls above the GOAWAY's last stream fail UNAVAILABLE (or go to
+// the next connection), the generator reconnects and the load goes on.
+TEST_F(HostileTargetTest, GoawayMidRunReconnectsAndGoesOn) {
+  HostileServer server({HostileKind::kGoawayAfter, 0, 20});
+  const Outcome o = Run(server.address(), std::string(kUnaryClosedLoop) +
+                                              "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n");
+  ExpectCompleteBoundedRun(o, 1.0);
+  EXPECT_EQ(o.cli.code, 0) << o.cli.err;
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GE(server.goaways_sent(), 3u);
+  EXPECT_GE(server.connections(), 3u) << "reconnected after each GOAWAY";
+  EXPECT_GT(Code(run, "OK"), 2 * 20u) << "calls went on over the new connections";
+  EXPECT_EQ(Code(run, "OK") + Code(run, "UNAVAILABLE"), run["calls"]["finished"].get<uint64_t>());
+}
+
+// The reference server recycles every connection after 500 ms (max_connection_age): gRPC's
+// GOAWAY with a grace for the calls in flight, so the generator's calls go on over new
+// connections with at most a few failures.
+TEST_F(HostileTargetTest, MaxConnectionAgeRecyclesConnectionsAndCallsGoOn) {
+  ServerOptions options;
+  options.metrics_port = 0;
+  options.transport.max_connection_age_us = 500'000;
+  auto server = testing::StartServer(options);
+  ASSERT_NE(server, nullptr);
+  const Outcome o =
+      Run(server->address(),
+          std::string(kUnaryClosedLoop) + "expect: {statuses: {OK: any, UNAVAILABLE: any}}\n", 2.0);
+  ExpectCompleteBoundedRun(o, 2.0);
+  EXPECT_EQ(o.cli.code, 0) << o.cli.err;
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GT(Code(run, "OK"), 100u);
+  EXPECT_LE(Code(run, "UNAVAILABLE") * 100, Code(run, "OK")) << run["calls"];
+}
+
+// A server that stops reading once a stream opened: the client's writes block on flow control
+// (64 KiB windows, 16 KiB messages). The run still ends at its duration plus the drain, its
+// calls cancelled.
+TEST_F(HostileTargetTest, StalledReadsEndOnTimeWithCallsCancelled) {
+  HostileServer server({HostileKind::kStallReads});
+  const Outcome o = Run(server.address(),
+                        "mode: client_stream\nconnections: 1\nstreams_per_connection: 2\n"
+                        "request: {payload_size: 16KiB}\nload: {type: closed, outstanding: 1}\n");
+  ExpectCompleteBoundedRun(o, 1.0);
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GT(run["calls"]["finished"].get<uint64_t>(), 0u) << run["calls"];
+  EXPECT_EQ(Code(run, "CANCELLED") + Code(run, "DEADLINE_EXCEEDED"),
+            run["calls"]["finished"].get<uint64_t>())
+      << run["calls"];
+  EXPECT_LT(run["bytes"]["sent"].get<uint64_t>(), 1u << 20) << "flow control held the writes";
+}
+
+}  // namespace
+}  // namespace streambench
