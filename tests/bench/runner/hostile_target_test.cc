@@ -70,11 +70,13 @@ class HostileTargetTest : public testing::CliFixture {
     int64_t rss_growth_kib = 0;
   };
 
-  // `streambench run` of `body` (mode, load, ...) against `address` for `duration_s`.
+  // `streambench run` of `body` (mode, load, ...) against `address` (empty: the embedded server)
+  // for `duration_s`.
   Outcome Run(const std::string& address, const std::string& body, double duration_s = 1.0) {
     std::ostringstream yaml;
-    yaml << "name: hostile\ntarget: " << address
-         << "\nwarmup: 0s\nduration: " << static_cast<int>(duration_s * 1000) << "ms\n"
+    yaml << "name: hostile\n"
+         << (address.empty() ? "" : "target: " + address + "\n")
+         << "warmup: 0s\nduration: " << static_cast<int>(duration_s * 1000) << "ms\n"
          << body;
     const std::string file = Write("s.yaml", yaml.str());
     Outcome outcome;
@@ -122,7 +124,7 @@ class HostileTargetTest : public testing::CliFixture {
     // The measured phase is the duration, however the target behaved; the drain after it is
     // bounded by kDrainS (its calls are then cancelled), so the run cannot hang on the target.
     EXPECT_GE(run["duration_s"].get<double>(), duration_s - 0.01);
-    EXPECT_LE(run["duration_s"].get<double>(), duration_s + kDrainS) << run;
+    EXPECT_LE(run["duration_s"].get<double>(), duration_s + kDrainS);
     uint64_t by_code_total = 0;
     for (const auto& [name, count] : run["calls"]["by_code"].items()) {
       by_code_total += count.get<uint64_t>();
@@ -271,6 +273,96 @@ TEST_F(HostileTargetTest, StalledReadsEndOnTimeWithCallsCancelled) {
             run["calls"]["finished"].get<uint64_t>())
       << run["calls"];
   EXPECT_LT(run["bytes"]["sent"].get<uint64_t>(), 1u << 20) << "flow control held the writes";
+}
+
+// --- the emulated link's scheduled faults, in front of the embedded server ---
+
+// A run against the embedded server behind `link`, for 3 s.
+constexpr double kLinkRunS = 3.0;
+std::string LinkFaultScenario(const std::string& faults, const std::string& extra = "",
+                              const std::string& load = kUnaryClosedLoop) {
+  return load + "link: {faults: " + faults + "}\n" + extra +
+         "expect: {statuses: {OK: any, UNAVAILABLE: any, DEADLINE_EXCEEDED: any}}\n";
+}
+
+// The results' outages (the outage tracker's, bench/drivers/outage_tracker.h).
+const nlohmann::json& Outages(const nlohmann::json& run) {
+  static const nlohmann::json kNone = nlohmann::json::array();
+  return run.contains("outages") ? run["outages"] : kNone;
+}
+
+// Every open connection reset at 1 s: the calls in flight end UNAVAILABLE, the slots reconnect
+// and the load goes on; the outage is reported, recovered. One connection, so the cut takes
+// every channel down at once (an outage is a time with none up).
+TEST_F(HostileTargetTest, LinkCutResetsConnectionsAndTheRunReconnects) {
+  const Outcome o = Run("",
+                        LinkFaultScenario("[{at: 1s, cut: true}]", "",
+                                          "mode: unary\nconnections: 1\nstreams_per_connection: "
+                                          "4\nload: {type: closed, outstanding: 4}\n"),
+                        kLinkRunS);
+  ExpectCompleteBoundedRun(o, kLinkRunS);
+  EXPECT_EQ(o.cli.code, 0) << o.cli.err;
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GT(Code(run, "UNAVAILABLE"), 0u) << run["calls"];
+  EXPECT_GT(Code(run, "OK"), 100u) << run["calls"];
+  ASSERT_GE(Outages(run).size(), 1u) << run["calls"];
+  EXPECT_TRUE(Outages(run).back()["recovered"].get<bool>()) << Outages(run);
+}
+
+// The run's per-second series: some second had calls failing `code` and the last second had OK
+// calls only (the link came back). A stall or a slow link leaves the connections up, so it is no
+// outage (the outage tracker counts connection failures) but it shows in the series.
+void ExpectFailuresThenRecovery(const nlohmann::json& run, const std::string& code) {
+  ASSERT_TRUE(run.contains("series"));
+  const nlohmann::json& series = run["series"];
+  ASSERT_GE(series.size(), 2u);
+  bool failed_in_some_second = false;
+  for (const nlohmann::json& second : series) {
+    failed_in_some_second = failed_in_some_second || second["calls_by_code"].contains(code);
+  }
+  EXPECT_TRUE(failed_in_some_second) << series.size() << " seconds";
+  const nlohmann::json& last = series.back()["calls_by_code"];
+  EXPECT_GT(last.value("OK", 0u), 100u) << last;
+  EXPECT_EQ(last.size(), 1u) << "only OK once the link is back: " << last;
+  EXPECT_TRUE(Outages(run).empty()) << Outages(run);
+}
+
+// Nothing forwarded for 1 s from 1 s on: calls with a 200 ms deadline end DEADLINE_EXCEEDED in
+// the stall, the run goes on afterwards and ends on time.
+TEST_F(HostileTargetTest, LinkStallExpiresDeadlinesAndTheRunGoesOn) {
+  const Outcome o =
+      Run("", LinkFaultScenario("[{at: 1s, stall: 1s}]", "call: {deadline: 200ms}\n"), kLinkRunS);
+  ExpectCompleteBoundedRun(o, kLinkRunS);
+  EXPECT_EQ(o.cli.code, 0) << o.cli.err;
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GT(Code(run, "DEADLINE_EXCEEDED"), 0u) << run["calls"];
+  ExpectFailuresThenRecovery(run, "DEADLINE_EXCEEDED");
+}
+
+// Bandwidth collapses to 8 kbit/s for 1 s: 4 KiB requests take seconds each, so calls with a
+// 200 ms deadline fail until it comes back.
+TEST_F(HostileTargetTest, LinkBandwidthCollapseExpiresDeadlinesUntilItRecovers) {
+  const Outcome o =
+      Run("",
+          LinkFaultScenario("[{at: 1s, bandwidth: 8kbit, for: 1s}]",
+                            "request: {payload_size: 4KiB}\ncall: {deadline: 200ms}\n"),
+          kLinkRunS);
+  ExpectCompleteBoundedRun(o, kLinkRunS);
+  EXPECT_EQ(o.cli.code, 0) << o.cli.err;
+  const nlohmann::json& run = o.results["runs"][0];
+  EXPECT_GT(Code(run, "DEADLINE_EXCEEDED"), 0u) << run["calls"];
+  ExpectFailuresThenRecovery(run, "DEADLINE_EXCEEDED");
+}
+
+// A bad fault is named by file, line and field; exit 2.
+TEST_F(HostileTargetTest, ABadLinkFaultIsNamed) {
+  const std::string file = Write("bad.yaml",
+                                 "name: bad\nmode: unary\nlink:\n  faults:\n"
+                                 "    - {at: 1s, cut: true, stall: 1s}\n");
+  const CliResult r = Cli({"validate", file});
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("bad.yaml:5"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("link.faults[0]"), std::string::npos) << r.err;
 }
 
 }  // namespace
