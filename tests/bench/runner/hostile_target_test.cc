@@ -131,9 +131,11 @@ class HostileTargetTest : public testing::CliFixture {
   }
 
   // Nothing connected: exit 3, one line naming the target and the cause, no results.
-  static void ExpectCouldNotConnect(const Outcome& o, const std::string& address) {
+  static void ExpectCouldNotConnect(const Outcome& o, const std::string& address,
+                                    const std::string& cause) {
     EXPECT_EQ(o.cli.code, 3) << o.cli.err;
     EXPECT_NE(o.cli.err.find("cannot reach " + address), std::string::npos) << o.cli.err;
+    EXPECT_NE(o.cli.err.find(cause), std::string::npos) << o.cli.err;
     EXPECT_EQ(CountOf(o.cli.err, "\n"), 1u) << o.cli.err;
     EXPECT_TRUE(o.results.is_null());
     EXPECT_LT(o.rss_growth_kib, kRssGrowthBoundKiB);
@@ -157,21 +159,24 @@ constexpr char kUnaryClosedLoop[] =
 TEST_F(HostileTargetTest, Http1ServerIsNamedAndNothingRuns) {
   HostileServer server({HostileKind::kHttp1});
   const Outcome o = Run(server.address(), kUnaryClosedLoop);
-  ExpectCouldNotConnect(o, server.address());
+  ExpectCouldNotConnect(o, server.address(),
+                        "the target answers HTTP/1 (\"HTTP/1.1 400 Bad Request\"), not HTTP/2: not "
+                        "a gRPC server");
   EXPECT_GT(server.connections(), 0u);
 }
 
 TEST_F(HostileTargetTest, SilentPortIsNamedAndNothingRuns) {
   HostileServer server({HostileKind::kSilent});
   const Outcome o = Run(server.address(), kUnaryClosedLoop);
-  ExpectCouldNotConnect(o, server.address());
+  ExpectCouldNotConnect(o, server.address(),
+                        "the target accepts connections but never answers an HTTP/2 client");
   EXPECT_GT(server.connections(), 0u);
 }
 
 TEST_F(HostileTargetTest, ResettingPortIsNamedAndNothingRuns) {
   HostileServer server({HostileKind::kReset});
   const Outcome o = Run(server.address(), kUnaryClosedLoop);
-  ExpectCouldNotConnect(o, server.address());
+  ExpectCouldNotConnect(o, server.address(), "the target resets connections");
   EXPECT_GT(server.connections(), 0u);
 }
 
