@@ -295,18 +295,20 @@ const nlohmann::json& Outages(const nlohmann::json& run) {
 
 // Every open connection reset at 1 s: the calls in flight end UNAVAILABLE, the slots reconnect
 // and the load goes on; the outage is reported, recovered. One connection, so the cut takes
-// every channel down at once (an outage is a time with none up).
+// every channel down at once (an outage is a time with none up), and calls that take 10 ms at the
+// server, so some are always in flight when it comes.
 TEST_F(HostileTargetTest, LinkCutResetsConnectionsAndTheRunReconnects) {
-  const Outcome o = Run("",
-                        LinkFaultScenario("[{at: 1s, cut: true}]", "",
-                                          "mode: unary\nconnections: 1\nstreams_per_connection: "
-                                          "4\nload: {type: closed, outstanding: 4}\n"),
-                        kLinkRunS);
+  const Outcome o =
+      Run("",
+          LinkFaultScenario("[{at: 1s, cut: true}]", "server_behavior: {response_delay: 10ms}\n",
+                            "mode: unary\nconnections: 1\nstreams_per_connection: "
+                            "4\nload: {type: closed, outstanding: 4}\n"),
+          kLinkRunS);
   ExpectCompleteBoundedRun(o, kLinkRunS);
   EXPECT_EQ(o.cli.code, 0) << o.cli.err;
   const nlohmann::json& run = o.results["runs"][0];
   EXPECT_GT(Code(run, "UNAVAILABLE"), 0u) << run["calls"];
-  EXPECT_GT(Code(run, "OK"), 100u) << run["calls"];
+  EXPECT_GT(Code(run, "OK"), 50u) << run["calls"];
   ASSERT_GE(Outages(run).size(), 1u) << run["calls"];
   EXPECT_TRUE(Outages(run).back()["recovered"].get<bool>()) << Outages(run);
 }
