@@ -47,6 +47,12 @@ void ApplyToServerBuilder(const TransportSettings& settings, grpc::ServerBuilder
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                ClampToInt(*settings.max_concurrent_streams));
   }
+  if (settings.max_connection_age_us) {
+    // The server sends GOAWAY when a connection reaches this age, so clients reconnect (what a
+    // load balancer's connection recycling looks like to them).
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               UsToMs(*settings.max_connection_age_us));
+  }
   if (settings.max_send_message_bytes) {
     builder.SetMaxSendMessageSize(ClampToInt(*settings.max_send_message_bytes));
   }

@@ -33,6 +33,7 @@ std::string TransportSettings::Describe() const {
   }
   if (keepalive_time_us) field("keepalive_time", FormatDuration(*keepalive_time_us));
   if (keepalive_timeout_us) field("keepalive_timeout", FormatDuration(*keepalive_timeout_us));
+  if (max_connection_age_us) field("max_connection_age", FormatDuration(*max_connection_age_us));
   const std::string text = out.str();
   return text.empty() ? "defaults" : text;
 }

@@ -21,6 +21,7 @@ struct TransportSettings {
   std::optional<uint64_t> max_receive_message_bytes;  // GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH
   std::optional<int64_t> keepalive_time_us;           // GRPC_ARG_KEEPALIVE_TIME_MS
   std::optional<int64_t> keepalive_timeout_us;        // GRPC_ARG_KEEPALIVE_TIMEOUT_MS
+  std::optional<int64_t> max_connection_age_us;       // GRPC_ARG_MAX_CONNECTION_AGE_MS (server)
 
   // "bdp_probe=false stream_window=65536 ..." listing the set fields (for logs and reports).
   std::string Describe() const;
@@ -34,7 +35,8 @@ struct TransportSettings {
            max_send_message_bytes == o.max_send_message_bytes &&
            max_receive_message_bytes == o.max_receive_message_bytes &&
            keepalive_time_us == o.keepalive_time_us &&
-           keepalive_timeout_us == o.keepalive_timeout_us;
+           keepalive_timeout_us == o.keepalive_timeout_us &&
+           max_connection_age_us == o.max_connection_age_us;
   }
   bool operator!=(const TransportSettings& o) const { return !(*this == o); }
 };

@@ -118,6 +118,8 @@ void DeclareFlags(CLI::App* app, ServerOptions* o, SecurityPaths* paths) {
   DurationFlag(app, "--keepalive-time", &t.keepalive_time_us, "ping an idle connection this often");
   DurationFlag(app, "--keepalive-timeout", &t.keepalive_timeout_us,
                "wait this long for a ping ack");
+  DurationFlag(app, "--max-connection-age", &t.max_connection_age_us,
+               "send GOAWAY to a connection this old (clients reconnect)");
 
   app->option_defaults()->group("caps on what one request may ask for");
   SizeFlag(app, "--max-response-bytes", &o->caps.max_response_bytes,

@@ -67,6 +67,20 @@ int64_t LinkDirection::Push(const char* data, size_t size_bytes) {
   return delivery_ns;
 }
 
+void LinkDirection::SetBandwidth(uint64_t bits_per_s) {
+  params_.bandwidth_bits_per_s = bits_per_s;
+  serialization_remainder_ = 0;
+  if (chunks_.empty()) return;
+  const int64_t now_ns = clock_.NowNs();
+  link_free_ns_ = now_ns;
+  for (Chunk& chunk : chunks_) {
+    link_free_ns_ += SerializationNs(chunk.size_bytes);
+    // In order: each chunk's serialization starts when the one ahead of it ends.
+    chunk.delivery_ns = std::max(link_free_ns_ + params_.one_way_delay_ns, now_ns);
+  }
+  last_delivery_ns_ = chunks_.back().delivery_ns;
+}
+
 int64_t LinkDirection::NextDeliveryNs() const {
   return chunks_.empty() ? -1 : chunks_.front().delivery_ns;
 }

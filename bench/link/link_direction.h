@@ -71,6 +71,10 @@ class LinkDirection {
   // Bytes of storage currently allocated (grows by doubling, never beyond buffer_bytes).
   size_t capacity_bytes() const { return ring_.size(); }
   const Params& params() const { return params_; }
+  // The bandwidth from now on; 0 = unlimited. The held chunks are sent again from now at the new
+  // rate (as a link's queue drains at whatever rate the link has when it gets there), so a
+  // collapse slows what was queued and a recovery frees it.
+  void SetBandwidth(uint64_t bits_per_s);
 
  private:
   struct Chunk {
@@ -84,7 +88,7 @@ class LinkDirection {
   // Makes room for `more_bytes` more held bytes in the ring (keeps the held bytes in order).
   void Reserve(uint64_t more_bytes);
 
-  const Params params_;
+  Params params_;  // bandwidth_bits_per_s changes with SetBandwidth
   const Clock& clock_;
   std::mt19937_64 random_;
 

@@ -79,7 +79,12 @@ class LinkEmulator::Loop {
  public:
   Loop(const LinkSpec& spec, const sockaddr_storage& upstream, socklen_t upstream_len,
        Counters* counters)
-      : spec_(spec), upstream_(upstream), upstream_len_(upstream_len), counters_(counters) {}
+      : spec_(spec),
+        upstream_(upstream),
+        upstream_len_(upstream_len),
+        counters_(counters),
+        cut_done_(spec.faults.size(), false),
+        bandwidth_now_(spec.bandwidth_bits_per_s) {}
 
   ~Loop() {
     for (auto& connection : connections_) {
@@ -119,6 +124,7 @@ class LinkEmulator::Loop {
       return false;
     }
     *port = ntohs(address.sin_port);
+    start_ns_ = SteadyClock::Get().NowNs();  // the faults' schedule counts from here
     if (!Watch(listen_fd_, EPOLLIN, &listen_tag_) || !Watch(wake_fd_, EPOLLIN, &wake_tag_) ||
         !Watch(timer_fd_, EPOLLIN, &timer_tag_)) {
       *error = ErrnoText("link emulator: epoll_ctl");
@@ -154,6 +160,7 @@ class LinkEmulator::Loop {
         }
       }
       if (stopping_) break;
+      ApplyFaults(SteadyClock::Get().NowNs());
       DeliverDue();
       connections_.erase(
           std::remove_if(connections_.begin(), connections_.end(),
@@ -194,6 +201,51 @@ class LinkEmulator::Loop {
     LinkDirection down;  // upstream -> client
   };
 
+  // The scheduled faults as of `now_ns`: each cut once (every open connection reset), stalls and
+  // bandwidth collapses while their windows last.
+  void ApplyFaults(int64_t now_ns) {
+    if (spec_.faults.empty()) return;
+    bool stalled = false;
+    uint64_t bandwidth = spec_.bandwidth_bits_per_s;
+    for (size_t i = 0; i < spec_.faults.size(); ++i) {
+      const LinkFault& f = spec_.faults[i];
+      const int64_t at_ns = start_ns_ + f.at_us * 1000;
+      if (now_ns < at_ns) continue;
+      if (f.cut && !cut_done_[i]) {
+        cut_done_[i] = true;
+        for (auto& connection : connections_) {
+          if (!connection->dead) Abort(*connection);
+        }
+      }
+      if (f.stall_us > 0 && now_ns < at_ns + f.stall_us * 1000) stalled = true;
+      if (f.bandwidth_bits_per_s > 0 && (f.for_us == 0 || now_ns < at_ns + f.for_us * 1000)) {
+        bandwidth = f.bandwidth_bits_per_s;
+      }
+    }
+    stalled_ = stalled;
+    if (bandwidth == bandwidth_now_) return;
+    bandwidth_now_ = bandwidth;
+    for (auto& connection : connections_) {
+      connection->up.SetBandwidth(bandwidth);
+      connection->down.SetBandwidth(bandwidth);
+    }
+  }
+
+  // The next moment after `now_ns` a fault begins or ends; -1 when none is left.
+  int64_t NextFaultEdgeNs(int64_t now_ns) const {
+    int64_t next_ns = -1;
+    auto consider = [&](int64_t t) {
+      if (t > now_ns && (next_ns < 0 || t < next_ns)) next_ns = t;
+    };
+    for (const LinkFault& f : spec_.faults) {
+      const int64_t at_ns = start_ns_ + f.at_us * 1000;
+      consider(at_ns);
+      if (f.stall_us > 0) consider(at_ns + f.stall_us * 1000);
+      if (f.bandwidth_bits_per_s > 0 && f.for_us > 0) consider(at_ns + f.for_us * 1000);
+    }
+    return next_ns;
+  }
+
   bool Watch(int fd, uint32_t events, Tag* tag) {
     epoll_event event{};
     event.events = events;
@@ -204,7 +256,7 @@ class LinkEmulator::Loop {
   LinkDirection::Params DirectionParams(uint64_t stream) const {
     LinkDirection::Params params;
     params.one_way_delay_ns = spec_.OneWayDelayNs();
-    params.bandwidth_bits_per_s = spec_.bandwidth_bits_per_s;
+    params.bandwidth_bits_per_s = bandwidth_now_;
     params.jitter_ns = spec_.jitter_us * 1000;
     params.buffer_bytes = spec_.EffectiveBufferBytes();
     params.seed = MixSeed(spec_.seed, stream);
@@ -321,7 +373,7 @@ class LinkEmulator::Loop {
     RaiseTo(max_queued, link.max_held_bytes());
 
     const bool dst_ready = !(&dst == &c.upstream && c.upstream_connecting);
-    if (!dst_ready || dst.write_shut) return true;
+    if (!dst_ready || dst.write_shut || stalled_) return true;
     dst.want_write = false;
     for (;;) {
       const LinkDirection::Span due = link.Due();
@@ -375,8 +427,8 @@ class LinkEmulator::Loop {
   }
 
   // A delivery can happen on `link` now or later: it holds bytes and its receiver can take them.
-  static bool CanDeliver(const Connection& c, const LinkDirection& link, const Side& dst) {
-    if (link.empty() || dst.want_write || dst.write_shut) return false;
+  bool CanDeliver(const Connection& c, const LinkDirection& link, const Side& dst) const {
+    if (stalled_ || link.empty() || dst.want_write || dst.write_shut) return false;
     return !(&dst == &c.upstream && c.upstream_connecting);
   }
 
@@ -394,7 +446,7 @@ class LinkEmulator::Loop {
   // Arms the timer for the earliest pending delivery (absolute CLOCK_MONOTONIC, the clock
   // SteadyClock reads), or disarms it.
   void ArmTimer() {
-    int64_t next_ns = -1;
+    int64_t next_ns = NextFaultEdgeNs(SteadyClock::Get().NowNs());
     for (const auto& connection : connections_) {
       const Connection& c = *connection;
       if (CanDeliver(c, c.up, c.upstream)) {
@@ -442,6 +494,10 @@ class LinkEmulator::Loop {
   Tag wake_tag_;
   Tag timer_tag_;
   bool stopping_ = false;
+  int64_t start_ns_ = 0;        // SteadyClock when the listener opened
+  std::vector<bool> cut_done_;  // per fault: its cut was made
+  bool stalled_ = false;        // inside a stall's window: nothing is delivered
+  uint64_t bandwidth_now_;      // the spec's, or a collapse's while it lasts
   uint64_t next_connection_id_ = 0;
   std::vector<std::unique_ptr<Connection>> connections_;
   char read_buffer_[kReadChunkBytes];

@@ -4,7 +4,9 @@
 // direction through its own LinkDirection (one-way delay = rtt/2, bandwidth, jitter, bounded
 // buffer). When a direction's buffer is full the relay stops reading from that sender, so the
 // sender's socket buffers fill and its writes block: backpressure is honest. Half-close (FIN)
-// and abortive close (RST) propagate to the other side.
+// and abortive close (RST) propagate to the other side. Scheduled faults (LinkSpec::faults,
+// counted from Start) reset every open connection (cut), forward nothing for a while (stall) or
+// lower both directions' bandwidth for a while; the loop's timer wakes at each fault's edges.
 //
 // One event-loop thread per emulator (epoll, non-blocking sockets, a timerfd for deliveries),
 // not one per connection.

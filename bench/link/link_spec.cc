@@ -90,6 +90,16 @@ std::string LinkSpec::Validate() const {
   } else if (socket_buffer_bytes > (1u << 30)) {
     out << "link socket_buffer_bytes must be <= 1 GiB, got " << socket_buffer_bytes;
   }
+  for (size_t i = 0; i < faults.size() && out.str().empty(); ++i) {
+    const LinkFault& f = faults[i];
+    const int kinds =
+        (f.cut ? 1 : 0) + (f.stall_us > 0 ? 1 : 0) + (f.bandwidth_bits_per_s > 0 ? 1 : 0);
+    if (f.at_us < 0 || f.stall_us < 0 || f.for_us < 0) {
+      out << "link fault " << i << ": times must be >= 0";
+    } else if (kinds != 1) {
+      out << "link fault " << i << ": needs exactly one of cut, stall, bandwidth";
+    }
+  }
   return out.str();
 }
 
@@ -98,6 +108,7 @@ std::string LinkSpec::Describe() const {
   out << "rtt " << FormatUs(rtt_us) << ", " << FormatBitsPerS(bandwidth_bits_per_s) << ", jitter "
       << FormatUs(jitter_us) << ", buffer " << FormatBytes(EffectiveBufferBytes());
   if (buffer_bytes == 0) out << " (default)";
+  if (!faults.empty()) out << ", " << faults.size() << " scheduled faults";
   return out.str();
 }
 

@@ -6,8 +6,24 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace streambench::link {
+
+// One scheduled fault, at `at_us` after the emulator started: exactly one of cut, stall,
+// bandwidth.
+struct LinkFault {
+  int64_t at_us = 0;
+  // Every connection open at that moment is reset, both ways (RST to the client and to the
+  // upstream); new connections are relayed as before.
+  bool cut = false;
+  // No byte is forwarded either way for this long (the relay still reads until its buffers are
+  // full, so senders then block).
+  int64_t stall_us = 0;
+  // Each direction's bandwidth drops to this for `for_us` (0: to the end), then comes back.
+  uint64_t bandwidth_bits_per_s = 0;
+  int64_t for_us = 0;
+};
 
 struct LinkSpec {
   // Round-trip propagation delay in microseconds; each direction gets rtt_us / 2 (the
@@ -28,6 +44,8 @@ struct LinkSpec {
   uint32_t socket_buffer_bytes = 65536;
   // Seed of the jitter's random numbers; each direction of each connection derives its own.
   uint64_t seed = 1;
+  // Faults on a schedule (cut, stall, bandwidth collapse), in any order.
+  std::vector<LinkFault> faults;
 
   // One-way delay of each direction in nanoseconds (rtt_us / 2).
   int64_t OneWayDelayNs() const { return rtt_us * 1000 / 2; }

@@ -5,6 +5,7 @@
 #include "bench/engines/grpc/grpc_channels.h"
 #include "bench/engines/grpc/grpc_engine.h"
 #include "bench/engines/h2/h2_engine.h"
+#include "bench/runner/target_probe.h"
 #include "bench/tls/tls_diagnosis.h"
 
 namespace streambench::runner {
@@ -12,6 +13,8 @@ namespace {
 
 // How long a TLS connection may take before the runner looks for a reason it cannot succeed.
 constexpr int kTlsFirstLookMs = 500;
+// How long the look at a plaintext target that did not connect may wait for its answer.
+constexpr std::chrono::milliseconds kPlaintextProbeTimeout{1000};
 
 }  // namespace
 
@@ -69,6 +72,13 @@ std::vector<std::shared_ptr<engines::Channel>> ConnectRunChannels(
     if (!channel->WaitForConnected(deadline, &why)) {
       *error = "cannot reach " + target + ": not connected within " +
                std::to_string(timeout.count()) + " ms (" + why + ")";
+      // Over plaintext, one look of our own names a target that is not a gRPC server.
+      const auto index = static_cast<size_t>(&channel - channels.data());
+      const std::string cause =
+          credentials.tls.enabled || addresses.empty()
+              ? ""
+              : ProbeNonGrpcTarget(addresses[index % addresses.size()], kPlaintextProbeTimeout);
+      if (!cause.empty()) *error += ": " + cause;
       return {};
     }
   }

@@ -33,6 +33,9 @@ link::LinkSpec ToLinkSpec(const scenario::LinkSettings& settings) {
   spec.bandwidth_bits_per_s = settings.bandwidth_bits_per_s;
   spec.jitter_us = settings.jitter_us;
   spec.buffer_bytes = settings.buffer_bytes;
+  for (const scenario::LinkFaultSpec& f : settings.faults) {
+    spec.faults.push_back({f.at_us, f.cut, f.stall_us, f.bandwidth_bits_per_s, f.for_us});
+  }
   return spec;
 }
 

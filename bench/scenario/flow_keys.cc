@@ -44,6 +44,56 @@ bool ReadLink(const YamlNode& node, const YamlNode&, ValueReader& r, Scenario* o
                             "must be 0 (automatic) or at least 1KiB (got " + n->scalar + ")");
     }
   }
+  const YamlNode* faults = node.Find("faults");
+  if (faults == nullptr) return true;
+  if (!faults->IsSequence()) {
+    return r.diag()->Fail(*faults, "link.faults",
+                          "expected a list like [{at: 2s, cut: true}, {at: 3s, stall: 1s}], got " +
+                              faults->Describe());
+  }
+  for (size_t i = 0; i < faults->items.size(); ++i) {
+    const YamlNode& item = faults->items[i];
+    const std::string path = "link.faults[" + std::to_string(i) + "]";
+    if (!item.IsMap()) {
+      return r.diag()->Fail(
+          item, path,
+          "expected a mapping with `at` and one of cut, stall, bandwidth, got " + item.Describe());
+    }
+    LinkFaultSpec fault;
+    const YamlNode* at = RequiredKey(item, "link.faults[].at", r, path + ".at");
+    if (at == nullptr || !r.Duration(*at, path + ".at", kMaxDurationUs, &fault.at_us, "2s")) {
+      return false;
+    }
+    int kinds = 0;
+    if (const YamlNode* n = item.Find("cut")) {
+      if (!r.Bool(*n, path + ".cut", true, &fault.cut)) return false;
+      if (!fault.cut) return r.diag()->Fail(*n, path + ".cut", "only `cut: true` means a fault");
+      ++kinds;
+    }
+    if (const YamlNode* n = item.Find("stall")) {
+      if (!r.PositiveDuration(*n, path + ".stall", kMaxDurationUs, &fault.stall_us)) return false;
+      ++kinds;
+    }
+    if (const YamlNode* n = item.Find("bandwidth")) {
+      if (!r.Bandwidth(*n, path + ".bandwidth", &fault.bandwidth_bits_per_s)) return false;
+      if (fault.bandwidth_bits_per_s == 0) {
+        return r.diag()->Fail(*n, path + ".bandwidth", "must be a bandwidth > 0, like 10kbit");
+      }
+      ++kinds;
+    }
+    if (const YamlNode* n = item.Find("for")) {
+      if (fault.bandwidth_bits_per_s == 0) {
+        return r.diag()->Fail(*n, path + ".for", "applies only to a `bandwidth` fault");
+      }
+      if (!r.PositiveDuration(*n, path + ".for", kMaxDurationUs, &fault.for_us)) return false;
+    }
+    if (kinds != 1) {
+      return r.diag()->Fail(item, path,
+                            "needs exactly one of `cut: true`, `stall: DURATION`, "
+                            "`bandwidth: BANDWIDTH`");
+    }
+    link.faults.push_back(fault);
+  }
   return true;
 }
 

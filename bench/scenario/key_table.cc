@@ -189,6 +189,11 @@ void AddTransportKeys(const std::string& prefix, bool documented, std::vector<Sc
           .As(ValueKind::kDurationAtLeast, 1000, kMaxDurationUs)
           .To(&FieldAt<kSide, &TransportSettings::keepalive_timeout_us>)
           .Doc("`GRPC_ARG_KEEPALIVE_TIMEOUT_MS`"),
+      K(p + "max_connection_age")
+          .As(ValueKind::kDurationAtLeast, 1000, kMaxDurationUs)
+          .To(&FieldAt<kSide, &TransportSettings::max_connection_age_us>)
+          .Range("**server only** (an error under `transport`)")
+          .Doc("`GRPC_ARG_MAX_CONNECTION_AGE_MS`: GOAWAY at this age, clients reconnect"),
   };
   for (K& key : keys) {
     key.default_text = "gRPC's";
@@ -895,6 +900,19 @@ std::vector<ScenarioKey> BuildKeys() {
           .Range("0 or ≥ 1KiB")
           .Doc("bytes each direction of each connection holds; when full the relay stops "
                "reading, so TCP backpressure reaches the sender"),
+      K("link.faults", S::kList)
+          .Type("list of `{at, cut \\| stall \\| bandwidth [, for]}`")
+          .Default("none")
+          .Range("`at` from the link's start (before warm-up); exactly one fault per entry")
+          .Doc("scheduled faults: `{at: 2s, cut: true}` resets every open connection both ways; "
+               "`{at: 3s, stall: 1s}` forwards nothing for 1s; `{at: 4s, bandwidth: 10kbit, "
+               "for: 2s}` collapses each direction's bandwidth (`for` absent: to the end)"),
+      K("link.faults[]", S::kMap).Undocumented(),
+      K("link.faults[].at").As(V::kDuration, 0, kMaxDurationUs).Required("").Undocumented(),
+      K("link.faults[].cut").As(V::kBool).Undocumented(),
+      K("link.faults[].stall").As(V::kDuration, 1, kMaxDurationUs).Undocumented(),
+      K("link.faults[].bandwidth").As(V::kBandwidth).Undocumented(),
+      K("link.faults[].for").As(V::kDuration, 1, kMaxDurationUs).Undocumented(),
       K("expect", S::kMap)
           .ReadBy(ReadExpect)
           .Default("`{statuses: {OK: some}}`")

@@ -234,6 +234,16 @@ struct CallSpec {
 // Used for the client (key `transport`) and the embedded server (key `server_transport`).
 using TransportSpec = streambench::TransportSettings;
 
+// A fault of the emulated link on a schedule. Key `link.faults[]`: exactly one of cut, stall,
+// bandwidth.
+struct LinkFaultSpec {
+  int64_t at_us = 0;                  // key `at`: after the link started (the run's prepare)
+  bool cut = false;                   // key `cut: true`: every open connection reset
+  int64_t stall_us = 0;               // key `stall`: nothing forwarded for this long
+  uint64_t bandwidth_bits_per_s = 0;  // key `bandwidth`: per direction, for `for`
+  int64_t for_us = 0;                 // key `for`: how long the bandwidth lasts (0 = to the end)
+};
+
 // An emulated network link between the generator and the target (a userspace relay,
 // bench/link). Key `link`; absent = direct connection.
 struct LinkSettings {
@@ -242,6 +252,7 @@ struct LinkSettings {
   uint64_t bandwidth_bits_per_s = 0;  // key `bandwidth`: per direction; 0 = unlimited
   int64_t jitter_us = 0;              // key `jitter`: extra random delay per chunk
   uint64_t buffer_bytes = 0;          // key `buffer`: per direction; 0 = bandwidth x delay + 64KiB
+  std::vector<LinkFaultSpec> faults;  // key `faults`
 };
 
 // What a run must show to pass. Key `expect`.

@@ -155,6 +155,11 @@ bool CheckTotals(const YamlNode& root, const Scenario& s, Diagnostics* diag) {
     return diag->Fail(node != nullptr ? *node : root, "transport.max_concurrent_streams",
                       "is a server setting; use server_transport.max_concurrent_streams");
   }
+  if (s.transport.max_connection_age_us) {
+    const YamlNode* node = NodeAt(root, "transport.max_connection_age");
+    return diag->Fail(node != nullptr ? *node : root, "transport.max_connection_age",
+                      "is a server setting; use server_transport.max_connection_age");
+  }
   return true;
 }
 

@@ -34,7 +34,7 @@ TEST(ParseServerFlagsTest, EveryFlagLandsInItsField) {
              "--write-buffer=1MiB", "--max-concurrent-streams=100", "--max-send-message=8MiB",
              "--max-receive-message=2MiB", "--keepalive-time=10s", "--keepalive-timeout=250ms",
              "--max-response-bytes=1MiB", "--max-response-count=1000", "--max-duration=1m",
-             "--shutdown-grace=2s"});
+             "--shutdown-grace=2s", "--max-connection-age=1s"});
   ASSERT_EQ(f.outcome, ServerFlags::Outcome::kRun) << f.error;
   const ServerOptions& o = f.options;
   EXPECT_EQ(o.host, "0.0.0.0");
@@ -50,6 +50,7 @@ TEST(ParseServerFlagsTest, EveryFlagLandsInItsField) {
   EXPECT_EQ(o.transport.max_receive_message_bytes, 2u << 20);
   EXPECT_EQ(o.transport.keepalive_time_us, 10'000'000);
   EXPECT_EQ(o.transport.keepalive_timeout_us, 250'000);
+  EXPECT_EQ(o.transport.max_connection_age_us, 1'000'000);
   EXPECT_EQ(o.caps.max_response_bytes, 1u << 20);
   EXPECT_EQ(o.caps.max_response_count, 1000u);
   EXPECT_EQ(o.caps.max_duration_us, 60'000'000);

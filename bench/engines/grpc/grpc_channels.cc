@@ -99,6 +99,10 @@ std::shared_ptr<grpc::Channel> MakeGrpcChannel(const ChannelOptions& options) {
   // server unused for minutes; match the slots' backoff (bench/drivers/reconnect_backoff.h).
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // gRPC 1.51's retry filter aborts the process on trailers without grpc-status (it dereferences
+  // the missing status), so a broken server could kill the generator. Without the filter such a
+  // call ends UNKNOWN; a load generator should not retry behind the measurement anyway.
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   if (options.round_robin) {
     args.SetServiceConfigJSON(R"({"loadBalancingConfig":[{"round_robin":{}}]})");
   }

@@ -48,6 +48,7 @@ struct Connection::Stream {
   bool writes_done = false;
   bool deferred = false;  // nghttp2 was told there is no data for now
   int http_status = 0;
+  bool grpc_content = true;  // the response's content-type is gRPC's (or not given)
   bool has_grpc_status = false;
   bool reset_by_server = false;  // a RST_STREAM arrived (its code is the close's)
   Metadata initial_metadata;     // collected until the response HEADERS frame is complete
@@ -73,6 +74,7 @@ struct Connection::Stream {
     writes_done = false;
     deferred = false;
     http_status = 0;
+    grpc_content = true;
     has_grpc_status = false;
     reset_by_server = false;
     initial_metadata.clear();
@@ -159,7 +161,8 @@ Connection::Connection(int fd, const ConnectionSettings& settings, std::string t
       connecting_(connecting),
       socket_(MakePlainSocket(fd)),
       connect_deadline_(connecting ? std::chrono::steady_clock::now() + settings.connect_timeout
-                                   : std::chrono::steady_clock::time_point::max()) {
+                                   : std::chrono::steady_clock::time_point::max()),
+      settings_deadline_(std::chrono::steady_clock::now() + settings.connect_timeout) {
   nghttp2_session_callbacks* callbacks = nullptr;
   nghttp2_session_callbacks_new(&callbacks);
   nghttp2_session_callbacks_set_on_header_callback(callbacks, &Connection::OnHeader);
@@ -354,6 +357,11 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
          std::to_string(settings_.connect_timeout.count()) + " ms");
     return;
   }
+  if (!server_settings_received_ && now >= settings_deadline_) {
+    Fail(target_ + ": no HTTP/2 SETTINGS from the server within " +
+         std::to_string(settings_.connect_timeout.count()) + " ms (is it an HTTP/2 server?)");
+    return;
+  }
   if (streams_with_deadline_ == 0) return;  // the common case, checked on every loop pass
   // ResetStream ends no stream here (nghttp2 closes it when the reset is sent), unless the
   // connection is still connecting; then a handler's OnClose runs, which touches no stream.
@@ -366,6 +374,7 @@ void Connection::ExpireDeadlines(std::chrono::steady_clock::time_point now) {
 
 std::chrono::steady_clock::time_point Connection::next_deadline() const {
   auto next = connecting_ ? connect_deadline_ : std::chrono::steady_clock::time_point::max();
+  if (!server_settings_received_) next = std::min(next, settings_deadline_);
   if (streams_with_deadline_ == 0) return next;
   for (const Stream* stream = open_head_; stream != nullptr; stream = stream->next) {
     next = std::min(next, stream->deadline);
@@ -417,6 +426,8 @@ int Connection::OnHeader(nghttp2_session*, const nghttp2_frame* frame, const uin
   const std::string_view text(reinterpret_cast<const char*>(value), valuelen);
   if (key == ":status") {
     std::from_chars(text.data(), text.data() + text.size(), stream->http_status);
+  } else if (key == "content-type") {
+    stream->grpc_content = text.rfind("application/grpc", 0) == 0;
   } else if (key == "grpc-status") {
     stream->has_grpc_status = true;
     if (std::from_chars(text.data(), text.data() + text.size(), stream->status.code).ec !=
@@ -472,6 +483,9 @@ int Connection::OnFrameReceived(nghttp2_session* session, const nghttp2_frame* f
     case NGHTTP2_GOAWAY:
       self->goaway_received_ = true;
       return 0;
+    case NGHTTP2_SETTINGS:
+      if ((frame->hd.flags & NGHTTP2_FLAG_ACK) == 0) self->server_settings_received_ = true;
+      return 0;
     default:
       return 0;
   }
@@ -502,6 +516,9 @@ int Connection::OnDataChunk(nghttp2_session* session, uint8_t, int32_t stream_id
   auto* self = static_cast<Connection*>(user_data);
   Stream* stream = self->FindOpen(stream_id);
   if (stream == nullptr || stream->local_end) return 0;
+  // A body that is not gRPC's (an HTML page) is no message: the call ends on its missing
+  // grpc-status (UNKNOWN), as gRPC C++ reports it, not on a framing error.
+  if (!stream->grpc_content) return 0;
   std::string error;
   const bool ok = stream->deframer.Feed(
       std::string_view(reinterpret_cast<const char*>(data), len),
@@ -541,7 +558,9 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
     status = {StatusFromHttpStatus(stream->http_status),
               "HTTP status " + std::to_string(stream->http_status) + " without grpc-status"};
   } else {
-    status = {kInternal, "the stream ended without grpc-status"};
+    // gRPC C++ reports a call whose trailers (or HTTP 200 answer, HTML included) carry no
+    // grpc-status as UNKNOWN ("No status received").
+    status = {kUnknown, "the stream ended without grpc-status"};
   }
   if (status.code == kOk && !stream->deframer.idle()) {
     status = {kInternal, "the stream ended inside a message"};
@@ -585,6 +604,11 @@ bool Connection::OnReadable() {
     Fail(SocketError(errno));
     return false;
   }
+}
+
+std::string Connection::refusal() const {
+  return goaway_received_ ? "the server sent GOAWAY"
+                          : "the server's bytes are not HTTP/2 (is it an HTTP/2 server?)";
 }
 
 bool Connection::accepting_streams() const {

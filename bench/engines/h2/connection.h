@@ -98,8 +98,13 @@ class Connection {
 
   int fd() const { return fd_; }
   bool alive() const { return fd_ >= 0; }
-  // True from StartConnect until the handshake completed or failed.
-  bool connecting() const { return connecting_; }
+  // True from StartConnect until the handshake completed and the server's first SETTINGS frame
+  // arrived (as gRPC's channels become READY only then: a port that accepts and never speaks
+  // HTTP/2 is not connected), or until the connection failed.
+  bool connecting() const { return connecting_ || (alive() && !server_settings_received_); }
+  // Why the connection takes no new streams while it is alive: the server's GOAWAY, or nghttp2
+  // ended the session on bytes that are not HTTP/2.
+  std::string refusal() const;
   // Waits in poll (blocking the thread) for a StartConnect's handshake, at most `timeout`; true
   // once connected. A refusal ends the connection (failure() says why).
   bool AwaitConnect(std::chrono::milliseconds timeout);
@@ -181,6 +186,9 @@ class Connection {
   bool tcp_connected_ = false;  // while connecting_: the TCP handshake is done, TLS's is not
   std::unique_ptr<TransportSocket> socket_;  // the bytes' way to fd_: plain, or TLS
   std::chrono::steady_clock::time_point connect_deadline_;
+  bool server_settings_received_ = false;
+  // The server's first SETTINGS must arrive by then, or the connection fails.
+  std::chrono::steady_clock::time_point settings_deadline_;
   std::string failure_;
   SessionMemory memory_;  // the session's allocator: outlives it (deleted in ~Connection)
   nghttp2_session* session_ = nullptr;

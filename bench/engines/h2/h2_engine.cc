@@ -90,7 +90,7 @@ class ChannelCore {
     const bool up = current_ && !current_->connecting() && current_->accepting_streams();
     connected_.store(up, std::memory_order_release);
     if (!waiters_.empty() && (!current_ || !current_->connecting())) {
-      const std::string why = up ? "" : (current_ ? "the server sent GOAWAY" : last_failure_);
+      const std::string why = up ? "" : (current_ ? current_->refusal() : last_failure_);
       auto waiters = std::move(waiters_);
       waiters_.clear();
       for (auto& waiter : waiters) waiter(up, why);

@@ -215,5 +215,24 @@ TEST(LinkDirectionTest, BytesSurviveRingWrapsAndGrowthInOrder) {
   EXPECT_TRUE(received == sent) << "bytes were reordered or corrupted";
 }
 
+// A bandwidth change re-times what is queued from the moment it changes: a collapse delays it, a
+// recovery frees it (a queue built at 8 kbit/s would otherwise take seconds after the link is
+// fast again).
+TEST(LinkDirectionTest, ABandwidthChangeRetimesTheQueuedBytes) {
+  FakeClock clock(0);
+  // 8 Mbit/s: one byte takes 1 us.
+  LinkDirection link(MakeParams(0, 8'000'000, 1 << 20), clock);
+  const std::string payload = Bytes(1000);
+  ASSERT_EQ(link.Push(payload.data(), payload.size()), 1000 * kUs);
+  link.SetBandwidth(8'000);  // one byte takes 1 ms
+  EXPECT_EQ(link.NextDeliveryNs(), 1000 * kMs);
+  ASSERT_EQ(link.Push(payload.data(), payload.size()), 2000 * kMs) << "queued behind the first";
+  clock.SetNs(500 * kMs);
+  link.SetBandwidth(8'000'000);  // back: both chunks from now at 1 us a byte
+  EXPECT_EQ(link.NextDeliveryNs(), 500 * kMs + 1000 * kUs);
+  clock.SetNs(500 * kMs + 2000 * kUs);
+  EXPECT_EQ(DrainDue(link), payload + payload);
+}
+
 }  // namespace
 }  // namespace streambench::link

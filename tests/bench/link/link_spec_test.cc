@@ -47,6 +47,16 @@ TEST(LinkSpecTest, ValidateNamesTheBadField) {
   EXPECT_THAT(spec.Validate(), HasSubstr("buffer_bytes"));
 }
 
+TEST(LinkSpecTest, ValidateWantsOneKindPerFault) {
+  LinkSpec spec;
+  spec.faults = {LinkFault{1'000'000, true, 0, 0, 0}};
+  EXPECT_EQ(spec.Validate(), "");
+  spec.faults.push_back(LinkFault{2'000'000, true, 500'000, 0, 0});
+  EXPECT_EQ(spec.Validate(), "link fault 1: needs exactly one of cut, stall, bandwidth");
+  spec.faults[1] = LinkFault{-1, false, 500'000, 0, 0};
+  EXPECT_EQ(spec.Validate(), "link fault 1: times must be >= 0");
+}
+
 TEST(LinkSpecTest, DescribeShowsEveryKnobWithUnits) {
   LinkSpec spec;
   spec.rtt_us = 40'000;
