@@ -42,7 +42,9 @@ struct Scale {
 Scale ScaleFor(const BarChart& chart) {
   double max = 0, min_positive = 0;
   for (const BarSeries& s : chart.series) {
-    for (double v : s.values) {
+    std::vector<double> values = s.values;
+    for (const auto& [low, high] : s.spread) values.insert(values.end(), {low, high});
+    for (double v : values) {
       max = std::max(max, v);
       if (v > 0 && (min_positive == 0 || v < min_positive)) min_positive = v;
     }
@@ -109,6 +111,19 @@ std::string RenderBarChart(const BarChart& chart) {
              "\" data-value=\"" + ExactNumber(value) + "\"><title>" +
              EscapeHtml(series.name + " " + chart.categories[c] + ": " + format(value)) +
              "</title></rect>\n";
+      if (c < series.spread.size()) {
+        const auto [low, high] = series.spread[c];
+        const std::string x = SvgNumber(group_x + s * kBarWidth + (kBarWidth - 2) / 2);
+        svg += "<line class=\"spread\" x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" +
+               SvgNumber(base_y - scale.Height(low)) + "\" y2=\"" +
+               SvgNumber(base_y - scale.Height(high)) +
+               "\" stroke=\"#222222\" stroke-width=\"2\" data-series=\"" + EscapeHtml(series.name) +
+               "\" data-category=\"" + EscapeHtml(chart.categories[c]) + "\" data-min=\"" +
+               ExactNumber(low) + "\" data-max=\"" + ExactNumber(high) + "\"><title>" +
+               EscapeHtml(series.name + " " + chart.categories[c] + ": " + format(low) + " to " +
+                          format(high)) +
+               "</title></line>\n";
+      }
     }
     svg += "<text class=\"category\" x=\"" + SvgNumber(group_x + bars_per_group * kBarWidth / 2) +
            "\" y=\"" + SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
