@@ -491,19 +491,16 @@ std::string BaselineSection(const std::vector<ReportInput>& inputs) {
     if (gate.baseline.empty()) continue;
     std::vector<const report::Check*> checks;
     for (const report::Check& c : gate.baseline) checks.push_back(&c);
-    std::stable_sort(
-        checks.begin(), checks.end(),
-        [](const report::Check* a, const report::Check* b) { return !a->passed && b->passed; });
     size_t failed = 0;
     for (const report::Check* c : checks) failed += c->passed ? 0 : 1;
     out += "<h3>" +
            EscapeHtml((input.label.empty() ? "this run" : input.label) + " against " +
                       (gate.baseline_path.empty() ? "the baseline" : gate.baseline_path)) +
            ": <span class=\"" + (failed ? "fail\">" : "pass\">") + std::to_string(failed) + " of " +
-           std::to_string(checks.size()) +
-           " checks failed</span></h3>\n<table class=\"baseline\">\n"
-           "<tr><th>verdict</th><th>variant</th><th>metric</th><th>baseline</th><th>candidate</th>"
-           "<th>ratio</th><th>tolerance</th><th>detail</th></tr>\n";
+           std::to_string(checks.size()) + " checks failed</span></h3>\n";
+    // The failures in the open; the passed checks folded below them, so a long comparison that
+    // passed does not push the charts off the first screen.
+    std::string failed_rows, passed_rows;
     for (const report::Check* c : checks) {
       const report::BaselineFigures figures = c->baseline.value_or(report::BaselineFigures{});
       const report::Metric* metric = report::FindMetric(c->metric);
@@ -512,16 +509,25 @@ std::string BaselineSection(const std::vector<ReportInput>& inputs) {
         return "<td data-value=\"" + Exact(v) + "\">" +
                (figures.missing ? std::string("–") : ValueText(unit, v)) + "</td>";
       };
-      out += std::string("<tr data-passed=\"") + (c->passed ? "true" : "false") +
-             "\"><td class=\"name " + (c->passed ? "pass\">pass" : "fail\">FAIL") +
-             "</td><td class=\"name\">" + EscapeHtml(c->variant) + "</td><td class=\"name\">" +
-             EscapeHtml(c->metric.empty() ? "(variant)" : c->metric) + "</td>" + number(c->limit) +
-             number(c->measured) + "<td>" +
-             (figures.missing ? "–" : "x" + report::FormatNumber(figures.ratio, 4)) + "</td><td>" +
-             report::FormatPercent(figures.tolerance_fraction) + "</td><td class=\"name\">" +
-             EscapeHtml(c->detail) + "</td></tr>\n";
+      (c->passed ? passed_rows : failed_rows) +=
+          std::string("<tr data-passed=\"") + (c->passed ? "true" : "false") +
+          "\"><td class=\"name " + (c->passed ? "pass\">pass" : "fail\">FAIL") +
+          "</td><td class=\"name\">" + EscapeHtml(c->variant) + "</td><td class=\"name\">" +
+          EscapeHtml(c->metric.empty() ? "(variant)" : c->metric) + "</td>" + number(c->limit) +
+          number(c->measured) + "<td>" +
+          (figures.missing ? "–" : "x" + report::FormatNumber(figures.ratio, 4)) + "</td><td>" +
+          report::FormatPercent(figures.tolerance_fraction) + "</td><td class=\"name\">" +
+          EscapeHtml(c->detail) + "</td></tr>\n";
     }
-    out += "</table>\n";
+    const std::string head =
+        "<table class=\"baseline\">\n<tr><th>verdict</th><th>variant</th><th>metric</th>"
+        "<th>baseline</th><th>candidate</th><th>ratio</th><th>tolerance</th><th>detail</th></tr>\n";
+    if (!failed_rows.empty()) out += head + failed_rows + "</table>\n";
+    if (!passed_rows.empty()) {
+      out += "<details class=\"baseline-passed\"><summary>" +
+             std::to_string(checks.size() - failed) + " checks passed</summary>\n" + head +
+             passed_rows + "</table>\n</details>\n";
+    }
   }
   if (out.empty()) return "";
   return "<h2>Baseline against candidate</h2>\n" + out;

@@ -85,7 +85,13 @@ TimeSeriesChart Statuses(const report::RunResult& run) {
 
 std::vector<TimeSeriesChart> SeriesChartsOf(const report::RunResult& run) {
   if (run.series.empty()) return {};
-  std::vector<TimeSeriesChart> charts = {Throughput(run), LatencyPercentiles(run), Statuses(run)};
+  std::vector<TimeSeriesChart> charts;
+  // A chart only for what the run measured (a run without messages has no message latency).
+  for (TimeSeriesChart chart : {Throughput(run), LatencyPercentiles(run), Statuses(run)}) {
+    bool drawn = false;
+    for (const TimeSeries& s : chart.series) drawn = drawn || !s.points.empty();
+    if (drawn) charts.push_back(std::move(chart));
+  }
   const report::IntervalPoint& last = run.series.back();
   std::vector<TimeSpan> outages;
   for (const report::Outage& o : run.outages) {
