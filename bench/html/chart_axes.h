@@ -38,7 +38,7 @@ double RoundTop(double max);
 
 // The plot area inside the SVG, in SVG user units (pixels at 100%).
 struct PlotFrame {
-  double left = 72, top = 12, width = 480, height = 200, bottom = 44, right = 16;
+  double left = 72, top = 12, width = 480, height = 200, bottom = 44, right = 32;
   double svg_width() const { return left + width + right; }
   double svg_height() const { return top + height + bottom; }
   double X(const Axis& axis, double v) const { return left + axis.Fraction(v) * width; }

@@ -102,17 +102,21 @@ std::string ValueText(MetricUnit unit, double v) {
 }
 
 // A stored field's value as the table shows it, in the field's unit.
+// The field table's accessors take a mutable run only to point into it; reading through them
+// must not copy the run (with its per-second series, megabytes for a long run) for every cell.
+report::FieldRef ReadRef(const RunField& field, const RunResult& run) {
+  return field.ref(const_cast<RunResult&>(run));
+}
+
 std::string Formatted(const RunField& field, const RunResult& run) {
-  RunResult copy = run;
-  const report::FieldRef ref = field.ref(copy);
+  const report::FieldRef ref = ReadRef(field, run);
   if (const auto* s = std::get_if<std::string*>(&ref)) return **s;
   if (const auto* b = std::get_if<bool*>(&ref)) return **b ? "yes" : "no";
   return ValueText(field.unit, report::FieldNumber(field, run));
 }
 
 bool IsNumeric(const RunField& field, const RunResult& run) {
-  RunResult copy = run;
-  const report::FieldRef ref = field.ref(copy);
+  const report::FieldRef ref = ReadRef(field, run);
   return !std::holds_alternative<std::string*>(ref) && !std::holds_alternative<bool*>(ref);
 }
 

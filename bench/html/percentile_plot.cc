@@ -78,7 +78,8 @@ std::string RenderPercentilePlot(const PercentilePlot& plot) {
   std::vector<Tick> x_ticks;
   for (int nines = 0; nines <= x.hi() + 1e-9; ++nines)
     x_ticks.push_back({1.0 * nines, LevelLabel(nines)});
-  x_ticks.insert(x_ticks.begin() + 1, Tick{Nines(50), "50%"});
+  // 50% instead of 0% (the minimum), whose label would overlap it.
+  x_ticks.front() = Tick{Nines(50), "50%"};
 
   std::string svg = OpenFigure("percentiles", plot.title, frame, " data-scale=\"log\"");
   svg += YAxisMarkup(frame, y, TicksOf(y, report::FormatLatencyUs), "latency (log scale)");
