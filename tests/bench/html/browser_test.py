@@ -6,7 +6,8 @@ rendered: one chart per latency kind plus throughput, statuses and integrity; in
 run and category holding the results file's number, drawn with a height when non-zero; every
 run's charts over time (throughput peaking at the results file's peak, latency percentiles,
 statuses) and a percentile plot per latency kind whose 50% points are the results' p50, each
-line drawn with a width; the variants' spread charts with a whisker per bar; no
+line drawn with a width; the variants' spread charts with a whisker per bar; the second file
+judged against the first by the gate's baseline comparison, failures first; no
 console message, no exception, no request other than the file itself; the hostile strings shown
 as text, not as elements; and a screenshot in which the bars are visible.
 
@@ -175,6 +176,8 @@ JSON.stringify({
     bars: [...f.querySelectorAll('rect.bar')].map(r => ({
       series: r.dataset.series, category: r.dataset.category, value: Number(r.dataset.value),
       height: r.getBoundingClientRect().height}))})),
+  baseline: [...document.querySelectorAll('table.baseline tr[data-passed]')].map(
+    r => r.dataset.passed),
   injected: document.querySelectorAll('#injected, img, script, iframe').length,
   heading: document.querySelector('h1').textContent,
 })"""
@@ -313,6 +316,11 @@ for chart in plots:
 for chart in spread_charts:
     if chart["whiskers"] != len(chart["bars"]) or not chart["bars"]:
         problems.append(f"{chart['title']}: {chart['whiskers']} whiskers, {len(chart['bars'])} bars")
+# `report A B`: B judged against A by the gate. The hostile copy renamed A's first variant, so
+# that variant is missing from B: a failed check, listed before every passed one.
+verdicts = page_state["baseline"]
+if "false" not in verdicts or verdicts != sorted(verdicts):
+    problems.append(f"baseline checks {verdicts}: expected a failure (a missing variant) first")
 if page_state["injected"]:
     problems.append(f"{page_state['injected']} injected elements in the DOM")
 if HOSTILE not in page_state["heading"]:
