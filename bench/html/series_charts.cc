@@ -20,11 +20,16 @@ double PerSecond(uint64_t count, const report::IntervalPoint& p) {
   return p.duration_s > 0 ? static_cast<double>(count) / p.duration_s : 0;
 }
 
-TimeSeriesChart Throughput(const report::RunResult& run) {
+TimeSeriesChart Titled(std::string title, std::string y_label, std::string (*format)(double)) {
   TimeSeriesChart chart;
-  chart.title = "throughput over time";
-  chart.y_label = "messages per second";
-  chart.format = RateText;
+  chart.title = std::move(title);
+  chart.y_label = std::move(y_label);
+  chart.format = format;
+  return chart;
+}
+
+TimeSeriesChart Throughput(const report::RunResult& run) {
+  TimeSeriesChart chart = Titled("throughput over time", "messages per second", RateText);
   TimeSeries sent{"sent", {}}, received{"received", {}};
   for (const report::IntervalPoint& p : run.series) {
     sent.points.push_back({static_cast<double>(p.t_s), PerSecond(p.messages_sent, p)});
@@ -36,11 +41,9 @@ TimeSeriesChart Throughput(const report::RunResult& run) {
 }
 
 TimeSeriesChart LatencyPercentiles(const report::RunResult& run) {
-  TimeSeriesChart chart;
-  chart.title = "message latency over time";
-  chart.y_label = "latency (log scale)";
+  TimeSeriesChart chart =
+      Titled("message latency over time", "latency (log scale)", report::FormatLatencyUs);
   chart.log_scale = true;
-  chart.format = report::FormatLatencyUs;
   // The same literals as report::Summarize, so a second's p99 is what its summary would say.
   const double kPercentiles[] = {50, 90, 99, 99.9};
   const char* kNames[] = {"p50", "p90", "p99", "p99.9"};
@@ -61,10 +64,8 @@ TimeSeriesChart LatencyPercentiles(const report::RunResult& run) {
 }
 
 TimeSeriesChart Statuses(const report::RunResult& run) {
-  TimeSeriesChart chart;
-  chart.title = "finished calls by status over time";
-  chart.y_label = "calls per second";
-  chart.format = RateText;
+  TimeSeriesChart chart =
+      Titled("finished calls by status over time", "calls per second", RateText);
   std::set<std::string> codes;
   for (const report::IntervalPoint& p : run.series) {
     for (const auto& [code, count] : p.calls_by_code) codes.insert(code);
