@@ -193,6 +193,14 @@ void MarkShard(const CliOptions& opts, report::ScenarioResult* result) {
   }
 }
 
+// The version and the command that made a results file, on each of its runs.
+void StampProvenance(const CliOptions& opts, report::ScenarioResult* result) {
+  for (report::RunResult& run : result->runs) {
+    run.streambench_version = STREAMBENCH_VERSION;
+    run.command_line = opts.command_line;
+  }
+}
+
 int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitBadInput;
@@ -271,10 +279,7 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   }
 
   MarkShard(opts, &outcome.result);
-  for (report::RunResult& result : outcome.result.runs) {
-    result.streambench_version = STREAMBENCH_VERSION;
-    result.command_line = opts.command_line;
-  }
+  StampProvenance(opts, &outcome.result);
   if (gate_inputs.Active(file)) EvaluateGate(file, gate_inputs, &outcome.result);
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
@@ -340,6 +345,8 @@ int Merge(const CliOptions& opts, std::ostream& out, std::ostream& err) {
     err << "streambench: " << error << "\n";
     return kExitBadInput;
   }
+  // The merged file was made by this command (each shard's own is in its file).
+  StampProvenance(opts, &merged);
   if (gate_inputs.Active(variants)) EvaluateGate(variants, gate_inputs, &merged);
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(merged, &errors);
