@@ -36,7 +36,10 @@ TimeSeriesChart Throughput(const report::RunResult& run) {
     received.points.push_back({static_cast<double>(p.t_s), PerSecond(p.messages_received, p)});
   }
   chart.series = {std::move(sent), std::move(received)};
-  if (run.target_rate_per_s > 0) chart.references.push_back({"target rate", run.target_rate_per_s});
+  // The results hold the schedule's mean rate only: a ramp's target is drawn flat at its mean.
+  if (run.target_rate_per_s > 0) {
+    chart.references.push_back({"target rate (mean)", run.target_rate_per_s});
+  }
   return chart;
 }
 

@@ -100,7 +100,8 @@ TEST(HtmlSeriesTest, ThroughputOverTimeKeepsTheResultsFilesPeakAndDrawsTheTarget
   const std::vector<double> points = Attribute(d.html, "polyline", "sent", "data-points");
   ASSERT_EQ(points.size(), 1u);
   EXPECT_LE(points[0], 400);
-  EXPECT_EQ(Attribute(d.html, "line", "target rate", "data-value"), std::vector<double>{1000});
+  EXPECT_EQ(Attribute(d.html, "line", R"(target rate \(mean\))", "data-value"),
+            std::vector<double>{1000});
 }
 
 TEST(HtmlSeriesTest, LatencyOverTimeIsEachSecondsPercentileFromTheResultsFile) {
