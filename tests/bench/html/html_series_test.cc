@@ -11,6 +11,7 @@
 
 #include "bench/html/html_report.h"
 #include "bench/html/percentile_plot.h"
+#include "bench/report/comparison.h"
 #include "bench/report/json_report.h"
 #include "bench/stats/compact_histogram.h"
 #include "common/split_mix.h"
@@ -204,6 +205,38 @@ TEST(HtmlSeriesTest, BaselineChecksAreListedFailuresFirst) {
   EXPECT_LT(failed, passed);
   EXPECT_NE(html.find("message_latency.p99</td><td data-value=\"1234\">", failed),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace streambench::html
+
+namespace streambench::html {
+namespace {
+
+TEST(HtmlSeriesTest, EachComparedFigureShowsTheMedianWithTheRepeatsSpread) {
+  report::ScenarioResult result = report::testing::SampleResult();
+  result.runs.push_back(result.runs[1]);  // large-window again: two repeats
+  result.runs[1].send_queue_depth.max = 3;
+  result.runs[2].send_queue_depth.max = 11;
+  result.runs[0].send_queue_depth.max = 5;
+  result.comparison = report::BuildComparison(result.runs);
+  const std::string html = RenderHtmlReport({{"results.json", result}});
+  const size_t chart = html.find("send_queue_depth_max: median of the repeats");
+  ASSERT_NE(chart, std::string::npos);
+  const std::string svg = html.substr(chart, html.find("</svg>", chart) - chart);
+  const std::regex bar(R"re(<rect class="bar"[^>]*data-category="([^"]*)" data-value="([^"]*)")re");
+  const std::regex whisker(
+      R"re(<line class="spread"[^>]*data-category="([^"]*)" data-min="([^"]*)" data-max="([^"]*)")re");
+  std::vector<std::string> bars, whiskers;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), bar), end; it != end; ++it) {
+    bars.push_back((*it)[1].str() + "=" + (*it)[2].str());
+  }
+  for (std::sregex_iterator it(svg.begin(), svg.end(), whisker), end; it != end; ++it) {
+    whiskers.push_back((*it)[1].str() + ":" + (*it)[2].str() + "-" + (*it)[3].str());
+  }
+  // The comparison's medians and spreads: large-window's two repeats, 3 and 11.
+  EXPECT_EQ(bars, (std::vector<std::string>{"default=5", "large-window=7"}));
+  EXPECT_EQ(whiskers, (std::vector<std::string>{"default:5-5", "large-window:3-11"}));
 }
 
 }  // namespace
