@@ -16,6 +16,8 @@ constexpr double kBarWidth = 14;
 constexpr double kGroupGap = 24;
 constexpr double kPlotHeight = 220;
 constexpr double kLeft = 72, kRight = 16, kTop = 12, kBottom = 40;
+// About how wide a character of an 11px label is: labels wider than their group are slanted.
+constexpr double kLabelCharWidth = 6.5;
 
 // The value axis over every bar and whisker.
 Axis AxisFor(const BarChart& chart) {
@@ -40,7 +42,13 @@ std::string RenderBarChart(const BarChart& chart) {
   const size_t bars_per_group = std::max<size_t>(chart.series.size(), 1);
   const double group_width = bars_per_group * kBarWidth + kGroupGap;
   const double width = kLeft + kRight + std::max<size_t>(chart.categories.size(), 1) * group_width;
-  const double height = kTop + kPlotHeight + kBottom;
+  // Category names wider than their group (throughput's field names) would overlap: slant them
+  // and make room below.
+  size_t longest = 0;
+  for (const std::string& category : chart.categories) longest = std::max(longest, category.size());
+  const bool slanted = static_cast<double>(longest) * kLabelCharWidth > group_width;
+  const double height = kTop + kPlotHeight + kBottom +
+                        (slanted ? static_cast<double>(longest) * kLabelCharWidth * 0.6 : 0);
   const double base_y = kTop + kPlotHeight;
   auto format = [&chart](double v) { return chart.format ? chart.format(v) : ExactNumber(v); };
 
@@ -88,8 +96,10 @@ std::string RenderBarChart(const BarChart& chart) {
                "</title></line>\n";
       }
     }
-    svg += "<text class=\"category\" x=\"" + SvgNumber(group_x + bars_per_group * kBarWidth / 2) +
-           "\" y=\"" + SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
+    const std::string x = SvgNumber(group_x + bars_per_group * kBarWidth / 2);
+    const std::string y = SvgNumber(base_y + 16);
+    svg += "<text class=\"category\" x=\"" + x + "\" y=\"" + y + "\" text-anchor=\"" +
+           (slanted ? "end\" transform=\"rotate(-35 " + x + " " + y + ")\">" : "middle\">") +
            EscapeHtml(chart.categories[c]) + "</text>\n";
   }
   svg += "<line class=\"axis\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" + SvgNumber(width - kRight) +

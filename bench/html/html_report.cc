@@ -44,7 +44,7 @@ th:first-child, td.name { text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
 figure.chart { margin: 0; } figcaption { font-weight: bold; }
 svg text { font-size: 11px; fill: #333; } svg .grid { stroke: #e4e4e4; }
-svg .axis { stroke: #333; }
+svg .axis { stroke: #333; } figure.chart svg { overflow: visible; }
 ul.legend { list-style: none; padding: 0; margin: 0.25em 0; display: flex; flex-wrap: wrap; gap: 1em; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 dl.header { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
