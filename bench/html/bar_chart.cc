@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "bench/html/chart_axes.h"
 #include "bench/html/html_escape.h"
 #include "bench/html/svg_style.h"
 
@@ -15,67 +16,39 @@ constexpr double kBarWidth = 14;
 constexpr double kGroupGap = 24;
 constexpr double kPlotHeight = 220;
 constexpr double kLeft = 72, kRight = 16, kTop = 12, kBottom = 40;
+// About how wide a character of an 11px label is: labels wider than their group are slanted.
+constexpr double kLabelCharWidth = 6.5;
 
-// Maps a value to a height in [0, kPlotHeight] and lists the ticks.
-struct Scale {
-  bool log = false;
-  double lo = 0, hi = 1;  // linear: values; log: log10 of values
-
-  double Height(double v) const {
-    if (log) {
-      if (v <= 0) return 0;
-      return std::clamp((std::log10(v) - lo) / (hi - lo), 0.0, 1.0) * kPlotHeight;
-    }
-    return std::clamp((v - lo) / (hi - lo), 0.0, 1.0) * kPlotHeight;
-  }
-  std::vector<double> Ticks() const {
-    std::vector<double> ticks;
-    if (log) {
-      for (double e = lo; e <= hi + 1e-9; e += 1) ticks.push_back(std::pow(10.0, e));
-    } else {
-      for (int i = 0; i <= 4; ++i) ticks.push_back(lo + (hi - lo) * i / 4);
-    }
-    return ticks;
-  }
-};
-
-Scale ScaleFor(const BarChart& chart) {
+// The value axis over every bar and whisker.
+Axis AxisFor(const BarChart& chart) {
   double max = 0, min_positive = 0;
   for (const BarSeries& s : chart.series) {
-    for (double v : s.values) {
+    std::vector<double> values = s.values;
+    for (const auto& [low, high] : s.spread) values.insert(values.end(), {low, high});
+    for (double v : values) {
       max = std::max(max, v);
       if (v > 0 && (min_positive == 0 || v < min_positive)) min_positive = v;
     }
   }
-  Scale scale;
-  scale.log = chart.log_scale;
-  if (scale.log) {
-    if (max <= 0) return Scale{true, 0, 1};
-    scale.lo = std::floor(std::log10(min_positive));
-    scale.hi = std::ceil(std::log10(max));
-    if (scale.hi <= scale.lo) scale.hi = scale.lo + 1;
-    return scale;
-  }
-  if (max <= 0) return Scale{false, 0, 1};
-  // The top tick is a round number: 1, 2 or 5 times a power of ten, at or above the maximum.
-  const double decade = std::pow(10.0, std::floor(std::log10(max)));
-  for (double step : {1.0, 2.0, 5.0, 10.0}) {
-    if (step * decade >= max) {
-      scale.hi = step * decade;
-      break;
-    }
-  }
-  return scale;
+  if (chart.log_scale) return Axis::Log10(min_positive, max);
+  return max > 0 ? Axis::Linear(0, max) : Axis::Exact(0, 1);
 }
 
 }  // namespace
 
 std::string RenderBarChart(const BarChart& chart) {
-  const Scale scale = ScaleFor(chart);
+  const Axis scale = AxisFor(chart);
+  auto height_of = [&scale](double v) { return scale.Fraction(v) * kPlotHeight; };
   const size_t bars_per_group = std::max<size_t>(chart.series.size(), 1);
   const double group_width = bars_per_group * kBarWidth + kGroupGap;
   const double width = kLeft + kRight + std::max<size_t>(chart.categories.size(), 1) * group_width;
-  const double height = kTop + kPlotHeight + kBottom;
+  // Category names wider than their group (throughput's field names) would overlap: slant them
+  // and make room below.
+  size_t longest = 0;
+  for (const std::string& category : chart.categories) longest = std::max(longest, category.size());
+  const bool slanted = static_cast<double>(longest) * kLabelCharWidth > group_width;
+  const double height = kTop + kPlotHeight + kBottom +
+                        (slanted ? static_cast<double>(longest) * kLabelCharWidth * 0.6 : 0);
   const double base_y = kTop + kPlotHeight;
   auto format = [&chart](double v) { return chart.format ? chart.format(v) : ExactNumber(v); };
 
@@ -84,10 +57,10 @@ std::string RenderBarChart(const BarChart& chart) {
       "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
       SvgNumber(width) + "\" height=\"" + SvgNumber(height) + "\" viewBox=\"0 0 " +
       SvgNumber(width) + " " + SvgNumber(height) + "\" data-scale=\"" +
-      (scale.log ? "log" : "linear") + "\">\n<title>" + EscapeHtml(chart.title) + "</title>\n";
+      (scale.log() ? "log" : "linear") + "\">\n<title>" + EscapeHtml(chart.title) + "</title>\n";
   // The y axis: gridlines and tick labels, and its label (unit) turned along it.
   for (double tick : scale.Ticks()) {
-    const double y = base_y - scale.Height(tick);
+    const double y = base_y - height_of(tick);
     svg += "<line class=\"grid\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
            SvgNumber(width - kRight) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
            "\"/><text class=\"tick\" x=\"" + SvgNumber(kLeft - 4) + "\" y=\"" + SvgNumber(y + 4) +
@@ -101,7 +74,7 @@ std::string RenderBarChart(const BarChart& chart) {
     for (size_t s = 0; s < chart.series.size(); ++s) {
       const BarSeries& series = chart.series[s];
       const double value = c < series.values.size() ? series.values[c] : 0;
-      const double h = scale.Height(value);
+      const double h = height_of(value);
       svg += "<rect class=\"bar\" x=\"" + SvgNumber(group_x + s * kBarWidth) + "\" y=\"" +
              SvgNumber(base_y - h) + "\" width=\"" + SvgNumber(kBarWidth - 2) + "\" height=\"" +
              SvgNumber(h) + "\" fill=\"" + SeriesColour(s) + "\" data-series=\"" +
@@ -109,9 +82,24 @@ std::string RenderBarChart(const BarChart& chart) {
              "\" data-value=\"" + ExactNumber(value) + "\"><title>" +
              EscapeHtml(series.name + " " + chart.categories[c] + ": " + format(value)) +
              "</title></rect>\n";
+      if (c < series.spread.size()) {
+        const auto [low, high] = series.spread[c];
+        const std::string x = SvgNumber(group_x + s * kBarWidth + (kBarWidth - 2) / 2);
+        svg += "<line class=\"spread\" x1=\"" + x + "\" x2=\"" + x + "\" y1=\"" +
+               SvgNumber(base_y - height_of(low)) + "\" y2=\"" +
+               SvgNumber(base_y - height_of(high)) +
+               "\" stroke=\"#222222\" stroke-width=\"2\" data-series=\"" + EscapeHtml(series.name) +
+               "\" data-category=\"" + EscapeHtml(chart.categories[c]) + "\" data-min=\"" +
+               ExactNumber(low) + "\" data-max=\"" + ExactNumber(high) + "\"><title>" +
+               EscapeHtml(series.name + " " + chart.categories[c] + ": " + format(low) + " to " +
+                          format(high)) +
+               "</title></line>\n";
+      }
     }
-    svg += "<text class=\"category\" x=\"" + SvgNumber(group_x + bars_per_group * kBarWidth / 2) +
-           "\" y=\"" + SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
+    const std::string x = SvgNumber(group_x + bars_per_group * kBarWidth / 2);
+    const std::string y = SvgNumber(base_y + 16);
+    svg += "<text class=\"category\" x=\"" + x + "\" y=\"" + y + "\" text-anchor=\"" +
+           (slanted ? "end\" transform=\"rotate(-35 " + x + " " + y + ")\">" : "middle\">") +
            EscapeHtml(chart.categories[c]) + "</text>\n";
   }
   svg += "<line class=\"axis\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" + SvgNumber(width - kRight) +

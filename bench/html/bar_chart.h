@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace streambench::html {
@@ -14,6 +15,9 @@ namespace streambench::html {
 struct BarSeries {
   std::string name;            // shown in the legend (escaped when drawn)
   std::vector<double> values;  // one per category, in the chart's unit
+  // Optional, one per category: the lowest and highest value the bar summarizes (e.g. a median's
+  // repeats), drawn as a whisker `<line class="spread" data-min=... data-max=...>`.
+  std::vector<std::pair<double, double>> spread;
 };
 
 struct BarChart {

@@ -1,9 +1,8 @@
 #include "bench/html/curve_chart.h"
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 
+#include "bench/html/chart_axes.h"
 #include "bench/html/html_escape.h"
 #include "bench/html/svg_style.h"
 #include "bench/report/format.h"
@@ -11,8 +10,7 @@
 namespace streambench::html {
 namespace {
 
-constexpr double kPlotWidth = 480, kPlotHeight = 220;
-constexpr double kLeft = 72, kRight = 16, kTop = 12, kBottom = 44;
+std::string RateText(double v) { return report::FormatRate(v) + "/s"; }
 
 }  // namespace
 
@@ -28,63 +26,25 @@ std::string RenderCurveChart(const CurveChart& chart) {
   if (chart.objective_us > 0 && (min_us == 0 || chart.objective_us < min_us)) {
     min_us = chart.objective_us;
   }
-  if (max_rate <= 0) max_rate = 1;
-  // A round top for the rate axis: 1, 2 or 5 times a power of ten.
-  const double decade = std::pow(10.0, std::floor(std::log10(max_rate)));
-  double top_rate = 10 * decade;
-  for (double step : {1.0, 2.0, 5.0}) {
-    if (step * decade >= max_rate) {
-      top_rate = step * decade;
-      break;
-    }
-  }
-  const double lo = min_us > 0 ? std::floor(std::log10(min_us)) : 0;
-  double hi = max_us > 0 ? std::ceil(std::log10(max_us)) : 1;
-  if (hi <= lo) hi = lo + 1;
-  auto x_of = [&](double rate) {
-    return kLeft + std::clamp(rate / top_rate, 0.0, 1.0) * kPlotWidth;
-  };
-  auto y_of = [&](double us) {
-    const double f = us > 0 ? std::clamp((std::log10(us) - lo) / (hi - lo), 0.0, 1.0) : 0;
-    return kTop + kPlotHeight - f * kPlotHeight;
-  };
-  const double width = kLeft + kPlotWidth + kRight, height = kTop + kPlotHeight + kBottom;
-  const double base_y = kTop + kPlotHeight;
+  PlotFrame frame;
+  frame.height = 220;
+  frame.right = 16;
+  const Axis x = Axis::Linear(0, max_rate > 0 ? max_rate : 1);
+  const Axis y = Axis::Log10(min_us, max_us);
 
-  std::string svg =
-      "<figure class=\"chart curve\"><figcaption>" + EscapeHtml(chart.title) +
-      "</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
-      SvgNumber(width) + "\" height=\"" + SvgNumber(height) + "\" viewBox=\"0 0 " +
-      SvgNumber(width) + " " + SvgNumber(height) + "\">\n<title>" + EscapeHtml(chart.title) +
-      "</title>\n";
-  for (double e = lo; e <= hi + 1e-9; e += 1) {
-    const double y = y_of(std::pow(10.0, e));
-    svg += "<line class=\"grid\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
-           SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
-           "\"/><text class=\"tick\" x=\"" + SvgNumber(kLeft - 4) + "\" y=\"" + SvgNumber(y + 4) +
-           "\" text-anchor=\"end\">" + EscapeHtml(report::FormatLatencyUs(std::pow(10.0, e))) +
-           "</text>\n";
-  }
-  for (int i = 0; i <= 4; ++i) {
-    const double rate = top_rate * i / 4;
-    svg += "<text class=\"tick\" x=\"" + SvgNumber(x_of(rate)) + "\" y=\"" +
-           SvgNumber(base_y + 16) + "\" text-anchor=\"middle\">" +
-           EscapeHtml(report::FormatRate(rate) + "/s") + "</text>\n";
-  }
-  svg += "<text class=\"axis-label\" transform=\"translate(14 " +
-         SvgNumber(kTop + kPlotHeight / 2) + ") rotate(-90)\" text-anchor=\"middle\">" +
-         EscapeHtml(chart.y_label) + "</text>\n";
-  svg += "<text class=\"axis-label\" x=\"" + SvgNumber(kLeft + kPlotWidth / 2) + "\" y=\"" +
-         SvgNumber(base_y + 36) + "\" text-anchor=\"middle\">achieved rate (per second)</text>\n";
+  std::string svg = OpenFigure("curve", chart.title, frame);
+  svg += YAxisMarkup(frame, y, TicksOf(y, report::FormatLatencyUs), chart.y_label);
+  svg += XAxisMarkup(frame, x, TicksOf(x, RateText), "achieved rate (per second)");
   if (chart.objective_us > 0) {
-    const double y = y_of(chart.objective_us);
-    svg += "<line class=\"objective\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
-           SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(y) + "\" y2=\"" + SvgNumber(y) +
+    const std::string at = SvgNumber(frame.Y(y, chart.objective_us));
+    svg += "<line class=\"objective\" x1=\"" + SvgNumber(frame.left) + "\" x2=\"" +
+           SvgNumber(frame.left + frame.width) + "\" y1=\"" + at + "\" y2=\"" + at +
            "\" stroke=\"#d55e00\" stroke-dasharray=\"6 4\" data-value=\"" +
            ExactNumber(chart.objective_us) +
            "\"><title>objective: " + EscapeHtml(report::FormatLatencyUs(chart.objective_us)) +
            "</title></line>\n";
   }
+  std::vector<std::string> names;
   for (size_t s = 0; s < chart.series.size(); ++s) {
     const CurveSeries& series = chart.series[s];
     const char* colour = SeriesColour(s);
@@ -92,17 +52,15 @@ std::string RenderCurveChart(const CurveChart& chart) {
     std::stable_sort(points.begin(), points.end(), [](const CurvePoint& a, const CurvePoint& b) {
       return a.rate_per_s < b.rate_per_s;
     });
-    std::string path;
+    std::vector<std::pair<double, double>> xy;
     for (const CurvePoint& p : points) {
-      path += (path.empty() ? "" : " ") + SvgNumber(x_of(p.rate_per_s)) + "," +
-              SvgNumber(y_of(p.latency_us));
+      xy.emplace_back(frame.X(x, p.rate_per_s), frame.Y(y, p.latency_us));
     }
-    svg += "<polyline class=\"curve\" fill=\"none\" stroke=\"" + std::string(colour) +
-           "\" points=\"" + path + "\"/>\n";
+    svg += PolylineMarkup(xy, colour, " class=\"curve\"");
     for (const CurvePoint& p : points) {
       // Sustained steps are filled, failed ones hollow.
-      svg += "<circle class=\"step\" cx=\"" + SvgNumber(x_of(p.rate_per_s)) + "\" cy=\"" +
-             SvgNumber(y_of(p.latency_us)) + "\" r=\"4\" stroke=\"" + colour + "\" fill=\"" +
+      svg += "<circle class=\"step\" cx=\"" + SvgNumber(frame.X(x, p.rate_per_s)) + "\" cy=\"" +
+             SvgNumber(frame.Y(y, p.latency_us)) + "\" r=\"4\" stroke=\"" + colour + "\" fill=\"" +
              (p.sustained ? colour : "#ffffff") + "\" data-series=\"" + EscapeHtml(series.name) +
              "\" data-rate=\"" + ExactNumber(p.rate_per_s) + "\" data-latency-us=\"" +
              ExactNumber(p.latency_us) + "\" data-sustained=\"" + (p.sustained ? "true" : "false") +
@@ -112,18 +70,11 @@ std::string RenderCurveChart(const CurveChart& chart) {
                         (p.sustained ? ", sustained" : ", failed")) +
              "</title></circle>\n";
     }
+    names.push_back(series.name);
   }
-  svg += "<line class=\"axis\" x1=\"" + SvgNumber(kLeft) + "\" x2=\"" +
-         SvgNumber(kLeft + kPlotWidth) + "\" y1=\"" + SvgNumber(base_y) + "\" y2=\"" +
-         SvgNumber(base_y) + "\"/>\n</svg>\n";
-  svg += "<ul class=\"legend\">";
-  for (size_t s = 0; s < chart.series.size(); ++s) {
-    svg += "<li><span class=\"swatch\" style=\"background:" + std::string(SeriesColour(s)) +
-           "\"></span>" + EscapeHtml(chart.series[s].name) + "</li>";
-  }
-  if (chart.objective_us > 0) svg += "<li>dashed: the objective; hollow: a failed step</li>";
-  svg += "</ul></figure>\n";
-  return svg;
+  return svg + CloseFigure(names, chart.objective_us > 0
+                                      ? "dashed: the objective; hollow: a failed step"
+                                      : "");
 }
 
 }  // namespace streambench::html

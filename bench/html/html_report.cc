@@ -10,10 +10,13 @@
 #include "bench/html/bar_chart.h"
 #include "bench/html/curve_chart.h"
 #include "bench/html/html_escape.h"
+#include "bench/html/percentile_plot.h"
+#include "bench/html/series_charts.h"
 #include "bench/report/atomic_file.h"
 #include "bench/report/comparison.h"
 #include "bench/report/format.h"
 #include "bench/report/result_fields.h"
+#include "bench/stats/compact_histogram.h"
 
 namespace streambench::html {
 namespace {
@@ -41,11 +44,12 @@ th:first-child, td.name { text-align: left; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5em; }
 figure.chart { margin: 0; } figcaption { font-weight: bold; }
 svg text { font-size: 11px; fill: #333; } svg .grid { stroke: #e4e4e4; }
-svg .axis { stroke: #333; }
+svg .axis { stroke: #333; } figure.chart svg { overflow: visible; }
 ul.legend { list-style: none; padding: 0; margin: 0.25em 0; display: flex; flex-wrap: wrap; gap: 1em; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
 dl.header { display: grid; grid-template-columns: max-content auto; gap: 2px 1em; }
-dt { color: #555; } dd { margin: 0; }
+dt { color: #555; } dd { margin: 0; } dd code { white-space: pre-wrap; word-break: break-all; }
+details.run-series { margin: 0.5em 0; } details.run-series > summary { font-weight: bold; }
 </style>
 )css";
 
@@ -98,17 +102,21 @@ std::string ValueText(MetricUnit unit, double v) {
 }
 
 // A stored field's value as the table shows it, in the field's unit.
+// The field table's accessors take a mutable run only to point into it; reading through them
+// must not copy the run (with its per-second series, megabytes for a long run) for every cell.
+report::FieldRef ReadRef(const RunField& field, const RunResult& run) {
+  return field.ref(const_cast<RunResult&>(run));
+}
+
 std::string Formatted(const RunField& field, const RunResult& run) {
-  RunResult copy = run;
-  const report::FieldRef ref = field.ref(copy);
+  const report::FieldRef ref = ReadRef(field, run);
   if (const auto* s = std::get_if<std::string*>(&ref)) return **s;
   if (const auto* b = std::get_if<bool*>(&ref)) return **b ? "yes" : "no";
   return ValueText(field.unit, report::FieldNumber(field, run));
 }
 
 bool IsNumeric(const RunField& field, const RunResult& run) {
-  RunResult copy = run;
-  const report::FieldRef ref = field.ref(copy);
+  const report::FieldRef ref = ReadRef(field, run);
   return !std::holds_alternative<std::string*>(ref) && !std::holds_alternative<bool*>(ref);
 }
 
@@ -126,7 +134,7 @@ BarChart FieldChart(std::string title, std::string y_label,
     chart.categories.push_back(field->json_path.substr(strip_prefix.size()));
   }
   for (const NamedRun& named : runs) {
-    BarSeries series{named.name, {}};
+    BarSeries series{named.name, {}, {}};
     for (const RunField* field : fields) {
       series.values.push_back(report::FieldNumber(*field, *named.run));
     }
@@ -208,7 +216,7 @@ std::string Charts(const std::vector<NamedRun>& runs) {
       auto it = named.run->latency_us.find(kind);
       report::LatencySummary summary =
           it == named.run->latency_us.end() ? report::LatencySummary{} : it->second;
-      BarSeries series{named.name, {}};
+      BarSeries series{named.name, {}, {}};
       for (const report::LatencyStat* stat : stats) {
         series.values.push_back(*std::get<double*>(stat->ref(summary)));
       }
@@ -233,7 +241,7 @@ std::string Charts(const std::vector<NamedRun>& runs) {
   }
   statuses.categories.assign(codes.begin(), codes.end());
   for (const NamedRun& named : runs) {
-    BarSeries series{named.name, {}};
+    BarSeries series{named.name, {}, {}};
     for (const std::string& code : codes) {
       auto it = named.run->calls_by_code.find(code);
       series.values.push_back(it == named.run->calls_by_code.end() ? 0 : it->second);
@@ -248,6 +256,46 @@ std::string Charts(const std::vector<NamedRun>& runs) {
   integrity.format = CountText;
   out += RenderBarChart(integrity);
   return out + "</div>\n";
+}
+
+// Each run's per-second series over time; a long report opens only the first few runs' charts
+// (a closed <details> is not laid out, so the page opens fast).
+constexpr size_t kOpenRunSeries = 4;
+
+std::string OverTime(const std::vector<NamedRun>& runs) {
+  std::string out;
+  size_t drawn = 0;
+  for (const NamedRun& named : runs) {
+    const std::vector<TimeSeriesChart> charts = SeriesChartsOf(*named.run);
+    if (charts.empty()) continue;
+    out += std::string("<details class=\"run-series\"") + (drawn < kOpenRunSeries ? " open" : "") +
+           "><summary>" + EscapeHtml(named.name) + "</summary>\n" + RenderSeriesCharts(charts) +
+           "</details>\n";
+    ++drawn;
+  }
+  if (out.empty()) return "";
+  return "<h2>Over time</h2>\n" + out;
+}
+
+// The latency distributions: one percentile plot per kind, every run of every input overlaid,
+// from the lossless histograms (results written before they existed have none).
+std::string Distributions(const std::vector<NamedRun>& runs) {
+  std::string out;
+  for (const std::string& kind : report::LatencyKinds()) {
+    PercentilePlot plot;
+    plot.title = kind + " latency distribution";
+    for (const NamedRun& named : runs) {
+      auto it = named.run->latency_histograms.find(kind);
+      if (it == named.run->latency_histograms.end() || it->second.empty()) continue;
+      stats::LogLinearHistogram histogram;
+      std::string error;
+      if (!stats::ExpandInto(it->second, &histogram, &error)) continue;
+      plot.curves.push_back(PercentileCurveOf(named.name, histogram));
+    }
+    if (!plot.curves.empty()) out += RenderPercentilePlot(plot);
+  }
+  if (out.empty()) return "";
+  return "<h2>Latency distribution</h2>\n<div class=\"charts\">\n" + out + "</div>\n";
 }
 
 std::string HeaderRow(const std::vector<NamedRun>& runs, const std::string& first) {
@@ -306,6 +354,44 @@ std::string LatencyTable(const std::vector<NamedRun>& runs) {
   return out + "</table>\n";
 }
 
+std::string (*FormatOf(MetricUnit unit))(double) {
+  switch (unit) {
+    case MetricUnit::kLatencyUs:
+      return report::FormatLatencyUs;
+    case MetricUnit::kPerSecond:
+      return RateText;
+    default:
+      return CountText;
+  }
+}
+
+// Each compared figure (throughput, latency, write-blocked time, send-queue depth, ...): every
+// variant's median as a bar, the spread of its repeats as a whisker.
+std::string SpreadCharts(const std::vector<ReportInput>& inputs) {
+  std::string out;
+  for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
+    BarChart chart;
+    chart.title = std::string(figure.key) + ": median of the repeats, whisker min–max";
+    chart.y_label = figure.key;
+    chart.log_scale = figure.unit == MetricUnit::kLatencyUs;
+    chart.format = FormatOf(figure.unit);
+    BarSeries series{"median", {}, {}};
+    bool any = false;
+    for (const ReportInput& input : inputs) {
+      for (const report::ComparisonRow& row : input.result.comparison) {
+        const report::Spread& spread = row.*figure.spread;
+        chart.categories.push_back((inputs.size() > 1 ? input.label + ": " : "") + row.variant);
+        series.values.push_back(spread.median);
+        series.spread.emplace_back(spread.min, spread.max);
+        any = any || spread.max > 0;
+      }
+    }
+    chart.series.push_back(std::move(series));
+    if (any) out += RenderBarChart(chart);
+  }
+  return out;
+}
+
 // Variants side by side (each input's `comparison`): the ratio of their medians to the first
 // variant's as a chart, then every figure's median and spread over the repeats.
 std::string Comparison(const std::vector<ReportInput>& inputs) {
@@ -320,7 +406,7 @@ std::string Comparison(const std::vector<ReportInput>& inputs) {
   for (const ReportInput& input : inputs) {
     for (const report::ComparisonRow& row : input.result.comparison) {
       const std::string name = (inputs.size() > 1 ? input.label + ": " : "") + row.variant;
-      BarSeries series{name, {}};
+      BarSeries series{name, {}, {}};
       rows += "<tr><td class=\"name\">" + EscapeHtml(name) + "</td><td>" +
               std::to_string(row.repeats) + "</td>";
       for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
@@ -339,7 +425,8 @@ std::string Comparison(const std::vector<ReportInput>& inputs) {
     }
   }
   if (chart.series.empty()) return "";
-  std::string out = "<h2>Variants side by side</h2>\n" + RenderBarChart(chart) +
+  std::string out = "<h2>Variants side by side</h2>\n<div class=\"charts\">\n" +
+                    RenderBarChart(chart) + SpreadCharts(inputs) + "</div>\n" +
                     "<table class=\"comparison\">\n<tr><th>variant</th><th>repeats</th>";
   for (const report::ComparisonFigure& figure : report::ComparisonFigures()) {
     out += std::string("<th>") + figure.key + " (min–max)</th>";
@@ -365,7 +452,8 @@ std::string Outages(const std::vector<NamedRun>& runs) {
          rows + "</table>\n";
 }
 
-// Checks, failures first: each run's expectations, then the gate's thresholds and baseline.
+// Checks, failures first: each run's expectations, then the gate's thresholds (the baseline's
+// have a section of their own).
 std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vector<NamedRun>& runs) {
   struct Row {
     std::string kind, run, name, detail;
@@ -381,9 +469,6 @@ std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vecto
     const std::string prefix = inputs.size() > 1 ? input.label + ": " : "";
     for (const report::Check& c : input.result.gate.thresholds) {
       rows.push_back({"threshold", prefix + c.variant, c.name, c.detail, c.passed});
-    }
-    for (const report::Check& c : input.result.gate.baseline) {
-      rows.push_back({"baseline", prefix + c.variant, c.name, c.detail, c.passed});
     }
   }
   if (rows.empty()) return "";
@@ -401,6 +486,57 @@ std::string ChecksTable(const std::vector<ReportInput>& inputs, const std::vecto
   return out + "</table>\n";
 }
 
+// Baseline against candidate: every check of the gate's baseline comparison (as `run --baseline`
+// or `report BASELINE CANDIDATE` judged it, bench/gate), failures first, with both figures.
+std::string BaselineSection(const std::vector<ReportInput>& inputs) {
+  std::string out;
+  for (const ReportInput& input : inputs) {
+    const report::GateResult& gate = input.result.gate;
+    if (gate.baseline.empty()) continue;
+    std::vector<const report::Check*> checks;
+    for (const report::Check& c : gate.baseline) checks.push_back(&c);
+    size_t failed = 0;
+    for (const report::Check* c : checks) failed += c->passed ? 0 : 1;
+    out += "<h3>" +
+           EscapeHtml((input.label.empty() ? "this run" : input.label) + " against " +
+                      (gate.baseline_path.empty() ? "the baseline" : gate.baseline_path)) +
+           ": <span class=\"" + (failed ? "fail\">" : "pass\">") + std::to_string(failed) + " of " +
+           std::to_string(checks.size()) + " checks failed</span></h3>\n";
+    // The failures in the open; the passed checks folded below them, so a long comparison that
+    // passed does not push the charts off the first screen.
+    std::string failed_rows, passed_rows;
+    for (const report::Check* c : checks) {
+      const report::BaselineFigures figures = c->baseline.value_or(report::BaselineFigures{});
+      const report::Metric* metric = report::FindMetric(c->metric);
+      const MetricUnit unit = metric ? metric->unit : MetricUnit::kCount;
+      auto number = [&](double v) {
+        return "<td data-value=\"" + Exact(v) + "\">" +
+               (figures.missing ? std::string("–") : ValueText(unit, v)) + "</td>";
+      };
+      (c->passed ? passed_rows : failed_rows) +=
+          std::string("<tr data-passed=\"") + (c->passed ? "true" : "false") +
+          "\"><td class=\"name " + (c->passed ? "pass\">pass" : "fail\">FAIL") +
+          "</td><td class=\"name\">" + EscapeHtml(c->variant) + "</td><td class=\"name\">" +
+          EscapeHtml(c->metric.empty() ? "(variant)" : c->metric) + "</td>" + number(c->limit) +
+          number(c->measured) + "<td>" +
+          (figures.missing ? "–" : "x" + report::FormatNumber(figures.ratio, 4)) + "</td><td>" +
+          report::FormatPercent(figures.tolerance_fraction) + "</td><td class=\"name\">" +
+          EscapeHtml(c->detail) + "</td></tr>\n";
+    }
+    const std::string head =
+        "<table class=\"baseline\">\n<tr><th>verdict</th><th>variant</th><th>metric</th>"
+        "<th>baseline</th><th>candidate</th><th>ratio</th><th>tolerance</th><th>detail</th></tr>\n";
+    if (!failed_rows.empty()) out += head + failed_rows + "</table>\n";
+    if (!passed_rows.empty()) {
+      out += "<details class=\"baseline-passed\"><summary>" +
+             std::to_string(checks.size() - failed) + " checks passed</summary>\n" + head +
+             passed_rows + "</table>\n</details>\n";
+    }
+  }
+  if (out.empty()) return "";
+  return "<h2>Baseline against candidate</h2>\n" + out;
+}
+
 // What ran: per input, the scenario, its file, when, the verdict and the generator's CPU.
 std::string Header(const ReportInput& input) {
   const report::ScenarioResult& r = input.result;
@@ -413,6 +549,25 @@ std::string Header(const ReportInput& input) {
   if (r.gate.evaluated) {
     out += std::string("<dt>gate</dt><dd class=\"") +
            (r.gate.pass ? "pass\">pass" : "fail\">FAIL") + "</dd>";
+  }
+  // One command made every run of a file; a merged file may hold several (one per shard).
+  std::set<std::string> versions, commands;
+  for (const RunResult& run : r.runs) {
+    if (!run.streambench_version.empty()) versions.insert(run.streambench_version);
+    if (!run.command_line.empty()) commands.insert(run.command_line);
+  }
+  for (const std::string& version : versions) {
+    out += "<dt>streambench</dt><dd class=\"version\">" + EscapeHtml(version) + "</dd>";
+  }
+  for (const std::string& command : commands) {
+    out += "<dt>command</dt><dd class=\"command\"><code>" + EscapeHtml(command) + "</code></dd>";
+  }
+  for (const RunResult& run : r.runs) {
+    out += "<dt>run " + EscapeHtml(run.variant) +
+           (run.repeat_index > 0 ? " #" + std::to_string(run.repeat_index + 1) : "") + "</dt><dd>" +
+           EscapeHtml(run.mode + " against " + run.target + ", " +
+                      report::FormatNumber(run.duration_s, 4) + " s measured") +
+           (run.interrupted ? " (interrupted)" : "") + "</dd>";
   }
   for (const RunResult& run : r.runs) {
     if (run.generator.cores == 0) continue;
@@ -442,8 +597,11 @@ std::string RenderHtmlReport(const std::vector<ReportInput>& inputs) {
   out += kStyle;
   out += "</head>\n<body>\n<h1>streambench: " + EscapeHtml(names) + "</h1>\n";
   for (const ReportInput& input : inputs) out += Header(input);
+  out += BaselineSection(inputs);
   if (!runs.empty()) {
     out += Charts(runs);
+    out += OverTime(runs);
+    out += Distributions(runs);
     out += FiguresTable(runs);
     out += LatencyTable(runs);
     out += Outages(runs);

@@ -190,6 +190,10 @@ struct RunResult {
   // --start-at: how much later than the requested instant the measured phase began (0 = on time
   // or not asked).
   double late_start_s = 0;
+  // What made the run, for a reader of the results alone: the generator's version and its command
+  // line as typed (arguments shell-quoted). "" in results written before these existed.
+  std::string streambench_version;
+  std::string command_line;
 
   uint64_t messages_sent = 0, messages_received = 0;
   uint64_t bytes_sent = 0, bytes_received = 0;  // payload bytes

@@ -77,6 +77,15 @@ RunField LateStart() {
   return f;
 }
 
+// Written when known: results of older versions (and hand-made ones) have none.
+RunField Provenance(std::string json, std::string doc, FieldRef (*ref)(RunResult&)) {
+  RunField f = Plain(std::move(json), "", MetricUnit::kText, std::move(doc), ref);
+  f.written = [](const RunResult& r) {
+    return !r.streambench_version.empty() || !r.command_line.empty();
+  };
+  return f;
+}
+
 std::vector<RunField> StoredFields() {
   using U = MetricUnit;
   // clang-format off
@@ -90,6 +99,8 @@ std::vector<RunField> StoredFields() {
     Plain("duration_s", "duration_s", U::kSeconds, "measured phase length", [](RunResult& r) -> FieldRef { return &r.duration_s; }),
     Plain("interrupted", "interrupted", U::kText, "stopped early", [](RunResult& r) -> FieldRef { return &r.interrupted; }),
     LateStart(),
+    Provenance("streambench_version", "the generator's version", [](RunResult& r) -> FieldRef { return &r.streambench_version; }),
+    Provenance("command_line", "the generator's command line, arguments shell-quoted", [](RunResult& r) -> FieldRef { return &r.command_line; }),
     Plain("pass", "pass", U::kText, "every expectation held", [](RunResult& r) -> FieldRef { return &r.pass; }),
     Measured("messages.sent", "messages_sent", U::kCount, kHigher, "messages sent", [](RunResult& r) -> FieldRef { return &r.messages_sent; }, true),
     Measured("messages.received", "messages_received", U::kCount, kHigher, "messages received", [](RunResult& r) -> FieldRef { return &r.messages_received; }, true),

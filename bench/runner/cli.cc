@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/gate/baseline_judge.h"
 #include "bench/gate/compare.h"
 #include "bench/gate/exit_code.h"
 #include "bench/gate/gate_console.h"
@@ -192,6 +193,14 @@ void MarkShard(const CliOptions& opts, report::ScenarioResult* result) {
   }
 }
 
+// The version and the command that made a results file, on each of its runs.
+void StampProvenance(const CliOptions& opts, report::ScenarioResult* result) {
+  for (report::RunResult& run : result->runs) {
+    run.streambench_version = STREAMBENCH_VERSION;
+    run.command_line = opts.command_line;
+  }
+}
+
 int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
   scenario::ScenarioFile file;
   if (!Load(opts, &file, err)) return kExitBadInput;
@@ -270,6 +279,7 @@ int Run(const CliOptions& opts, std::ostream& out, std::ostream& err, bool stder
   }
 
   MarkShard(opts, &outcome.result);
+  StampProvenance(opts, &outcome.result);
   if (gate_inputs.Active(file)) EvaluateGate(file, gate_inputs, &outcome.result);
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(outcome.result, &errors);
@@ -335,6 +345,8 @@ int Merge(const CliOptions& opts, std::ostream& out, std::ostream& err) {
     err << "streambench: " << error << "\n";
     return kExitBadInput;
   }
+  // The merged file was made by this command (each shard's own is in its file).
+  StampProvenance(opts, &merged);
   if (gate_inputs.Active(variants)) EvaluateGate(variants, gate_inputs, &merged);
   std::vector<std::string> errors;
   const bool written = Outputs(opts, out, err).Write(merged, &errors);
@@ -347,6 +359,36 @@ int Merge(const CliOptions& opts, std::ostream& out, std::ostream& err) {
 
 int Compare(const CliOptions& opts, std::ostream& out, std::ostream& err) {
   return gate::RunCompare(opts.file, opts.file_b, opts.tolerances, out);
+}
+
+// `report --baseline FILE`: every results file against it; `report A B`: B (the candidate)
+// against A. The gate's own comparison (bench/gate) judges, so the report shows the verdicts a
+// `run --baseline` would have; the baseline comes first among the inputs.
+bool JudgeAgainstBaseline(const CliOptions& opts, std::vector<html::ReportInput>* inputs,
+                          std::ostream& err) {
+  if (!opts.baseline_path.empty()) {
+    html::ReportInput baseline;
+    baseline.label = opts.baseline_path;
+    std::string error;
+    if (!report::ReadJsonFile(opts.baseline_path, &baseline.result, &error)) {
+      err << "streambench: --baseline: " << error << "\n";
+      return false;
+    }
+    inputs->insert(inputs->begin(), std::move(baseline));
+  } else if (inputs->size() != 2) {
+    return true;
+  }
+  const report::ScenarioResult& baseline = inputs->front().result;
+  for (size_t i = 1; i < inputs->size(); ++i) {
+    report::GateResult& gate = (*inputs)[i].result.gate;
+    gate.baseline = gate::CompareToBaseline((*inputs)[i].result, baseline, opts.tolerances);
+    gate.baseline_path = inputs->front().label;
+    gate.evaluated = true;
+    gate.pass = true;
+    for (const report::Check& c : gate.thresholds) gate.pass = gate.pass && c.passed;
+    for (const report::Check& c : gate.baseline) gate.pass = gate.pass && c.passed;
+  }
+  return true;
 }
 
 // Draws results files as one HTML report; a file that cannot be read or parsed is bad input.
@@ -362,6 +404,7 @@ int Report(const CliOptions& opts, std::ostream& out, std::ostream& err) {
     }
     inputs.push_back(std::move(input));
   }
+  if (!JudgeAgainstBaseline(opts, &inputs, err)) return kExitBadInput;
   std::string error;
   if (!html::WriteHtmlFile(inputs, opts.html_path, &error)) {
     err << "streambench: " << error << "\n";
@@ -379,6 +422,26 @@ int Validate(const CliOptions& opts, std::ostream& out, std::ostream& err) {
   return kExitPass;
 }
 
+// The command as a shell would take it back: an argument with anything but safe characters is
+// single-quoted, so the header of a report can be copied and run again.
+std::string ShellQuotedCommand(const std::vector<std::string>& args) {
+  std::string line = "streambench";
+  for (const std::string& arg : args) {
+    const bool safe = !arg.empty() && arg.find_first_not_of(
+                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                          "0123456789_-+=.,/:@%") == std::string::npos;
+    line += " ";
+    if (safe) {
+      line += arg;
+      continue;
+    }
+    line += "'";
+    for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    line += "'";
+  }
+  return line;
+}
+
 }  // namespace
 
 int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool stderr_is_terminal) {
@@ -391,6 +454,7 @@ int RunCli(int argc, char** argv, std::ostream& out, std::ostream& err, bool std
         << (opts.command.empty() ? "" : " or 'streambench " + opts.command + " --help'") << ".\n";
     return kExitBadInput;
   }
+  opts.command_line = ShellQuotedCommand(args);
   if (opts.help) {
     out << (opts.command.empty() ? MainUsage() : CommandUsage(opts.command));
     return kExitPass;

@@ -103,7 +103,15 @@ struct CliApp {
     }
     compare->add_option("A.json", o->file, "the baseline results (an earlier --out file)");
     compare->add_option("B.json", o->file_b, "the newer results");
-    report->add_option("RESULTS.json", o->results_files, "results files (--out of earlier runs)");
+    report->add_option("RESULTS.json", o->results_files,
+                       "results files (--out of earlier runs); two files without --baseline: "
+                       "the first is the baseline, the second the candidate");
+    report
+        ->add_option("--baseline", o->baseline_path,
+                     "judge every results file against this one (the gate's baseline comparison, "
+                     "--tolerance) and show each check, failures first")
+        ->type_name("FILE")
+        ->check(cli::NotEmpty());
     merge->add_option("SHARD.json", o->merge_files,
                       "every shard's results file (--out of run --shard)");
     merge->add_option("--out", o->out_path, "write the merged JSON results to FILE")
@@ -121,7 +129,7 @@ struct CliApp {
           ->type_name("FILE")
           ->check(cli::NotEmpty());
     }
-    for (CLI::App* gated_command : {run, compare, merge}) {
+    for (CLI::App* gated_command : {run, compare, merge, report}) {
       cli::Repeatable(gated_command->add_option(
                           "--tolerance", tolerance_texts,
                           "allowed worsening against the baseline: '10%' (default) for every "

@@ -57,6 +57,9 @@ struct CliOptions {
   // merge: the shards' results files, --out, --allow-missing.
   std::vector<std::string> merge_files;
   bool allow_missing = false;
+
+  // Not a flag: `streambench` and the arguments as typed, shell-quoted (run results carry it).
+  std::string command_line;
 };
 
 // Parses argv[1..]. False with *error (one line naming the offending argument) on bad usage.

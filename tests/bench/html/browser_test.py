@@ -3,7 +3,11 @@ against the embedded server on loopback) and a copy of its results with hostile 
 by `streambench report`, and headless Chromium opens the file with networking disabled. Through
 the DevTools protocol (over a pipe, so no port is opened) the test checks what the browser
 rendered: one chart per latency kind plus throughput, statuses and integrity; in each, a bar per
-run and category holding the results file's number, drawn with a height when non-zero; no
+run and category holding the results file's number, drawn with a height when non-zero; every
+run's charts over time (throughput peaking at the results file's peak, latency percentiles,
+statuses) and a percentile plot per latency kind whose 50% points are the results' p50, each
+line drawn with a width; the variants' spread charts with a whisker per bar; the second file
+judged against the first by the gate's baseline comparison, failures first; no
 console message, no exception, no request other than the file itself; the hostile strings shown
 as text, not as elements; and a screenshot in which the bars are visible.
 
@@ -30,7 +34,7 @@ HOSTILE = '<img id="injected" src=x>"\'&'
 work = tempfile.mkdtemp(prefix="streambench-browser-")
 results = os.path.join(work, "results.json")
 run = subprocess.run(
-    [streambench, "run", os.path.join(root, "scenarios/error_paths.yaml"), "--duration", "300ms",
+    [streambench, "run", os.path.join(root, "scenarios/error_paths.yaml"), "--duration", "1500ms",
      "--warmup", "0s", "--quiet", "--out", results],
     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 # 1: an expectation failed on so short a run; the results are complete either way.
@@ -153,14 +157,27 @@ def png_distinct_colours(data):
     return colours
 
 
-# What the page reports about itself once loaded: every chart's bars with the rendered size.
-PROBE = """JSON.stringify({
+# What the page reports about itself once loaded: every chart's bars and lines with their
+# rendered size.
+# A long report opens only its first runs' charts over time (<details>); the probe opens them all.
+PROBE = """document.querySelectorAll('details').forEach(d => { d.open = true; });
+JSON.stringify({
   charts: [...document.querySelectorAll('figure.chart')].map(f => ({
+    kind: f.className,
     title: f.querySelector('figcaption').textContent,
+    lines: [...f.querySelectorAll('polyline')].map(p => ({
+      series: p.dataset.series, points: Number(p.dataset.points), max: Number(p.dataset.max),
+      width: p.getBoundingClientRect().width})),
+    levels: [...f.querySelectorAll('circle.level')].map(c => ({
+      series: c.dataset.series, percentile: Number(c.dataset.percentile),
+      latency_us: Number(c.dataset.latencyUs)})),
+    whiskers: f.querySelectorAll('line.spread').length,
     categories: [...f.querySelectorAll('text.category')].map(t => t.textContent),
     bars: [...f.querySelectorAll('rect.bar')].map(r => ({
       series: r.dataset.series, category: r.dataset.category, value: Number(r.dataset.value),
       height: r.getBoundingClientRect().height}))})),
+  baseline: [...document.querySelectorAll('table.baseline tr[data-passed]')].map(
+    r => r.dataset.passed),
   injected: document.querySelectorAll('#injected, img, script, iframe').length,
   heading: document.querySelector('h1').textContent,
 })"""
@@ -178,6 +195,9 @@ try:
     browser.wait_for("Page.loadEventFired")
     page_state = json.loads(browser.call("Runtime.evaluate", session, expression=PROBE,
                                          returnByValue=True)["result"]["value"])
+    # The first bar chart in view: the screenshot must show the first run's bars.
+    browser.call("Runtime.evaluate", session,
+                 expression="document.querySelector('figure.chart').scrollIntoView()")
     shot = base64.b64decode(browser.call("Page.captureScreenshot", session, format="png")["data"])
     open(os.path.join(work, "report.png"), "wb").write(shot)
     events = browser.events
@@ -185,6 +205,13 @@ finally:
     browser.close()
 
 problems = []
+# The charts drawn from the series and histograms (lines, not bars) are checked apart, below; so
+# are the bar charts of each compared figure's median and spread.
+SPREAD = ": median of the repeats, whisker min–max"
+line_charts = [c for c in page_state["charts"] if c["kind"] != "chart"]
+spread_charts = [c for c in page_state["charts"] if c["title"].endswith(SPREAD)]
+page_state["charts"] = [c for c in page_state["charts"]
+                        if c["kind"] == "chart" and not c["title"].endswith(SPREAD)]
 for chart in page_state["charts"]:
     for bar in chart["bars"]:
         for key in ("series", "category"):
@@ -250,6 +277,50 @@ for chart in page_state["charts"]:
                             f"{bar['value']}, results file {want}")
         if not bar["series"].startswith(label + ": "):
             problems.append(f"{chart['title']} bar {i} is {bar['series']!r}, expected {label}")
+# Over time: throughput, latency percentiles and statuses for every run with a series, each line
+# drawn with a width and holding points; the results file's peak rate kept by the thinning.
+with_series = [(label, r) for label, _, r in runs if r.get("series")]
+over_time = [c for c in line_charts if "timeseries" in c["kind"]]
+# Throughput for every run with a series; latency and statuses where the seconds hold any.
+expected_over_time = sum(
+    1 + any(p["message_latency_us"]["count"] for p in r["series"]) +
+    any(p["calls_by_code"] for p in r["series"]) for _, r in with_series)
+if len(over_time) != expected_over_time or not with_series:
+    problems.append(f"{len(over_time)} charts over time, expected {expected_over_time} for "
+                    f"{len(with_series)} runs with a series")
+for chart in line_charts:
+    if not chart["lines"]:
+        problems.append(f"{chart['title']}: no line")
+    for line in chart["lines"]:
+        if not line["points"] > 0 or (line["points"] > 1 and not line["width"] > 0):
+            problems.append(f"{chart['title']} {line['series']}: {line['points']} points drawn "
+                            f"{line['width']}px wide")
+for (label, r), chart in zip(with_series, [c for c in over_time
+                                           if c["title"] == "throughput over time"]):
+    sent = [p["messages_sent"] / p["duration_s"] for p in r["series"] if p["duration_s"] > 0]
+    drawn = [l["max"] for l in chart["lines"] if l["series"] == "sent"]
+    if drawn != [max(sent)]:
+        problems.append(f"{label}: throughput over time peaks at {drawn}, results file {max(sent)}")
+# The distributions: one percentile plot per kind with histograms, every run's 50% point its
+# results file's p50.
+histogram_kinds = {k for _, _, r in runs for k in r.get("histograms", {})}
+plots = [c for c in line_charts if "percentiles" in c["kind"]]
+if len(plots) != len(histogram_kinds):
+    problems.append(f"{len(plots)} percentile plots for kinds {sorted(histogram_kinds)}")
+for chart in plots:
+    kind = chart["title"][:-len(" latency distribution")]
+    medians = [l["latency_us"] for l in chart["levels"] if l["percentile"] == 50]
+    want = [r["latency_us"][kind]["p50"] for _, _, r in runs if kind in r.get("histograms", {})]
+    if medians != want:
+        problems.append(f"{chart['title']}: medians {medians}, results file {want}")
+for chart in spread_charts:
+    if chart["whiskers"] != len(chart["bars"]) or not chart["bars"]:
+        problems.append(f"{chart['title']}: {chart['whiskers']} whiskers, {len(chart['bars'])} bars")
+# `report A B`: B judged against A by the gate. The hostile copy renamed A's first variant, so
+# that variant is missing from B: a failed check, listed before every passed one.
+verdicts = page_state["baseline"]
+if "false" not in verdicts or verdicts != sorted(verdicts):
+    problems.append(f"baseline checks {verdicts}: expected a failure (a missing variant) first")
 if page_state["injected"]:
     problems.append(f"{page_state['injected']} injected elements in the DOM")
 if HOSTILE not in page_state["heading"]:
@@ -260,7 +331,8 @@ if not any(c[:3] == bytes((0x00, 0x72, 0xB2)) for c in colours):
     problems.append(f"the screenshot ({len(colours)} colours) shows no bar of the first run")
 
 bars = sum(len(c["bars"]) for c in page_state["charts"])
-print(f"browser_test: {len(page_state['charts'])} charts, {bars} bars, {len(runs)} runs, "
+print(f"browser_test: {len(page_state['charts'])} bar charts, {bars} bars, "
+      f"{len(line_charts)} line charts, {len(spread_charts)} spread charts, {len(runs)} runs, "
       f"{len(requests)} request(s), {len(colours)} colours in the screenshot ({work})")
 for p in sorted(set(problems), key=problems.index)[:20]:
     print("FAIL:", p)

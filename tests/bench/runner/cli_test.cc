@@ -140,11 +140,24 @@ TEST_F(CliTest, RunAndReportWriteTheHtmlReport) {
   EXPECT_THAT(run_html, HasSubstr("<h1>streambench: small</h1>"));
   EXPECT_THAT(run_html, HasSubstr("<svg "));
 
-  // Two results files: every run of each is named after its file.
+  // The results say which version and which command made them; the report's header shows both.
+  const nlohmann::json doc = nlohmann::json::parse(FileText(Path("r.json")));
+  EXPECT_EQ(doc["runs"][0]["command_line"], "streambench run " + file +
+                                                " --quiet --duration 300ms --out " +
+                                                Path("r.json") + " --html " + Path("run.html"));
+  EXPECT_FALSE(doc["runs"][0]["streambench_version"].get<std::string>().empty());
+  EXPECT_THAT(run_html, HasSubstr("<dd class=\"command\"><code>streambench run " + file));
+
+  // Two results files: every run of each is named after its file, and the second is judged
+  // against the first by the gate's baseline comparison (itself: every check passes).
   r = Cli({"report", Path("r.json"), Path("r.json"), "--html", Path("two.html")});
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_THAT(FileText(Path("two.html")),
               HasSubstr("data-series=\"" + Path("r.json") + ": default\""));
+  EXPECT_THAT(FileText(Path("two.html")), HasSubstr("<span class=\"pass\">0 of "));
+  r = Cli({"report", Path("r.json"), "--baseline", Path("missing.json"), "--html", Path("x.html")});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--baseline: cannot read " + Path("missing.json")));
 
   // Bad input exits 2 with one line naming the file (and, for a bad document, the key).
   r = Cli({"report", Path("missing.json"), "--html", Path("x.html")});
