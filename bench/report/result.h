@@ -204,6 +204,16 @@ struct RunResult {
   // The same latencies' histograms, lossless (JSON `histograms.<kind>`), for an exact merge of
   // shards' results (bench/report/merge.h).
   std::map<std::string, stats::CompactHistogram> latency_histograms;
+  // Send-queue depth and messages per stream as histograms of counts, lossless (JSON
+  // `count_histograms.<name>`, names kSendQueueDepthHistogram and kMessagesPerStreamHistogram),
+  // so a merge recomputes `send_queue_depth` and `messages_per_stream` exactly; only non-empty
+  // ones are present.
+  std::map<std::string, stats::CompactHistogram> count_histograms;
+  // A merged result only (JSON `merge_approximate`, written when not empty): the summaries a
+  // shard's file had no count histogram for (files written before they existed), comma-separated
+  // ("send_queue_depth", "messages_per_stream"). Those keep the largest shard's percentiles and
+  // maximum and the sample-weighted mean: a bound, not the percentile of all samples.
+  std::string merge_approximate;
   // Per-second intervals of the measured phase, oldest first (JSON `series`).
   std::vector<IntervalPoint> series;
 
@@ -297,6 +307,16 @@ struct ScenarioResult {
 
 // Builds the summary of one histogram (ns -> us).
 LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
+
+// The keys of RunResult::count_histograms.
+inline constexpr char kSendQueueDepthHistogram[] = "send_queue_depth";
+inline constexpr char kMessagesPerStreamHistogram[] = "messages_per_stream";
+
+// The summaries of histograms of counts (the histogram's "ns" are depths or messages). The
+// per-stream summary's `streams_without_messages` is not in the histogram and is left as it is.
+QueueDepthSummary SummarizeQueueDepth(const stats::LogLinearHistogram& depth);
+void SummarizeMessagesPerStream(const stats::LogLinearHistogram& per_stream,
+                                StreamMessagesSummary* summary);
 
 // Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
 // its runs. A result without runs does not pass.

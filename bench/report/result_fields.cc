@@ -73,6 +73,15 @@ RunField LateStart() {
   return f;
 }
 
+// Written only by a merge that could not recompute a summary from its shards' histograms.
+RunField MergeApproximate() {
+  RunField f = Plain("merge_approximate", "", MetricUnit::kText,
+                     "merged summaries that are bounds, not exact (a shard had no histogram)",
+                     [](RunResult& r) -> FieldRef { return &r.merge_approximate; });
+  f.written = [](const RunResult& r) { return !r.merge_approximate.empty(); };
+  return f;
+}
+
 std::vector<RunField> StoredFields() {
   using U = MetricUnit;
   // clang-format off
@@ -135,6 +144,8 @@ std::vector<RunField> StoredFields() {
     Measured("messages_per_stream.p50", "messages_per_stream_p50", U::kCount, kHigher, "median messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p50; }),
     Measured("messages_per_stream.p99", "messages_per_stream_p99", U::kCount, kHigher, "99th percentile messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p99; }),
     Measured("messages_per_stream.max", "messages_per_stream_max", U::kCount, kHigher, "most messages in a stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.max; }),
+    Composed("count_histograms", Composite::kCountHistograms, false),
+    MergeApproximate(),
     Plain("server_dropped_messages", "", U::kCount, "messages the server's flow control dropped", [](RunResult& r) -> FieldRef { return &r.server_dropped_messages; }),
     Composed("series", Composite::kSeries, false),
     Plain("link.rtt_us", "", U::kCount, "emulated round-trip time", [](RunResult& r) -> FieldRef { return &r.link.rtt_us; }),
