@@ -158,6 +158,8 @@ void AddRun(const RunResult& b, int index, RunResult* m) {
   g.busiest_thread_utilization =
       std::max(g.busiest_thread_utilization, b.generator.busiest_thread_utilization);
   g.includes_server = g.includes_server || b.generator.includes_server;
+  g.dispatch_behind_fraction =
+      std::max(g.dispatch_behind_fraction, b.generator.dispatch_behind_fraction);
   g.saturated = g.saturated || b.generator.saturated;
   MergeSeries(b.series, &m->series);
 }

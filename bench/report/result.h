@@ -106,7 +106,12 @@ struct GeneratorCpu {
   double busiest_thread_utilization = 0;  // the busiest thread's CPU / duration, 0..1
   int cores = 0;                          // cores the generator may run on; 0 = not measured
   bool includes_server = false;  // the embedded server ran in the same process (its CPU counts)
-  bool saturated = false;        // either utilization reached the threshold (90%)
+  // Open loop: the share of operations the workers handed over more than 1 ms after their
+  // intended time (bench/runner/dispatch_lag.h); 0 closed loop.
+  double dispatch_behind_fraction = 0;
+  // Either utilization reached the threshold (90%), or most operations were handed over late
+  // (dispatch_behind_fraction >= 50%): the workers could not keep their schedule.
+  bool saturated = false;
 };
 
 // A request feed sent `once` (scenario `request.feed_order: once`; JSON `feed`, written for such
