@@ -22,7 +22,8 @@ inline constexpr int64_t kDispatchBehindNs = 1'000'000;
 // The share of hand-offs behind at which the generator counts as saturated.
 inline constexpr double kSaturatedBehindFraction = 0.5;
 
-struct DispatchLag {
+// A cache line of its own: each worker writes its own on every operation.
+struct alignas(64) DispatchLag {
   uint64_t dispatched = 0;  // operations handed to a slot
   uint64_t behind = 0;      // of them, handed over more than kDispatchBehindNs late
   int64_t max_late_ns = 0;  // the latest hand-off

@@ -52,7 +52,8 @@ struct PhaseRecord {
   std::vector<report::IntervalPoint> series;
   // --start-at: how late the measured phase began after the requested instant (0 = on time).
   int64_t late_start_ns = 0;
-  // Open loop: how far behind their schedule the workers handed operations over (all workers).
+  // Open loop: how far behind their schedule the workers handed operations over (all workers,
+  // from the start of the load: a step or run without warm-up is all measured phase).
   DispatchLag dispatch_lag;
 
   double measured_duration_s() const;
