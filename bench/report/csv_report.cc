@@ -72,6 +72,7 @@ void AddComposite(Composite composite, RunResult& run, Row* row) {
     case Composite::kChecks:
     case Composite::kCapacitySteps:  // in their own file (CapacityStepsCsvPath)
     case Composite::kHistograms:
+    case Composite::kCountHistograms:
     case Composite::kSeries:
       return;
   }

@@ -51,7 +51,8 @@ OrderedJson LatencyToJson(LatencySummary s) {
 // A histogram's lossless form: extremes, sum and the non-empty buckets as one string of
 // "index:count" pairs ("130:4 131:17 140:2"), one line however many buckets are filled (a JSON
 // array would be written one number per line).
-OrderedJson HistogramToJson(const stats::CompactHistogram& h) {
+// `unit` suffixes min, max and sum: "_ns" for latencies, "" for histograms of counts.
+OrderedJson HistogramToJson(const stats::CompactHistogram& h, const std::string& unit = "_ns") {
   std::string buckets;
   for (const auto& [index, count] : h.buckets) {
     if (!buckets.empty()) buckets += ' ';
@@ -59,7 +60,10 @@ OrderedJson HistogramToJson(const stats::CompactHistogram& h) {
     buckets += ':';
     buckets += std::to_string(count);
   }
-  return {{"min_ns", h.min_ns}, {"max_ns", h.max_ns}, {"sum_ns", h.sum_ns}, {"buckets", buckets}};
+  return {{"min" + unit, h.min_ns},
+          {"max" + unit, h.max_ns},
+          {"sum" + unit, h.sum_ns},
+          {"buckets", buckets}};
 }
 
 OrderedJson IntervalToJson(const IntervalPoint& p) {
@@ -127,6 +131,11 @@ OrderedJson CompositeToJson(Composite composite, const RunResult& run) {
       for (const auto& [kind, h] : run.latency_histograms) histograms[kind] = HistogramToJson(h);
       return histograms;
     }
+    case Composite::kCountHistograms: {
+      OrderedJson histograms = OrderedJson::object();
+      for (const auto& [name, h] : run.count_histograms) histograms[name] = HistogramToJson(h, "");
+      return histograms;
+    }
     case Composite::kSeries: {
       OrderedJson series = OrderedJson::array();
       for (const IntervalPoint& p : run.series) series.push_back(IntervalToJson(p));
@@ -150,6 +159,7 @@ OrderedJson RunToJson(const RunResult& run) {
     if (field.written != nullptr && !field.written(run)) continue;
     // Results built before these existed (or by hand) have none: keep such files as they were.
     if (field.composite == Composite::kHistograms && run.latency_histograms.empty()) continue;
+    if (field.composite == Composite::kCountHistograms && run.count_histograms.empty()) continue;
     if (field.composite == Composite::kSeries && run.series.empty()) continue;
     OrderedJson& slot = At(j, SplitPath(field.json_path));
     slot = field.ref != nullptr ? RefToJson(field.ref(const_cast<RunResult&>(run)))
@@ -270,11 +280,12 @@ bool ParseBuckets(const std::string& text, stats::CompactHistogram* out, std::st
   return true;
 }
 
+// `unit` as in HistogramToJson.
 void ReadHistogram(JsonReader& r, const Json& obj, const std::string& path,
-                   stats::CompactHistogram* out) {
-  r.Read(obj, path, "min_ns", &out->min_ns, true);
-  r.Read(obj, path, "max_ns", &out->max_ns, true);
-  r.Read(obj, path, "sum_ns", &out->sum_ns, true);
+                   stats::CompactHistogram* out, const std::string& unit = "_ns") {
+  r.Read(obj, path, "min" + unit, &out->min_ns, true);
+  r.Read(obj, path, "max" + unit, &out->max_ns, true);
+  r.Read(obj, path, "sum" + unit, &out->sum_ns, true);
   std::string buckets;
   r.Read(obj, path, "buckets", &buckets, true);
   if (!r.ok()) return;
@@ -340,6 +351,15 @@ void ReadComposite(JsonReader& r, Composite composite, const Json& parent,
           const std::string kind_path = JsonReader::Join(parent_path, key) + "." + kind;
           if (!value.is_object()) return r.Fail(kind_path, "expected an object");
           ReadHistogram(r, value, kind_path, &run->latency_histograms[kind]);
+        }
+      }
+      return;
+    case Composite::kCountHistograms:
+      if (const Json* h = r.Object(parent, parent_path, key, required)) {
+        for (const auto& [name, value] : h->items()) {
+          const std::string name_path = JsonReader::Join(parent_path, key) + "." + name;
+          if (!value.is_object()) return r.Fail(name_path, "expected an object");
+          ReadHistogram(r, value, name_path, &run->count_histograms[name], "");
         }
       }
       return;

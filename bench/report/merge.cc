@@ -69,6 +69,26 @@ void MergeSeries(const std::vector<IntervalPoint>& from, std::vector<IntervalPoi
   for (auto& [t, p] : by_t) into->push_back(std::move(p));
 }
 
+bool MarkedApproximate(const RunResult& m, const std::string& name) {
+  return m.merge_approximate.find(name) != std::string::npos;
+}
+
+// Adds shard run `b`'s histogram of counts `name` (of `samples` samples) into `m`'s. A shard with
+// samples but no histogram (a file written before they existed) leaves the merged summary a
+// bound, and the merged run says so.
+void AddCountHistogram(const RunResult& b, const std::string& name, uint64_t samples,
+                       RunResult* m) {
+  if (samples == 0) return;
+  const auto it = b.count_histograms.find(name);
+  if (it == b.count_histograms.end()) {
+    if (!MarkedApproximate(*m, name)) {
+      m->merge_approximate += (m->merge_approximate.empty() ? "" : ", ") + name;
+    }
+    return;
+  }
+  m->count_histograms[name] = stats::MergeCompact(m->count_histograms[name], it->second);
+}
+
 // Adds shard run `b` (shard `index`) into the merged run `m`.
 void AddRun(const RunResult& b, int index, RunResult* m) {
   m->duration_s = std::max(m->duration_s, b.duration_s);
@@ -105,6 +125,10 @@ void AddRun(const RunResult& b, int index, RunResult* m) {
     m->checks.push_back(std::move(check));
   }
   m->pass = m->pass && b.pass;
+  AddCountHistogram(b, kSendQueueDepthHistogram, b.send_queue_depth.samples, m);
+  AddCountHistogram(b, kMessagesPerStreamHistogram, b.messages_per_stream.streams, m);
+  // The bounds, used when a shard has no histogram; otherwise FinishRun recomputes both
+  // summaries from the merged histograms.
   QueueDepthSummary& q = m->send_queue_depth;
   q.mean = Weighted(q.mean, q.samples, b.send_queue_depth.mean, b.send_queue_depth.samples);
   q.samples += b.send_queue_depth.samples;
@@ -134,6 +158,8 @@ void AddRun(const RunResult& b, int index, RunResult* m) {
   g.busiest_thread_utilization =
       std::max(g.busiest_thread_utilization, b.generator.busiest_thread_utilization);
   g.includes_server = g.includes_server || b.generator.includes_server;
+  g.dispatch_behind_fraction =
+      std::max(g.dispatch_behind_fraction, b.generator.dispatch_behind_fraction);
   g.saturated = g.saturated || b.generator.saturated;
   MergeSeries(b.series, &m->series);
 }
@@ -146,6 +172,22 @@ void FinishRun(RunResult* m) {
     std::string unused;  // every input was checked when it was read
     stats::ExpandInto(compact, &h, &unused);
     if (h.Count() > 0) m->latency_us[kind] = Summarize(h);
+  }
+  for (const char* name : {kSendQueueDepthHistogram, kMessagesPerStreamHistogram}) {
+    const auto it = m->count_histograms.find(name);
+    if (it == m->count_histograms.end()) continue;
+    if (MarkedApproximate(*m, name)) {
+      m->count_histograms.erase(it);  // some shards' samples only: not the run's histogram
+      continue;
+    }
+    stats::LogLinearHistogram h;
+    std::string unused;  // every input was checked when it was read
+    stats::ExpandInto(it->second, &h, &unused);
+    if (std::string(name) == kSendQueueDepthHistogram) {
+      m->send_queue_depth = SummarizeQueueDepth(h);
+    } else {
+      SummarizeMessagesPerStream(h, &m->messages_per_stream);
+    }
   }
   GeneratorCpu& g = m->generator;
   if (g.cores > 0 && m->duration_s > 0) {

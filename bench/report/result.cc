@@ -25,6 +25,26 @@ LatencySummary Summarize(const stats::LogLinearHistogram& histogram) {
   return summary;
 }
 
+QueueDepthSummary SummarizeQueueDepth(const stats::LogLinearHistogram& depth) {
+  QueueDepthSummary summary;
+  summary.samples = depth.Count();
+  summary.mean = depth.MeanNs();
+  summary.p50 = static_cast<uint64_t>(depth.ValueAtPercentileNs(50));
+  summary.p99 = static_cast<uint64_t>(depth.ValueAtPercentileNs(99));
+  summary.max = static_cast<uint64_t>(depth.MaxNs());
+  return summary;
+}
+
+void SummarizeMessagesPerStream(const stats::LogLinearHistogram& per_stream,
+                                StreamMessagesSummary* summary) {
+  summary->streams = per_stream.Count();
+  summary->mean = per_stream.MeanNs();
+  summary->min = static_cast<uint64_t>(per_stream.MinNs());
+  summary->p50 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(50));
+  summary->p99 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(99));
+  summary->max = static_cast<uint64_t>(per_stream.MaxNs());
+}
+
 void FinalizeScenarioResult(ScenarioResult* result) {
   result->pass = !result->runs.empty();
   result->interrupted = false;

@@ -106,7 +106,12 @@ struct GeneratorCpu {
   double busiest_thread_utilization = 0;  // the busiest thread's CPU / duration, 0..1
   int cores = 0;                          // cores the generator may run on; 0 = not measured
   bool includes_server = false;  // the embedded server ran in the same process (its CPU counts)
-  bool saturated = false;        // either utilization reached the threshold (90%)
+  // Open loop: the share of operations the workers handed over more than 1 ms after their
+  // intended time (bench/runner/dispatch_lag.h); 0 closed loop.
+  double dispatch_behind_fraction = 0;
+  // Either utilization reached the threshold (90%), or most operations were handed over late
+  // (dispatch_behind_fraction >= 50%): the workers could not keep their schedule.
+  bool saturated = false;
 };
 
 // The server's HTTP/2 limit on concurrent streams per connection, when the run's
@@ -219,6 +224,16 @@ struct RunResult {
   // The same latencies' histograms, lossless (JSON `histograms.<kind>`), for an exact merge of
   // shards' results (bench/report/merge.h).
   std::map<std::string, stats::CompactHistogram> latency_histograms;
+  // Send-queue depth and messages per stream as histograms of counts, lossless (JSON
+  // `count_histograms.<name>`, names kSendQueueDepthHistogram and kMessagesPerStreamHistogram),
+  // so a merge recomputes `send_queue_depth` and `messages_per_stream` exactly; only non-empty
+  // ones are present.
+  std::map<std::string, stats::CompactHistogram> count_histograms;
+  // A merged result only (JSON `merge_approximate`, written when not empty): the summaries a
+  // shard's file had no count histogram for (files written before they existed), comma-separated
+  // ("send_queue_depth", "messages_per_stream"). Those keep the largest shard's percentiles and
+  // maximum and the sample-weighted mean: a bound, not the percentile of all samples.
+  std::string merge_approximate;
   // Per-second intervals of the measured phase, oldest first (JSON `series`).
   std::vector<IntervalPoint> series;
 
@@ -313,6 +328,16 @@ struct ScenarioResult {
 
 // Builds the summary of one histogram (ns -> us).
 LatencySummary Summarize(const stats::LogLinearHistogram& histogram);
+
+// The keys of RunResult::count_histograms.
+inline constexpr char kSendQueueDepthHistogram[] = "send_queue_depth";
+inline constexpr char kMessagesPerStreamHistogram[] = "messages_per_stream";
+
+// The summaries of histograms of counts (the histogram's "ns" are depths or messages). The
+// per-stream summary's `streams_without_messages` is not in the histogram and is left as it is.
+QueueDepthSummary SummarizeQueueDepth(const stats::LogLinearHistogram& depth);
+void SummarizeMessagesPerStream(const stats::LogLinearHistogram& per_stream,
+                                StreamMessagesSummary* summary);
 
 // Sets `result->pass` (every run passed) and `result->interrupted` (any run interrupted) from
 // its runs. A result without runs does not pass.

@@ -86,6 +86,15 @@ RunField Provenance(std::string json, std::string doc, FieldRef (*ref)(RunResult
   return f;
 }
 
+// Written only by a merge that could not recompute a summary from its shards' histograms.
+RunField MergeApproximate() {
+  RunField f = Plain("merge_approximate", "", MetricUnit::kText,
+                     "merged summaries that are bounds, not exact (a shard had no histogram)",
+                     [](RunResult& r) -> FieldRef { return &r.merge_approximate; });
+  f.written = [](const RunResult& r) { return !r.merge_approximate.empty(); };
+  return f;
+}
+
 std::vector<RunField> StoredFields() {
   using U = MetricUnit;
   // clang-format off
@@ -142,7 +151,8 @@ std::vector<RunField> StoredFields() {
     Plain("generator.busiest_thread_utilization", "generator_busiest_thread_utilization", U::kFraction, "the busiest thread's CPU / duration", [](RunResult& r) -> FieldRef { return &r.generator.busiest_thread_utilization; }),
     Plain("generator.cores", "generator_cores", U::kCount, "cores the generator may run on", [](RunResult& r) -> FieldRef { return &r.generator.cores; }),
     Plain("generator.includes_server", "generator_includes_server", U::kText, "the embedded server's CPU is included", [](RunResult& r) -> FieldRef { return &r.generator.includes_server; }),
-    Plain("generator.saturated", "generator_saturated", U::kText, "a utilization reached 90%", [](RunResult& r) -> FieldRef { return &r.generator.saturated; }),
+    Plain("generator.dispatch_behind_fraction", "generator_dispatch_behind_fraction", U::kFraction, "open loop: operations handed over more than 1 ms late", [](RunResult& r) -> FieldRef { return &r.generator.dispatch_behind_fraction; }),
+    Plain("generator.saturated", "generator_saturated", U::kText, "a utilization reached 90%, or half the operations were handed over late", [](RunResult& r) -> FieldRef { return &r.generator.saturated; }),
     Plain("send_queue_depth.samples", "", U::kCount, "enqueues measured", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.samples; }),
     Plain("send_queue_depth.mean", "", U::kCount, "mean send-queue depth", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.mean; }),
     Plain("send_queue_depth.p50", "", U::kCount, "median send-queue depth", [](RunResult& r) -> FieldRef { return &r.send_queue_depth.p50; }),
@@ -155,6 +165,8 @@ std::vector<RunField> StoredFields() {
     Measured("messages_per_stream.p50", "messages_per_stream_p50", U::kCount, kHigher, "median messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p50; }),
     Measured("messages_per_stream.p99", "messages_per_stream_p99", U::kCount, kHigher, "99th percentile messages per stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.p99; }),
     Measured("messages_per_stream.max", "messages_per_stream_max", U::kCount, kHigher, "most messages in a stream", [](RunResult& r) -> FieldRef { return &r.messages_per_stream.max; }),
+    Composed("count_histograms", Composite::kCountHistograms, false),
+    MergeApproximate(),
     Plain("server_dropped_messages", "", U::kCount, "messages the server's flow control dropped", [](RunResult& r) -> FieldRef { return &r.server_dropped_messages; }),
     Composed("series", Composite::kSeries, false),
     Plain("link.rtt_us", "", U::kCount, "emulated round-trip time", [](RunResult& r) -> FieldRef { return &r.link.rtt_us; }),

@@ -41,6 +41,7 @@ enum class Composite {
   kChecks,
   kCapacitySteps,
   kHistograms,
+  kCountHistograms,
   kSeries
 };
 

@@ -94,20 +94,16 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   run.transfers_failed = counters.transfers_failed;
   run.server_dropped_messages = counters.server_dropped;
   run.response_check_failures = counters.response_check_failures;
-  const stats::LogLinearHistogram& depth = measured.send_queue_depth;
-  run.send_queue_depth.samples = depth.Count();
-  run.send_queue_depth.mean = depth.MeanNs();
-  run.send_queue_depth.p50 = static_cast<uint64_t>(depth.ValueAtPercentileNs(50));
-  run.send_queue_depth.p99 = static_cast<uint64_t>(depth.ValueAtPercentileNs(99));
-  run.send_queue_depth.max = static_cast<uint64_t>(depth.MaxNs());
-  const stats::LogLinearHistogram& per_stream = measured.messages_per_stream;
-  run.messages_per_stream.streams = per_stream.Count();
+  run.send_queue_depth = SummarizeQueueDepth(measured.send_queue_depth);
+  if (measured.send_queue_depth.Count() > 0) {
+    run.count_histograms[kSendQueueDepthHistogram] = stats::Compact(measured.send_queue_depth);
+  }
+  SummarizeMessagesPerStream(measured.messages_per_stream, &run.messages_per_stream);
   run.messages_per_stream.streams_without_messages = counters.streams_without_messages;
-  run.messages_per_stream.mean = per_stream.MeanNs();
-  run.messages_per_stream.min = static_cast<uint64_t>(per_stream.MinNs());
-  run.messages_per_stream.p50 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(50));
-  run.messages_per_stream.p99 = static_cast<uint64_t>(per_stream.ValueAtPercentileNs(99));
-  run.messages_per_stream.max = static_cast<uint64_t>(per_stream.MaxNs());
+  if (measured.messages_per_stream.Count() > 0) {
+    run.count_histograms[kMessagesPerStreamHistogram] =
+        stats::Compact(measured.messages_per_stream);
+  }
   return run;
 }
 

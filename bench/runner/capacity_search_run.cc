@@ -7,7 +7,9 @@
 
 #include "bench/gate/threshold_judge.h"
 #include "bench/report/console_report.h"
+#include "bench/report/format.h"
 #include "bench/report/result_fields.h"
+#include "bench/runner/dispatch_lag.h"
 #include "bench/search/capacity_search.h"
 
 namespace streambench::runner {
@@ -108,6 +110,13 @@ report::CapacityStep StepFromRun(const report::RunResult& run, double target_rat
       failure = check.detail;
       break;
     }
+  }
+  // Operations a worker never got to hand over are neither sent nor dropped: a worker that fell
+  // behind its schedule did not offer the step's rate, whatever the latency of what it did send.
+  if (failure.empty() && run.generator.dispatch_behind_fraction >= kSaturatedBehindFraction) {
+    failure = "the generator handed " +
+              report::FormatPercent(run.generator.dispatch_behind_fraction) +
+              " of its operations over more than 1 ms late: the rate was not offered";
   }
   search::JudgeStep(failure, &step);
   return step;

@@ -28,13 +28,14 @@ bool SleepUntilNs(const Clock& clock, int64_t target_ns, const std::atomic<bool>
 
 void RunOpenLoopWorker(std::unique_ptr<schedule::Schedule> schedule,
                        std::vector<drivers::Slot*> slots, const Clock& clock,
-                       const std::atomic<bool>& stop) {
+                       const std::atomic<bool>& stop, DispatchLag* lag) {
   if (schedule == nullptr || slots.empty()) return;
   size_t next_slot = 0;
   while (true) {
     const std::optional<int64_t> intended = schedule->Next();
     if (!intended) return;
     if (!SleepUntilNs(clock, *intended, stop)) return;
+    if (lag != nullptr) lag->Record(clock.NowNs() - *intended);
     slots[next_slot]->Submit(*intended);
     next_slot = next_slot + 1 == slots.size() ? 0 : next_slot + 1;
   }

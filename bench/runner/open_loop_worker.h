@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench/drivers/driver.h"
+#include "bench/runner/dispatch_lag.h"
 #include "bench/schedule/schedule.h"
 #include "common/clock.h"
 
@@ -20,9 +21,10 @@ namespace streambench::runner {
 // Returns false when stopped.
 bool SleepUntilNs(const Clock& clock, int64_t target_ns, const std::atomic<bool>& stop);
 
-// Returns when the schedule ends or `stop` is set. `slots` must not be empty.
+// Returns when the schedule ends or `stop` is set. `slots` must not be empty. When `lag` is set,
+// each hand-off's lateness (the clock at Submit less the intended time) is recorded in it.
 void RunOpenLoopWorker(std::unique_ptr<schedule::Schedule> schedule,
                        std::vector<drivers::Slot*> slots, const Clock& clock,
-                       const std::atomic<bool>& stop);
+                       const std::atomic<bool>& stop, DispatchLag* lag = nullptr);
 
 }  // namespace streambench::runner

@@ -81,8 +81,9 @@ void WarnAboutRun(const report::RunResult& result, int64_t still_active, std::os
   if (cpu.saturated) {
     log << "warning: the generator is saturated (" << report::FormatPercent(cpu.cpu_utilization)
         << " of " << cpu.cores << " cores, busiest thread "
-        << report::FormatPercent(cpu.busiest_thread_utilization)
-        << "): the figures may be its own limit, not the target's"
+        << report::FormatPercent(cpu.busiest_thread_utilization) << ", "
+        << report::FormatPercent(cpu.dispatch_behind_fraction)
+        << " of operations handed over late): the figures may be its own limit, not the target's"
         << (cpu.includes_server ? " (the embedded server's CPU is included)" : "") << "\n";
   }
   if (result.dropped_ops > 0) {

@@ -80,13 +80,14 @@ void RunPhases::Start() {
 
   if (context_.open_loop()) {
     const uint32_t n = WorkerCount(run_, slots_.size());
+    worker_lag_.assign(n, DispatchLag{});  // never resized while the workers write to it
     for (uint32_t w = 0; w < n; ++w) {
       std::vector<drivers::Slot*> owned;
       for (size_t i = w; i < slots_.size(); i += n) owned.push_back(slots_[i]);
       auto schedule = schedule::MakeSchedule(run_.load, static_cast<int>(w), static_cast<int>(n),
                                              record_.start_ns, end_ns_, run_.seed);
       workers_.emplace_back(RunOpenLoopWorker, std::move(schedule), std::move(owned),
-                            std::cref(clock), std::cref(stop_workers_));
+                            std::cref(clock), std::cref(stop_workers_), &worker_lag_[w]);
     }
     rate_schedule_ = schedule::MakeSchedule(run_.load, 0, 1, record_.start_ns, end_ns_, run_.seed);
   }
@@ -175,6 +176,8 @@ void RunPhases::StopWorkers() {
   stop_workers_.store(true);
   for (std::thread& worker : workers_) worker.join();
   workers_.clear();
+  for (const DispatchLag& lag : worker_lag_) record_.dispatch_lag.Add(lag);
+  worker_lag_.clear();
 }
 
 bool RunPhases::WaitIdle(int64_t limit_ns) {

@@ -26,6 +26,7 @@
 #include "bench/drivers/driver.h"
 #include "bench/report/interval_series.h"
 #include "bench/runner/cpu_usage.h"
+#include "bench/runner/dispatch_lag.h"
 #include "bench/runner/run_controller.h"
 #include "bench/runner/run_environment.h"
 #include "bench/schedule/schedule.h"
@@ -51,6 +52,9 @@ struct PhaseRecord {
   std::vector<report::IntervalPoint> series;
   // --start-at: how late the measured phase began after the requested instant (0 = on time).
   int64_t late_start_ns = 0;
+  // Open loop: how far behind their schedule the workers handed operations over (all workers,
+  // from the start of the load: a step or run without warm-up is all measured phase).
+  DispatchLag dispatch_lag;
 
   double measured_duration_s() const;
 };
@@ -111,6 +115,7 @@ class RunPhases {
   // read the target rate for the live state.
   std::atomic<bool> stop_workers_{false};
   std::vector<std::thread> workers_;
+  std::vector<DispatchLag> worker_lag_;  // one per worker, sized before they start
   std::unique_ptr<schedule::Schedule> rate_schedule_;
 
   // The live view: the previous second's snapshot, and buffers allocated once and refilled every

@@ -34,6 +34,7 @@ report::RunResult AssembleRunResult(const scenario::Scenario& run, const PhaseRe
     }
   }
   result.generator = AssessCpu(phases.cpu_begin, phases.cpu_end, usable_cores);
+  ApplyDispatchLag(phases.dispatch_lag, &result.generator);
   result.generator.includes_server = target.includes_server();
   result.link = target.LinkResult();
   result.outages = OutagesInMeasuredPhase(context.outages().Outages(), phases.measured_start_ns,

@@ -57,8 +57,9 @@ std::string StopReasonText(StopReason reason, const SearchSettings& settings) {
     case StopReason::kTimeBudgetSpent:
       return "the time budget is spent: the bracket is as far as it got";
     case StopReason::kGeneratorSaturated:
-      return "the generator saturated its own CPU before the target failed the objective: the "
-             "upper end is the generator's limit, not the target's";
+      return "the generator reached its own limit (its CPU, or its open-loop workers fell behind "
+             "their schedule) before the target failed the objective: the upper end is the "
+             "generator's limit, not the target's";
     case StopReason::kStepLimit:
       return "the step limit (" + std::to_string(settings.max_steps) + ") was reached";
     case StopReason::kInterrupted:
@@ -81,7 +82,8 @@ void JudgeStep(const std::string& objective_failure, report::CapacityStep* step)
   }
   // The generator's limit is named as such: a step it could not carry says nothing of the target.
   if (!step->sustained && step->generator_saturated) {
-    step->why += (step->why.empty() ? "" : "; ") + std::string("the generator's CPU was saturated");
+    step->why += (step->why.empty() ? "" : "; ") +
+                 std::string("the generator was saturated (CPU or schedule lag)");
   }
 }
 

@@ -29,6 +29,7 @@
 #include "tests/bench/metrics/loopback_http.h"
 #include "tests/bench/metrics/prometheus_text.h"
 #include "tests/dashboards/dashboard_queries.h"
+#include "tests/dashboards/prometheus_api.h"
 
 namespace streambench::testing {
 namespace {
@@ -73,59 +74,6 @@ constexpr char kScenarioYaml[] =
     "  - name: server-stream\n"
     "    set: {mode: server_stream, load.rate: 40/s, server_behavior.response_count: 20,\n"
     "          server_behavior.response_interval: 5ms}\n";
-
-double UnixNowS() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// GET /api/v1/query (instant) at unix time `at_s`; returns data.result or sets *error.
-json Query(int port, const std::string& promql, double at_s, std::string* error) {
-  std::ostringstream path;
-  path.precision(3);
-  path << std::fixed << "/api/v1/query?query=" << UrlEncode(promql) << "&time=" << at_s;
-  const HttpResponse r = HttpGet(port, path.str(), 10'000);
-  if (r.status != 200) {
-    *error = "HTTP " + std::to_string(r.status) + " " + r.error + " " + r.body;
-    return json();
-  }
-  json body = json::parse(r.body, nullptr, false);
-  if (body.is_discarded() || body.value("status", "") != "success") {
-    *error = "bad response: " + r.body;
-    return json();
-  }
-  if (body["data"].value("resultType", "") != "vector") {
-    *error = "not a vector: " + r.body;
-    return json();
-  }
-  return body["data"]["result"];
-}
-
-// The values of a vector result (NaN kept).
-std::vector<double> Values(const json& result) {
-  std::vector<double> out;
-  for (const auto& s : result) out.push_back(std::stod(s["value"][1].get<std::string>()));
-  return out;
-}
-
-// /api/v1/series?match[]=selector&start&end -> distinct values of `label` (label_values()).
-std::vector<std::string> LabelValues(int port, const std::string& selector,
-                                     const std::string& label, double start_s, double end_s,
-                                     std::string* error) {
-  std::ostringstream path;
-  path << std::fixed << "/api/v1/series?match[]=" << UrlEncode(selector) << "&start=" << start_s
-       << "&end=" << end_s;
-  const HttpResponse r = HttpGet(port, path.str(), 10'000);
-  json body = json::parse(r.body, nullptr, false);
-  if (r.status != 200 || body.is_discarded() || body.value("status", "") != "success") {
-    *error = "series " + selector + ": HTTP " + std::to_string(r.status) + " " + r.body;
-    return {};
-  }
-  std::set<std::string> values;
-  for (const auto& series : body["data"]) {
-    if (series.contains(label)) values.insert(series[label].get<std::string>());
-  }
-  return {values.begin(), values.end()};
-}
 
 class PrometheusIntegrationTest : public ::testing::Test {
  protected:
@@ -260,10 +208,10 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   for (int i = 0; i < 100 && scraped_final_at_s == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     const double now_s = UnixNowS();
-    const auto v = Values(Query(prom_port, pushed_selector, now_s, &error));
-    const auto c = Values(Query(prom_port, pushed_latency_count, now_s, &error));
+    const auto v = PromValues(PromQuery(prom_port, pushed_selector, now_s, &error));
+    const auto c = PromValues(PromQuery(prom_port, pushed_latency_count, now_s, &error));
     // Pushed by this run, not an earlier one with the same count.
-    const auto pushed_at = Values(Query(prom_port, pushed_time, now_s, &error));
+    const auto pushed_at = PromValues(PromQuery(prom_port, pushed_time, now_s, &error));
     if (v.size() == 1 && v[0] == final_sent && c.size() == 1 && c[0] >= final_latency_count &&
         pushed_at.size() == 1 && pushed_at[0] >= traffic_start_s) {
       scraped_final_at_s = now_s;
@@ -275,7 +223,7 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   const std::string live_selector = std::string("streambench_client_messages_total{job=\"") +
                                     "streambench-generator\", variant=\"" + kVariant +
                                     "\", direction=\"sent\"}";
-  const auto live = Values(Query(prom_port, live_selector, eval_at_s, &error));
+  const auto live = PromValues(PromQuery(prom_port, live_selector, eval_at_s, &error));
   ASSERT_EQ(live.size(), 1u) << "the generator's /metrics was not scraped mid-run; " << error;
   EXPECT_GT(live[0], 0);
   EXPECT_LE(live[0], final_sent);
@@ -290,8 +238,8 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
       const std::string name = v.value("name", "");
       std::string selector, label;
       ASSERT_TRUE(ParseLabelValuesQuery(v["query"].value("query", ""), &selector, &label));
-      const auto found = LabelValues(prom_port, SubstituteVariables(selector, values), label,
-                                     traffic_start_s, scraped_final_at_s, &error);
+      const auto found = PromLabelValues(prom_port, SubstituteVariables(selector, values), label,
+                                         traffic_start_s, scraped_final_at_s, &error);
       ASSERT_TRUE(error.empty()) << error;
       ASSERT_FALSE(found.empty()) << d.file << ": variable " << name << " has no values";
       if (name == "scenario") {
@@ -307,10 +255,10 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
       SCOPED_TRACE(d.file + " panel " + std::to_string(q.panel_id) + " '" + q.panel_title + "' " +
                    q.ref_id + ": " + promql);
       EXPECT_TRUE(ReferencedVariables(promql).empty()) << "unresolved variable";
-      const json result = Query(prom_port, promql, eval_at_s, &error);
+      const json result = PromQuery(prom_port, promql, eval_at_s, &error);
       ASSERT_TRUE(error.empty()) << error;
       EXPECT_FALSE(result.empty()) << "no data";
-      const auto v = Values(result);
+      const auto v = PromValues(result);
       EXPECT_TRUE(std::any_of(v.begin(), v.end(), [](double x) { return std::isfinite(x); }))
           << "only NaN/Inf: " << result.dump();
       ++evaluated;
@@ -323,10 +271,10 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   const std::string p99_query = std::string("histogram_quantile(0.99, sum by (le) (") +
                                 "streambench_client_message_latency_seconds_bucket{" + run_labels +
                                 "}))";
-  const json p99_result = Query(prom_port, p99_query, scraped_final_at_s, &error);
+  const json p99_result = PromQuery(prom_port, p99_query, scraped_final_at_s, &error);
   ASSERT_TRUE(error.empty()) << error;
   ASSERT_EQ(p99_result.size(), 1u) << p99_result.dump();
-  const double prom_p99_s = Values(p99_result)[0];
+  const double prom_p99_s = PromValues(p99_result)[0];
   const double own_p99_s = run_result["latency_us"]["message"]["p99"].get<double>() / 1e6;
   const auto& bounds = metrics::LatencyBucketBoundsSeconds();
   double lower_s = 0, upper_s = std::numeric_limits<double>::infinity();
@@ -346,7 +294,7 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
     const std::string buckets_query =
         "streambench_client_message_latency_seconds_bucket{" + run_labels + "}";
     std::cout << "Prometheus buckets at " << std::fixed << scraped_final_at_s << ": "
-              << Query(prom_port, buckets_query, scraped_final_at_s, &error).dump() << "\n"
+              << PromQuery(prom_port, buckets_query, scraped_final_at_s, &error).dump() << "\n"
               << "Pushgateway now:\n";
     std::istringstream pushed_text(HttpGet(push_port, "/metrics").body);
     for (std::string line; std::getline(pushed_text, line);) {

@@ -24,6 +24,9 @@ class ChildProcess {
   // Polls GET http://127.0.0.1:port{path} until it answers 200, the child exits, or timeout_ms
   // passes. False with *error (including the log's tail) otherwise.
   bool WaitForHttpOk(int port, const std::string& path, int timeout_ms, std::string* error);
+  // Waits up to timeout_ms for the child to exit on its own and reaps it: its exit code, or 128 +
+  // the signal that ended it; -1 if it is still running (it is left running) or was never started.
+  int WaitForExit(int timeout_ms);
   // Stops the child (SIGTERM, up to 5 s, then SIGKILL) and reaps it. Idempotent.
   void Stop();
   // The last `max_bytes` of the log (for failure messages).

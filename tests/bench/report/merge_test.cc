@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "bench/report/json_report.h"
+
 namespace streambench::report {
 namespace {
 
@@ -83,6 +85,85 @@ TEST(MergeTest, MergedPercentilesAreThoseOfAllSamplesWithinTheHistogramError) {
   EXPECT_EQ(run.series[0].message_latency.Count(), all.size());
   EXPECT_EQ(merged.shard.merged, (std::vector<int>{0, 1, 2}));
   EXPECT_TRUE(merged.pass);
+}
+
+// Shard `index` of 2 whose streams saw `depths` (send-queue depth after each enqueue) and whose
+// receiving streams got `per_stream` messages each, as RunResultBuilder records them.
+MergeInput CountsShard(int index, const std::vector<int64_t>& depths,
+                       const std::vector<int64_t>& per_stream) {
+  MergeInput in = Shard(index, 2, {1000});
+  stats::LogLinearHistogram depth, messages;
+  for (int64_t v : depths) depth.Record(v);
+  for (int64_t v : per_stream) messages.Record(v);
+  RunResult& run = in.result.runs[0];
+  run.send_queue_depth = SummarizeQueueDepth(depth);
+  SummarizeMessagesPerStream(messages, &run.messages_per_stream);
+  run.messages_per_stream.streams_without_messages = 3;
+  run.count_histograms[kSendQueueDepthHistogram] = stats::Compact(depth);
+  run.count_histograms[kMessagesPerStreamHistogram] = stats::Compact(messages);
+  return in;
+}
+
+TEST(MergeTest, SendQueueDepthAndMessagesPerStreamAreThoseOfAllSamples) {
+  // A busy shard with shallow queues and long streams, a quiet one with deep queues and short
+  // streams: the largest shard's percentile (what a merge without histograms can say) is far off.
+  std::vector<int64_t> depths_0(9000, 1), depths_1;
+  for (int k = 0; k < 1000; ++k) depths_1.push_back(2 + k % 200);
+  std::vector<int64_t> streams_0(50, 40), streams_1;
+  for (int k = 0; k < 150; ++k) streams_1.push_back(5 + k % 3);
+  std::vector<int64_t> all_depths = depths_0, all_streams = streams_0;
+  all_depths.insert(all_depths.end(), depths_1.begin(), depths_1.end());
+  all_streams.insert(all_streams.end(), streams_1.begin(), streams_1.end());
+
+  ScenarioResult merged;
+  std::string error;
+  ASSERT_TRUE(
+      MergeShardResults({CountsShard(0, depths_0, streams_0), CountsShard(1, depths_1, streams_1)},
+                        false, &merged, &error))
+      << error;
+  // Through the results file and back, as `streambench merge` writes it.
+  ScenarioResult read;
+  ASSERT_TRUE(FromJson(ToJson(merged), &read, &error)) << error;
+  const RunResult& run = read.runs[0];
+  EXPECT_EQ(run.merge_approximate, "");
+  // Values below 256 are exact in the histogram: the merged figures are those of all samples.
+  const QueueDepthSummary& q = run.send_queue_depth;
+  EXPECT_EQ(q.samples, all_depths.size());
+  EXPECT_EQ(q.p50, static_cast<uint64_t>(RawPercentile(all_depths, 50)));
+  EXPECT_EQ(q.p99, static_cast<uint64_t>(RawPercentile(all_depths, 99)));
+  EXPECT_EQ(q.max, 201u);
+  double depth_sum = 0;
+  for (int64_t v : all_depths) depth_sum += static_cast<double>(v);
+  EXPECT_NEAR(q.mean, depth_sum / static_cast<double>(all_depths.size()), 1e-9);
+  const StreamMessagesSummary& s = run.messages_per_stream;
+  EXPECT_EQ(s.streams, all_streams.size());
+  EXPECT_EQ(s.streams_without_messages, 6u);
+  EXPECT_EQ(s.min, 5u);
+  EXPECT_EQ(s.p50, static_cast<uint64_t>(RawPercentile(all_streams, 50)));
+  EXPECT_EQ(s.p99, static_cast<uint64_t>(RawPercentile(all_streams, 99)));
+  EXPECT_EQ(s.max, 40u);
+  // The merged histograms are written, so merged results merge again exactly.
+  EXPECT_EQ(run.count_histograms.at(kSendQueueDepthHistogram).Count(), all_depths.size());
+  EXPECT_EQ(run.count_histograms.at(kMessagesPerStreamHistogram).Count(), all_streams.size());
+}
+
+TEST(MergeTest, AShardWithoutCountHistogramsLeavesBoundsAndSaysSo) {
+  MergeInput old_file = CountsShard(1, std::vector<int64_t>(100, 7), {3});
+  old_file.result.runs[0].count_histograms.erase(kSendQueueDepthHistogram);
+  ScenarioResult merged;
+  std::string error;
+  ASSERT_TRUE(MergeShardResults({CountsShard(0, std::vector<int64_t>(1000, 1), {3}), old_file},
+                                false, &merged, &error))
+      << error;
+  ScenarioResult read;
+  ASSERT_TRUE(FromJson(ToJson(merged), &read, &error)) << error;
+  const RunResult& run = read.runs[0];
+  EXPECT_EQ(run.merge_approximate, kSendQueueDepthHistogram);
+  EXPECT_EQ(run.send_queue_depth.p50, 7u) << "the largest shard's median, a bound";
+  EXPECT_EQ(run.count_histograms.count(kSendQueueDepthHistogram), 0u)
+      << "one shard's histogram is not the run's";
+  EXPECT_EQ(run.messages_per_stream.streams, 2u);
+  EXPECT_EQ(run.count_histograms.at(kMessagesPerStreamHistogram).Count(), 2u);
 }
 
 TEST(MergeTest, RefusesOverlapsMissingShardsAndOtherScenarios) {

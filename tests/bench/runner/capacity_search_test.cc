@@ -107,5 +107,47 @@ TEST(CapacitySearchRunTest, ALatencyThatNeverMeetsTheObjectiveIsNoSustainableRat
   EXPECT_TRUE(out.result.pass);
 }
 
+TEST(CapacitySearchRunTest, AGeneratorThatSaturatesFirstIsReportedAndTheServerIsNotBlamed) {
+  ResetStopSignals();
+  // The server answers at once, but one open-loop worker is asked for 10M calls/s (the most a scenario may ask): it cannot
+  // even hand them over on time (its hand-offs fall ever further behind) and its thread is
+  // never idle. Whatever fails is the generator's limit.
+  const scenario::ScenarioFile file = LoadFile(R"(name: generator-limit
+mode: unary
+connections: 1
+streams_per_connection: 4
+threads: 1
+warmup: 0s
+load:
+  type: search
+  objective: ["call_latency.p99 < 10s"]
+  start_rate: 10M/s
+  max_rate: 10M/s
+  step_duration: 300ms
+)");
+  ASSERT_EQ(file.runs.size(), 1u);
+  std::ostringstream log;
+  RunOptions options;
+  options.log_out = &log;
+  const RunOutcome out = RunController(options).Run(file.runs[0]);
+  ASSERT_EQ(out.status, RunOutcome::Status::kCompleted) << out.error;
+  const report::CapacityResult& c = out.result.capacity;
+  EXPECT_EQ(c.stop_reason, "generator_saturated") << log.str();
+  EXPECT_EQ(c.bracket_high_per_s, 0) << "no rate failed for the server's sake; " << log.str();
+  ASSERT_FALSE(c.steps.empty());
+  for (const report::CapacityStep& s : c.steps) {
+    if (s.sustained) continue;
+    EXPECT_TRUE(s.generator_saturated);
+    EXPECT_NE(s.why.find("the generator was saturated"), std::string::npos) << s.why;
+    EXPECT_NE(s.why.find("the rate was not offered"), std::string::npos) << s.why;
+  }
+  EXPECT_TRUE(out.result.generator.saturated);
+  // The schedule-lag signal saw it, whatever the CPU figures (a loaded host may give the worker
+  // less than 90% of a core).
+  EXPECT_GE(out.result.generator.dispatch_behind_fraction, 0.5)
+      << "busiest thread " << out.result.generator.busiest_thread_utilization;
+  EXPECT_NE(log.str().find("generator reached its own limit"), std::string::npos) << log.str();
+}
+
 }  // namespace
 }  // namespace streambench::runner
