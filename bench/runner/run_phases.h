@@ -43,7 +43,7 @@ struct PhaseRecord {
   int64_t measured_start_ns = 0;  // the baseline's time (start_ns when nothing was subtracted)
   int64_t measured_end_ns = 0;    // phase_end's time
   CpuSample cpu_begin;            // at measured_start_ns
-  CpuSample cpu_end;              // once issuing stopped
+  CpuSample cpu_end;              // at measured_end_ns
   bool interrupted = false;       // a stop request ended the warm-up or the measured phase
   bool work_exhausted = false;    // the run's finite work ran out and ended the phase early
   bool stop_now = false;          // two or more stop requests by the end of the drain

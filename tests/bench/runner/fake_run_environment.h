@@ -44,6 +44,8 @@ class FakeSlot final : public drivers::Slot {
     // sent takes an item, and the one that takes the last marks it exhausted; then the slots
     // send nothing more.
     uint64_t work_items = 0;
+    // Called at Stop() (e.g. to charge the CPU that closing a call costs).
+    std::function<void()> on_stop;
   };
   // `record` outlives the slot; `live` lists the slots that exist (the slot removes itself);
   // `work_taken` counts the items of the run's finite work the slots took.
@@ -68,6 +70,7 @@ class FakeSlot final : public drivers::Slot {
   void Submit(int64_t) override {}
   void Stop() override {
     record_->stopped_ = true;
+    if (behavior_.on_stop) behavior_.on_stop();
     MaybeEndAfterStop();
   }
   void CancelAll() override {
@@ -210,18 +213,19 @@ class FakeStopSource final : public StopSource {
   int requests = 0;
 };
 
-// Half a core busy on one thread, whatever the wall time.
+// Half a core busy on one thread, whatever the wall time, plus `extra_cpu_ns` charged by a test.
 class FakeCpuSampler final : public CpuSampler {
  public:
   explicit FakeCpuSampler(const Clock& clock) : clock_(clock) {}
   CpuSample Sample() const override {
     CpuSample sample;
     sample.wall_ns = clock_.NowNs();
-    sample.process_cpu_ns = sample.wall_ns / 2;
+    sample.process_cpu_ns = sample.wall_ns / 2 + extra_cpu_ns;
     sample.thread_cpu_ns[1] = sample.wall_ns / 2;
     return sample;
   }
   int UsableCores() const override { return 2; }
+  int64_t extra_cpu_ns = 0;
 
  private:
   const Clock& clock_;

@@ -251,6 +251,15 @@ TEST_F(RunPhasesTest, ResultCarriesTargetCpuAndService) {
   EXPECT_EQ(fake_.targets.closed, 1);
 }
 
+TEST_F(RunPhasesTest, TheCpuOfClosingTheStreamsIsNotTheMeasuredPhases) {
+  // Closing many streams can cost an engine seconds of CPU after the measured phase has ended.
+  fake_.slots.behavior.on_stop = [this] { fake_.cpu.extra_cpu_ns += 10 * kSecondNs; };
+  const RunOutcome outcome = Run(Yaml("0s", "1s"));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_DOUBLE_EQ(outcome.result.generator.cpu_seconds, 0.5) << "half a core for 1 s";
+  EXPECT_FALSE(outcome.result.generator.saturated);
+}
+
 TEST_F(RunPhasesTest, PrepareFailuresSayWhatFailed) {
   fake_.slots.refused_variant = "v";
   RunOutcome refused = Run(Yaml("0s", "1s") + "variants:\n  - name: v\n");
