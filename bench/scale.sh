@@ -24,7 +24,11 @@
 # Environment: BUILD_DIR (build), STREAMS ("1000 10000"; add 100000 for the large case), ENGINES
 #   ("h2 grpc"), RATE (2000: messages/s over all streams), DURATION (5s), WARMUP (the streams
 #   open during it; default 2 s, or 2 s per 10,000 streams above 20,000: the grpc engine takes
-#   ~10 s to open 100,000), RUN_TIMEOUT (300 s per run).
+#   ~10 s to open 100,000), RUN_TIMEOUT (300 s per run), SERVER_KIND (reference | go: one
+#   grpc-go benchmark server instead, whose streams cost a third of the reference server's, so a
+#   million fit this machine's memory beside the generator: STREAMS=1000000 ENGINES=h2
+#   SERVER_KIND=go; build it with ../shared/peers/build-go-bench.sh), GO_BENCHMARK_SERVER
+#   (build/peers/bin/go_benchmark_server).
 # Exit: 0 ran (the table says what passed), 2 bad usage, 3 a run could not be carried out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,18 +40,34 @@ RATE=${RATE:-2000}
 DURATION=${DURATION:-5s}
 WARMUP=${WARMUP:-}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+SERVER_KIND=${SERVER_KIND:-reference}
 GEN=$BUILD_DIR/bench/streambench
-SERVER=$BUILD_DIR/server/streambench-server
+case $SERVER_KIND in
+  reference) SERVER=$BUILD_DIR/server/streambench-server ;;
+  go) SERVER=${GO_BENCHMARK_SERVER:-build/peers/bin/go_benchmark_server} ;;
+  *)
+    echo "scale.sh: SERVER_KIND must be reference or go, not \"$SERVER_KIND\"" >&2
+    exit 2
+    ;;
+esac
 PY=/usr/bin/python3
 
-# The shape of a run of N streams: connections, server processes, warm-up.
+# The shape of a run of N streams on ENGINE: connections, server processes, warm-up.
 connections_for() { local n=$1; echo $((n > 10000 ? n / 1000 : 10)); }
-server_processes_for() { local n=$1; echo $((n > 10000 ? n / 10000 : 1)); }
-warmup_for() { local n=$1; [[ -n $WARMUP ]] && echo "$WARMUP" || echo "$((n > 20000 ? n / 5000 : 2))s"; }
+server_processes_for() {
+  local n=$1
+  [[ $SERVER_KIND == go ]] && echo 1 || echo $((n > 10000 ? n / 10000 : 1))
+}
+warmup_for() {
+  local n=$1 engine=$2 per_10k=1
+  [[ $engine == grpc ]] && per_10k=2
+  [[ -n $WARMUP ]] && echo "$WARMUP" || echo "$((n > 20000 ? n * per_10k / 10000 : 2))s"
+}
 
 for bin in "$GEN" "$SERVER"; do
   [[ -x $bin ]] || {
-    echo "scale.sh: $bin is not built (BUILD_DIR=$BUILD_DIR bash .ci/build.sh)" >&2
+    echo "scale.sh: $bin is not built (BUILD_DIR=$BUILD_DIR bash .ci/build.sh; grpc-go's:" \
+      "bash ../shared/peers/build-go-bench.sh)" >&2
     exit 2
   }
 done
@@ -86,14 +106,26 @@ start_servers() {
     # A file per server: an earlier server's "listening on" must not be read as this one's.
     local out="$WORK/server-$SERVERS_STARTED.out" err="$WORK/server-$SERVERS_STARTED.err"
     SERVERS_STARTED=$((SERVERS_STARTED + 1))
-    "$SERVER" --port "$port" "${share[@]}" >"$out" 2>"$err" &
+    if [[ $SERVER_KIND == go ]]; then
+      # grpc-go's tool writes profiles to /tmp/NAME.cpu|.mem: keep them in the work folder.
+      "$SERVER" -bind_host=127.0.0.1 -port=0 \
+        -test_name="$(realpath --relative-to=/tmp "$WORK/go-$SERVERS_STARTED")" >"$out" 2>"$err" &
+    else
+      "$SERVER" --port "$port" "${share[@]}" >"$out" 2>"$err" &
+    fi
     SERVER_PIDS+=($!)
     # Up to 30 s: a loaded machine (or servers of the last run still exiting) can be slow.
+    TARGET=
     for _ in $(seq 300); do
-      grep -q '^listening on ' "$out" 2>/dev/null && break
+      if [[ $SERVER_KIND == go ]]; then
+        TARGET=$(ss -ltnpH 2>/dev/null | awk -v pid="pid=${SERVER_PIDS[-1]}," \
+          'index($0, pid) {n = split($4, a, ":"); print "127.0.0.1:" a[n]; exit}')
+      else
+        TARGET=$(sed -n 's/^listening on //p' "$out" 2>/dev/null)
+      fi
+      [[ -n $TARGET ]] && break
       sleep 0.1
     done
-    TARGET=$(sed -n 's/^listening on //p' "$out")
     [[ -n $TARGET ]] || {
       echo "scale.sh: the server did not start:" >&2
       cat "$err" >&2
@@ -114,17 +146,23 @@ stop_servers() {
 run_one() {
   local engine=$1 streams=$2 connections=$3 out="$WORK/result-$1-$2.json"
   start_servers "$(server_processes_for "$streams")"
+  local service="" behavior="{bidi: echo, response_size: 0B}"
+  if [[ $SERVER_KIND == go ]]; then
+    service="service: grpc.testing.BenchmarkService"
+    behavior="{response_size: 64B}"
+  fi
   cat >"$WORK/scale.yaml" <<YAML
 name: scale-$engine-$streams
 target: $TARGET
+$service
 mode: bidi
 engine: $engine
 connections: $connections
 streams_per_connection: $((streams / connections))
 load: {type: constant, rate: $RATE/s}
 request: {payload_size: 64B}
-server_behavior: {bidi: echo, response_size: 0B}
-warmup: $(warmup_for "$streams")
+server_behavior: $behavior
+warmup: $(warmup_for "$streams" "$engine")
 duration: $DURATION
 YAML
   local before
@@ -159,7 +197,8 @@ YAML
   echo "$(tail -1 "$WORK/gen-peak") $((${peak_server:-$before} - before)) $out"
 }
 
-echo "stream scale: engines $ENGINES, streams $STREAMS, $RATE msg/s, $DURATION measured" >&2
+echo "stream scale: engines $ENGINES, streams $STREAMS, $RATE msg/s, $DURATION measured," \
+  "$SERVER_KIND server" >&2
 ROWS=()
 for engine in $ENGINES; do
   declare -A base_peak_of=()
