@@ -7,6 +7,7 @@
 #include "bench/html/svg_style.h"
 #include "bench/report/format.h"
 #include "bench/stats/compact_histogram.h"
+#include "bench/stats/recorder.h"
 
 namespace streambench::html {
 namespace {
@@ -43,9 +44,12 @@ TimeSeriesChart Throughput(const report::RunResult& run) {
   return chart;
 }
 
-TimeSeriesChart LatencyPercentiles(const report::RunResult& run) {
+// The percentiles of latency `kind` (stats::LatencyName) second by second.
+TimeSeriesChart LatencyPercentiles(const report::RunResult& run, const std::string& kind) {
+  std::string words = kind;  // "first_message" -> "first message latency over time"
+  std::replace(words.begin(), words.end(), '_', ' ');
   TimeSeriesChart chart =
-      Titled("message latency over time", "latency (log scale)", report::FormatLatencyUs);
+      Titled(words + " latency over time", "latency (log scale)", report::FormatLatencyUs);
   chart.log_scale = true;
   // The same literals as report::Summarize, so a second's p99 is what its summary would say.
   const double kPercentiles[] = {50, 90, 99, 99.9};
@@ -53,10 +57,11 @@ TimeSeriesChart LatencyPercentiles(const report::RunResult& run) {
   for (const char* name : kNames) chart.series.push_back({name, {}});
   stats::LogLinearHistogram histogram;
   for (const report::IntervalPoint& p : run.series) {
-    if (p.message_latency.empty()) continue;
+    auto it = p.latency.find(kind);
+    if (it == p.latency.end() || it->second.empty()) continue;
     histogram.Reset();
     std::string error;
-    if (!stats::ExpandInto(p.message_latency, &histogram, &error)) continue;
+    if (!stats::ExpandInto(it->second, &histogram, &error)) continue;
     for (size_t i = 0; i < std::size(kPercentiles); ++i) {
       chart.series[i].points.push_back(
           {static_cast<double>(p.t_s),
@@ -90,8 +95,15 @@ TimeSeriesChart Statuses(const report::RunResult& run) {
 std::vector<TimeSeriesChart> SeriesChartsOf(const report::RunResult& run) {
   if (run.series.empty()) return {};
   std::vector<TimeSeriesChart> charts;
+  std::vector<TimeSeriesChart> candidates = {Throughput(run)};
+  // A latency chart per kind the run measured, in the recorder's order (message latency first).
+  for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
+    candidates.push_back(
+        LatencyPercentiles(run, stats::LatencyName(static_cast<stats::Latency>(kind))));
+  }
+  candidates.push_back(Statuses(run));
   // A chart only for what the run measured (a run without messages has no message latency).
-  for (TimeSeriesChart chart : {Throughput(run), LatencyPercentiles(run), Statuses(run)}) {
+  for (TimeSeriesChart& chart : candidates) {
     bool drawn = false;
     for (const TimeSeries& s : chart.series) drawn = drawn || !s.points.empty();
     if (drawn) charts.push_back(std::move(chart));

@@ -67,9 +67,19 @@ OrderedJson HistogramToJson(const stats::CompactHistogram& h, const std::string&
 }
 
 OrderedJson IntervalToJson(const IntervalPoint& p) {
+  OrderedJson latency = OrderedJson::object(), histograms = OrderedJson::object();
   stats::LogLinearHistogram h;
-  std::string unused;
-  stats::ExpandInto(p.message_latency, &h, &unused);
+  for (const auto& [kind, compact] : p.latency) {
+    h.Reset();
+    std::string unused;
+    stats::ExpandInto(compact, &h, &unused);
+    auto us = [&h](double percentile) {
+      return static_cast<double>(h.ValueAtPercentileNs(percentile)) / 1e3;
+    };
+    latency[kind] = {{"count", h.Count()}, {"p50", us(50)},    {"p90", us(90)},
+                     {"p99", us(99)},      {"p999", us(99.9)}, {"max", h.MaxNs() / 1e3}};
+    histograms[kind] = HistogramToJson(compact);
+  }
   OrderedJson by_code = OrderedJson::object();
   for (const auto& [code, count] : p.calls_by_code) by_code[code] = count;
   OrderedJson j;
@@ -79,11 +89,8 @@ OrderedJson IntervalToJson(const IntervalPoint& p) {
   j["messages_received"] = p.messages_received;
   j["calls_finished"] = p.calls_finished;
   j["calls_by_code"] = by_code;
-  j["message_latency_us"] = {{"count", h.Count()},
-                             {"p50", static_cast<double>(h.ValueAtPercentileNs(50)) / 1e3},
-                             {"p99", static_cast<double>(h.ValueAtPercentileNs(99)) / 1e3},
-                             {"max", static_cast<double>(h.MaxNs()) / 1e3}};
-  j["message_histogram"] = HistogramToJson(p.message_latency);
+  j["latency_us"] = latency;
+  j["histograms"] = histograms;
   return j;
 }
 
@@ -378,8 +385,14 @@ void ReadComposite(JsonReader& r, Composite composite, const Json& parent,
             if (value != 0) p.calls_by_code[code] = value;
           }
         }
-        if (const Json* h = r.Object(o, path, "message_histogram", false)) {
-          ReadHistogram(r, *h, JsonReader::Join(path, "message_histogram"), &p.message_latency);
+        if (const Json* kinds = r.Object(o, path, "histograms", false)) {
+          const std::string kinds_path = JsonReader::Join(path, "histograms");
+          for (const auto& [kind, h] : kinds->items()) {
+            ReadHistogram(r, h, JsonReader::Join(kinds_path, kind), &p.latency[kind]);
+          }
+        } else if (const Json* h = r.Object(o, path, "message_histogram", false)) {
+          // Results written before every kind had a series carry the message latency alone.
+          ReadHistogram(r, *h, JsonReader::Join(path, "message_histogram"), &p.latency["message"]);
         }
         run->series.push_back(std::move(p));
       });

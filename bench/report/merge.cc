@@ -63,7 +63,9 @@ void MergeSeries(const std::vector<IntervalPoint>& from, std::vector<IntervalPoi
     m.messages_received += p.messages_received;
     m.calls_finished += p.calls_finished;
     AddCodes(p.calls_by_code, &m.calls_by_code);
-    m.message_latency = stats::MergeCompact(m.message_latency, p.message_latency);
+    for (const auto& [kind, histogram] : p.latency) {
+      m.latency[kind] = stats::MergeCompact(m.latency[kind], histogram);
+    }
   }
   into->clear();
   for (auto& [t, p] : by_t) into->push_back(std::move(p));

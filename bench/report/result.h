@@ -177,9 +177,10 @@ struct IntervalPoint {
   uint64_t messages_sent = 0, messages_received = 0;
   uint64_t calls_finished = 0;
   std::map<std::string, uint64_t> calls_by_code;  // status name -> count (only non-zero)
-  // Message latency in the interval, lossless so that merged intervals give exact percentiles;
-  // the JSON also carries its p50/p99/max for readers that chart without merging.
-  stats::CompactHistogram message_latency;
+  // Each latency kind's samples in the interval, by stats::LatencyName ("message", "call", ...;
+  // only the kinds with samples in it), lossless so that merged intervals give exact percentiles;
+  // the JSON also carries their percentiles for readers that chart without merging.
+  std::map<std::string, stats::CompactHistogram> latency;
 };
 
 // One run of one variant (JSON: an element of `runs`).

@@ -48,6 +48,8 @@ struct RunOptions {
   // The CLI feeds ClientMetrics (bench/metrics) with it.
   SnapshotHook on_snapshot;
   std::chrono::milliseconds connect_timeout{5000};
+  // The drain cancels the calls still in flight once this passes with none of them finishing
+  // (run_phases.h).
   std::chrono::milliseconds drain_timeout{2000};
   // How often the controller looks at the clock and the stop signals.
   std::chrono::milliseconds poll_interval{50};

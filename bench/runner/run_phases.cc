@@ -17,6 +17,8 @@ constexpr int64_t kSecondNs = 1'000'000'000;
 constexpr int64_t kDrainPollNs = 5'000'000;
 // After the cancel, how long the drain still waits for the cancelled calls to report.
 constexpr int64_t kAfterCancelNs = 2 * kSecondNs;
+// The drain waits at most this many drain timeouts in all, however steadily calls finish.
+constexpr int64_t kDrainCapFactor = 15;
 
 // Finished calls with a non-OK status plus integrity errors, for the live line.
 uint64_t ErrorCount(const stats::Snapshot& s) {
@@ -180,10 +182,18 @@ void RunPhases::StopWorkers() {
   worker_lag_.clear();
 }
 
-bool RunPhases::WaitIdle(int64_t limit_ns) {
-  const int64_t give_up_ns = env_.clock->NowNs() + limit_ns;
-  while (context_.active_calls() > 0) {
+bool RunPhases::WaitIdle(int64_t quiet_ns, int64_t cap_ns) {
+  const int64_t start_ns = env_.clock->NowNs();
+  const int64_t cap_end_ns = start_ns + cap_ns;
+  int64_t quiet_end_ns = start_ns + quiet_ns;
+  auto active = context_.active_calls();
+  while (active > 0) {
     const int64_t now = env_.clock->NowNs();
+    const auto still_active = context_.active_calls();
+    if (still_active < active) quiet_end_ns = now + quiet_ns;  // calls are still finishing
+    active = still_active;
+    if (active == 0) break;
+    const int64_t give_up_ns = std::min(quiet_end_ns, cap_end_ns);
     if (now >= give_up_ns || env_.stop->StopRequests() >= 2) return false;
     env_.sleeper->SleepNs(std::min(kDrainPollNs, give_up_ns - now));
   }
@@ -205,9 +215,10 @@ void RunPhases::Drain() {
   StopWorkers();
   context_.SetStopping();
   for (drivers::Slot* slot : slots_) slot->Stop();
-  if (!WaitIdle(ToNs(options_.drain_timeout))) {
+  const int64_t drain_ns = ToNs(options_.drain_timeout);
+  if (!WaitIdle(drain_ns, kDrainCapFactor * drain_ns)) {
     for (drivers::Slot* slot : slots_) slot->CancelAll();
-    WaitIdle(kAfterCancelNs);
+    WaitIdle(kAfterCancelNs, kAfterCancelNs);
   }
   record_.final_state = registry_.TakeSnapshot(env_.clock->NowNs());
   record_.still_active = context_.active_calls();

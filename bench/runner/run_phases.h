@@ -7,14 +7,16 @@
 // Warm-up is recorded, then subtracted: its end is the baseline; until then (no warm-up, or a
 // stop during it) the baseline is the empty state before anything started, so everything is
 // reported. The measured phase ends at start + warmup + duration whatever the warm-up's real
-// end. The drain stops issuing, waits up to drain_timeout for the calls in flight, then cancels
-// them. A stop request ends the warm-up or the measured phase early (`interrupted`); a second one
-// also cuts the drain short. So does the run's finite work running out (a request feed sent
-// `once`, DriverContext::work()), without `interrupted`: nothing is left to send, and the drain
-// awaits the answers in flight as at any end. Every second (on the clock) the live progress line
-// and the snapshot hook are served, and the heap trimmer is polled. Thread-safety: one thread (the
-// run's) calls the methods, in order; the open-loop workers are its own threads, joined by Drain()
-// or the destructor.
+// end. The drain stops issuing and waits for the calls in flight while they keep finishing: it
+// cancels them once drain_timeout passes with none finishing (or at kDrainCapFactor times it), so
+// a million streams closing steadily are not cut off while a stuck server still costs only
+// drain_timeout. A stop request ends the warm-up or the measured phase early (`interrupted`); a
+// second one also cuts the drain short. So does the run's finite work running out (a request feed
+// sent `once`, DriverContext::work()), without `interrupted`: nothing is left to send, and the
+// drain awaits the answers in flight as at any end. Every second (on the clock) the live progress
+// line and the snapshot hook are served, and the heap trimmer is polled. Thread-safety: one thread
+// (the run's) calls the methods, in order; the open-loop workers are its own threads, joined by
+// Drain() or the destructor.
 #pragma once
 
 #include <atomic>
@@ -92,8 +94,9 @@ class RunPhases {
   // Once a second: the snapshot hook and the progress line. Every poll: the heap trimmer.
   void Tick(int64_t now_ns);
   void PrintProgress(int64_t now_ns);
-  // Waits until no call is active (true) or `limit_ns` passes or a second stop arrives (false).
-  bool WaitIdle(int64_t limit_ns);
+  // Waits until no call is active (true), or a second stop arrives, or `quiet_ns` pass with no
+  // call finishing, or `cap_ns` pass in all (false).
+  bool WaitIdle(int64_t quiet_ns, int64_t cap_ns);
   LiveState Live(const stats::Snapshot& since_last, int64_t now_ns, bool final) const;
   void StopWorkers();
 

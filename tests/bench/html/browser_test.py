@@ -281,9 +281,10 @@ for chart in page_state["charts"]:
 # drawn with a width and holding points; the results file's peak rate kept by the thinning.
 with_series = [(label, r) for label, _, r in runs if r.get("series")]
 over_time = [c for c in line_charts if "timeseries" in c["kind"]]
-# Throughput for every run with a series; latency and statuses where the seconds hold any.
+# Throughput for every run with a series; a latency chart per kind and statuses where the seconds
+# hold any.
 expected_over_time = sum(
-    1 + any(p["message_latency_us"]["count"] for p in r["series"]) +
+    1 + len({kind for p in r["series"] for kind, l in p["latency_us"].items() if l["count"]}) +
     any(p["calls_by_code"] for p in r["series"]) for _, r in with_series)
 if len(over_time) != expected_over_time or not with_series:
     problems.append(f"{len(over_time)} charts over time, expected {expected_over_time} for "

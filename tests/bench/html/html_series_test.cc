@@ -52,7 +52,7 @@ report::ScenarioResult TenMinutes() {
       second.Record(ns);
       whole.Record(ns);
     }
-    p.message_latency = stats::Compact(second);
+    p.latency["message"] = stats::Compact(second);
     run.series.push_back(std::move(p));
   }
   run.latency_us = {{"message", report::Summarize(whole)}};
@@ -110,8 +110,8 @@ TEST(HtmlSeriesTest, LatencyOverTimeIsEachSecondsPercentileFromTheResultsFile) {
   // The JSON's per-second p99 (written beside each second's histogram) peaks in the slow second.
   double p99_max = 0, p99_min = 1e18;
   for (const Json& p : d.json["runs"][0]["series"]) {
-    p99_max = std::max(p99_max, p["message_latency_us"]["p99"].get<double>());
-    p99_min = std::min(p99_min, p["message_latency_us"]["p99"].get<double>());
+    p99_max = std::max(p99_max, p["latency_us"]["message"]["p99"].get<double>());
+    p99_min = std::min(p99_min, p["latency_us"]["message"]["p99"].get<double>());
   }
   EXPECT_GT(p99_max, 30000);
   EXPECT_EQ(Attribute(d.html, "polyline", "p99", "data-max"), std::vector<double>{p99_max});
@@ -119,6 +119,39 @@ TEST(HtmlSeriesTest, LatencyOverTimeIsEachSecondsPercentileFromTheResultsFile) {
   for (const char* line : {"p50", "p90", "p99.9"}) {
     EXPECT_EQ(Attribute(d.html, "polyline", line, "data-max").size(), 1u) << line;
   }
+}
+
+TEST(HtmlSeriesTest, EveryLatencyKindWithSamplesHasItsOwnChartOverTime) {
+  report::ScenarioResult result = TenMinutes();
+  // Schedule lag in the first minute only, 2 ms at its worst in second 30.
+  for (report::IntervalPoint& p : result.runs[0].series) {
+    if (p.t_s >= 60) continue;
+    stats::LogLinearHistogram lag;
+    for (int i = 0; i < 50; ++i) lag.Record(10'000 + i * 100 + (p.t_s == 30 ? 2'000'000 : 0));
+    p.latency["schedule_lag"] = stats::Compact(lag);
+  }
+  const Drawn d = DrawnFromTheResultsFile(result);
+  std::vector<std::string> titles;
+  const std::regex caption(R"re(<figcaption>([^<]*latency over time)</figcaption>)re");
+  for (std::sregex_iterator it(d.html.begin(), d.html.end(), caption), end; it != end; ++it) {
+    titles.push_back((*it)[1]);
+  }
+  EXPECT_EQ(titles, (std::vector<std::string>{"message latency over time",
+                                              "schedule lag latency over time"}));
+  double lag_p99_max = 0;
+  int lag_seconds = 0;
+  for (const Json& p : d.json["runs"][0]["series"]) {
+    if (!p["latency_us"].contains("schedule_lag")) continue;
+    lag_p99_max = std::max(lag_p99_max, p["latency_us"]["schedule_lag"]["p99"].get<double>());
+    ++lag_seconds;
+  }
+  EXPECT_EQ(lag_seconds, 60) << "a kind is written only for the seconds that have its samples";
+  EXPECT_GT(lag_p99_max, 2000);
+  // The p99 lines in chart order: message latency's, then schedule lag's.
+  const std::vector<double> p99_max = Attribute(d.html, "polyline", "p99", "data-max");
+  ASSERT_EQ(p99_max.size(), 2u);
+  EXPECT_EQ(p99_max[1], lag_p99_max);
+  EXPECT_EQ(Attribute(d.html, "polyline", "p99", "data-points")[1], 60);
 }
 
 TEST(HtmlSeriesTest, StatusesOverTimeShowTheOutageAsAShadedSpan) {

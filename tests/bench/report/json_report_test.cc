@@ -296,7 +296,8 @@ TEST(JsonReportTest, HistogramsSeriesAndShardRoundTripLosslessly) {
   p.messages_received = 9;
   p.calls_finished = 2;
   p.calls_by_code = {{"OK", 1}, {"UNAVAILABLE", 1}};
-  p.message_latency = HistogramOf({1000, 2000, 3000});
+  p.latency["message"] = HistogramOf({1000, 2000, 3000});
+  p.latency["schedule_lag"] = HistogramOf({10, 20});
   run.series = {p};
   run.late_start_s = 0.25;
   original.shard.sharded = true;
@@ -315,7 +316,9 @@ TEST(JsonReportTest, HistogramsSeriesAndShardRoundTripLosslessly) {
   EXPECT_EQ(back.series[0].t_s, 3);
   EXPECT_EQ(back.series[0].messages_received, 9u);
   EXPECT_EQ(back.series[0].calls_by_code, p.calls_by_code);
-  ExpectSameCompact(back.series[0].message_latency, p.message_latency);
+  ASSERT_EQ(back.series[0].latency.size(), 2u);
+  ExpectSameCompact(back.series[0].latency.at("message"), p.latency.at("message"));
+  ExpectSameCompact(back.series[0].latency.at("schedule_lag"), p.latency.at("schedule_lag"));
   EXPECT_EQ(back.late_start_s, 0.25);
   EXPECT_TRUE(read.shard.sharded);
   EXPECT_EQ(read.shard.index, 2);
@@ -327,7 +330,8 @@ TEST(JsonReportTest, HistogramsSeriesAndShardRoundTripLosslessly) {
   EXPECT_FALSE(doc["runs"][1].contains("histograms"));
   EXPECT_FALSE(doc["runs"][1].contains("series"));
   EXPECT_FALSE(doc["runs"][1].contains("late_start_s"));
-  EXPECT_EQ(doc["runs"][0]["series"][0]["message_latency_us"]["count"], 3);
+  EXPECT_EQ(doc["runs"][0]["series"][0]["latency_us"]["message"]["count"], 3);
+  EXPECT_EQ(doc["runs"][0]["series"][0]["latency_us"]["schedule_lag"]["count"], 2);
 }
 
 TEST(JsonReportTest, CorruptHistogramBucketsNameThePath) {

@@ -30,7 +30,7 @@ MergeInput Shard(int index, int count, const std::vector<int64_t>& samples_ns) {
   p.t_s = 0;
   p.duration_s = 1;
   p.messages_sent = samples_ns.size();
-  p.message_latency = stats::Compact(h);
+  p.latency["message"] = stats::Compact(h);
   run.series = {p};
   MergeInput in;
   in.path = "shard-" + std::to_string(index) + ".json";
@@ -82,7 +82,7 @@ TEST(MergeTest, MergedPercentilesAreThoseOfAllSamplesWithinTheHistogramError) {
   EXPECT_DOUBLE_EQ(m.max_us, static_cast<double>(*std::max_element(all.begin(), all.end())) / 1e3);
   ASSERT_EQ(run.series.size(), 1u);
   EXPECT_EQ(run.series[0].messages_sent, all.size());
-  EXPECT_EQ(run.series[0].message_latency.Count(), all.size());
+  EXPECT_EQ(run.series[0].latency.at("message").Count(), all.size());
   EXPECT_EQ(merged.shard.merged, (std::vector<int>{0, 1, 2}));
   EXPECT_TRUE(merged.pass);
 }

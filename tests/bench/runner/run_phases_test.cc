@@ -120,6 +120,42 @@ TEST_F(RunPhasesTest, DrainTimeoutThenCancel) {
   EXPECT_FALSE(outcome.result.interrupted);
 }
 
+// `connections` fake slots whose calls stay open after Stop until the test ends them, one every
+// `every_ns` from the end of a 1 s measured phase starting now.
+void EndOneCallEvery(testing::FakeRunEnvironment& fake, int connections, int64_t every_ns) {
+  fake.slots.behavior.ends_after_replies = false;
+  for (int i = 0; i < connections; ++i) {
+    fake.sleeper.At(fake.clock.NowNs() + kSecondNs + (i + 1) * every_ns,
+                    [&fake, i] { fake.slots.live.at(i)->CancelAll(); });
+  }
+}
+
+std::string Connections(int n) {
+  std::string yaml = Yaml("0s", "1s");
+  return yaml.replace(yaml.find("connections: 1"), 14, "connections: " + std::to_string(n));
+}
+
+TEST_F(RunPhasesTest, TheDrainWaitsWhileCallsKeepFinishing) {
+  // Four calls end 250 ms apart: each ends within the 300 ms drain timeout of the one before, so
+  // the drain waits for all of them (a million streams closing steadily take longer than it).
+  EndOneCallEvery(fake_, 4, 250 * kMsNs);
+  options_.drain_timeout = std::chrono::milliseconds(300);
+  const RunOutcome outcome = Run(Connections(4));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_EQ(ElapsedNs(), 2 * kSecondNs) << "until the last call ended, 1 s into the drain";
+  EXPECT_EQ(outcome.result.calls_finished, 4u);
+}
+
+TEST_F(RunPhasesTest, TheDrainIsCappedHoweverSteadilyCallsFinish) {
+  // Twenty calls 250 ms apart would take 5 s; the drain stops at 15 drain timeouts (4.5 s).
+  EndOneCallEvery(fake_, 20, 250 * kMsNs);
+  options_.drain_timeout = std::chrono::milliseconds(300);
+  const RunOutcome outcome = Run(Connections(20));
+  ASSERT_EQ(outcome.status, RunOutcome::Status::kCompleted) << outcome.error;
+  EXPECT_EQ(ElapsedNs(), kSecondNs + 4500 * kMsNs);
+  EXPECT_EQ(outcome.result.calls_finished, 20u) << "the last two cancelled at the cap";
+}
+
 TEST_F(RunPhasesTest, CallsThatOutliveTheCancelAreReported) {
   fake_.slots.behavior.ends_after_replies = false;
   fake_.slots.behavior.ends_on_cancel = false;
@@ -303,7 +339,8 @@ TEST_F(RunPhasesTest, SeriesHasAnIntervalPerSecondThatAddsUpToTheMeasuredPhase) 
     EXPECT_EQ(r.series[k].t_s, static_cast<int64_t>(k));
     EXPECT_DOUBLE_EQ(r.series[k].duration_s, 1.0);
     sent += r.series[k].messages_sent;
-    latencies += r.series[k].message_latency.Count();
+    const auto kind = r.series[k].latency.find("message");
+    if (kind != r.series[k].latency.end()) latencies += kind->second.Count();
   }
   EXPECT_EQ(sent, 60u) << "the warm-up is in no interval, the measured phase in one each";
   EXPECT_EQ(sent, r.messages_sent);
