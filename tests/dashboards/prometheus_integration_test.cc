@@ -6,7 +6,7 @@
 // (their label_values queries asked of the same Prometheus), and each must return data. Also:
 // Prometheus's p99 (from the pushed final state) agrees with the p99 in the run's results JSON to
 // within a Prometheus bucket, and the pushed run reaches the Pushgateway and Prometheus.
-// Bounded: the run lasts 10 s, the whole test well under 60 s; loopback only.
+// Bounded: the run lasts 10 s, the whole test well under a minute; loopback only.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -307,10 +307,11 @@ TEST_F(PrometheusIntegrationTest, EveryDashboardQueryReturnsDataAndP99Agrees) {
   std::cout << "message latency p99: own " << own_p99_s * 1e6 << " us, Prometheus "
             << prom_p99_s * 1e6 << " us, bucket (" << lower_s * 1e6 << ", " << upper_s * 1e6
             << "] us; " << final_sent << " messages sent, " << evaluated
-            << " expressions evaluated\n";
-
-  const double elapsed_s = std::chrono::duration<double>(Clock::now() - test_start).count();
-  EXPECT_LT(elapsed_s, 60.0);
+            << " expressions evaluated";
+  // Reported, not asserted: how long a test takes on a shared machine is no verdict on the code
+  // (ctest's --timeout bounds it).
+  std::cout << "; test took " << std::chrono::duration<double>(Clock::now() - test_start).count()
+            << " s\n";
 }
 
 }  // namespace
