@@ -29,8 +29,9 @@ void IntervalSeries::Add(const stats::Snapshot& now, bool last) {
   }
   for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
     const stats::LogLinearHistogram& h = delta_.Get(static_cast<stats::Latency>(kind));
-    if (h.Count() != 0)
+    if (h.Count() != 0) {
       p.latency[stats::LatencyName(static_cast<stats::Latency>(kind))] = stats::Compact(h);
+    }
   }
   points_.push_back(std::move(p));
   previous_ = now;
