@@ -51,6 +51,7 @@ case $SERVER_KIND in
     ;;
 esac
 PY=/usr/bin/python3
+source bench/listening_port.sh
 
 # The shape of a run of N streams on ENGINE: connections, server processes, warm-up.
 connections_for() { local n=$1; echo $((n > 10000 ? n / 1000 : 10)); }
@@ -118,8 +119,9 @@ start_servers() {
     TARGET=
     for _ in $(seq 300); do
       if [[ $SERVER_KIND == go ]]; then
-        TARGET=$(ss -ltnpH 2>/dev/null | awk -v pid="pid=${SERVER_PIDS[-1]}," \
-          'index($0, pid) {n = split($4, a, ":"); print "127.0.0.1:" a[n]; exit}')
+        local port_found
+        port_found=$(listening_port "${SERVER_PIDS[-1]}")
+        [[ -z $port_found ]] || TARGET=127.0.0.1:$port_found
       else
         TARGET=$(sed -n 's/^listening on //p' "$out" 2>/dev/null)
       fi

@@ -25,6 +25,7 @@ fi
 WHO=$1 MODE=$2 CONNS=$3 STREAMS=$4 PAYLOAD=$5 THREADS=$6 WARMUP_S=$7 DURATION_S=$8 WORK=$9
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
 PY=/usr/bin/python3
+source "$(dirname "$0")/../listening_port.sh"
 case $WHO/$MODE in
   sb/bidi | sb/unary | sbgrpc/bidi | sbgrpc/unary | h2/bidi | h2/unary | go/bidi | go/unary | \
     h2load/unary) ;;
@@ -67,8 +68,7 @@ profile_name() { realpath --relative-to=/tmp "$RUN/$1"; }
 SERVER_PID=$!
 PORT=
 for _ in $(seq 200); do
-  PORT=$(ss -ltnpH 2>/dev/null |
-    awk -v pid="pid=$SERVER_PID," 'index($0, pid) {n = split($4, a, ":"); print a[n]; exit}')
+  PORT=$(listening_port "$SERVER_PID")
   [[ -n $PORT ]] && break
   kill -0 "$SERVER_PID" 2>/dev/null || break
   sleep 0.05

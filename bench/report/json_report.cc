@@ -73,11 +73,7 @@ OrderedJson IntervalToJson(const IntervalPoint& p) {
     h.Reset();
     std::string unused;
     stats::ExpandInto(compact, &h, &unused);
-    auto us = [&h](double percentile) {
-      return static_cast<double>(h.ValueAtPercentileNs(percentile)) / 1e3;
-    };
-    latency[kind] = {{"count", h.Count()}, {"p50", us(50)},    {"p90", us(90)},
-                     {"p99", us(99)},      {"p999", us(99.9)}, {"max", h.MaxNs() / 1e3}};
+    latency[kind] = LatencyToJson(Summarize(h));  // the same fields as the run's latency_us
     histograms[kind] = HistogramToJson(compact);
   }
   OrderedJson by_code = OrderedJson::object();
