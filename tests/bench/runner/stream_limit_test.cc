@@ -56,7 +56,10 @@ TEST_F(StreamLimitTest, QueuedBidiStreamsAreReportedAndFailTheRun) {
   EXPECT_TRUE(check->passed) << check->detail;
   ExpectAllOk(spread);
   EXPECT_EQ(spread.calls_finished, 20u);
-  EXPECT_EQ(spread.messages_received, spread.messages_sent);
+  // Every message sent in the measured phase got its echo (the run drains); a message sent just
+  // before the warm-up ended may be echoed inside it, at most one per stream at this rate.
+  EXPECT_GE(spread.messages_received, spread.messages_sent);
+  EXPECT_LE(spread.messages_received, spread.messages_sent + 20);
   EXPECT_GT(static_cast<double>(spread.messages_sent), 1.5 * queued.messages_sent)
       << "under queue, the waiting streams' messages never went out in the run";
 }
