@@ -97,9 +97,8 @@ std::vector<TimeSeriesChart> SeriesChartsOf(const report::RunResult& run) {
   std::vector<TimeSeriesChart> charts;
   std::vector<TimeSeriesChart> candidates = {Throughput(run)};
   // A latency chart per kind the run measured, in the recorder's order (message latency first).
-  for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
-    candidates.push_back(
-        LatencyPercentiles(run, stats::LatencyName(static_cast<stats::Latency>(kind))));
+  for (stats::Latency kind : stats::kLatencyKinds) {
+    candidates.push_back(LatencyPercentiles(run, stats::LatencyName(kind)));
   }
   candidates.push_back(Statuses(run));
   // A chart only for what the run measured (a run without messages has no message latency).

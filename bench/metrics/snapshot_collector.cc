@@ -9,8 +9,6 @@
 namespace streambench::metrics {
 namespace {
 
-constexpr int kLatencyKinds = static_cast<int>(stats::Latency::kCount);
-
 using Label = prometheus::ClientMetric::Label;
 
 prometheus::MetricFamily Family(const char* name, const char* help, prometheus::MetricType type) {
@@ -157,9 +155,9 @@ void SnapshotCollector::Update(const std::string& scenario, const std::string& v
   state.counters = cumulative.counters;
   state.gauges = gauges;
   state.method_labels = method_labels;
-  state.latency.reserve(kLatencyKinds);
-  for (int k = 0; k < kLatencyKinds; ++k) {
-    state.latency.push_back(RenderHistogram(cumulative.latency[k], LatencyBucketBoundsSeconds()));
+  state.latency.reserve(stats::kLatencyKindCount);
+  for (stats::Latency kind : stats::kLatencyKinds) {
+    state.latency.push_back(RenderHistogram(cumulative.Get(kind), LatencyBucketBoundsSeconds()));
   }
   state.send_queue_depth = RenderQueueDepth(cumulative.send_queue_depth);
   state.messages_per_stream = RenderMessagesPerStream(cumulative.messages_per_stream,
@@ -201,8 +199,7 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
              "Stream integrity errors by kind (lost, duplicated, reordered, corrupted).",
              MetricType::Counter);
   std::vector<prometheus::MetricFamily> latency;
-  for (int k = 0; k < kLatencyKinds; ++k) {
-    const auto kind = static_cast<stats::Latency>(k);
+  for (stats::Latency kind : stats::kLatencyKinds) {
     latency.push_back(Family(LatencyMetricName(kind), LatencyHelp(kind), MetricType::Histogram));
   }
   auto active = Family(names::kActiveStreams, "Calls or streams in flight.", MetricType::Gauge);
@@ -261,7 +258,7 @@ std::vector<prometheus::MetricFamily> SnapshotCollector::CollectIf(
       for (const auto& [kind, count] : kinds) {
         integrity.metric.push_back(Counter(With(labels, "kind", kind), static_cast<double>(count)));
       }
-      for (int k = 0; k < kLatencyKinds; ++k) {
+      for (size_t k = 0; k < latency.size(); ++k) {
         prometheus::ClientMetric m;
         m.label = labels;
         m.histogram = run.latency[k];

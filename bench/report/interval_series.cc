@@ -27,11 +27,9 @@ void IntervalSeries::Add(const stats::Snapshot& now, bool last) {
   for (int code = 0; code < stats::kStatusCodeCount; ++code) {
     if (c.calls_by_code[code] != 0) p.calls_by_code[StatusCodeName(code)] = c.calls_by_code[code];
   }
-  for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
-    const stats::LogLinearHistogram& h = delta_.Get(static_cast<stats::Latency>(kind));
-    if (h.Count() != 0) {
-      p.latency[stats::LatencyName(static_cast<stats::Latency>(kind))] = stats::Compact(h);
-    }
+  for (stats::Latency kind : stats::kLatencyKinds) {
+    const stats::LogLinearHistogram& h = delta_.Get(kind);
+    if (h.Count() != 0) p.latency[stats::LatencyName(kind)] = stats::Compact(h);
   }
   points_.push_back(std::move(p));
   previous_ = now;

@@ -333,9 +333,7 @@ const std::vector<CapacityStepField>& CapacityStepFields() {
 const std::vector<std::string>& LatencyKinds() {
   static const std::vector<std::string>* kinds = [] {
     auto* k = new std::vector<std::string>;
-    for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
-      k->push_back(stats::LatencyName(static_cast<stats::Latency>(kind)));
-    }
+    for (stats::Latency kind : stats::kLatencyKinds) k->push_back(stats::LatencyName(kind));
     return k;
   }();
   return *kinds;

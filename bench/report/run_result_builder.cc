@@ -82,10 +82,10 @@ RunResult BuildRunResult(const scenario::Scenario& scenario, const stats::Snapsh
   }
   run.target_rate_per_s = TargetRatePerS(scenario.load);
 
-  for (int kind = 0; kind < static_cast<int>(stats::Latency::kCount); ++kind) {
-    const stats::LogLinearHistogram& histogram = measured.latency[kind];
+  for (stats::Latency kind : stats::kLatencyKinds) {
+    const stats::LogLinearHistogram& histogram = measured.Get(kind);
     if (histogram.Count() == 0) continue;
-    const std::string name = stats::LatencyName(static_cast<stats::Latency>(kind));
+    const std::string name = stats::LatencyName(kind);
     run.latency_us[name] = Summarize(histogram);
     run.latency_histograms[name] = stats::Compact(histogram);
   }

@@ -21,6 +21,16 @@ thread_local CacheEntry t_cache[kCacheEntries];
 
 uint64_t Sub(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 
+// The kinds list is indexed like the recorder's arrays: a kind added to the enum but not to the
+// list (or out of order) fails here rather than being silently left out of every report.
+constexpr bool KindsListFollowsTheEnum() {
+  for (int i = 0; i < kLatencyKindCount; ++i) {
+    if (static_cast<int>(kLatencyKinds[i]) != i) return false;
+  }
+  return true;
+}
+static_assert(KindsListFollowsTheEnum(), "kLatencyKinds must list every Latency in enum order");
+
 }  // namespace
 
 const char* LatencyName(Latency kind) {

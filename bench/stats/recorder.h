@@ -37,6 +37,14 @@ enum class Latency : int {
   kFirstWriteToResponse,  // client_stream: first write's intended send -> final response
   kCount
 };
+constexpr int kLatencyKindCount = static_cast<int>(Latency::kCount);
+// Every kind, in the recorder's order (message latency first): loops over the kinds use this list
+// rather than counting through the enum with casts.
+constexpr std::array<Latency, kLatencyKindCount> kLatencyKinds = {
+    Latency::kMessage,      Latency::kCall,
+    Latency::kFirstMessage, Latency::kFinalResponse,
+    Latency::kWriteBlocked, Latency::kScheduleLag,
+    Latency::kMessageGap,   Latency::kFirstWriteToResponse};
 const char* LatencyName(Latency kind);  // "message", "call", "first_message", ...
 
 // gRPC status codes 0..16: calls are counted in arrays indexed like the shared name table.
@@ -67,7 +75,7 @@ struct Counters {
 // Everything recorded up to one moment, merged over threads.
 struct Snapshot {
   int64_t taken_at_ns = 0;  // Clock::NowNs() when taken
-  std::array<LogLinearHistogram, static_cast<int>(Latency::kCount)> latency;
+  std::array<LogLinearHistogram, kLatencyKindCount> latency;
   Counters counters;
   // Send-queue depth of a stream at each enqueue (operations waiting behind the write in flight,
   // the new one included, so >= 1), as plain counts in the histogram's value domain.
@@ -116,7 +124,7 @@ class alignas(64) Recorder {
   static void Bump(std::atomic<uint64_t>& c, uint64_t by) {
     c.store(c.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
   }
-  std::array<LogLinearHistogram, static_cast<int>(Latency::kCount)> latency_;
+  std::array<LogLinearHistogram, kLatencyKindCount> latency_;
   std::atomic<uint64_t> messages_sent_{0}, messages_received_{0}, bytes_sent_{0},
       bytes_received_{0}, calls_started_{0};
   std::array<std::atomic<uint64_t>, kStatusCodeCount> calls_by_code_{};

@@ -289,6 +289,7 @@ StreamHandle Connection::StartCall(std::string_view path, const Metadata& metada
     }
   }
 
+  RequestFlush();
   Stream* stream = AcquireStream();
   stream->Begin(handler, deadline, settings_.max_receive_message_bytes);
   if (stream->has_deadline()) ++streams_with_deadline_;
@@ -315,6 +316,7 @@ void Connection::Write(StreamHandle handle, std::string_view message) {
   }
   AppendFramedMessage(message, &stream->pending);
   stream->message_ends.push_back(stream->pending.size());
+  RequestFlush();
   if (stream->deferred) {
     stream->deferred = false;
     nghttp2_session_resume_data(session_, stream->id);
@@ -325,6 +327,7 @@ void Connection::WritesDone(StreamHandle handle) {
   Stream* stream = Find(handle);
   if (stream == nullptr || stream->writes_done) return;
   stream->writes_done = true;
+  RequestFlush();
   if (stream->deferred) {
     stream->deferred = false;
     nghttp2_session_resume_data(session_, stream->id);
@@ -342,6 +345,7 @@ void Connection::Reset(StreamHandle handle, CallStatus status) {
 void Connection::ResetStream(Stream* stream, CallStatus status) {
   if (!stream->local_end) stream->local_end = std::move(status);
   nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, stream->id, NGHTTP2_CANCEL);
+  RequestFlush();
   if (connecting_ && stream->handler != &DetachedHandler()) {
     // Nothing of the stream can leave before the handshake, which may take connect_timeout: the
     // call ends now, and nghttp2's close of the stream later goes to no one.
@@ -573,6 +577,9 @@ int Connection::OnStreamClose(nghttp2_session*, int32_t stream_id, uint32_t erro
 
 bool Connection::OnReadable() {
   if (!alive()) return false;
+  // What arrives may call for an answer (SETTINGS and PING acks, WINDOW_UPDATEs, resets), or
+  // open flow-control windows for data that waited.
+  RequestFlush();
   // The TLS handshake's replies: AwaitConnect takes them.
   if (connecting_) return AwaitConnect(std::chrono::milliseconds(0)) || alive();
   for (;;) {
@@ -624,6 +631,9 @@ bool Connection::wants_write() const {
 }
 
 bool Connection::Flush() {
+  // Frames queued from here on (a handler writing from OnMessageSent) ask for the next flush;
+  // most are taken by this one already, and a flush with nothing to send is cheap.
+  flush_requested_ = false;
   if (!alive()) return false;
   // Nothing is framed before the handshake is done, so no message counts as sent (OnMessageSent)
   // on a connection that never comes up.

@@ -146,6 +146,26 @@ class Connection {
   void ExpireDeadlines(std::chrono::steady_clock::time_point now);
   // The earliest deadline of an open stream or of the connect (time_point::max() when none).
   std::chrono::steady_clock::time_point next_deadline() const;
+  // False when next_deadline() is max() and ExpireDeadlines has nothing to do: the common case,
+  // inline so a loop over many idle connections costs no call per connection.
+  bool has_deadline() const {
+    return connecting_ || !server_settings_received_ || streams_with_deadline_ != 0;
+  }
+
+  // Flush requests: a loop that owns many connections flushes only those with something to send.
+  // Once given a list, the connection appends `id` to it whenever it may have queued frames (a
+  // call started, written, half-closed or reset; bytes read), at most once until its next Flush().
+  void set_flush_list(std::vector<size_t>* list, size_t id) {
+    flush_list_ = list;
+    flush_id_ = id;
+    flush_requested_ = false;
+  }
+  // Puts the connection on its flush list (when it has one and is not on it already).
+  void RequestFlush() {
+    if (flush_list_ == nullptr || flush_requested_) return;
+    flush_requested_ = true;
+    flush_list_->push_back(flush_id_);
+  }
 
  private:
   struct Stream;
@@ -201,6 +221,9 @@ class Connection {
   std::vector<nghttp2_nv> request_headers_;  // StartCall's scratch
   std::string out_;  // frames produced by nghttp2, not yet written to the socket
   size_t out_offset_ = 0;
+  std::vector<size_t>* flush_list_ = nullptr;  // see set_flush_list
+  size_t flush_id_ = 0;
+  bool flush_requested_ = false;  // flush_id_ is on flush_list_ since the last Flush()
 };
 
 }  // namespace streambench::engines::h2

@@ -42,12 +42,17 @@ void EventLoop::Add(Connection* connection) {
   event.events = EPOLLIN;
   event.data.u64 = slot;
   ::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, connection->fd(), &event);
+  // What it queued before it was added (its SETTINGS, calls already started) leaves at the next
+  // flush.
+  connection->set_flush_list(&flush_requests_, slot);
+  connection->RequestFlush();
 }
 
 void EventLoop::Remove(Connection* connection) {
   auto it = std::find(connections_.begin(), connections_.end(), connection);
   if (it == connections_.end()) return;
   if (connection->alive()) ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, connection->fd(), nullptr);
+  connection->set_flush_list(nullptr, 0);
   *it = nullptr;
   freed_this_pass_.push_back(static_cast<size_t>(it - connections_.begin()));
 }
@@ -85,9 +90,10 @@ void EventLoop::RunPosted() {
   posted_running_.clear();
 }
 
-bool EventLoop::FlushAll() {
+bool EventLoop::FlushRequested() {
   bool ended = false;
-  for (size_t i = 0; i < connections_.size(); ++i) {
+  flushing_.swap(flush_requests_);
+  for (const size_t i : flushing_) {
     Connection* c = connections_[i];
     if (c == nullptr || !c->alive()) continue;
     ended |= !c->Flush();
@@ -100,6 +106,7 @@ bool EventLoop::FlushAll() {
       watching_write_[i] = want;
     }
   }
+  flushing_.clear();
   return ended;
 }
 
@@ -111,14 +118,16 @@ void EventLoop::RunOnce(std::chrono::milliseconds timeout) {
   RunPosted();
   // A connection that ended here (a refused connect found by the flush) is news for whoever
   // looks after the pass (the engine's channels): the pass does not wait then.
-  const bool ended = FlushAll();
+  const bool ended = FlushRequested();
   auto now = std::chrono::steady_clock::now();
   if (!deferred_.empty() || ended) {
     timeout = std::chrono::milliseconds(0);
   } else {
     auto next_deadline = std::chrono::steady_clock::time_point::max();
     for (Connection* c : connections_) {
-      if (c != nullptr && c->alive()) next_deadline = std::min(next_deadline, c->next_deadline());
+      if (c != nullptr && c->alive() && c->has_deadline()) {
+        next_deadline = std::min(next_deadline, c->next_deadline());
+      }
     }
     if (next_deadline != std::chrono::steady_clock::time_point::max()) {
       const auto until =
@@ -137,13 +146,16 @@ void EventLoop::RunOnce(std::chrono::milliseconds timeout) {
     }
     Connection* c = connections_[events[i].data.u64];
     if (c == nullptr || !c->alive()) continue;
+    // Writable (a write that waited for the socket, a handshake that completed) or readable:
+    // either way the connection is flushed at the end of the pass.
+    c->RequestFlush();
     if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) c->OnReadable();
   }
   now = std::chrono::steady_clock::now();
   for (Connection* c : connections_) {
-    if (c != nullptr && c->alive()) c->ExpireDeadlines(now);
+    if (c != nullptr && c->alive() && c->has_deadline()) c->ExpireDeadlines(now);
   }
-  FlushAll();
+  FlushRequested();
 }
 
 bool EventLoop::RunUntil(const std::function<bool()>& done,

@@ -1,7 +1,10 @@
 // EventLoop: one thread's loop over its HTTP/2 connections: wait for sockets (epoll), dispatch
-// what arrived, then flush every connection once, so the frames all streams queued during one
-// pass leave together; streams past their deadline are ended on the way, and the wait never
-// outlasts the earliest deadline.
+// what arrived, then flush each connection that has something to send once, so the frames all
+// streams queued during one pass leave together; streams past their deadline are ended on the
+// way, and the wait never outlasts the earliest deadline.
+// Only connections that asked for it are flushed (Connection::RequestFlush: a call written,
+// bytes read, a socket event), so a pass costs what happened in it, not the number of
+// connections: a trickle of messages over thousands of mostly idle connections stays cheap.
 // Other threads hand it work with Post(): a mutex-guarded vector of closures plus an eventfd in
 // the epoll set, written only when the vector goes from empty to non-empty, drained once per pass
 // before the flush. Defer() keeps a closure for the start of the next pass, so whatever the loop
@@ -51,7 +54,7 @@ class EventLoop {
   bool RunUntil(const std::function<bool()>& done, std::chrono::steady_clock::time_point deadline);
 
  private:
-  bool FlushAll();  // true when a connection ended in it
+  bool FlushRequested();  // true when a connection ended in it
   void RunDeferred();
   void RunPosted();
 
@@ -60,6 +63,11 @@ class EventLoop {
   std::atomic<std::thread::id> owner_{};
   std::vector<Connection*> connections_;  // index = epoll data; removed ones are null
   std::vector<bool> watching_write_;
+  // Slots of the connections that asked for a flush (the connections append to it), and the
+  // list being flushed (swapped, so requests made during a flush wait for the next one). A slot
+  // removed meanwhile is null in connections_ and skipped; one reused by then is flushed
+  // needlessly, which is harmless.
+  std::vector<size_t> flush_requests_, flushing_;
   // Slots freed by Remove: reused from the next pass on, so an event of the pass that removed a
   // connection never reaches the one added in its place.
   std::vector<size_t> free_slots_, freed_this_pass_;

@@ -15,6 +15,7 @@
 #include "tests/bench/runner/child_process.h"
 #include "tests/bench/runner/cli_test_fixture.h"
 #include "tests/bench/runner/hostile_server.h"
+#include "tests/bench/test_engine.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 // AddressSanitizer holds freed memory in a quarantine (256 MiB by default) that would count as
@@ -302,20 +303,28 @@ const nlohmann::json& Outages(const nlohmann::json& run) {
 
 // Every open connection reset at 1 s: the calls in flight end UNAVAILABLE, the slots reconnect
 // and the load goes on; the outage is reported, recovered. One connection, so the cut takes
-// every channel down at once (an outage is a time with none up), and calls that take 10 ms at the
-// server, so some are always in flight when it comes.
+// every channel down at once (an outage is a time with none up). Calls start on a schedule and
+// take 50 ms at the server, so about 50 are in flight when it comes. (Closed-loop calls of equal
+// length finish together: a cut in the moment before the next ones start finds none in flight,
+// and a reset idle connection fails no call and is no outage.)
 TEST_F(HostileTargetTest, LinkCutResetsConnectionsAndTheRunReconnects) {
   const Outcome o =
       Run("",
-          LinkFaultScenario("[{at: 1s, cut: true}]", "server_behavior: {response_delay: 10ms}\n",
+          LinkFaultScenario("[{at: 1s, cut: true}]", "server_behavior: {response_delay: 50ms}\n",
                             "mode: unary\nconnections: 1\nstreams_per_connection: "
-                            "4\nload: {type: closed, outstanding: 4}\n"),
+                            "4\nload: {type: constant, rate: 1000/s}\n"),
           kLinkRunS);
   ExpectCompleteBoundedRun(o, kLinkRunS);
   EXPECT_EQ(o.cli.code, 0) << o.cli.err;
   const nlohmann::json& run = o.results["runs"][0];
   EXPECT_GT(Code(run, "UNAVAILABLE"), 0u) << run["calls"];
   EXPECT_GT(Code(run, "OK"), 50u) << run["calls"];
+  // A failed call counts toward an outage when its channel is not connected as it ends. The h2
+  // engine ends the calls of a lost connection before it can reconnect, so the cut is always an
+  // outage there. gRPC's channel may already have reconnected (to a relay on loopback, prompted
+  // by the next scheduled call) when a failed call's callback asks it: then the failures read as
+  // UNAVAILABLE from the server and no outage is recorded.
+  if (streambench::testing::TestEngineName() != "h2") return;
   ASSERT_GE(Outages(run).size(), 1u) << run["calls"];
   EXPECT_TRUE(Outages(run).back()["recovered"].get<bool>()) << Outages(run);
 }
