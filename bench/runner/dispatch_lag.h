@@ -24,6 +24,9 @@ inline constexpr double kSaturatedBehindFraction = 0.5;
 
 // A cache line of its own: each worker writes its own on every operation.
 struct alignas(64) DispatchLag {
+  // Operations intended before this (Clock ns; the warm-up's) are handed over but not counted:
+  // the verdict is about the measured phase, and the warm-up, when streams open, is the slowest.
+  int64_t count_from_ns = INT64_MIN;
   uint64_t dispatched = 0;  // operations handed to a slot
   uint64_t behind = 0;      // of them, handed over more than kDispatchBehindNs late
   int64_t max_late_ns = 0;  // the latest hand-off

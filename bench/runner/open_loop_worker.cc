@@ -35,7 +35,7 @@ void RunOpenLoopWorker(std::unique_ptr<schedule::Schedule> schedule,
     const std::optional<int64_t> intended = schedule->Next();
     if (!intended) return;
     if (!SleepUntilNs(clock, *intended, stop)) return;
-    if (lag != nullptr) lag->Record(clock.NowNs() - *intended);
+    if (lag != nullptr && *intended >= lag->count_from_ns) lag->Record(clock.NowNs() - *intended);
     slots[next_slot]->Submit(*intended);
     next_slot = next_slot + 1 == slots.size() ? 0 : next_slot + 1;
   }

@@ -82,7 +82,9 @@ void RunPhases::Start() {
 
   if (context_.open_loop()) {
     const uint32_t n = WorkerCount(run_, slots_.size());
-    worker_lag_.assign(n, DispatchLag{});  // never resized while the workers write to it
+    DispatchLag measured_only;
+    measured_only.count_from_ns = warmup_end_ns_;
+    worker_lag_.assign(n, measured_only);  // never resized while the workers write to it
     for (uint32_t w = 0; w < n; ++w) {
       std::vector<drivers::Slot*> owned;
       for (size_t i = w; i < slots_.size(); i += n) owned.push_back(slots_[i]);

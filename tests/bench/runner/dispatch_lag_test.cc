@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 
 #include "bench/runner/open_loop_worker.h"
 #include "common/clock.h"
@@ -47,6 +49,54 @@ TEST(DispatchLagTest, AWorkerSlowerThanItsScheduleFallsBehindOneThatKeepsItDoesN
   EXPECT_EQ(keeping_up.dispatched, 20u);
   EXPECT_EQ(keeping_up.behind, 0u);
   EXPECT_EQ(keeping_up.max_late_ns, 0);
+}
+
+// A slot slow only at the start (each hand-off costs 3 ms of the fake clock until `slow_until_ns`),
+// then quick: the worker works off its backlog and keeps its schedule (the clock then moves on to
+// the next operation's time, 1 ms later).
+class SlowAtFirstSlot : public drivers::Slot {
+ public:
+  SlowAtFirstSlot(FakeClock& clock, int64_t slow_until_ns)
+      : clock_(clock), slow_until_ns_(slow_until_ns) {}
+  void Start() override {}
+  void Submit(int64_t intended_ns) override {
+    if (clock_.NowNs() < slow_until_ns_) {
+      clock_.AdvanceNs(3'000'000);
+    } else {
+      clock_.SetNs(std::max(clock_.NowNs(), intended_ns + 1'000'000));
+    }
+  }
+  void Stop() override {}
+  void CancelAll() override {}
+
+ private:
+  FakeClock& clock_;
+  int64_t slow_until_ns_;
+};
+
+DispatchLag RunSlowAtFirst(int64_t count_from_ns) {
+  FakeClock clock(0);
+  std::atomic<bool> stop{false};
+  SlowAtFirstSlot slot(clock, 10'000'000);
+  DispatchLag lag;
+  lag.count_from_ns = count_from_ns;
+  RunOpenLoopWorker(schedule::MakeConstantSchedule(1000, 0, 20'000'000), {&slot}, clock, stop,
+                    &lag);
+  return lag;
+}
+
+TEST(DispatchLagTest, OperationsIntendedBeforeTheMeasuredPhaseAreNotCounted) {
+  // Slow in the first 10 ms (the warm-up), then keeping up. Counted throughout, half the
+  // hand-offs are late (ops 1-10: 2 to 8 ms), which reads as saturated.
+  const DispatchLag whole_run = RunSlowAtFirst(INT64_MIN);
+  EXPECT_EQ(whole_run.dispatched, 20u);
+  EXPECT_EQ(whole_run.behind, 10u);
+  // Counted from 10 ms: the ops due then are handed over 2 ms and 1 ms late as the backlog clears,
+  // the rest on time: one of ten behind, the measured phase's own lateness.
+  const DispatchLag measured = RunSlowAtFirst(10'000'000);
+  EXPECT_EQ(measured.dispatched, 10u);
+  EXPECT_EQ(measured.behind, 1u);
+  EXPECT_EQ(measured.max_late_ns, 2'000'000);
 }
 
 TEST(DispatchLagTest, MostHandOffsLateSaturateTheGeneratorWhateverItsCpu) {
