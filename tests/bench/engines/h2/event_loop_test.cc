@@ -35,13 +35,14 @@ class EventLoopTest : public ::testing::Test {
 };
 
 TEST_F(EventLoopTest, AConnectionAsksOnceUntilItIsFlushed) {
+  // Before the connection: it outlives the connection, whose end closes the call still open.
+  Recorder recorder;
   std::unique_ptr<Connection> connection = Connect();
   ASSERT_NE(connection, nullptr);
   std::vector<size_t> requests;
   connection->set_flush_list(&requests, 7);
   EXPECT_TRUE(requests.empty()) << "being given a list is no request";
 
-  Recorder recorder;
   const StreamHandle call = connection->StartCall("/timeout", {}, kNoDeadline, &recorder);
   ASSERT_TRUE(call.valid());
   EXPECT_EQ(requests, std::vector<size_t>{7});
@@ -59,10 +60,10 @@ TEST_F(EventLoopTest, AConnectionAsksOnceUntilItIsFlushed) {
 }
 
 TEST_F(EventLoopTest, WhatAConnectionQueuedBeforeItWasAddedLeavesAtTheFirstPass) {
+  Recorder recorder;  // outlives the connection, as in every test here
   std::unique_ptr<Connection> connection = Connect();
   ASSERT_NE(connection, nullptr);
   // The call is queued while no loop watches the connection: nothing asked for its flush then.
-  Recorder recorder;
   const StreamHandle call = connection->StartCall("/timeout", {}, kNoDeadline, &recorder);
   connection->Write(call, "");
   connection->WritesDone(call);
@@ -76,6 +77,7 @@ TEST_F(EventLoopTest, WhatAConnectionQueuedBeforeItWasAddedLeavesAtTheFirstPass)
 }
 
 TEST_F(EventLoopTest, CallsStartedFromAPostedTaskLeaveWithoutAnyOtherEvent) {
+  Recorder recorder;
   std::unique_ptr<Connection> connection = Connect();
   ASSERT_NE(connection, nullptr);
   EventLoop loop;
@@ -85,7 +87,6 @@ TEST_F(EventLoopTest, CallsStartedFromAPostedTaskLeaveWithoutAnyOtherEvent) {
                             std::chrono::steady_clock::now() + std::chrono::seconds(10)));
   // A call started from another thread's task: the only news of it is the connection's own
   // request, so the pass must flush it though no socket event came.
-  Recorder recorder;
   loop.Post([&] {
     const StreamHandle call = connection->StartCall("/timeout", {}, kNoDeadline, &recorder);
     connection->Write(call, "");
