@@ -62,9 +62,12 @@ struct Group {
   void (*on_present)(RunResult*);
 };
 constexpr Group kGroups[] = {
-    {"transfers.", IsTransferMode, nullptr}, {"generator.", GeneratorMeasured, nullptr},
-    {"link.", LinkEnabled, EnableLink},      {"messages_per_stream.", StreamsReceived, nullptr},
-    {"feed.", HasOnceFeed, nullptr},         {"capacity.", Searched, MarkSearched},
+    {"transfers.", IsTransferMode, nullptr},
+    {"generator.", GeneratorMeasured, nullptr},
+    {"link.", LinkEnabled, EnableLink},
+    {"messages_per_stream.", StreamsReceived, nullptr},
+    {"feed.", HasOnceFeed, nullptr},
+    {"capacity.", Searched, MarkSearched},
     {"stream_limit.", StreamLimitBound, nullptr},
 };
 
