@@ -69,9 +69,7 @@ TEST_F(EventLoopTest, WhatAConnectionQueuedBeforeItWasAddedLeavesAtTheFirstPass)
   connection->WritesDone(call);
   EventLoop loop;
   loop.Add(connection.get());
-  EXPECT_TRUE(loop.RunUntil([&] { return recorder.closed; },
-                            std::chrono::steady_clock::now() + std::chrono::seconds(10)))
-      << "the request never left";
+  EXPECT_TRUE(WaitForEnd(loop, recorder)) << "the request never left";
   EXPECT_EQ(recorder.status.code, kOk) << recorder.status.message;
   loop.Remove(connection.get());
 }
@@ -92,9 +90,7 @@ TEST_F(EventLoopTest, CallsStartedFromAPostedTaskLeaveWithoutAnyOtherEvent) {
     connection->Write(call, "");
     connection->WritesDone(call);
   });
-  EXPECT_TRUE(loop.RunUntil([&] { return recorder.closed; },
-                            std::chrono::steady_clock::now() + std::chrono::seconds(10)))
-      << "the request never left";
+  EXPECT_TRUE(WaitForEnd(loop, recorder)) << "the request never left";
   EXPECT_EQ(recorder.status.code, kOk) << recorder.status.message;
   loop.Remove(connection.get());
 }
